@@ -1,0 +1,143 @@
+import { readFile } from 'node:fs/promises';
+import { Command, Option } from 'commander';
+import type { ConnectionTestReport } from '../../src-shared/model/connection-test';
+import { MAPPABLE_FIELDS, REALM_KINDS, TLS_MODES, type MappableField, type RealmInput, type RealmKind, type TlsMode } from '../../src-shared/model/realm';
+import { realmFromPreset } from '../../src-shared/model/realm-presets';
+import { RosterError } from '../../src-shared/result';
+import { summarise } from '../core/realms/realm-service';
+import { readPassword } from '../core/secrets/password-source';
+import { withCli, type GlobalOptions } from './context';
+import { table, type Output } from './output';
+
+interface PasswordFlags {
+  passwordEnv?: string;
+  passwordFile?: string;
+}
+
+const passwordOptions = (command: Command): Command =>
+  command
+    .addOption(new Option('--password-env <VAR>', 'read the bind password from this environment variable'))
+    .addOption(new Option('--password-file <FILE>', 'read the bind password from this file (one line)'));
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+const parseMapping = (pairs: string[]): Partial<Record<MappableField, string>> => {
+  const mapping: Partial<Record<MappableField, string>> = {};
+  for (const pair of pairs) {
+    const [field, attribute] = pair.split('=', 2);
+    if (!field || !attribute || !(MAPPABLE_FIELDS as readonly string[]).includes(field)) {
+      throw new RosterError('invalid-input', `--map takes FIELD=ATTRIBUTE with FIELD one of ${MAPPABLE_FIELDS.join(', ')}; got "${pair}".`);
+    }
+    mapping[field as MappableField] = attribute;
+  }
+  return mapping;
+};
+
+/** Prints each test step as a check list, the way the realm settings screen shows it. */
+export function formatReport(report: ConnectionTestReport): string {
+  const mark = { ok: '✓', failed: '✗', skipped: '-' } as const;
+  return report.steps.map((s) => `${mark[s.status]} ${s.label}: ${s.detail}`).join('\n');
+}
+
+/** `roster realm …`: add, list, remove, enable, disable, test. */
+export function realmCommands(global: () => GlobalOptions, output: Output): Command {
+  const realm = new Command('realm').description('manage LDAP realms (directories Roster reads from)');
+
+  passwordOptions(
+    realm
+      .command('add')
+      .description('add a realm')
+      .requiredOption('--name <NAME>', 'a name for the realm')
+      .addOption(new Option('--kind <KIND>', 'directory kind').choices([...REALM_KINDS]).makeOptionMandatory())
+      .requiredOption('--url <URL>', 'server URL, e.g. ldap://dc1.corp.example:389 (repeat for failover)', collect)
+      .requiredOption('--bind-dn <DN>', 'DN to bind as (read-only service account)')
+      .requiredOption('--base-dn <DN>', 'where users are searched')
+      .option('--filter <FILTER>', "user filter (default: the kind's preset)")
+      .addOption(new Option('--tls <MODE>', 'transport security').choices([...TLS_MODES]))
+      .option('--ca-file <FILE>', 'PEM file of the CA that issued the server certificate')
+      .option('--page-size <N>', 'entries per page (at most 1000)', (v) => Number.parseInt(v, 10))
+      .option('--id-attribute <ATTR>', "immutable id attribute (default: the kind's preset)")
+      .option('--map <FIELD=ATTR>', 'map a Roster field to an LDAP attribute (repeatable)', collect),
+  ).action(async (flags: PasswordFlags & { name: string; kind: RealmKind; url: string[]; bindDn: string; baseDn: string; filter?: string; tls?: TlsMode; caFile?: string; pageSize?: number; idAttribute?: string; map?: string[] }) => {
+    const password = await readPassword(flags);
+    const input: RealmInput = realmFromPreset(flags.kind, { name: flags.name, urls: flags.url, bindDn: flags.bindDn, baseDn: flags.baseDn });
+    if (flags.filter) input.search.userFilter = flags.filter;
+    if (flags.pageSize !== undefined) input.search.pageSize = flags.pageSize;
+    if (flags.idAttribute) input.idAttribute = flags.idAttribute;
+    if (flags.map) input.mapping = { ...input.mapping, ...parseMapping(flags.map) };
+    input.connection.tls = flags.tls ?? (flags.url.every((u) => /^ldaps:/i.test(u)) ? 'ldaps' : 'none');
+    if (flags.caFile) {
+      try {
+        input.connection.caCertPem = await readFile(flags.caFile, 'utf8');
+      } catch (error) {
+        throw new RosterError('invalid-input', `Cannot read the CA file ${flags.caFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`);
+      }
+      if (!input.connection.caCertPem.includes('-----BEGIN CERTIFICATE-----')) throw new RosterError('invalid-input', `${flags.caFile} is not a PEM certificate (no BEGIN CERTIFICATE line).`);
+    }
+    await withCli(global(), false, async (cli) => {
+      const created = await cli.call('realms:create', { realm: input, ...(password ? { password } : {}) });
+      output.out(`Added realm "${created.name}" (${created.kind}, id ${created.id}).`);
+      if (password) output.err('Note: the command line does not store passwords; pass --password-env or --password-file again to commands that contact the server.');
+    });
+  });
+
+  realm
+    .command('list')
+    .description('list realms')
+    .option('--json', 'machine-readable output')
+    .action(async (flags: { json?: boolean }) => {
+      await withCli(global(), true, async (cli) => {
+        const realms = await cli.call('realms:list', {});
+        if (flags.json) return output.out(JSON.stringify(realms, null, 2));
+        if (realms.length === 0) return output.out('No realms yet. Add one with: roster realm add --name … --kind openldap --url ldap://host --bind-dn … --base-dn …');
+        output.out(
+          table(
+            ['NAME', 'KIND', 'ENABLED', 'URL', 'BASE DN', 'LAST TEST'],
+            realms.map((r) => [r.name, r.kind, r.enabled ? 'yes' : 'no', r.connection.urls.join(' '), r.search.baseDn, r.lastTest ? `${r.lastTest.ok ? 'ok' : 'failed'} ${r.lastTest.at}` : 'never']),
+          ),
+        );
+      });
+    });
+
+  realm
+    .command('remove')
+    .argument('<NAME>', 'realm name or id')
+    .description('delete a realm (its imported users stay in the store)')
+    .action(async (name: string) => {
+      await withCli(global(), false, async (cli) => {
+        const target = cli.services.realms.resolve(name);
+        await cli.call('realms:delete', { id: target.id });
+        output.out(`Removed realm "${target.name}".`);
+      });
+    });
+
+  for (const [verb, enabled] of [['enable', true], ['disable', false]] as const) {
+    realm
+      .command(verb)
+      .argument('<NAME>', 'realm name or id')
+      .description(`${verb} a realm`)
+      .action(async (name: string) => {
+        await withCli(global(), false, async (cli) => {
+          const target = cli.services.realms.resolve(name);
+          await cli.call('realms:set-enabled', { id: target.id, enabled });
+          output.out(`Realm "${target.name}" ${enabled ? 'enabled' : 'disabled'}.`);
+        });
+      });
+  }
+
+  passwordOptions(realm.command('test').argument('<NAME>', 'realm name or id').description('test the connection: reach, TLS, bind, RootDSE, base DN, users').option('--json', 'machine-readable report')).action(
+    async (name: string, flags: PasswordFlags & { json?: boolean }) => {
+      const password = await readPassword(flags);
+      await withCli(global(), false, async (cli) => {
+        const target = cli.services.realms.resolve(name);
+        const report = await cli.call('realms:test', { id: target.id, ...(password ? { password } : {}) });
+        if (flags.json) output.out(JSON.stringify(report, null, 2));
+        else output.out(formatReport(report));
+        if (!report.ok) throw new RosterError(report.error?.code ?? 'ldap-error', report.error?.message ?? 'The connection test failed.');
+        if (!flags.json) output.out(`OK: ${summarise(report)}.`);
+      });
+    },
+  );
+
+  return realm;
+}

@@ -1,0 +1,93 @@
+import { ResultCodeError } from 'ldapts';
+import { RosterError, type ErrorCode } from '../../../src-shared/result';
+
+/** What was being attempted when an LDAP call failed, so the message can name it. */
+export interface LdapErrorContext {
+  url: string;
+  bindDn?: string;
+  baseDn?: string;
+}
+
+/** Active Directory's sub-codes in "data XXX" of an invalid-credentials bind, explained. */
+export const AD_BIND_DATA_CODES: Record<string, string> = {
+  '525': 'the user was not found (check the bind DN)',
+  '52e': 'the password is wrong (or the bind DN names another account)',
+  '530': 'the account may not log on at this time',
+  '531': 'the account may not log on from this workstation',
+  '532': 'the password has expired; set a new one for the service account',
+  '533': 'the account is disabled; ask a domain admin to enable it',
+  '701': 'the account has expired; ask a domain admin to extend it',
+  '773': 'the password must be changed before the first logon; set a new one',
+  '775': 'the account is locked out after too many failed logons; wait or ask a domain admin to unlock it',
+};
+
+const TLS_UNTRUSTED = new Set([
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_UNTRUSTED',
+  'CERT_SIGNATURE_FAILURE',
+]);
+
+const hostOf = (url: string): string => url.replace(/^ldaps?:\/\//i, '').replace(/\/$/, '');
+
+const make = (code: ErrorCode, message: string, details?: RosterError['details']) => new RosterError(code, message, details);
+
+/** Translates whatever ldapts or Node threw into a RosterError with a message a person can act on. */
+export function translateLdapError(error: unknown, context: LdapErrorContext): RosterError {
+  if (error instanceof RosterError) return error;
+  const host = hostOf(context.url);
+  const err = error as NodeJS.ErrnoException & { code?: string | number };
+  const message = err instanceof Error ? err.message : String(error);
+
+  if (err?.name === 'AbortError') return make('cancelled', 'Cancelled.');
+
+  if (error instanceof ResultCodeError) {
+    switch (error.code) {
+      case 49: {
+        const data = /data ([0-9a-f]{3})/i.exec(message)?.[1]?.toLowerCase();
+        const explained = data ? AD_BIND_DATA_CODES[data] : undefined;
+        const who = context.bindDn ? ` for ${context.bindDn}` : '';
+        return make(
+          'invalid-credentials',
+          explained
+            ? `Invalid credentials${who}: ${explained} (Active Directory code ${data}).`
+            : `Invalid credentials${who}: the bind DN or password is wrong. Check both in the realm settings.`,
+          data ? { adCode: data } : undefined,
+        );
+      }
+      case 32:
+        return make('no-such-base', `The base DN ${context.baseDn ?? ''} does not exist on ${host}. Check its spelling; the server's naming contexts are listed in the connection test.`.replace('DN  does', 'DN does'));
+      case 4:
+        return make('size-limit', `${host} stopped the search at its size limit. Roster pages every search; if this persists, lower the page size (AD allows at most 1000).`);
+      case 3:
+        return make('timeout', `${host} stopped the search at its time limit. Narrow the filter or raise the operation timeout.`);
+      case 50:
+        return make('insufficient-access', `The bind account ${context.bindDn ?? ''} may not read this part of the directory on ${host}. Ask the directory owner for read access.`);
+      case 8:
+      case 13:
+        return make('tls-failed', `${host} requires a protected connection for binds (LDAP signing / confidentiality required). Use ldaps or StartTLS.`);
+      case 51:
+      case 52:
+        return make('host-unreachable', `${host} is busy or unavailable right now (${message}). Try again later or use another server.`);
+      case 34:
+        return make('invalid-input', `A DN is malformed: ${message}. Check the bind DN and base DN.`);
+      default:
+        return make('ldap-error', `${host} answered with LDAP error ${error.code}: ${message}`, { ldapCode: error.code });
+    }
+  }
+
+  const code = typeof err?.code === 'string' ? err.code : undefined;
+  if (code === 'ECONNREFUSED') return make('connection-refused', `Connection refused by ${host}: nothing listens on that port. Check the port (389 for ldap://, 636 for ldaps://) and that the directory service runs.`);
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME') return make('host-unreachable', `The host name in ${context.url} could not be resolved. Check its spelling, or use the server's IP address.`);
+  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || code === 'EADDRNOTAVAIL') return make('host-unreachable', `${host} cannot be reached from this computer (${code}). Check the network, VPN or firewall.`);
+  if (code === 'ETIMEDOUT' || /timeout|timed out/i.test(message)) return make('timeout', `${host} did not answer in time. Check that the host and port are right and that a firewall does not drop the connection, or raise the timeout.`);
+  if (code === 'ECONNRESET' || code === 'EPIPE') return make('host-unreachable', `${host} closed the connection. If the URL says ldaps://, check that the port really speaks TLS (636), or that the server is up.`);
+  if (code && TLS_UNTRUSTED.has(code)) return make('tls-untrusted', `The certificate of ${host} is not trusted (${code}). Add the issuing CA certificate (PEM) to the realm.`, { tlsCode: code });
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return make('tls-hostname', `The certificate of ${host} is for another name (${message}). Connect with a host name the certificate lists.`, { tlsCode: code });
+  if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID') return make('tls-expired', `The certificate of ${host} is ${code === 'CERT_HAS_EXPIRED' ? 'expired' : 'not valid yet'}. Ask the directory owner to renew it, or check this computer's clock.`, { tlsCode: code });
+  if (code?.startsWith('ERR_SSL') || code?.startsWith('ERR_TLS')) return make('tls-failed', `The TLS handshake with ${host} failed (${code}). Check that the port speaks ${/^ldaps/i.test(context.url) ? 'ldaps' : 'StartTLS'}.`, { tlsCode: code });
+  return make('ldap-error', `LDAP operation on ${host} failed: ${message}`);
+}

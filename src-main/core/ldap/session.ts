@@ -1,0 +1,108 @@
+import { Client, ResultCodeError } from 'ldapts';
+import type { ConnectionOptions } from 'node:tls';
+import type { TlsMode } from '../../../src-shared/model/realm';
+import { RosterError } from '../../../src-shared/result';
+import { translateLdapError } from './errors';
+
+/** How to reach and bind to a directory: the connection half of a realm, plus nothing secret. */
+export interface LdapTarget {
+  urls: string[];
+  tls: TlsMode;
+  caCertPem?: string;
+  verifyCertificate: boolean;
+  bindDn: string;
+  connectTimeoutMs: number;
+  operationTimeoutMs: number;
+}
+
+/** A bound connection. Always end it with `close()` (done for you by `withSession`). */
+export interface LdapSession {
+  url: string;
+  client: Client;
+  close(): Promise<void>;
+}
+
+/**
+ * TLS options from a target: the realm's CA, verification on unless the admin turned it off. Pass the host
+ * for StartTLS: an upgraded socket otherwise checks the certificate against "localhost".
+ */
+export function tlsOptionsFor(target: LdapTarget, host?: string): ConnectionOptions {
+  const isIp = host !== undefined && (/^[\d.]+$/.test(host) || host.includes(':'));
+  return {
+    ca: target.caCertPem ? [target.caCertPem] : undefined,
+    rejectUnauthorized: target.verifyCertificate,
+    minVersion: 'TLSv1.2',
+    ...(host ? { host } : {}),
+    ...(host && !isIp ? { servername: host } : {}),
+  };
+}
+
+/** The host part of an ldap:// or ldaps:// URL. */
+export const hostOfUrl = (url: string): string => new URL(url).hostname.replace(/^\[|\]$/g, '');
+
+/** A fresh ldapts client for one URL with the target's timeouts and TLS settings. */
+export function clientFor(url: string, target: LdapTarget): Client {
+  return new Client({
+    url,
+    connectTimeout: target.connectTimeoutMs,
+    timeout: target.operationTimeoutMs,
+    tlsOptions: tlsOptionsFor(target),
+    strictDN: false,
+  });
+}
+
+const abortError = () => new RosterError('cancelled', 'Cancelled.');
+
+/** Resolves when `work` settles; on abort, tears the connection down so the work fails fast. */
+export async function abortable<T>(work: Promise<T>, client: Client, signal?: AbortSignal): Promise<T> {
+  if (!signal) return work;
+  if (signal.aborted) throw abortError();
+  const onAbort = () => void client.unbind().catch(() => undefined);
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    return await work;
+  } catch (error) {
+    if (signal.aborted) throw abortError();
+    throw error;
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
+}
+
+/**
+ * Connects to the first URL that answers (failover on network errors only, never after a bind was refused),
+ * upgrades with StartTLS when asked, and binds (anonymously when there is no bind DN).
+ */
+export async function openSession(target: LdapTarget, password: string | undefined, signal?: AbortSignal): Promise<LdapSession> {
+  let lastError: RosterError | undefined;
+  for (const url of target.urls) {
+    const client = clientFor(url, target);
+    const context = { url, bindDn: target.bindDn };
+    try {
+      if (target.tls === 'starttls') await abortable(client.startTLS(tlsOptionsFor(target, hostOfUrl(url))), client, signal);
+      await abortable(client.bind(target.bindDn, target.bindDn ? (password ?? '') : ''), client, signal);
+      return { url, client, close: () => client.unbind().catch(() => undefined) };
+    } catch (error) {
+      await client.unbind().catch(() => undefined);
+      const translated = translateLdapError(error, context);
+      if (error instanceof ResultCodeError || translated.code === 'cancelled' || translated.code.startsWith('tls-')) throw translated;
+      lastError = translated;
+    }
+  }
+  throw lastError ?? new RosterError('invalid-input', 'The realm has no server URL.');
+}
+
+/** Runs `work` on a bound session and always unbinds afterwards. */
+export async function withSession<T>(
+  target: LdapTarget,
+  password: string | undefined,
+  work: (session: LdapSession) => Promise<T>,
+  signal?: AbortSignal,
+): Promise<T> {
+  const session = await openSession(target, password, signal);
+  try {
+    return await work(session);
+  } finally {
+    await session.close();
+  }
+}

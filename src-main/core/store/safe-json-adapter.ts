@@ -1,0 +1,99 @@
+import { readFile, rename, mkdir, copyFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
+import type { Adapter } from 'lowdb';
+import { RosterError } from '../../../src-shared/result';
+
+/** Why a file could not be used as a store document, or undefined when it looks sound. */
+const problemWith = (doc: unknown): string | undefined => {
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return 'the top level is not an object';
+  const record = doc as Record<string, unknown>;
+  if (record.schemaVersion !== undefined && typeof record.schemaVersion !== 'number') return 'schemaVersion is not a number';
+  if (record.realms !== undefined && !Array.isArray(record.realms)) return '"realms" is not a list';
+  return undefined;
+};
+
+const stamp = (now: Date): string => now.toISOString().replace(/[:.]/g, '-');
+
+/**
+ * lowdb adapter for Roster's document: parses defensively, sets a damaged file aside instead of overwriting
+ * it, and writes atomically (temp file, fsync, rename) with concurrent writes coalesced into the latest.
+ */
+export class SafeJsonAdapter implements Adapter<Record<string, unknown>> {
+  private writing: Promise<void> | undefined;
+  private pending: { data: Record<string, unknown>; waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> } | undefined;
+
+  constructor(
+    readonly path: string,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** Reads the document; null when there is none yet. Throws `store-corrupt` after moving a damaged file aside. */
+  async read(): Promise<Record<string, unknown> | null> {
+    let text: string;
+    try {
+      text = await readFile(this.path, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw new RosterError('store-corrupt', `Roster cannot read its data file ${this.path}: ${(error as Error).message}. Check the file's permissions.`);
+    }
+    let problem: string | undefined;
+    let doc: unknown;
+    try {
+      doc = JSON.parse(text);
+      problem = problemWith(doc);
+    } catch (error) {
+      problem = text.trim() === '' ? 'the file is empty (probably truncated)' : `it is not valid JSON (${(error as Error).message})`;
+    }
+    if (problem === undefined) return doc as Record<string, unknown>;
+    const aside = join(dirname(this.path), `${basename(this.path, '.json')}.corrupt-${stamp(this.now())}.json`);
+    await rename(this.path, aside);
+    throw new RosterError(
+      'store-corrupt',
+      `Roster's data file ${this.path} is damaged: ${problem}. It was moved, unchanged, to ${aside}; nothing was overwritten. ` +
+        'Start Roster again to begin with an empty store, or restore a copy from the backups folder.',
+      { aside },
+    );
+  }
+
+  /** Writes atomically; calls made while a write is running are merged into one write of the newest data. */
+  write(data: Record<string, unknown>): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (this.pending) {
+        this.pending.data = data;
+        this.pending.waiters.push({ resolve, reject });
+      } else {
+        this.pending = { data, waiters: [{ resolve, reject }] };
+      }
+      if (!this.writing) this.writing = this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    while (this.pending) {
+      const { data, waiters } = this.pending;
+      this.pending = undefined;
+      try {
+        await writeFileAtomic(this.path, JSON.stringify(data), { fsync: true, mode: 0o600 });
+        for (const w of waiters) w.resolve();
+      } catch (error) {
+        for (const w of waiters) w.reject(error);
+      }
+    }
+    this.writing = undefined;
+  }
+
+  /** Copies the current file into `backups/` (before migrations and bulk operations); returns the copy's path. */
+  async backup(reason: string): Promise<string | undefined> {
+    const dir = join(dirname(this.path), 'backups');
+    await mkdir(dir, { recursive: true });
+    const target = join(dir, `${basename(this.path, '.json')}.${reason}.${stamp(this.now())}.json`);
+    try {
+      await copyFile(this.path, target);
+      return target;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,50 @@
+import type { z } from 'zod';
+import { contract, isChannel, type Channel, type ChannelOutput, type ParsedInput } from '../src-shared/ipc/contract';
+import { RosterError, type Result } from '../src-shared/result';
+import type { Services } from './core/services';
+
+/** Per-call context a transport may supply (cancellation for long calls). */
+export interface CallContext {
+  signal?: AbortSignal;
+}
+
+/** A handler per channel: plain async functions over the core services. */
+export type HandlerTable = { [C in Channel]: (input: ParsedInput<C>, context: CallContext) => Promise<ChannelOutput<C>> };
+
+/** The transport-neutral handler table: Electron IPC, the CLI and the e2e HTTP host all call this. */
+export function createHandlers(services: Services): HandlerTable {
+  const { realms } = services;
+  return {
+    'app:info': async () => ({ ...services.info, notices: [...services.store.notices] }),
+    'realms:list': () => realms.list(),
+    'realms:create': ({ realm, password }) => realms.create(realm, password),
+    'realms:update': ({ id, realm, password, forgetPassword }) => realms.update(id, realm, password, forgetPassword),
+    'realms:set-enabled': ({ id, enabled }) => realms.setEnabled(id, enabled),
+    'realms:reorder': ({ ids }) => realms.reorder(ids),
+    'realms:delete': ({ id }) => realms.remove(id),
+    'realms:test': ({ id, draft, password }, { signal }) => realms.test({ id, draft, password, signal }),
+  };
+}
+
+/** Zod issues as one sentence a person can act on: "connection.urls.0: Use a URL such as …". */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues.map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message)).join('; ');
+}
+
+/**
+ * The one wrapper every transport goes through: checks the channel, parses the input with the channel's
+ * zod schema, runs the handler and turns every outcome, thrown or not, into a Result. Never throws.
+ */
+export async function dispatch(table: HandlerTable, channel: unknown, rawInput: unknown, context: CallContext = {}): Promise<Result<unknown>> {
+  try {
+    if (!isChannel(channel)) return { ok: false, error: { code: 'invalid-input', message: `Unknown channel ${String(channel)}.` } };
+    const parsed = contract[channel].input.safeParse(rawInput ?? {});
+    if (!parsed.success) return { ok: false, error: { code: 'invalid-input', message: describeIssues(parsed.error) } };
+    const handler = table[channel] as (input: unknown, context: CallContext) => Promise<unknown>;
+    return { ok: true, value: await handler(parsed.data, context) };
+  } catch (error) {
+    if (error instanceof RosterError) return { ok: false, error: error.toAppError() };
+    // Unexpected failures cross as a message only: no stack, no class instance.
+    return { ok: false, error: { code: 'internal', message: `Unexpected error: ${(error as Error)?.message ?? String(error)}` } };
+  }
+}

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+
+/** Kinds of directory a realm can point at. */
+export const REALM_KINDS = ['active-directory', 'openldap', 'ldap'] as const;
+export type RealmKind = (typeof REALM_KINDS)[number];
+
+export const TLS_MODES = ['none', 'ldaps', 'starttls'] as const;
+export type TlsMode = (typeof TLS_MODES)[number];
+
+/** The most entries a server page may carry: AD refuses more (MaxPageSize). */
+export const MAX_PAGE_SIZE = 1000;
+
+/** Roster fields a realm can map to LDAP attributes. */
+export const MAPPABLE_FIELDS = [
+  'username',
+  'displayName',
+  'givenName',
+  'surname',
+  'email',
+  'department',
+  'title',
+  'phone',
+  'mobile',
+  'office',
+  'company',
+  'manager',
+  'employeeId',
+] as const;
+export type MappableField = (typeof MAPPABLE_FIELDS)[number];
+
+const ldapUrl = z
+  .string()
+  .trim()
+  .regex(/^ldaps?:\/\/[^\s/]+(:\d{1,5})?\/?$/i, 'Use a URL such as ldap://dc1.corp.example:389 or ldaps://dc1.corp.example:636');
+
+/** What a person edits about a realm; the password travels separately and is never stored here. */
+export const realmInputSchema = z.object({
+  name: z.string().trim().min(1, 'Give the realm a name').max(80),
+  kind: z.enum(REALM_KINDS),
+  enabled: z.boolean().default(true),
+  connection: z.object({
+    urls: z.array(ldapUrl).min(1, 'At least one server URL is needed'),
+    tls: z.enum(TLS_MODES).default('none'),
+    caCertPem: z.string().optional(),
+    verifyCertificate: z.boolean().default(true),
+    bindDn: z.string().trim().default(''),
+    connectTimeoutMs: z.number().int().min(500).max(120_000).default(5_000),
+    operationTimeoutMs: z.number().int().min(1_000).max(600_000).default(30_000),
+  }),
+  search: z.object({
+    baseDn: z.string().trim().min(1, 'The base DN is required, e.g. DC=corp,DC=example'),
+    userFilter: z.string().trim().min(1),
+    scope: z.enum(['sub', 'one']).default('sub'),
+    pageSize: z.number().int().min(1).max(MAX_PAGE_SIZE, `Page size is at most ${MAX_PAGE_SIZE} (Active Directory's MaxPageSize)`).default(500),
+  }),
+  idAttribute: z.string().trim().min(1),
+  mapping: z.partialRecord(z.enum(MAPPABLE_FIELDS), z.string().trim()),
+});
+export type RealmInput = z.infer<typeof realmInputSchema>;
+
+/** Outcome of the last "Test connection", kept so the status bar can tell reachability. */
+export interface RealmTestStatus {
+  at: string;
+  ok: boolean;
+  message: string;
+}
+
+/** A realm as kept in the store: the secret is only referenced, never embedded. */
+export interface RealmRecord extends RealmInput {
+  id: string;
+  order: number;
+  lastTest?: RealmTestStatus;
+  lastReconcileAt?: string;
+}
+
+/** Where a realm's bind password lives, as far as anyone outside main may know. */
+export type PasswordState = 'saved' | 'session' | 'missing';
+
+/** A realm as shown to the renderer and the CLI. */
+export interface Realm extends RealmRecord {
+  password: PasswordState;
+}
