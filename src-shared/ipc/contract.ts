@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import type { ConnectionTestReport } from '../model/connection-test';
 import { realmInputSchema, type Realm } from '../model/realm';
+import { CHANNEL_NAMES, type ChannelName, type EventName } from './channels';
+
+export { isChannel, isEventName, EVENT_NAMES, type EventName } from './channels';
 
 /** Declares a channel: its zod input schema and (type-only) output. */
 const channel =
@@ -40,7 +43,7 @@ export const contract = {
       .strict()
       .refine((v) => v.id !== undefined || v.draft !== undefined, 'Give a realm id or a draft realm to test'),
   ),
-} as const;
+} as const satisfies Record<ChannelName, { input: z.ZodType; output: unknown }>;
 
 export type Contract = typeof contract;
 export type Channel = keyof Contract;
@@ -50,16 +53,14 @@ export type ChannelInput<C extends Channel> = z.input<Contract[C]['input']>;
 export type ParsedInput<C extends Channel> = z.output<Contract[C]['input']>;
 export type ChannelOutput<C extends Channel> = Contract[C]['output'];
 
-/** All channel names, for allow-lists in preload and the HTTP host. */
-export const CHANNELS = Object.keys(contract) as Channel[];
-
-/** Returns whether a string names a known channel. */
-export const isChannel = (name: unknown): name is Channel => typeof name === 'string' && Object.hasOwn(contract, name);
+/** All channel names, for allow-lists in main and the HTTP host. */
+export const CHANNELS: readonly Channel[] = CHANNEL_NAMES;
 
 /** Push events main sends to the window: name -> payload. */
 export interface EventMap {
   'jobs:progress': { jobId: string; done: number; total: number; phase: string };
   'realms:changed': { ids: string[] };
 }
-export type EventName = keyof EventMap;
-export const EVENT_NAMES: EventName[] = ['jobs:progress', 'realms:changed'];
+// Fails to compile when an event in the map has no name in the list, or the other way round.
+const _everyEventMapped: Record<EventName, true> = { 'jobs:progress': true, 'realms:changed': true } satisfies Record<keyof EventMap, true>;
+void _everyEventMapped;

@@ -1,4 +1,4 @@
-import { readFile, rename, mkdir, copyFile } from 'node:fs/promises';
+import { access, readFile, rename, mkdir, copyFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import type { Adapter } from 'lowdb';
@@ -46,7 +46,7 @@ export class SafeJsonAdapter implements Adapter<Record<string, unknown>> {
       problem = text.trim() === '' ? 'the file is empty (probably truncated)' : `it is not valid JSON (${(error as Error).message})`;
     }
     if (problem === undefined) return doc as Record<string, unknown>;
-    const aside = join(dirname(this.path), `${basename(this.path, '.json')}.corrupt-${stamp(this.now())}.json`);
+    const aside = await this.freeName(`${basename(this.path, '.json')}.corrupt-${stamp(this.now())}`);
     await rename(this.path, aside);
     throw new RosterError(
       'store-corrupt',
@@ -54,6 +54,18 @@ export class SafeJsonAdapter implements Adapter<Record<string, unknown>> {
         'Start Roster again to begin with an empty store, or restore a copy from the backups folder.',
       { aside },
     );
+  }
+
+  /** A path beside the store that does not exist yet, so a set-aside file never replaces an earlier one. */
+  private async freeName(stem: string): Promise<string> {
+    for (let n = 0; ; n += 1) {
+      const candidate = join(dirname(this.path), `${stem}${n ? `-${n}` : ''}.json`);
+      try {
+        await access(candidate);
+      } catch {
+        return candidate;
+      }
+    }
   }
 
   /** Writes atomically; calls made while a write is running are merged into one write of the newest data. */

@@ -1,0 +1,138 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { RosterError } from '../../../src-shared/result';
+import { realmFromPreset } from '../../../src-shared/model/realm-presets';
+import { LOCK_FILE } from './lock';
+import { Store, STORE_FILE } from './store';
+
+let dir: string;
+const fixedNow = () => new Date('2026-11-21T10:00:00.000Z');
+const open = (owner = 'test', readOnly = false) => Store.open({ dataDir: dir, owner, readOnly, now: fixedNow });
+const realm = (name: string, order: number) => ({ ...realmFromPreset('openldap', { name, urls: ['ldap://h'], bindDn: 'cn=r', baseDn: 'dc=x' }), id: name, order });
+
+const failure = async (promise: Promise<unknown>): Promise<RosterError> => {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof RosterError) return error;
+    throw error;
+  }
+  throw new Error('expected the call to fail');
+};
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'roster-store-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('Store', () => {
+  it('creates a current-version document and keeps changes across reopening', async () => {
+    const store = await open();
+    await store.update((d) => void d.realms.push(realm('a', 0)));
+    await store.close();
+    expect(JSON.parse(await readFile(join(dir, STORE_FILE), 'utf8'))).toMatchObject({ schemaVersion: 2, realms: [{ id: 'a', name: 'a' }] });
+    const again = await open();
+    expect(again.data.realms.map((r) => r.id)).toEqual(['a']);
+    await again.close();
+  });
+
+  it('keeps a truncated file aside, byte for byte, and says so clearly', async () => {
+    const damaged = '{"schemaVersion":2,"realms":[{"id":"a","na';
+    await writeFile(join(dir, STORE_FILE), damaged);
+    const error = await failure(open());
+    const aside = join(dir, 'roster.corrupt-2026-11-21T10-00-00-000Z.json');
+    expect(error.code).toBe('store-corrupt');
+    expect(error.message).toContain(`Roster's data file ${join(dir, STORE_FILE)} is damaged: it is not valid JSON (`);
+    expect(error.message).toContain(`It was moved, unchanged, to ${aside}; nothing was overwritten.`);
+    expect(await readFile(aside, 'utf8')).toBe(damaged);
+    // The refused open released its lock, and the next start begins empty but reminds the user.
+    expect(await readdir(dir)).not.toContain(LOCK_FILE);
+    const fresh = await open();
+    expect(fresh.data.realms).toEqual([]);
+    expect(fresh.notices).toEqual([`Damaged data files were set aside earlier and are still in ${dir}: roster.corrupt-2026-11-21T10-00-00-000Z.json.`]);
+    await fresh.close();
+    expect(await readFile(aside, 'utf8')).toBe(damaged);
+  });
+
+  it('treats an empty file and a non-object document as damaged', async () => {
+    await writeFile(join(dir, STORE_FILE), '');
+    expect((await failure(open())).message).toContain('is damaged: the file is empty (probably truncated).');
+    await writeFile(join(dir, STORE_FILE), '[1,2]');
+    expect((await failure(open())).message).toContain('is damaged: the top level is not an object.');
+    // Same clock, second damaged file: the first one set aside must not be replaced.
+    expect(await readFile(join(dir, 'roster.corrupt-2026-11-21T10-00-00-000Z.json'), 'utf8')).toBe('');
+    expect(await readFile(join(dir, 'roster.corrupt-2026-11-21T10-00-00-000Z-1.json'), 'utf8')).toBe('[1,2]');
+  });
+
+  it('refuses a file from a newer Roster without touching it', async () => {
+    const newer = '{"schemaVersion":99,"realms":[]}';
+    await writeFile(join(dir, STORE_FILE), newer);
+    const error = await failure(open());
+    expect(error.message).toBe(`The data file ${join(dir, STORE_FILE)} was written by a newer Roster (schema 99; this one reads up to 2). Update Roster; the file was not changed.`);
+    expect(await readFile(join(dir, STORE_FILE), 'utf8')).toBe(newer);
+  });
+
+  it('migrates a version 1 document, keeping a backup of the original', async () => {
+    const v1 = {
+      schemaVersion: 1,
+      realms: [
+        { id: 'r1', name: 'Corp AD', kind: 'active-directory', connection: { url: 'ldaps://dc1.corp.example', tls: 'ldaps', bindDn: 'CN=svc' }, search: { baseDn: 'DC=corp' } },
+        { id: 'r2', name: 'Lab', kind: 'openldap', connection: { url: 'ldap://lab' }, search: { baseDn: 'dc=lab' } },
+      ],
+    };
+    await writeFile(join(dir, STORE_FILE), JSON.stringify(v1));
+    const store = await open();
+    expect(store.data.schemaVersion).toBe(2);
+    expect(store.data.realms.map((r) => [r.id, r.order, r.connection.urls])).toEqual([
+      ['r1', 0, ['ldaps://dc1.corp.example']],
+      ['r2', 1, ['ldap://lab']],
+    ]);
+    expect(store.data.realms[0]?.connection).not.toHaveProperty('url');
+    expect(store.data.realms[0]?.connection.tls).toBe('ldaps');
+    const backup = join(dir, 'backups', 'roster.v1.2026-11-21T10-00-00-000Z.json');
+    expect(store.notices[0]).toBe(`Upgraded the data file (v1→v2: realm connection.url -> connection.urls[], explicit realm order); the previous version is kept at ${backup}.`);
+    expect(JSON.parse(await readFile(backup, 'utf8'))).toEqual(v1);
+    await store.close();
+    expect(JSON.parse(await readFile(join(dir, STORE_FILE), 'utf8')).schemaVersion).toBe(2);
+  });
+
+  it('lets only one writer in; a reader may look while it writes', async () => {
+    const first = await open('the Roster app');
+    const error = await failure(open('the roster command line'));
+    expect(error.code).toBe('store-locked');
+    expect(error.message).toMatch(new RegExp(`^The data folder ${dir} is in use by the Roster app \\(process ${process.pid} on .+, since .+\\)\\. Close it and try again, or use another --data-dir\\.$`));
+    const reader = await open('reader', true);
+    await expect(reader.update(() => undefined)).rejects.toThrow('This store was opened read-only.');
+    await first.update((d) => void d.realms.push(realm('x', 0)));
+    await first.close();
+    const second = await open('the roster command line');
+    expect(second.data.realms.map((r) => r.id)).toEqual(['x']);
+    await second.close();
+  });
+
+  it('refuses while another live process holds the lock and takes over once it died', async () => {
+    const holder = spawn(process.execPath, ['-e', `require('fs').writeFileSync(${JSON.stringify(join(dir, LOCK_FILE))}, JSON.stringify({pid: process.pid, host: require('os').hostname(), owner: 'another process', since: 'now'})); console.log('ready'); setInterval(() => {}, 1000);`]);
+    await new Promise<void>((ready) => holder.stdout.once('data', () => ready()));
+    expect((await failure(open())).message).toContain(`is in use by another process (process ${holder.pid} on `);
+    const exited = new Promise((done) => holder.once('exit', done));
+    holder.kill('SIGKILL');
+    await exited;
+    const store = await open();
+    expect(JSON.parse(await readFile(join(dir, LOCK_FILE), 'utf8')).pid).toBe(process.pid);
+    await store.close();
+  });
+
+  it('coalesces concurrent updates without losing any', async () => {
+    const store = await open();
+    await Promise.all(Array.from({ length: 50 }, (_, i) => store.update((d) => void d.realms.push(realm(`r${i}`, i)))));
+    await store.close();
+    const reopened = await open();
+    expect(reopened.data.realms.map((r) => r.id)).toEqual(Array.from({ length: 50 }, (_, i) => `r${i}`));
+    await reopened.close();
+  });
+});

@@ -1,0 +1,24 @@
+/**
+ * Channel and event names alone, without schemas: the sandboxed preload checks against these lists and
+ * must not pull zod in. contract.ts is checked to define exactly these channels.
+ */
+export const CHANNEL_NAMES = [
+  'app:info',
+  'realms:list',
+  'realms:create',
+  'realms:update',
+  'realms:set-enabled',
+  'realms:reorder',
+  'realms:delete',
+  'realms:test',
+] as const;
+export type ChannelName = (typeof CHANNEL_NAMES)[number];
+
+export const EVENT_NAMES = ['jobs:progress', 'realms:changed'] as const;
+export type EventName = (typeof EVENT_NAMES)[number];
+
+/** Returns whether a string names a known channel. */
+export const isChannel = (name: unknown): name is ChannelName => typeof name === 'string' && (CHANNEL_NAMES as readonly string[]).includes(name);
+
+/** Returns whether a string names a known push event. */
+export const isEventName = (name: unknown): name is EventName => typeof name === 'string' && (EVENT_NAMES as readonly string[]).includes(name);
