@@ -59,7 +59,7 @@ export function translateLdapError(error: unknown, context: LdapErrorContext): R
         );
       }
       case 32:
-        return make('no-such-base', `The base DN ${context.baseDn ?? ''} does not exist on ${host}. Check its spelling; the server's naming contexts are listed in the connection test.`.replace('DN  does', 'DN does'));
+        return make('no-such-base', context.baseDn ? `The base DN ${context.baseDn} does not exist on ${host}. Check its spelling.` : `An entry Roster looked for does not exist on ${host}.`);
       case 4:
         return make('size-limit', `${host} stopped the search at its size limit. Roster pages every search; if this persists, lower the page size (AD allows at most 1000).`);
       case 3:

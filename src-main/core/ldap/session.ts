@@ -46,7 +46,9 @@ export function clientFor(url: string, target: LdapTarget): Client {
     url,
     connectTimeout: target.connectTimeoutMs,
     timeout: target.operationTimeoutMs,
-    tlsOptions: tlsOptionsFor(target),
+    // ldapts speaks TLS from the first byte whenever tlsOptions is set, even for ldap:// URLs,
+    // so only ldaps gets them here; StartTLS passes its own to startTLS().
+    ...(/^ldaps:/i.test(url) ? { tlsOptions: tlsOptionsFor(target) } : {}),
     strictDN: false,
   });
 }

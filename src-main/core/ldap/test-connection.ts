@@ -190,7 +190,7 @@ export async function testConnection(input: ConnectionTestInput): Promise<Connec
   } catch (error) {
     const translated = error instanceof RosterError ? error : translateLdapError(error, { url: report.url });
     if (translated.code === 'no-such-base' && report.server?.namingContexts.length) {
-      translated.message = `${translated.message.replace(/ The server's naming contexts.*$/, '')} This server holds: ${report.server.namingContexts.join('; ')}.`;
+      translated.message = `${translated.message} This server holds: ${report.server.namingContexts.join('; ')}.`;
       const failed = steps.find((s) => s.status === 'failed');
       if (failed) failed.detail = translated.message;
     }
