@@ -109,3 +109,28 @@ describe('testConnection against a real slapd', () => {
     expect(statuses(report)).toEqual(['reach:ok', 'tls:skipped', 'bind:ok', 'rootdse:ok', 'base:failed', 'users:skipped']);
   });
 });
+
+describe('testConnection against a server that accepts but never answers', () => {
+  it('says the server did not answer in time', async () => {
+    const sockets = new Set<import('node:net').Socket>();
+    const silent = createServer((socket) => void sockets.add(socket));
+    await new Promise<void>((ready) => silent.listen(0, '127.0.0.1', ready));
+    const { port } = silent.address() as { port: number };
+    try {
+      const report = await testConnection({
+        target: { urls: [`ldap://127.0.0.1:${port}`], tls: 'none', verifyCertificate: true, bindDn: 'cn=x', connectTimeoutMs: 1_000, operationTimeoutMs: 1_000 },
+        password: 'x',
+        baseDn: 'dc=x',
+        userFilter: '(objectClass=*)',
+      });
+      expect(report.error).toEqual({
+        code: 'timeout',
+        message: `127.0.0.1:${port} did not answer in time. Check that the host and port are right and that a firewall does not drop the connection, or raise the timeout.`,
+      });
+      expect(report.steps.map((s) => `${s.step}:${s.status}`).slice(0, 3)).toEqual(['reach:ok', 'tls:skipped', 'bind:failed']);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((done) => silent.close(done));
+    }
+  });
+});

@@ -1,0 +1,39 @@
+import { InvalidCredentialsError, InsufficientAccessError, NoSuchObjectError, SizeLimitExceededError } from 'ldapts';
+import { describe, expect, it } from 'vitest';
+import { AD_BIND_DATA_CODES, translateLdapError } from './errors';
+
+const context = { url: 'ldaps://dc1.corp.example:636', bindDn: 'CN=svc-roster,OU=Service,DC=corp,DC=example', baseDn: 'DC=corp,DC=example' };
+// What Active Directory (and Samba AD) put in the diagnostic message of a refused bind.
+const adBindMessage = (code: string) => `80090308: LdapErr: DSID-0C09044E, comment: AcceptSecurityContext error, data ${code}, v4563`;
+
+describe('translateLdapError', () => {
+  it.each([
+    ['52e', 'the password is wrong (or the bind DN names another account)'],
+    ['532', 'the password has expired; set a new one for the service account'],
+    ['533', 'the account is disabled; ask a domain admin to enable it'],
+    ['701', 'the account has expired; ask a domain admin to extend it'],
+    ['773', 'the password must be changed before the first logon; set a new one'],
+    ['775', 'the account is locked out after too many failed logons; wait or ask a domain admin to unlock it'],
+  ])('explains Active Directory bind code %s', (code, explanation) => {
+    const error = translateLdapError(new InvalidCredentialsError(adBindMessage(code)), context);
+    expect(error.code).toBe('invalid-credentials');
+    expect(error.message).toBe(`Invalid credentials for ${context.bindDn}: ${explanation} (Active Directory code ${code}).`);
+    expect(error.details).toEqual({ adCode: code });
+    expect(AD_BIND_DATA_CODES[code]).toBe(explanation);
+  });
+
+  it('maps LDAP result codes to their own messages', () => {
+    expect(translateLdapError(new NoSuchObjectError('no such object'), context).message).toBe('The base DN DC=corp,DC=example does not exist on dc1.corp.example:636. Check its spelling.');
+    expect(translateLdapError(new SizeLimitExceededError('limit'), context).code).toBe('size-limit');
+    expect(translateLdapError(new InsufficientAccessError('no'), context).message).toBe(
+      `The bind account ${context.bindDn} may not read this part of the directory on dc1.corp.example:636. Ask the directory owner for read access.`,
+    );
+  });
+
+  it('names the certificate problem', () => {
+    const mismatch = Object.assign(new Error("Hostname/IP does not match certificate's altnames: Host: dc1. is not in the cert's altnames: DNS:dc2"), { code: 'ERR_TLS_CERT_ALTNAME_INVALID' });
+    expect(translateLdapError(mismatch, context)).toMatchObject({ code: 'tls-hostname', details: { tlsCode: 'ERR_TLS_CERT_ALTNAME_INVALID' } });
+    const expired = Object.assign(new Error('certificate has expired'), { code: 'CERT_HAS_EXPIRED' });
+    expect(translateLdapError(expired, context).message).toBe("The certificate of dc1.corp.example:636 is expired. Ask the directory owner to renew it, or check this computer's clock.");
+  });
+});
