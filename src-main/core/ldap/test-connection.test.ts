@@ -1,4 +1,4 @@
-import { createServer } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSlapd, type SlapdServer } from '../../../e2e/fixtures/slapd';
 import type { LdapTarget } from './session';
@@ -112,7 +112,7 @@ describe('testConnection against a real slapd', () => {
 
 describe('testConnection against a server that accepts but never answers', () => {
   it('says the server did not answer in time', async () => {
-    const sockets = new Set<import('node:net').Socket>();
+    const sockets = new Set<Socket>();
     const silent = createServer((socket) => void sockets.add(socket));
     await new Promise<void>((ready) => silent.listen(0, '127.0.0.1', ready));
     const { port } = silent.address() as { port: number };

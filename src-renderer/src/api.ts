@@ -1,0 +1,20 @@
+import type { RosterApi } from '../../src-shared/ipc/api';
+import type { Channel, ChannelInput, ChannelOutput, EventMap, EventName } from '../../src-shared/ipc/contract';
+import type { Result } from '../../src-shared/result';
+
+declare global {
+  interface Window {
+    /** Provided by the preload (Electron) or the e2e host's bridge (HTTP); the renderer cannot tell which. */
+    roster: RosterApi;
+  }
+}
+
+/** The only module that touches window.roster: calls a channel and returns its Result. */
+export function call<C extends Channel>(channel: C, input: ChannelInput<C>): Promise<Result<ChannelOutput<C>>> {
+  return window.roster.invoke(channel, input);
+}
+
+/** Subscribes to a push event from main; returns the unsubscribe function. */
+export function subscribe<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void): () => void {
+  return window.roster.on(event, listener);
+}

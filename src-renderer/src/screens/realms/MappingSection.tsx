@@ -1,0 +1,60 @@
+import { MAPPABLE_FIELDS } from '../../../../src-shared/model/realm';
+import { FIELD_LABELS, KIND_LABELS } from '../../lib/realm-labels';
+import { describedBy } from '../../lib/field-aria';
+import { useDraftValue, useFormActions } from '../../stores/realm-form-hooks';
+import { FormSection } from './FormSection';
+import type { FieldErrors } from './realm-validation';
+
+/** Which LDAP attribute fills each Roster field; an empty attribute leaves the field unmapped. */
+export function MappingSection({ errors }: { errors: FieldErrors }) {
+  const mapping = useDraftValue((d) => d.mapping);
+  const kind = useDraftValue((d) => d.kind);
+  const { edit, applyPreset } = useFormActions();
+  const action = (
+    <button type="button" className="button button--small" onClick={applyPreset}>
+      Apply {KIND_LABELS[kind]} preset
+    </button>
+  );
+  return (
+    <FormSection title="Attribute mapping" action={action}>
+      <table className="mapping">
+        <thead>
+          <tr>
+            <th scope="col">Roster field</th>
+            <th scope="col">LDAP attribute</th>
+          </tr>
+        </thead>
+        <tbody>
+          {MAPPABLE_FIELDS.map((field) => {
+            const id = `realm-map-${field}`;
+            const error = errors[`mapping.${field}`];
+            return (
+              <tr key={field}>
+                <th scope="row">{FIELD_LABELS[field]}</th>
+                <td>
+                  {/* title, not a <label>: a label "Display name" would also match a search for the "Name" field. */}
+                  <input
+                    id={id}
+                    className="input input--cell mono"
+                    title={`LDAP attribute for ${FIELD_LABELS[field]}`}
+                    value={mapping[field]}
+                    placeholder="not mapped"
+                    spellCheck={false}
+                    data-testid={`mapping-${field}`}
+                    onChange={(event) => edit((d) => ({ ...d, mapping: { ...d.mapping, [field]: event.target.value } }), `mapping.${field}`)}
+                    {...describedBy(id, error)}
+                  />
+                  {error && (
+                    <p className="field__error" id={`${id}-error`}>
+                      {error}
+                    </p>
+                  )}
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </FormSection>
+  );
+}

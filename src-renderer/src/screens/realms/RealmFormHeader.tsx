@@ -1,0 +1,34 @@
+import { useDraftValue, useFormActions, useFormTarget, useIsDirty, useSaveStatus, useTestState } from '../../stores/realm-form-hooks';
+import { SavedFlash } from './SavedFlash';
+
+/** The form's title bar: what is edited, its save state, and Test connection / Cancel / Save. */
+export function RealmFormHeader() {
+  const target = useFormTarget();
+  const name = useDraftValue((d) => d.name);
+  const dirty = useIsDirty();
+  const { saving, savedAt } = useSaveStatus();
+  const { running } = useTestState();
+  const { runTest, cancel } = useFormActions();
+  const title = target.kind === 'new' ? 'New realm' : name.trim() || 'Untitled realm';
+  return (
+    <header className="form-header">
+      <div className="form-header__title">
+        <h2>{title}</h2>
+        {dirty && target.kind === 'realm' && <span className="pill pill--modified">Modified</span>}
+        <SavedFlash savedAt={savedAt} />
+      </div>
+      <div className="form-header__actions">
+        <button type="button" className="button" onClick={() => void runTest()} disabled={running} aria-busy={running}>
+          {running && <span className="spinner" aria-hidden="true" />}
+          {running ? 'Testing…' : 'Test connection'}
+        </button>
+        <button type="button" className="button" onClick={cancel}>
+          Cancel
+        </button>
+        <button type="submit" className="button button--primary" disabled={saving} aria-busy={saving}>
+          {saving ? 'Saving…' : 'Save'}
+        </button>
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,73 @@
+import { realmFromPreset, REALM_PRESETS } from '../../../../src-shared/model/realm-presets';
+import { MAPPABLE_FIELDS, type MappableField, type RealmInput, type RealmKind, type TlsMode } from '../../../../src-shared/model/realm';
+
+/** The realm form's values as typed: numbers stay strings until validation, timeouts are in seconds. */
+export interface RealmDraft {
+  name: string;
+  kind: RealmKind;
+  urls: string[];
+  tls: TlsMode;
+  caCertPem: string;
+  verifyCertificate: boolean;
+  bindDn: string;
+  /** Typed now; empty means "keep the current one". Never filled from main. */
+  password: string;
+  forgetPassword: boolean;
+  connectTimeoutS: string;
+  operationTimeoutS: string;
+  baseDn: string;
+  userFilter: string;
+  scope: 'sub' | 'one';
+  pageSize: string;
+  idAttribute: string;
+  mapping: Record<MappableField, string>;
+}
+
+const fullMapping = (mapping: Partial<Record<MappableField, string>>): Record<MappableField, string> =>
+  Object.fromEntries(MAPPABLE_FIELDS.map((f) => [f, mapping[f] ?? ''])) as Record<MappableField, string>;
+
+const seconds = (ms: number): string => String(ms / 1000);
+
+/** The draft for a saved realm (or any realm input). */
+export function draftFromRealm(realm: RealmInput): RealmDraft {
+  const { connection: c, search: s } = realm;
+  return {
+    name: realm.name,
+    kind: realm.kind,
+    urls: c.urls.length ? [...c.urls] : [''],
+    tls: c.tls,
+    caCertPem: c.caCertPem ?? '',
+    verifyCertificate: c.verifyCertificate,
+    bindDn: c.bindDn,
+    password: '',
+    forgetPassword: false,
+    connectTimeoutS: seconds(c.connectTimeoutMs),
+    operationTimeoutS: seconds(c.operationTimeoutMs),
+    baseDn: s.baseDn,
+    userFilter: s.userFilter,
+    scope: s.scope,
+    pageSize: String(s.pageSize),
+    idAttribute: realm.idAttribute,
+    mapping: fullMapping(realm.mapping),
+  };
+}
+
+/** A blank draft for a new realm, pre-filled from the kind's preset. */
+export const newDraft = (kind: RealmKind = 'active-directory'): RealmDraft =>
+  draftFromRealm(realmFromPreset(kind, { name: '', urls: [''], bindDn: '', baseDn: '' }));
+
+/** The draft with the kind's preset filter, id attribute and mapping. */
+export function withPreset(draft: RealmDraft, kind: RealmKind): RealmDraft {
+  const preset = REALM_PRESETS[kind];
+  return { ...draft, kind, userFilter: preset.userFilter, idAttribute: preset.idAttribute, mapping: fullMapping(preset.mapping) };
+}
+
+/** Whether two drafts describe the same realm settings (the password fields aside). */
+export function sameSettings(a: RealmDraft, b: RealmDraft): boolean {
+  const strip = ({ password: _p, forgetPassword: _f, ...rest }: RealmDraft) => rest;
+  return JSON.stringify(strip(a)) === JSON.stringify(strip(b));
+}
+
+/** Whether the draft differs from what is saved, a typed password included. */
+export const isDirty = (draft: RealmDraft, baseline: RealmDraft): boolean =>
+  draft.password !== '' || draft.forgetPassword !== baseline.forgetPassword || !sameSettings(draft, baseline);

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { newDraft, isDirty, sameSettings, withPreset, type RealmDraft } from './realm-draft';
+import { checkDraft } from './realm-validation';
+import { tlsWarnings } from './tls-warnings';
+
+const filled = (change: Partial<RealmDraft> = {}): RealmDraft => ({
+  ...newDraft('openldap'),
+  name: 'Example',
+  urls: ['ldap://ldap1.example.org:389'],
+  baseDn: 'dc=example,dc=org',
+  ...change,
+});
+
+describe('checkDraft', () => {
+  it('accepts a filled preset and converts seconds to milliseconds', () => {
+    const check = checkDraft(filled({ connectTimeoutS: '2.5' }), true);
+    expect(check.ok).toBe(true);
+    if (check.ok) {
+      expect(check.input.connection.connectTimeoutMs).toBe(2500);
+      expect(check.input.idAttribute).toBe('entryUUID');
+      expect(check.input.connection).not.toHaveProperty('caCertPem');
+    }
+  });
+
+  it('keys messages by field and speaks seconds for timeouts', () => {
+    const check = checkDraft(filled({ name: ' ', urls: [''], connectTimeoutS: '', operationTimeoutS: '0.5', pageSize: '5000' }), true);
+    expect(check.ok).toBe(false);
+    if (check.ok) return;
+    expect(check.errors.name).toBe('Give the realm a name');
+    expect(check.errors['connection.urls.0']).toBe('At least one server URL is needed');
+    expect(check.errors['connection.connectTimeoutMs']).toBe('Enter 0.5 to 120 seconds.');
+    expect(check.errors['connection.operationTimeoutMs']).toBe('Enter 1 to 600 seconds.');
+    expect(check.errors['search.pageSize']).toMatch(/at most 1000/);
+  });
+
+  it('points a bad URL at the input row it was typed in, skipping blank rows', () => {
+    const check = checkDraft(filled({ urls: ['ldap://ok.example', '', 'http://wrong.example'] }), true);
+    expect(check.ok).toBe(false);
+    if (!check.ok) expect(Object.keys(check.errors)).toEqual(['connection.urls.2']);
+  });
+
+  it('leaves empty mapping rows out', () => {
+    const draft = filled();
+    const check = checkDraft({ ...draft, mapping: { ...draft.mapping, manager: ' ' } }, true);
+    expect(check.ok && 'manager' in check.input.mapping).toBe(false);
+  });
+});
+
+describe('drafts', () => {
+  it('applies the preset of a kind', () => {
+    const ad = withPreset(filled(), 'active-directory');
+    expect([ad.userFilter, ad.idAttribute, ad.mapping.username]).toEqual(['(&(objectCategory=person)(objectClass=user))', 'objectGUID', 'sAMAccountName']);
+  });
+
+  it('counts a typed password as a change but not as a settings change', () => {
+    const base = filled();
+    const typed = { ...base, password: 'secret' };
+    expect(isDirty(typed, base)).toBe(true);
+    expect(sameSettings(typed, base)).toBe(true);
+    expect(sameSettings({ ...base, baseDn: 'dc=other' }, base)).toBe(false);
+  });
+});
+
+describe('tlsWarnings', () => {
+  it('flags scheme mismatches and clear-text binds', () => {
+    expect(tlsWarnings({ tls: 'ldaps', urls: ['ldap://a'], bindDn: '' })).toHaveLength(1);
+    expect(tlsWarnings({ tls: 'starttls', urls: ['ldaps://a'], bindDn: '' })).toHaveLength(1);
+    expect(tlsWarnings({ tls: 'none', urls: ['ldap://a'], bindDn: 'cn=x' })[0]).toMatch(/unencrypted/);
+    expect(tlsWarnings({ tls: 'ldaps', urls: ['ldaps://a'], bindDn: 'cn=x' })).toEqual([]);
+  });
+});

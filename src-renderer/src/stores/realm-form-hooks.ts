@@ -1,0 +1,58 @@
+import { useMemo } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { isDirty, type RealmDraft } from '../screens/realms/realm-draft';
+import { checkDraft, type FieldErrors } from '../screens/realms/realm-validation';
+import { useRealmsStore } from './realms-store';
+import { useRealmFormStore } from './realm-form-store';
+
+/** What the form shows: none, new, or a saved realm's id. */
+export const useFormTarget = () => useRealmFormStore((s) => s.target);
+
+/** Changes whenever the form opens another target; a key for remounting the form view. */
+export const useFormSession = () => useRealmFormStore((s) => s.session);
+
+/** One value of the draft, re-rendering only when it changes. */
+export const useDraftValue = <T>(pick: (draft: RealmDraft) => T): T => useRealmFormStore((s) => pick(s.draft));
+
+/** Whether the draft differs from the saved realm. */
+export const useIsDirty = () => useRealmFormStore((s) => s.target.kind !== 'none' && isDirty(s.draft, s.baseline));
+
+/** Save state for the form header. */
+export const useSaveStatus = () =>
+  useRealmFormStore(useShallow((s) => ({ saving: s.saving, savedAt: s.savedAt, formError: s.formError })));
+
+/** The form's connection test. */
+export const useTestState = () => useRealmFormStore((s) => s.test);
+
+/** A target waiting for "discard changes?", if any. */
+export const usePendingTarget = () => useRealmFormStore((s) => s.pending);
+
+/** The form actions (stable references). */
+export const useFormActions = () =>
+  useRealmFormStore(
+    useShallow((s) => ({
+      request: s.request,
+      open: s.open,
+      edit: s.edit,
+      chooseKind: s.chooseKind,
+      applyPreset: s.applyPreset,
+      save: s.save,
+      cancel: s.cancel,
+      runTest: s.runTest,
+      confirmDiscard: s.confirmDiscard,
+      keepEditing: s.keepEditing,
+    })),
+  );
+
+/** Messages per field: the schema's (once a save or test was tried) and main's (e.g. a duplicate name). */
+export function useFieldErrors(): FieldErrors {
+  const { draft, showErrors, serverErrors, target } = useRealmFormStore(
+    useShallow((s) => ({ draft: s.draft, showErrors: s.showErrors, serverErrors: s.serverErrors, target: s.target })),
+  );
+  const enabled = useRealmsStore((s) => (target.kind === 'realm' ? (s.realms.find((r) => r.id === target.id)?.enabled ?? true) : true));
+  return useMemo(() => {
+    if (!showErrors) return serverErrors;
+    const check = checkDraft(draft, enabled);
+    return check.ok ? serverErrors : { ...check.errors, ...serverErrors };
+  }, [draft, showErrors, serverErrors, enabled]);
+}

@@ -1,0 +1,79 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { RosterApi } from '../../../src-shared/ipc/api';
+import type { Realm } from '../../../src-shared/model/realm';
+import { realmFromPreset } from '../../../src-shared/model/realm-presets';
+import { useRealmFormStore } from './realm-form-store';
+import { useRealmsStore } from './realms-store';
+
+const saved: Realm = {
+  ...realmFromPreset('openldap', { name: 'Example', urls: ['ldap://ldap.example'], bindDn: 'cn=r', baseDn: 'dc=example' }),
+  id: 'r1',
+  order: 0,
+  password: 'saved',
+};
+const report = { ok: true, url: 'ldap://ldap.example', steps: [] };
+let calls: { channel: string; input: unknown }[] = [];
+let answer: (channel: string) => unknown = () => ({ ok: true, value: report });
+
+// The store reaches main only through src/api.ts, which reads window.roster: stand in for it.
+const roster: RosterApi = {
+  invoke: async (channel, input) => {
+    calls.push({ channel, input });
+    return answer(channel) as never;
+  },
+  on: () => () => undefined,
+};
+Object.assign(globalThis, { window: { roster } });
+
+beforeEach(() => {
+  calls = [];
+  answer = (channel) => ({ ok: true, value: channel === 'realms:list' ? [saved] : report });
+  useRealmsStore.setState({ realms: [saved], loaded: true });
+  useRealmFormStore.getState().open({ kind: 'realm', id: 'r1' });
+});
+
+describe('runTest', () => {
+  it('tests a saved realm by id alone when nothing changed, so main records it, then reloads the list', async () => {
+    useRealmFormStore.getState().edit((d) => ({ ...d, password: 'typed' }));
+    await useRealmFormStore.getState().runTest();
+    expect(calls.map((c) => c.channel)).toEqual(['realms:test', 'realms:list']);
+    expect(calls[0]?.input).toEqual({ id: 'r1', password: 'typed' });
+  });
+
+  it('tests the draft (with the id, for the saved password) when settings changed', async () => {
+    useRealmFormStore.getState().edit((d) => ({ ...d, baseDn: 'dc=other' }));
+    await useRealmFormStore.getState().runTest();
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.input).toMatchObject({ id: 'r1', draft: { search: { baseDn: 'dc=other' } } });
+  });
+
+  it('does not call main with an invalid draft', async () => {
+    useRealmFormStore.getState().edit((d) => ({ ...d, urls: ['nope'] }));
+    expect(await useRealmFormStore.getState().runTest()).toBe(false);
+    expect(calls).toEqual([]);
+    expect(useRealmFormStore.getState().test.error?.message).toMatch(/highlighted/);
+  });
+});
+
+describe('save', () => {
+  it('shows a conflict next to the field main names', async () => {
+    answer = () => ({ ok: false, error: { code: 'conflict', message: 'Taken', details: { field: 'name' } } });
+    useRealmFormStore.getState().open({ kind: 'new' });
+    useRealmFormStore.getState().edit((d) => ({ ...d, name: 'Example', urls: ['ldap://x'], baseDn: 'dc=x' }));
+    expect(await useRealmFormStore.getState().save()).toBe(false);
+    expect(useRealmFormStore.getState().serverErrors).toEqual({ name: 'Taken' });
+    expect(calls[0]?.input).not.toHaveProperty('password');
+  });
+
+  it('keeps the new realm selected after create and sends the typed password once', async () => {
+    answer = () => ({ ok: true, value: { ...saved, id: 'r2', name: 'Second', order: 1 } });
+    useRealmFormStore.getState().open({ kind: 'new' });
+    useRealmFormStore.getState().edit((d) => ({ ...d, name: 'Second', urls: ['ldap://x'], baseDn: 'dc=x', password: 'pw' }));
+    expect(await useRealmFormStore.getState().save()).toBe(true);
+    const state = useRealmFormStore.getState();
+    expect(calls[0]).toMatchObject({ channel: 'realms:create', input: { password: 'pw' } });
+    expect(state.target).toEqual({ kind: 'realm', id: 'r2' });
+    expect(state.draft.password).toBe('');
+    expect(state.savedAt).not.toBeNull();
+  });
+});

@@ -1,0 +1,161 @@
+import { create } from 'zustand';
+import type { ChannelInput } from '../../../src-shared/ipc/contract';
+import type { ConnectionTestReport } from '../../../src-shared/model/connection-test';
+import type { Realm, RealmKind } from '../../../src-shared/model/realm';
+import type { AppError, Result } from '../../../src-shared/result';
+import { call } from '../api';
+import { draftFromRealm, isDirty, newDraft, sameSettings, withPreset, type RealmDraft } from '../screens/realms/realm-draft';
+import { checkDraft, type FieldErrors } from '../screens/realms/realm-validation';
+import { useRealmsStore } from './realms-store';
+
+/** What the realm form shows: nothing, a new realm, or a saved one. */
+export type FormTarget = { kind: 'none' } | { kind: 'new' } | { kind: 'realm'; id: string };
+
+/** The connection test of the form: running, its report, or why it could not run. */
+export interface TestState {
+  running: boolean;
+  report: ConnectionTestReport | null;
+  error: AppError | null;
+}
+
+interface RealmFormState {
+  target: FormTarget;
+  /** Changes each time the form opens something else (not on save), so the view remounts fresh. */
+  session: number;
+  draft: RealmDraft;
+  baseline: RealmDraft;
+  /** Validation messages appear once a save or test was tried, not while a field is first typed. */
+  showErrors: boolean;
+  serverErrors: FieldErrors;
+  formError: AppError | null;
+  saving: boolean;
+  /** When the last save succeeded, for the brief "Saved" confirmation. */
+  savedAt: number | null;
+  test: TestState;
+  /** A target waiting for the user to confirm discarding unsaved changes. */
+  pending: FormTarget | null;
+  request(target: FormTarget): void;
+  open(target: FormTarget): void;
+  edit(change: (draft: RealmDraft) => RealmDraft, field?: string): void;
+  chooseKind(kind: RealmKind): void;
+  applyPreset(): void;
+  save(): Promise<boolean>;
+  cancel(): void;
+  runTest(): Promise<boolean>;
+  confirmDiscard(): void;
+  keepEditing(): void;
+}
+
+const IDLE_TEST: TestState = { running: false, report: null, error: null };
+const savedRealm = (target: FormTarget): Realm | undefined =>
+  target.kind === 'realm' ? useRealmsStore.getState().realms.find((r) => r.id === target.id) : undefined;
+const blank = newDraft();
+// A late test answer must not land on a form that has since moved to another realm.
+let testSeq = 0;
+
+/** The realm being edited: draft values, validation, save and "Test connection". */
+export const useRealmFormStore = create<RealmFormState>()((set, get) => ({
+  target: { kind: 'none' },
+  session: 0,
+  draft: blank,
+  baseline: blank,
+  showErrors: false,
+  serverErrors: {},
+  formError: null,
+  saving: false,
+  savedAt: null,
+  test: IDLE_TEST,
+  pending: null,
+  request: (target) => {
+    const { draft, baseline, target: current } = get();
+    if (current.kind !== 'none' && isDirty(draft, baseline)) set({ pending: target });
+    else get().open(target);
+  },
+  open: (target) => {
+    testSeq++;
+    const realm = savedRealm(target);
+    const draft = realm ? draftFromRealm(realm) : newDraft();
+    set(({ session }) => ({ target, session: session + 1, draft, baseline: draft, showErrors: false, serverErrors: {}, formError: null, saving: false, savedAt: null, test: IDLE_TEST, pending: null }));
+  },
+  edit: (change, field) =>
+    set(({ draft, serverErrors }) => {
+      if (field === undefined || !(field in serverErrors)) return { draft: change(draft) };
+      const { [field]: _cleared, ...rest } = serverErrors;
+      return { draft: change(draft), serverErrors: rest };
+    }),
+  chooseKind: (kind) =>
+    // Only a new realm takes the preset: on a saved one it would silently rewrite a tuned mapping.
+    get().edit((d) => (get().target.kind === 'new' ? withPreset(d, kind) : { ...d, kind })),
+  applyPreset: () => get().edit((d) => withPreset(d, d.kind)),
+  save: async () => {
+    const { target, draft } = get();
+    if (target.kind === 'none' || get().saving) return false;
+    const existing = savedRealm(target);
+    const check = checkDraft(draft, existing?.enabled ?? true);
+    if (!check.ok) {
+      set({ showErrors: true, formError: null });
+      return false;
+    }
+    set({ saving: true, showErrors: true, formError: null, serverErrors: {} });
+    const password = draft.password !== '' ? { password: draft.password } : {};
+    const result: Result<Realm> =
+      target.kind === 'realm'
+        ? await call('realms:update', { id: target.id, realm: check.input, ...password, ...(draft.forgetPassword && !draft.password ? { forgetPassword: true } : {}) })
+        : await call('realms:create', { realm: check.input, ...password });
+    if (get().target !== target) return false;
+    if (!result.ok) {
+      const field = result.error.details?.field;
+      set({ saving: false, ...(typeof field === 'string' ? { serverErrors: { [field]: result.error.message } } : { formError: result.error }) });
+      return false;
+    }
+    useRealmsStore.getState().upsert(result.value);
+    const saved = draftFromRealm(result.value);
+    const test = target.kind === 'realm' ? get().test : IDLE_TEST;
+    set({ target: { kind: 'realm', id: result.value.id }, draft: saved, baseline: saved, saving: false, showErrors: false, savedAt: Date.now(), test });
+    return true;
+  },
+  cancel: () => {
+    const { target, baseline } = get();
+    if (target.kind === 'new') {
+      const first = useRealmsStore.getState().realms[0];
+      get().open(first ? { kind: 'realm', id: first.id } : { kind: 'none' });
+    } else set({ draft: baseline, showErrors: false, serverErrors: {}, formError: null });
+  },
+  runTest: async () => {
+    const { target, draft, baseline } = get();
+    if (target.kind === 'none' || get().test.running) return false;
+    const check = checkDraft(draft, savedRealm(target)?.enabled ?? true);
+    if (!check.ok) {
+      set({ showErrors: true, test: { ...IDLE_TEST, error: { code: 'invalid-input', message: 'Fix the highlighted fields before testing.' } } });
+      return false;
+    }
+    const password = draft.password !== '' ? { password: draft.password } : {};
+    // Main remembers the outcome (for the status bar) only for a saved realm tested as saved: no draft.
+    const asSaved = target.kind === 'realm' && !draft.forgetPassword && sameSettings(draft, baseline);
+    const input: ChannelInput<'realms:test'> = asSaved
+      ? { id: target.id, ...password }
+      : { draft: check.input, ...(target.kind === 'realm' && !draft.forgetPassword ? { id: target.id } : {}), ...password };
+    const seq = ++testSeq;
+    // Old steps would read as the new outcome (to people and to tests): clear them first.
+    set({ test: { running: true, report: null, error: null } });
+    const result = await call('realms:test', input);
+    if (seq !== testSeq) return false;
+    set({ test: result.ok ? { running: false, report: result.value, error: null } : { running: false, report: null, error: result.error } });
+    if (asSaved) await useRealmsStore.getState().load();
+    return result.ok && result.value.ok;
+  },
+  confirmDiscard: () => {
+    const { pending } = get();
+    if (pending) get().open(pending);
+  },
+  keepEditing: () => set({ pending: null }),
+}));
+
+// A realm deleted (here or elsewhere) cannot stay open in the form.
+useRealmsStore.subscribe((state) => {
+  const { target, open } = useRealmFormStore.getState();
+  if (target.kind === 'realm' && !state.realms.some((r) => r.id === target.id)) {
+    const first = state.realms[0];
+    open(first ? { kind: 'realm', id: first.id } : { kind: 'none' });
+  }
+});
