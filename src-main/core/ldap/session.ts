@@ -58,7 +58,12 @@ const abortError = () => new RosterError('cancelled', 'Cancelled.');
 /** Resolves when `work` settles; on abort, tears the connection down so the work fails fast. */
 export async function abortable<T>(work: Promise<T>, client: Client, signal?: AbortSignal): Promise<T> {
   if (!signal) return work;
-  if (signal.aborted) throw abortError();
+  if (signal.aborted) {
+    // The work was already started: let its failure (from the unbind that follows) land somewhere.
+    work.catch(() => undefined);
+    void client.unbind().catch(() => undefined);
+    throw abortError();
+  }
   const onAbort = () => void client.unbind().catch(() => undefined);
   signal.addEventListener('abort', onAbort, { once: true });
   try {

@@ -1,0 +1,67 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { realmFromPreset } from '../src-shared/model/realm-presets';
+import { SessionSecretStore } from './core/secrets/secret-store';
+import { openServices, type Services } from './core/services';
+import { createHandlers, dispatch, type HandlerTable } from './handlers';
+
+let dir: string;
+let services: Services;
+let table: HandlerTable;
+const draft = (name: string) => realmFromPreset('active-directory', { name, urls: ['ldaps://dc1.corp.example'], bindDn: 'CN=svc', baseDn: 'DC=corp,DC=example' });
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'roster-handlers-'));
+  services = await openServices({ dataDir: dir, owner: 'test', transport: 'cli', secrets: new SessionSecretStore('test'), version: 'test' });
+  table = createHandlers(services);
+});
+afterEach(async () => {
+  await services.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('dispatch', () => {
+  it('refuses unknown channels and invalid input with a readable message, never throwing', async () => {
+    expect(await dispatch(table, 'users:drop-all', {})).toEqual({ ok: false, error: { code: 'invalid-input', message: 'Unknown channel users:drop-all.' } });
+    const bad = { ...draft('X'), connection: { ...draft('X').connection, urls: ['http://nope'] } };
+    expect(await dispatch(table, 'realms:create', { realm: bad })).toEqual({
+      ok: false,
+      error: { code: 'invalid-input', message: 'realm.connection.urls.0: Use a URL such as ldap://dc1.corp.example:389 or ldaps://dc1.corp.example:636' },
+    });
+    expect(await dispatch(table, 'realms:create', { realm: draft('X'), extra: 1 })).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+  });
+
+  it('turns unexpected exceptions into an internal error without a stack', async () => {
+    const broken = { ...table, 'realms:list': async () => { throw new TypeError('boom'); } } as HandlerTable;
+    expect(await dispatch(broken, 'realms:list', {})).toEqual({ ok: false, error: { code: 'internal', message: 'Unexpected error: boom' } });
+  });
+
+  it('creates, reorders, disables and deletes realms; passwords never come back', async () => {
+    const a = await dispatch(table, 'realms:create', { realm: draft('A'), password: 'secret-a' });
+    const b = await dispatch(table, 'realms:create', { realm: draft('B') });
+    if (!a.ok || !b.ok) throw new Error('create failed');
+    const [ida, idb] = [(a.value as { id: string }).id, (b.value as { id: string }).id];
+    expect(JSON.stringify(a.value)).not.toContain('secret-a');
+    expect(a.value).toMatchObject({ name: 'A', password: 'session', order: 0 });
+    expect(b.value).toMatchObject({ name: 'B', password: 'missing', order: 1 });
+
+    const reordered = await dispatch(table, 'realms:reorder', { ids: [idb, ida] });
+    expect(reordered.ok && (reordered.value as Array<{ name: string }>).map((r) => r.name)).toEqual(['B', 'A']);
+    expect(await dispatch(table, 'realms:reorder', { ids: [idb] })).toEqual({
+      ok: false,
+      error: { code: 'invalid-input', message: 'The new order must list every realm exactly once; reload the realm list and try again.' },
+    });
+    expect(await dispatch(table, 'realms:set-enabled', { id: ida, enabled: false })).toMatchObject({ ok: true, value: { enabled: false } });
+    expect(await dispatch(table, 'realms:update', { id: idb, realm: draft('a') })).toEqual({
+      ok: false,
+      error: { code: 'conflict', message: 'A realm called "A" already exists; choose another name.', details: { field: 'name' } },
+    });
+    expect(await dispatch(table, 'realms:delete', { id: ida })).toEqual({ ok: true, value: { id: ida } });
+    expect(await services.secrets.get(`realm:${ida}:bind-password`)).toBeUndefined();
+    const listed = await dispatch(table, 'realms:list', {});
+    expect(listed.ok && (listed.value as Array<{ name: string; order: number }>).map((r) => [r.name, r.order])).toEqual([['B', 0]]);
+    expect(JSON.stringify(services.store.data)).not.toContain('secret-a');
+  });
+});
