@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { realmFromPreset } from '../../src-shared/model/realm-presets';
 import { startHost, type Host } from './server';
 
 let host: Host;
@@ -29,6 +30,18 @@ describe('e2e HTTP host', () => {
     const token = /const token = "([0-9a-f]{32})"/.exec(bridge)?.[1];
     const answer = await fetch(`${host.url}/__rpc/realms:list`, { method: 'POST', headers: { 'x-roster-token': token ?? '' }, body: '{}' });
     expect(await answer.json()).toEqual({ ok: true, value: [] });
+  });
+
+  it('pushes realms:changed to the page when a realm is created', async () => {
+    const bridge = await (await fetch(`${host.url}/__roster-bridge.js`)).text();
+    const token = /const token = "([0-9a-f]{32})"/.exec(bridge)?.[1] ?? '';
+    const events = await fetch(`${host.url}/__events?token=${token}`);
+    const reader = events.body!.getReader();
+    await reader.read(); // the ": connected" comment
+    const created = await host.services.realms.create(realmFromPreset('openldap', { name: 'Pushed', urls: ['ldap://h'], bindDn: '', baseDn: 'dc=x' }));
+    const { value } = await reader.read();
+    expect(new TextDecoder().decode(value)).toBe(`data: ${JSON.stringify({ event: 'realms:changed', payload: { ids: [created.id] } })}\n\n`);
+    await reader.cancel();
   });
 
   it('does not serve files outside the renderer folder', async () => {

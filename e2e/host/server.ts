@@ -109,16 +109,19 @@ export async function startHost(options: HostOptions): Promise<Host> {
       res.writeHead(405).end();
     })();
   });
+  const send = (event: EventName, payload: unknown) => {
+    for (const stream of streams) stream.write(`data: ${JSON.stringify({ event, payload })}\n\n`);
+  };
+  const stopForwarding = services.events.onAny(send);
   await new Promise<void>((ready) => server.listen(options.port ?? 0, '127.0.0.1', ready));
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url: origin,
     dataDir: options.dataDir,
     services,
-    emit: (event, payload) => {
-      for (const stream of streams) stream.write(`data: ${JSON.stringify({ event, payload })}\n\n`);
-    },
+    emit: send,
     close: async () => {
+      stopForwarding();
       for (const stream of streams) stream.end();
       server.closeAllConnections();
       await new Promise<void>((done) => server.close(() => done()));

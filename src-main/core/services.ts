@@ -1,4 +1,5 @@
 import type { AppInfo } from '../../src-shared/ipc/contract';
+import { AppEvents } from './events';
 import { RealmService } from './realms/realm-service';
 import type { SecretStore } from './secrets/secret-store';
 import { Store } from './store/store';
@@ -8,6 +9,7 @@ export interface Services {
   store: Store;
   secrets: SecretStore;
   realms: RealmService;
+  events: AppEvents;
   info: AppInfo;
   close(): Promise<void>;
 }
@@ -26,11 +28,13 @@ export interface ServiceOptions {
 /** Opens the store and wires the services over it. */
 export async function openServices(options: ServiceOptions): Promise<Services> {
   const store = await Store.open({ dataDir: options.dataDir, owner: options.owner, readOnly: options.readOnly, now: options.now });
-  const realms = new RealmService(store, options.secrets, options.now);
+  const events = new AppEvents();
+  const realms = new RealmService(store, options.secrets, events, options.now);
   return {
     store,
     secrets: options.secrets,
     realms,
+    events,
     info: {
       version: options.version,
       dataDir: options.dataDir,

@@ -3,7 +3,7 @@ import { dataDirFlag, resolveDataDir } from '../core/paths';
 import { openServices, type Services } from '../core/services';
 import { RosterError } from '../../src-shared/result';
 import { createHandlers } from '../handlers';
-import { registerIpc } from './ipc';
+import { registerIpc, sendEvent } from './ipc';
 import { createElectronSecretStore } from './safe-storage-secrets';
 import { createMainWindow } from './window';
 
@@ -38,6 +38,9 @@ async function start(): Promise<void> {
     return;
   }
   registerIpc(createHandlers(services), devServerUrl);
+  services.events.onAny((event, payload) => {
+    for (const win of BrowserWindow.getAllWindows()) sendEvent(win.webContents, event, payload);
+  });
   createMainWindow(devServerUrl);
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createMainWindow(devServerUrl);

@@ -4,6 +4,7 @@ import type { Realm, RealmInput, RealmRecord } from '../../../src-shared/model/r
 import { RosterError } from '../../../src-shared/result';
 import { testConnection } from '../ldap/test-connection';
 import type { LdapTarget } from '../ldap/session';
+import type { AppEvents } from '../events';
 import type { SecretStore } from '../secrets/secret-store';
 import type { Store } from '../store/store';
 
@@ -18,8 +19,13 @@ export class RealmService {
   constructor(
     private readonly store: Store,
     private readonly secrets: SecretStore,
+    private readonly events: AppEvents,
     private readonly now: () => Date = () => new Date(),
   ) {}
+
+  private changed(...ids: string[]): void {
+    this.events.emit('realms:changed', { ids });
+  }
 
   private async view(record: RealmRecord): Promise<Realm> {
     return { ...record, password: await this.secrets.state(secretKeyFor(record.id)) };
@@ -59,6 +65,7 @@ export class RealmService {
     const record: RealmRecord = { ...input, id: randomUUID(), order: Math.max(-1, ...this.store.data.realms.map((r) => r.order)) + 1 };
     if (password !== undefined) await this.secrets.set(secretKeyFor(record.id), password);
     await this.store.update((data) => void data.realms.push(record));
+    this.changed(record.id);
     return this.view(record);
   }
 
@@ -80,6 +87,7 @@ export class RealmService {
     await this.store.update((data) => {
       data.realms = data.realms.map((r) => (r.id === id ? updated : r));
     });
+    this.changed(id);
     return this.view(updated);
   }
 
@@ -90,6 +98,7 @@ export class RealmService {
       const realm = data.realms.find((r) => r.id === id);
       if (realm) realm.enabled = enabled;
     });
+    this.changed(id);
     return this.view(this.record(id));
   }
 
@@ -102,6 +111,7 @@ export class RealmService {
     await this.store.update((data) => {
       for (const realm of data.realms) realm.order = ids.indexOf(realm.id);
     });
+    this.changed(...ids);
     return this.list();
   }
 
@@ -112,6 +122,7 @@ export class RealmService {
       data.realms = data.realms.filter((r) => r.id !== id);
     });
     await this.secrets.delete(secretKeyFor(id));
+    this.changed(id);
     return { id };
   }
 
@@ -139,6 +150,7 @@ export class RealmService {
         const realm = data.realms.find((r) => r.id === saved.id);
         if (realm) realm.lastTest = lastTest;
       });
+      this.changed(saved.id);
     }
     return report;
   }
