@@ -54,7 +54,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     owner: 'the Roster e2e host',
     transport: 'http',
     secrets: new SessionSecretStore('This test host has no system keyring, so bind passwords are kept for this session only.'),
-    version: 'e2e',
+    version: (JSON.parse(await readFile(join(import.meta.dirname, '../../package.json'), 'utf8')) as { version: string }).version,
   });
   const table = createHandlers(services);
   const token = randomBytes(16).toString('hex');

@@ -26,6 +26,7 @@ export class SafeJsonAdapter implements Adapter<Record<string, unknown>> {
   constructor(
     readonly path: string,
     private readonly now: () => Date = () => new Date(),
+    private readonly readOnly = false,
   ) {}
 
   /** Reads the document; null when there is none yet. Throws `store-corrupt` after moving a damaged file aside. */
@@ -46,6 +47,10 @@ export class SafeJsonAdapter implements Adapter<Record<string, unknown>> {
       problem = text.trim() === '' ? 'the file is empty (probably truncated)' : `it is not valid JSON (${(error as Error).message})`;
     }
     if (problem === undefined) return doc as Record<string, unknown>;
+    if (this.readOnly) {
+      // A reader does not hold the lock, so it must not move files: the next writer will set it aside.
+      throw new RosterError('store-corrupt', `Roster's data file ${this.path} is damaged: ${problem}. It was left untouched; the next command that writes (or the app) will set it aside.`);
+    }
     const aside = await this.freeName(`${basename(this.path, '.json')}.corrupt-${stamp(this.now())}`);
     await rename(this.path, aside);
     throw new RosterError(

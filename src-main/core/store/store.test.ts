@@ -59,6 +59,14 @@ describe('Store', () => {
     expect(await readFile(aside, 'utf8')).toBe(damaged);
   });
 
+  it('never moves a damaged file when opened read-only', async () => {
+    await writeFile(join(dir, STORE_FILE), '{"schemaVersion":');
+    expect((await failure(open('reader', true))).message).toBe(
+      `Roster's data file ${join(dir, STORE_FILE)} is damaged: it is not valid JSON (Unexpected end of JSON input). It was left untouched; the next command that writes (or the app) will set it aside.`,
+    );
+    expect(await readFile(join(dir, STORE_FILE), 'utf8')).toBe('{"schemaVersion":');
+  });
+
   it('treats an empty file and a non-object document as damaged', async () => {
     await writeFile(join(dir, STORE_FILE), '');
     expect((await failure(open())).message).toContain('is damaged: the file is empty (probably truncated).');

@@ -39,7 +39,7 @@ export class Store {
     await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
     const lock = options.readOnly ? undefined : DataDirLock.acquire(options.dataDir, options.owner);
     try {
-      const adapter = new SafeJsonAdapter(join(options.dataDir, STORE_FILE), options.now);
+      const adapter = new SafeJsonAdapter(join(options.dataDir, STORE_FILE), options.now, options.readOnly);
       const raw = await adapter.read();
       const version = raw && typeof raw.schemaVersion === 'number' ? raw.schemaVersion : raw ? 1 : CURRENT_SCHEMA_VERSION;
       if (version > CURRENT_SCHEMA_VERSION) {
