@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { BrowserWindow, shell } from 'electron';
+import icon from '../../resources/icon.png?asset';
 
 /** The main window: sandboxed, isolated, no Node, no navigation away, no new windows. */
 export function createMainWindow(devServerUrl: string | undefined): BrowserWindow {
@@ -10,6 +11,7 @@ export function createMainWindow(devServerUrl: string | undefined): BrowserWindo
     minHeight: 600,
     show: false,
     title: 'Roster',
+    icon,
     webPreferences: {
       preload: join(import.meta.dirname, '../preload/index.cjs'),
       contextIsolation: true,
