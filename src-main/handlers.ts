@@ -15,7 +15,7 @@ export type HandlerTable = { [C in Channel]: (input: ParsedInput<C>, context: Ca
 export function createHandlers(services: Services): HandlerTable {
   const { realms } = services;
   return {
-    'app:info': async () => ({ ...services.info, notices: [...services.store.notices] }),
+    'app:info': async () => services.info,
     'realms:list': () => realms.list(),
     'realms:create': ({ realm, password }) => realms.create(realm, password),
     'realms:update': ({ id, realm, password, forgetPassword }) => realms.update(id, realm, password, forgetPassword),

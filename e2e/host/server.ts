@@ -3,7 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
-import type { EventMap, EventName } from '../../src-shared/ipc/contract';
+import type { EventName } from '../../src-shared/ipc/contract';
+import { packageVersion } from '../../src-main/core/paths';
 import { SessionSecretStore } from '../../src-main/core/secrets/secret-store';
 import { openServices, type Services } from '../../src-main/core/services';
 import { createHandlers, dispatch } from '../../src-main/handlers';
@@ -25,7 +26,6 @@ export interface Host {
   url: string;
   dataDir: string;
   services: Services;
-  emit<E extends EventName>(event: E, payload: EventMap[E]): void;
   close(): Promise<void>;
 }
 
@@ -54,7 +54,7 @@ export async function startHost(options: HostOptions): Promise<Host> {
     owner: 'the Roster e2e host',
     transport: 'http',
     secrets: new SessionSecretStore('This test host has no system keyring, so bind passwords are kept for this session only.'),
-    version: (JSON.parse(await readFile(join(import.meta.dirname, '../../package.json'), 'utf8')) as { version: string }).version,
+    version: packageVersion(),
   });
   const table = createHandlers(services);
   const token = randomBytes(16).toString('hex');
@@ -119,7 +119,6 @@ export async function startHost(options: HostOptions): Promise<Host> {
     url: origin,
     dataDir: options.dataDir,
     services,
-    emit: send,
     close: async () => {
       stopForwarding();
       for (const stream of streams) stream.end();

@@ -1,13 +1,12 @@
-import { readFileSync } from 'node:fs';
 import type { AppError, Result } from '../../src-shared/result';
 import { RosterError } from '../../src-shared/result';
 import type { Channel, ChannelInput, ChannelOutput } from '../../src-shared/ipc/contract';
-import { resolveDataDir } from '../core/paths';
+import { packageVersion, resolveDataDir } from '../core/paths';
 import { SessionSecretStore } from '../core/secrets/secret-store';
 import { openServices, type Services } from '../core/services';
 import { createHandlers, dispatch, type HandlerTable } from '../handlers';
 
-export const CLI_VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+export const CLI_VERSION = packageVersion();
 
 /** Options every command takes. */
 export interface GlobalOptions {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -7,6 +8,10 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform: N
   if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'Roster');
   return join(env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'Roster');
 }
+
+/** Roster's version from package.json, for processes run from source (the CLI, the e2e host); the app asks Electron. */
+export const packageVersion = (): string =>
+  (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /** `--data-dir` wins, then ROSTER_DATA_DIR, then the app's data folder. */
 export function resolveDataDir(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {

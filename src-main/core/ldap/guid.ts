@@ -15,6 +15,3 @@ export function guidToBytes(guid: string): Buffer {
   const b = Buffer.from(clean.replace(/-/g, ''), 'hex');
   return Buffer.from([b[3]!, b[2]!, b[1]!, b[0]!, b[5]!, b[4]!, b[7]!, b[6]!, ...b.subarray(8)]);
 }
-
-/** Filter-ready escaping of binary values (every byte as \hh), e.g. to search by objectGUID. */
-export const escapeBinaryFilterValue = (bytes: Buffer): string => [...bytes].map((b) => `\\${b.toString(16).padStart(2, '0')}`).join('');

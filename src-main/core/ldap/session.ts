@@ -37,8 +37,13 @@ export function tlsOptionsFor(target: LdapTarget, host?: string): ConnectionOpti
   };
 }
 
-/** The host part of an ldap:// or ldaps:// URL. */
-export const hostOfUrl = (url: string): string => new URL(url).hostname.replace(/^\[|\]$/g, '');
+/** Host and port of an ldap:// or ldaps:// URL, with the scheme's default port. */
+export function parseLdapUrl(url: string): { host: string; port: number; secure: boolean } {
+  const parsed = new URL(url);
+  const secure = parsed.protocol.toLowerCase() === 'ldaps:';
+  const host = parsed.hostname.replace(/^\[|\]$/g, '');
+  return { host, port: parsed.port ? Number(parsed.port) : secure ? 636 : 389, secure };
+}
 
 /** A fresh ldapts client for one URL with the target's timeouts and TLS settings. */
 export function clientFor(url: string, target: LdapTarget): Client {
@@ -86,7 +91,7 @@ export async function openSession(target: LdapTarget, password: string | undefin
     const client = clientFor(url, target);
     const context = { url, bindDn: target.bindDn };
     try {
-      if (target.tls === 'starttls') await abortable(client.startTLS(tlsOptionsFor(target, hostOfUrl(url))), client, signal);
+      if (target.tls === 'starttls') await abortable(client.startTLS(tlsOptionsFor(target, parseLdapUrl(url).host)), client, signal);
       await abortable(client.bind(target.bindDn, target.bindDn ? (password ?? '') : ''), client, signal);
       return { url, client, close: () => client.unbind().catch(() => undefined) };
     } catch (error) {

@@ -5,7 +5,7 @@ import type { ConnectionStep, ConnectionStepResult, ConnectionTestReport, Server
 import { RosterError } from '../../../src-shared/result';
 import { translateLdapError } from './errors';
 import { searchPages } from './search';
-import { abortable, clientFor, tlsOptionsFor, type LdapTarget } from './session';
+import { abortable, clientFor, parseLdapUrl, tlsOptionsFor, type LdapTarget } from './session';
 
 /** What to test: where to connect, and where users should be found. */
 export interface ConnectionTestInput {
@@ -29,14 +29,6 @@ const LABELS: Record<ConnectionStep, string> = {
 
 const PAGED_RESULTS_OID = '1.2.840.113556.1.4.319';
 const AD_CAPABILITY_OID = '1.2.840.113556.1.4.800';
-
-/** Host and port of an ldap:// or ldaps:// URL, with the scheme's default port. */
-export function parseLdapUrl(url: string): { host: string; port: number; secure: boolean } {
-  const parsed = new URL(url);
-  const secure = parsed.protocol.toLowerCase() === 'ldaps:';
-  const host = parsed.hostname.replace(/^\[|\]$/g, '');
-  return { host, port: parsed.port ? Number(parsed.port) : secure ? 636 : 389, secure };
-}
 
 const probeTcp = (host: string, port: number, timeoutMs: number): Promise<void> =>
   new Promise((resolve, reject) => {

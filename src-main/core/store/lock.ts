@@ -60,7 +60,7 @@ export class DataDirLock {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
         const holder = readOwner(path);
         const stale = holder !== undefined && holder.host === me.host && holder.pid !== process.pid && !isAlive(holder.pid);
-        // A lock file we cannot parse was caught half-written by its creator: wait for the next attempt.
+        // A lock file we cannot parse was caught between its creation and its write: try again.
         if (stale) {
           unlinkSync(path);
           continue;

@@ -29,7 +29,6 @@ export class Store {
 
   private constructor(
     private readonly db: Low<StoreData>,
-    private readonly adapter: SafeJsonAdapter,
     private readonly lock: DataDirLock | undefined,
     readonly dataDir: string,
   ) {}
@@ -49,7 +48,7 @@ export class Store {
         );
       }
       const db = new Low<StoreData>(adapter as never, emptyStore());
-      const store = new Store(db, adapter, lock, options.dataDir);
+      const store = new Store(db, lock, options.dataDir);
       if (raw === null) {
         if (!options.readOnly) await db.write();
       } else if (version < CURRENT_SCHEMA_VERSION) {
@@ -83,11 +82,6 @@ export class Store {
     const result = change(this.db.data);
     await this.db.write();
     return result;
-  }
-
-  /** Copies the data file aside before risky bulk work. */
-  backup(reason: string): Promise<string | undefined> {
-    return this.adapter.backup(reason);
   }
 
   /** Waits for pending writes and releases the lock. */
