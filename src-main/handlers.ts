@@ -23,7 +23,41 @@ export function createHandlers(services: Services): HandlerTable {
     'realms:reorder': ({ ids }) => realms.reorder(ids),
     'realms:delete': ({ id }) => realms.remove(id),
     'realms:test': ({ id, draft, password }, { signal }) => realms.test({ id, draft, password, signal }),
+    ...pending([
+      'users:query',
+      'users:get',
+      'users:create',
+      'users:update',
+      'users:delete',
+      'users:set-enabled',
+      'users:assign-role',
+      'users:remove-role',
+      'users:copy-roles',
+      'users:to-internal',
+      'users:find-in-realm',
+      'users:to-external',
+      'users:history',
+      'fields:list',
+      'fields:set-policy',
+      'fields:add',
+      'fields:remove',
+      'roles:list',
+      'roles:create',
+      'roles:rename',
+      'roles:delete',
+      'audit:list',
+      'audit:csv',
+      'prefs:get',
+      'prefs:set',
+    ] as const),
   };
+}
+
+// TEMPORARY while the user services are written in this same session: removed before the issue closes.
+function pending<C extends Channel>(names: readonly C[]): { [K in C]: HandlerTable[K] } {
+  const out = {} as Record<string, () => Promise<never>>;
+  for (const name of names) out[name] = () => Promise.reject(new RosterError('internal', `${name} is not built yet.`));
+  return out as unknown as { [K in C]: HandlerTable[K] };
 }
 
 /** Zod issues as one sentence a person can act on: "connection.urls.0: Use a URL such as …". */

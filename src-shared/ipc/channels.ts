@@ -11,10 +11,35 @@ export const CHANNEL_NAMES = [
   'realms:reorder',
   'realms:delete',
   'realms:test',
+  'users:query',
+  'users:get',
+  'users:create',
+  'users:update',
+  'users:delete',
+  'users:set-enabled',
+  'users:assign-role',
+  'users:remove-role',
+  'users:copy-roles',
+  'users:to-internal',
+  'users:find-in-realm',
+  'users:to-external',
+  'users:history',
+  'fields:list',
+  'fields:set-policy',
+  'fields:add',
+  'fields:remove',
+  'roles:list',
+  'roles:create',
+  'roles:rename',
+  'roles:delete',
+  'audit:list',
+  'audit:csv',
+  'prefs:get',
+  'prefs:set',
 ] as const;
 export type ChannelName = (typeof CHANNEL_NAMES)[number];
 
-export const EVENT_NAMES = ['jobs:progress', 'realms:changed'] as const;
+export const EVENT_NAMES = ['jobs:progress', 'realms:changed', 'users:changed', 'settings:changed'] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 
 /** Returns whether a string names a known channel. */

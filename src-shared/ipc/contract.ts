@@ -1,6 +1,18 @@
 import { z } from 'zod';
 import type { ConnectionTestReport } from '../model/connection-test';
+import { auditFilterSchema, type AuditEntry, type AuditPage } from '../model/audit';
+import { customFieldInputSchema, FIELD_OWNERS, fieldKeySchema, type FieldDefinition } from '../model/fields';
 import { realmInputSchema, type Realm } from '../model/realm';
+import {
+  userQuerySchema,
+  userSortSchema,
+  userTargetSchema,
+  type DirectoryCandidate,
+  type Role,
+  type UserDetail,
+  type UserPage,
+  type UserSort,
+} from '../model/user';
 import { CHANNEL_NAMES, type ChannelName, type EventName } from './channels';
 
 export { isChannel, isEventName, EVENT_NAMES, type EventName } from './channels';
@@ -25,14 +37,28 @@ export interface AppInfo {
   notices: string[];
 }
 
+/** Field values as typed: key -> value ('' clears). */
+const fieldValues = z.record(fieldKeySchema, z.string().max(1024));
+const roleName = z.string().trim().min(1, 'Give the role a name').max(80);
+
+/** Preferences remembered across restarts (window-independent). */
+export interface Prefs {
+  usersSort: UserSort;
+}
+export const prefsSchema = z.object({ usersSort: userSortSchema }).partial().strict();
+
+/** How many users a bulk action changed (users already in the wanted state are left alone). */
+export interface BulkResult {
+  matched: number;
+  changed: number;
+}
+
 /** Every request/response channel: `domain:action` -> input schema and output type. */
 export const contract = {
   'app:info': channel<AppInfo>()(empty),
   'realms:list': channel<Realm[]>()(empty),
   'realms:create': channel<Realm>()(z.object({ realm: realmInputSchema, password: password.optional() }).strict()),
-  'realms:update': channel<Realm>()(
-    z.object({ id, realm: realmInputSchema, password: password.optional(), forgetPassword: z.boolean().optional() }).strict(),
-  ),
+  'realms:update': channel<Realm>()(z.object({ id, realm: realmInputSchema, password: password.optional(), forgetPassword: z.boolean().optional() }).strict()),
   'realms:set-enabled': channel<Realm>()(z.object({ id, enabled: z.boolean() }).strict()),
   'realms:reorder': channel<Realm[]>()(z.object({ ids: z.array(id).min(1) }).strict()),
   'realms:delete': channel<{ id: string }>()(z.object({ id }).strict()),
@@ -43,6 +69,54 @@ export const contract = {
       .strict()
       .refine((v) => v.id !== undefined || v.draft !== undefined, 'Give a realm id or a draft realm to test'),
   ),
+  /** A window of the user list for a search, filters and sort; `facets` count every filter's matches. */
+  'users:query': channel<UserPage>()(
+    z
+      .object({ query: userQuerySchema.prefault({}), offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(1000).default(100) })
+      .strict(),
+  ),
+  'users:get': channel<UserDetail>()(z.object({ id }).strict()),
+  'users:create': channel<UserDetail>()(
+    z
+      .object({ username: z.string().trim().max(200), fields: fieldValues.default({}), enabled: z.boolean().default(true), roles: z.array(id).default([]) })
+      .strict(),
+  ),
+  /** Edits a user's username (internal users) and fields; directory-owned fields of external users are refused. */
+  'users:update': channel<UserDetail>()(z.object({ id, username: z.string().trim().max(200).optional(), fields: fieldValues.default({}) }).strict()),
+  'users:delete': channel<{ id: string }>()(z.object({ id }).strict()),
+  'users:set-enabled': channel<BulkResult>()(z.object({ target: userTargetSchema, enabled: z.boolean() }).strict()),
+  'users:assign-role': channel<BulkResult>()(z.object({ target: userTargetSchema, roleId: id }).strict()),
+  'users:remove-role': channel<BulkResult>()(z.object({ target: userTargetSchema, roleId: id }).strict()),
+  /** Gives a user the same roles as another (replacing theirs). */
+  'users:copy-roles': channel<UserDetail>()(z.object({ id, fromId: id }).strict()),
+  /** External -> internal: keeps the values, drops the link to the directory. */
+  'users:to-internal': channel<UserDetail>()(z.object({ id }).strict()),
+  /** Directory entries in a realm that could be this internal user (matched by username). */
+  'users:find-in-realm': channel<DirectoryCandidate[]>()(z.object({ id, realmId: id, password: password.optional() }).strict()),
+  /** Internal -> external: links the user to a directory entry found by `users:find-in-realm`. */
+  'users:to-external': channel<UserDetail>()(z.object({ id, realmId: id, dn: z.string().min(1).max(2048), password: password.optional() }).strict()),
+  /** The audit entries about one user, newest first. */
+  'users:history': channel<AuditEntry[]>()(z.object({ id }).strict()),
+  'fields:list': channel<FieldDefinition[]>()(empty),
+  'fields:set-policy': channel<FieldDefinition[]>()(
+    z.object({ key: fieldKeySchema, owner: z.enum(FIELD_OWNERS).optional(), required: z.boolean().optional() }).strict(),
+  ),
+  'fields:add': channel<FieldDefinition[]>()(z.object({ field: customFieldInputSchema }).strict()),
+  'fields:remove': channel<FieldDefinition[]>()(z.object({ key: fieldKeySchema }).strict()),
+  'roles:list': channel<Role[]>()(empty),
+  'roles:create': channel<Role>()(z.object({ name: roleName }).strict()),
+  'roles:rename': channel<Role>()(z.object({ id, name: roleName }).strict()),
+  /** Deleting a role someone holds needs `force` (the UI asks first, naming how many hold it). */
+  'roles:delete': channel<{ id: string; removedFrom: number }>()(z.object({ id, force: z.boolean().default(false) }).strict()),
+  'audit:list': channel<AuditPage>()(
+    z
+      .object({ filter: auditFilterSchema.prefault({}), offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(1000).default(200) })
+      .strict(),
+  ),
+  /** The filtered journal as CSV text (UTF-8, RFC 4180, formula-looking cells neutralised). */
+  'audit:csv': channel<{ filename: string; csv: string; count: number }>()(z.object({ filter: auditFilterSchema.prefault({}) }).strict()),
+  'prefs:get': channel<Prefs>()(empty),
+  'prefs:set': channel<Prefs>()(z.object({ prefs: prefsSchema }).strict()),
 } as const satisfies Record<ChannelName, { input: z.ZodType; output: unknown }>;
 
 export type Contract = typeof contract;
@@ -60,7 +134,16 @@ export const CHANNELS: readonly Channel[] = CHANNEL_NAMES;
 export interface EventMap {
   'jobs:progress': { jobId: string; done: number; total: number; phase: string };
   'realms:changed': { ids: string[] };
+  /** Users were created, changed or deleted; `ids` empty means "many: reload". */
+  'users:changed': { ids: string[] };
+  /** Field policy, custom fields or roles changed. */
+  'settings:changed': { what: 'fields' | 'roles' };
 }
 // Fails to compile when an event in the map has no name in the list, or the other way round.
-const _everyEventMapped: Record<EventName, true> = { 'jobs:progress': true, 'realms:changed': true } satisfies Record<keyof EventMap, true>;
+const _everyEventMapped: Record<EventName, true> = {
+  'jobs:progress': true,
+  'realms:changed': true,
+  'users:changed': true,
+  'settings:changed': true,
+} satisfies Record<keyof EventMap, true>;
 void _everyEventMapped;

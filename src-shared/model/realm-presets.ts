@@ -63,10 +63,7 @@ export const REALM_PRESETS: Record<RealmKind, RealmPreset> = {
 };
 
 /** A complete realm input for a kind, with the preset filter, id attribute and mapping filled in. */
-export function realmFromPreset(
-  kind: RealmKind,
-  fields: { name: string; urls: string[]; bindDn: string; baseDn: string },
-): RealmInput {
+export function realmFromPreset(kind: RealmKind, fields: { name: string; urls: string[]; bindDn: string; baseDn: string }): RealmInput {
   const preset = REALM_PRESETS[kind];
   return {
     name: fields.name,

@@ -1,0 +1,4 @@
+/** User detail (being built). */
+export function UserDetailScreen({ id }: { id: string }) {
+  return <section className="screen">User {id}</section>;
+}
