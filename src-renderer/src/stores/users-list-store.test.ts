@@ -1,0 +1,200 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { RosterApi } from '../../../src-shared/ipc/api';
+import type { UserQuery, UserRow } from '../../../src-shared/model/user';
+import { BLOCK_SIZE } from '../screens/users/list/row-blocks';
+import { resetUsersList, SEARCH_DEBOUNCE_MS, useUsersListStore } from './users-list-store';
+
+// A fake back end: 1,000 users, searched by username substring and sorted by username.
+const USERS: UserRow[] = Array.from({ length: 1000 }, (_, n) => ({
+  id: `u${n}`,
+  username: `user${String(n).padStart(4, '0')}`,
+  displayName: `User ${n}`,
+  email: '',
+  department: '',
+  title: '',
+  kind: 'internal',
+  enabled: true,
+  incomplete: false,
+  completions: false,
+  conflicts: false,
+}));
+const facets = { all: 0, internal: 0, external: 0, enabled: 0, disabled: 0, incomplete: 0, completions: 0, conflicts: 0, realms: {} };
+function answerQuery({ query, offset, limit }: { query: UserQuery; offset: number; limit: number }) {
+  const matched = USERS.filter((u) => u.username.includes(query.search));
+  if (query.sort.direction === 'desc') matched.reverse();
+  return { ok: true, value: { total: matched.length, offset, rows: matched.slice(offset, offset + limit), facets: { ...facets, all: matched.length } } };
+}
+
+type Call = { channel: string; input: Record<string, unknown> };
+let calls: Call[] = [];
+let listeners: Record<string, (payload: unknown) => void> = {};
+/** When set, `users:query` answers wait until released (to answer out of order). */
+let hold: ((release: () => void, input: Call['input']) => void) | null = null;
+let prefs: unknown = { ok: true, value: { usersSort: { column: 'username', direction: 'desc' } } };
+let bulkAnswer: unknown = { ok: true, value: { matched: 3, changed: 3 } };
+
+const roster: RosterApi = {
+  invoke: async (channel, input) => {
+    const c = { channel, input: input as Record<string, unknown> };
+    calls.push(c);
+    if (channel === 'prefs:get') return prefs as never;
+    if (channel === 'prefs:set') return { ok: true, value: {} } as never;
+    if (channel === 'users:query') {
+      if (hold) await new Promise<void>((release) => hold?.(release, c.input));
+      return answerQuery(input as never) as never;
+    }
+    return bulkAnswer as never;
+  },
+  on: (event, listener) => {
+    listeners[event] = listener as (payload: unknown) => void;
+    return () => delete listeners[event];
+  },
+};
+Object.assign(globalThis, { window: { roster } });
+const invoke = roster.invoke;
+let unwatch = () => undefined as void;
+
+const store = () => useUsersListStore.getState();
+const queries = () => calls.filter((c) => c.channel === 'users:query').map((c) => c.input);
+const settle = () => vi.waitFor(() => expect(store().loading).toBe(false));
+
+beforeEach(async () => {
+  calls = [];
+  listeners = {};
+  hold = null;
+  prefs = { ok: true, value: { usersSort: { column: 'username', direction: 'desc' } } };
+  roster.invoke = invoke;
+  resetUsersList();
+  unwatch = store().watch();
+  await store().init();
+  await settle();
+});
+afterEach(() => {
+  vi.useRealTimers();
+  unwatch();
+});
+
+describe('loading rows in blocks', () => {
+  it('loads the saved sort first, then the first block with it', () => {
+    expect(calls.map((c) => c.channel)).toEqual(['prefs:get', 'users:query']);
+    expect(queries()[0]).toMatchObject({ offset: 0, limit: BLOCK_SIZE, query: { sort: { column: 'username', direction: 'desc' } } });
+    expect(store().total).toBe(1000);
+    expect(store().blocks[0]?.rows[0]?.username).toBe('user0999');
+  });
+
+  it('fetches only blocks not yet on hand, once each', async () => {
+    store().showRange({ start: 180, end: 420 });
+    store().showRange({ start: 190, end: 430 });
+    await settle();
+    expect(queries().map((q) => q.offset)).toEqual([0, 200, 400]);
+    store().showRange({ start: 0, end: 40 });
+    expect(queries()).toHaveLength(3);
+  });
+
+  it('refetches what is on screen when main says users changed, coalescing a burst', async () => {
+    vi.useFakeTimers();
+    listeners['users:changed']?.({ ids: [] });
+    listeners['users:changed']?.({ ids: ['u1'] });
+    await vi.advanceTimersByTimeAsync(200);
+    vi.useRealTimers();
+    await settle();
+    expect(queries()).toHaveLength(2);
+    expect(store().blocks[0]?.gen).toBe(store().gen);
+  });
+
+  it('shows a failed query as the error and keeps what it had', async () => {
+    roster.invoke = (async (channel: string) => (channel === 'users:query' ? { ok: false, error: { code: 'internal', message: 'Store is gone' } } : prefs)) as never;
+    store().refresh();
+    await settle();
+    expect(store().error?.message).toBe('Store is gone');
+    expect(store().total).toBe(1000);
+  });
+});
+
+describe('search', () => {
+  it('waits for a pause in typing, then drops the answers to older searches', async () => {
+    vi.useFakeTimers();
+    store().setSearch('user00');
+    store().setSearch('user000');
+    expect(store().searchInput).toBe('user000');
+    await vi.advanceTimersByTimeAsync(SEARCH_DEBOUNCE_MS + 1);
+    expect(queries()).toHaveLength(2);
+    expect(queries()[1]?.query).toMatchObject({ search: 'user000' });
+
+    // Two searches in flight; the older one answers last and must not win.
+    const releases: (() => void)[] = [];
+    hold = (release) => releases.push(release);
+    store().setSearch('user0001');
+    await vi.advanceTimersByTimeAsync(SEARCH_DEBOUNCE_MS + 1);
+    store().setSearch('user0002');
+    await vi.advanceTimersByTimeAsync(SEARCH_DEBOUNCE_MS + 1);
+    vi.useRealTimers();
+    expect(releases).toHaveLength(2);
+    releases[1]?.();
+    await vi.waitFor(() => expect(store().blocks[0]?.rows[0]?.username).toBe('user0002'));
+    releases[0]?.();
+    await settle();
+    expect(store().blocks[0]?.rows[0]?.username).toBe('user0002');
+    expect(store().total).toBe(1);
+  });
+
+  it('clears the selection when the filter changes, keeps it when only the order does', async () => {
+    await store().clickRow(0, { shift: false, toggle: false });
+    await store().sortBy('username');
+    expect(store().selection.ids.size).toBe(1);
+    expect(calls.find((c) => c.channel === 'prefs:set')?.input).toEqual({ prefs: { usersSort: { column: 'username', direction: 'asc' } } });
+    store().setFilters({ enabled: false });
+    expect(store().selection.ids.size).toBe(0);
+    expect(store().query).toEqual({ search: '', enabled: false, sort: { column: 'username', direction: 'asc' } });
+  });
+});
+
+describe('selection', () => {
+  it('click, ctrl-click and shift-click select by id', async () => {
+    await store().clickRow(2, { shift: false, toggle: false });
+    await store().clickRow(5, { shift: false, toggle: true });
+    expect([...store().selection.ids]).toEqual(['u997', 'u994']);
+    await store().clickRow(3, { shift: true, toggle: false });
+    expect([...store().selection.ids]).toEqual(['u996', 'u995', 'u994']);
+  });
+
+  it('fetches the rows of a shift-click range that are not on hand', async () => {
+    await store().clickRow(0, { shift: false, toggle: false });
+    await store().clickRow(0, { shift: false, toggle: false });
+    // Row 650 is not fetched: put one block there, as if scrolled.
+    store().showRange({ start: 640, end: 660 });
+    await settle();
+    await store().clickRow(650, { shift: true, toggle: false });
+    expect(store().selection.ids.size).toBe(651);
+    expect(queries().at(-1)).toMatchObject({ offset: 0, limit: 651 });
+  });
+
+  it('Shift+Arrow extends from the anchor; Space toggles the focused row', async () => {
+    await store().clickRow(4, { shift: false, toggle: false });
+    await store().moveFocus(5, true);
+    await store().moveFocus(6, true);
+    expect(store().selection.ids.size).toBe(3);
+    await store().moveFocus(3, true);
+    expect([...store().selection.ids]).toEqual(['u996', 'u995']);
+    store().toggleRow(3);
+    expect([...store().selection.ids]).toEqual(['u995']);
+    await store().moveFocus(5000, false);
+    expect(store().focusIndex).toBe(999);
+  });
+
+  it('bulk actions send ids or the whole query, report, and refresh', async () => {
+    await store().clickRow(0, { shift: false, toggle: false });
+    await store().runBulk({ kind: 'set-enabled', enabled: false });
+    expect(calls.find((c) => c.channel === 'users:set-enabled')?.input).toEqual({ target: { ids: ['u999'] }, enabled: false });
+    expect(store().bulk.message).toBe('Disabled 3 users');
+    await settle();
+    store().selectAllInFilter();
+    await store().runBulk({ kind: 'assign-role', roleId: 'r1', roleName: 'Ops' });
+    expect(calls.find((c) => c.channel === 'users:assign-role')?.input).toEqual({ target: { query: store().query }, roleId: 'r1' });
+
+    bulkAnswer = { ok: false, error: { code: 'not-found', message: 'No such role' } };
+    await store().runBulk({ kind: 'remove-role', roleId: 'gone', roleName: 'Gone' });
+    expect(store().bulk.error?.message).toBe('No such role');
+    bulkAnswer = { ok: true, value: { matched: 3, changed: 3 } };
+  });
+});

@@ -1,0 +1,349 @@
+import { create } from 'zustand';
+import { useShallow } from 'zustand/react/shallow';
+import type { UserDetail, UserFacets, UserQuery, UserRow, UserSortColumn } from '../../../src-shared/model/user';
+import type { AppError, Result } from '../../../src-shared/result';
+import { call, subscribe } from '../api';
+import { bulkMessage, type BulkRequest } from '../screens/users/list/bulk-messages';
+import { BLOCK_SIZE, blocksFor, blocksToFetch, flightKey, idsInRange, rowAt, withBlock, type BlockMap, type RowRange } from '../screens/users/list/row-blocks';
+import { bulkTarget, isSelected, NO_SELECTION, selectAll, selectOne, selectRange, toggleOne, type Selection } from '../screens/users/list/selection';
+
+/** The filters of the list (everything in the query but the search text and the sort). */
+export type UserFilters = Pick<UserQuery, 'kind' | 'realmId' | 'enabled' | 'incomplete' | 'completions' | 'conflicts'>;
+
+/** What the "New user" dialog sends. */
+export interface NewUserInput {
+  username: string;
+  displayName: string;
+  email: string;
+}
+
+interface BulkState {
+  busy: boolean;
+  message: string | null;
+  error: AppError | null;
+}
+
+interface UsersListState {
+  /** The query as last sent: search text (debounced), filters and sort. */
+  query: UserQuery;
+  /** The search box's text; `query.search` follows it after a short pause. */
+  searchInput: string;
+  total: number;
+  facets: UserFacets | null;
+  blocks: BlockMap;
+  /** Bumps on every refetch (query change or data change); answers for an older one are dropped. */
+  gen: number;
+  /** The generation of the last query change: blocks older than it hold other rows and are dropped. */
+  queryGen: number;
+  /** Bumps when search, filters or sort change, so the table scrolls back to the top. */
+  queryVersion: number;
+  /** Whether an answer for the current query arrived. */
+  loaded: boolean;
+  loading: boolean;
+  /** The last failed `users:query`, shown with a Retry. */
+  error: AppError | null;
+  /** A failed side action (saving the sort, fetching rows for a range). */
+  actionError: AppError | null;
+  /** The rows on screen (with overscan), so a refresh refetches what is seen. */
+  visible: RowRange;
+  /** The table's scroll position, kept while the detail screen is open. */
+  scrollOffset: number;
+  focusIndex: number;
+  selection: Selection;
+  bulk: BulkState;
+
+  /** Loads the saved sort, then the first rows (once; later calls do nothing). */
+  init(): Promise<void>;
+  setSearch(text: string): void;
+  setFilters(filters: UserFilters): void;
+  clearFilters(): void;
+  sortBy(column: UserSortColumn): Promise<void>;
+  /** Refetches the visible rows and counts for the current query (data changed). */
+  refresh(): void;
+  /** The table reports the rows on screen; missing blocks are fetched. */
+  showRange(range: RowRange): void;
+  setScrollOffset(offset: number): void;
+  clickRow(index: number, modifiers: { shift: boolean; toggle: boolean }): Promise<void>;
+  /** Moves the focused row (clamped); with `extend`, the selection follows from the anchor. */
+  moveFocus(to: number, extend: boolean): Promise<void>;
+  toggleRow(index: number): void;
+  selectAllInFilter(): void;
+  clearSelection(): void;
+  runBulk(request: BulkRequest): Promise<void>;
+  dismissBulkMessage(): void;
+  dismissActionError(): void;
+  createUser(input: NewUserInput): Promise<Result<UserDetail>>;
+  /** Refetches when users, realms or field settings change; returns the unsubscribe function. */
+  watch(): () => void;
+}
+
+const DEFAULT_QUERY: UserQuery = { search: '', sort: { column: 'username', direction: 'asc' } };
+const FIRST_SCREEN: RowRange = { start: 0, end: 50 };
+/** A keystroke's worth of pause before searching: results still feel live. */
+export const SEARCH_DEBOUNCE_MS = 80;
+/** Events arrive in bursts during imports; one refetch per burst. */
+const CHANGE_COALESCE_MS = 120;
+/** Rows per request when collecting a shift-click range (the contract's maximum). */
+const RANGE_CHUNK = 1000;
+
+const initialState = () => ({
+  query: DEFAULT_QUERY,
+  searchInput: '',
+  total: 0,
+  facets: null,
+  blocks: {},
+  gen: 0,
+  queryGen: 0,
+  queryVersion: 0,
+  loaded: false,
+  loading: false,
+  error: null,
+  actionError: null,
+  visible: FIRST_SCREEN,
+  scrollOffset: 0,
+  focusIndex: 0,
+  selection: NO_SELECTION,
+  bulk: { busy: false, message: null, error: null },
+});
+
+// Timers and requests in flight live outside the state: they never render.
+let searchTimer: ReturnType<typeof setTimeout> | undefined;
+let changeTimer: ReturnType<typeof setTimeout> | undefined;
+let started = false;
+const inFlight = new Set<string>();
+
+/** The user list: query, fetched row blocks, counts, focus and selection, and the bulk actions. */
+export const useUsersListStore = create<UsersListState>()((set, get) => {
+  const fetchBlock = async (block: number, gen: number) => {
+    const key = flightKey(gen, block);
+    inFlight.add(key);
+    set({ loading: true });
+    const result = await call('users:query', { query: get().query, offset: block * BLOCK_SIZE, limit: BLOCK_SIZE });
+    inFlight.delete(key);
+    const s = get();
+    if (gen !== s.gen) return; // an answer to an older search: the user has typed on
+    const loading = [...inFlight].some((k) => k.startsWith(`${gen}:`));
+    if (!result.ok) {
+      set({ error: result.error, loading });
+      return;
+    }
+    const { total, rows, facets } = result.value;
+    set({
+      total,
+      facets,
+      blocks: withBlock(s.blocks, block, rows, { gen, minGen: s.queryGen, total, visible: s.visible }),
+      loaded: true,
+      loading,
+      error: null,
+      focusIndex: Math.max(0, Math.min(s.focusIndex, total - 1)),
+    });
+  };
+
+  const refetch = (queryChanged: boolean) => {
+    const gen = get().gen + 1;
+    set(queryChanged ? { gen, queryGen: gen, loaded: false } : { gen });
+    // The visible range may lie past a shrunken total; main answers such offsets with no rows.
+    for (const block of blocksFor(get().visible, Number.MAX_SAFE_INTEGER)) void fetchBlock(block, gen);
+  };
+
+  /** Applies a new search, filter set or sort: back to the top, selection cleared unless only the order changed. */
+  const applyQuery = (query: UserQuery, keepSelection = false) => {
+    const { visible, selection } = get();
+    set(({ queryVersion }) => ({
+      query,
+      queryVersion: queryVersion + 1,
+      visible: { start: 0, end: visible.end - visible.start },
+      scrollOffset: 0,
+      focusIndex: 0,
+      selection: keepSelection ? { ...selection, anchor: null } : NO_SELECTION,
+    }));
+    refetch(true);
+  };
+
+  /** The ids of rows from..to, fetching the ones not on hand (a shift-click across thousands of rows). */
+  const collectIds = async (from: number, to: number): Promise<string[] | null> => {
+    const low = Math.max(0, Math.min(from, to));
+    const high = Math.min(get().total - 1, Math.max(from, to));
+    const cached = idsInRange(get().blocks, low, high);
+    if (cached) return cached;
+    const { query, gen } = get();
+    const ids: string[] = [];
+    for (let offset = low; offset <= high; offset += RANGE_CHUNK) {
+      const limit = Math.min(RANGE_CHUNK, high - offset + 1);
+      const result = await call('users:query', { query, offset, limit });
+      if (get().gen !== gen) return null;
+      if (!result.ok) {
+        set({ actionError: result.error });
+        return null;
+      }
+      ids.push(...result.value.rows.map((r) => r.id));
+    }
+    return ids;
+  };
+
+  const extendTo = async (anchor: number, index: number, additive: boolean) => {
+    const ids = await collectIds(anchor, index);
+    if (ids) set(({ selection }) => ({ selection: selectRange(selection, ids, anchor, additive) }));
+  };
+
+  return {
+    ...initialState(),
+    init: async () => {
+      if (started) return;
+      started = true;
+      const prefs = await call('prefs:get', {});
+      if (prefs.ok && prefs.value.usersSort) set(({ query }) => ({ query: { ...query, sort: prefs.value.usersSort ?? query.sort } }));
+      else if (!prefs.ok) set({ actionError: prefs.error });
+      refetch(true);
+    },
+    setSearch: (text) => {
+      set({ searchInput: text });
+      clearTimeout(searchTimer);
+      searchTimer = setTimeout(() => {
+        const search = text.trim();
+        if (search !== get().query.search) applyQuery({ ...get().query, search });
+      }, SEARCH_DEBOUNCE_MS);
+    },
+    setFilters: (filters) => {
+      const { search, sort } = get().query;
+      applyQuery({ search, sort, ...filters });
+    },
+    clearFilters: () => {
+      clearTimeout(searchTimer);
+      set({ searchInput: '' });
+      applyQuery({ search: '', sort: get().query.sort });
+    },
+    sortBy: async (column) => {
+      const { query } = get();
+      const direction = query.sort.column === column && query.sort.direction === 'asc' ? 'desc' : 'asc';
+      const sort = { column, direction } as const;
+      applyQuery({ ...query, sort }, true);
+      const saved = await call('prefs:set', { prefs: { usersSort: sort } });
+      if (!saved.ok) set({ actionError: saved.error });
+    },
+    refresh: () => refetch(false),
+    showRange: (range) => {
+      set({ visible: range });
+      const { blocks, total, gen } = get();
+      for (const block of blocksToFetch(blocks, range, total, gen, inFlight)) void fetchBlock(block, gen);
+    },
+    setScrollOffset: (scrollOffset) => set({ scrollOffset }),
+    clickRow: async (index, { shift, toggle }) => {
+      const row = rowAt(get().blocks, index);
+      if (!row) return;
+      const { selection, focusIndex } = get();
+      set({ focusIndex: index });
+      if (shift) await extendTo(selection.anchor ?? focusIndex, index, toggle);
+      else set({ selection: toggle ? toggleOne(selection, row.id, index) : selectOne(row.id, index) });
+    },
+    moveFocus: async (to, extend) => {
+      const { total, focusIndex, selection } = get();
+      if (total === 0) return;
+      const next = Math.max(0, Math.min(total - 1, to));
+      set({ focusIndex: next });
+      if (extend) await extendTo(selection.anchor ?? focusIndex, next, false);
+    },
+    toggleRow: (index) => {
+      const row = rowAt(get().blocks, index);
+      if (row) set(({ selection }) => ({ selection: toggleOne(selection, row.id, index), focusIndex: index }));
+    },
+    selectAllInFilter: () => set({ selection: selectAll() }),
+    clearSelection: () => set({ selection: NO_SELECTION }),
+    runBulk: async (request) => {
+      const target = bulkTarget(get().selection, get().query);
+      if (!target || get().bulk.busy) return;
+      set({ bulk: { busy: true, message: null, error: null } });
+      const result =
+        request.kind === 'set-enabled'
+          ? await call('users:set-enabled', { target, enabled: request.enabled })
+          : await call(request.kind === 'assign-role' ? 'users:assign-role' : 'users:remove-role', { target, roleId: request.roleId });
+      set({ bulk: result.ok ? { busy: false, message: bulkMessage(request, result.value), error: null } : { busy: false, message: null, error: result.error } });
+      if (result.ok) refetch(false);
+    },
+    dismissBulkMessage: () => set(({ bulk }) => ({ bulk: { ...bulk, message: null, error: null } })),
+    dismissActionError: () => set({ actionError: null }),
+    createUser: async ({ username, displayName, email }) => {
+      const fields: Record<string, string> = {};
+      if (displayName.trim()) fields.displayName = displayName.trim();
+      if (email.trim()) fields.email = email.trim();
+      const result = await call('users:create', { username: username.trim(), fields });
+      if (result.ok) refetch(false);
+      return result;
+    },
+    watch: () => {
+      const later = () => {
+        clearTimeout(changeTimer);
+        changeTimer = setTimeout(() => refetch(false), CHANGE_COALESCE_MS);
+      };
+      const offs = [
+        subscribe('users:changed', later),
+        subscribe('realms:changed', later),
+        subscribe('settings:changed', ({ what }) => {
+          if (what === 'fields') later();
+        }),
+      ];
+      return () => {
+        clearTimeout(changeTimer);
+        for (const off of offs) off();
+      };
+    },
+  };
+});
+
+/** Puts the list back as at start (tests). */
+export function resetUsersList(): void {
+  clearTimeout(searchTimer);
+  clearTimeout(changeTimer);
+  started = false;
+  inFlight.clear();
+  useUsersListStore.setState(initialState());
+}
+
+/** The query as sent and the search box's text. */
+export const useUsersQuery = () => useUsersListStore(useShallow((s) => ({ query: s.query, searchInput: s.searchInput })));
+
+/** Totals and load state for the toolbar, the grid and the empty state. */
+export const useUsersStatus = () =>
+  useUsersListStore(
+    useShallow((s) => ({ total: s.total, loaded: s.loaded, loading: s.loading, error: s.error, actionError: s.actionError, queryVersion: s.queryVersion })),
+  );
+
+/** The counts beside each filter (null until the first answer). */
+export const useUserFacets = () => useUsersListStore((s) => s.facets);
+
+/** The row at an index (undefined while its block is being fetched). */
+export const useUserRow = (index: number): UserRow | undefined => useUsersListStore((s) => rowAt(s.blocks, index));
+
+/** Whether the row at an index is selected. */
+export const useRowSelected = (id: string | undefined) => useUsersListStore((s) => id !== undefined && isSelected(s.selection, id));
+
+/** The selection and the focused row. */
+export const useUsersSelection = () => useUsersListStore(useShallow((s) => ({ selection: s.selection, focusIndex: s.focusIndex })));
+
+/** The bulk bar's state. */
+export const useBulkState = () => useUsersListStore((s) => s.bulk);
+
+/** The list actions, for components (stable references). */
+export const useUsersListActions = () =>
+  useUsersListStore(
+    useShallow((s) => ({
+      init: s.init,
+      setSearch: s.setSearch,
+      setFilters: s.setFilters,
+      clearFilters: s.clearFilters,
+      sortBy: s.sortBy,
+      refresh: s.refresh,
+      showRange: s.showRange,
+      setScrollOffset: s.setScrollOffset,
+      clickRow: s.clickRow,
+      moveFocus: s.moveFocus,
+      toggleRow: s.toggleRow,
+      selectAllInFilter: s.selectAllInFilter,
+      clearSelection: s.clearSelection,
+      runBulk: s.runBulk,
+      dismissBulkMessage: s.dismissBulkMessage,
+      dismissActionError: s.dismissActionError,
+      createUser: s.createUser,
+      watch: s.watch,
+    })),
+  );
