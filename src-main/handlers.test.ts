@@ -10,7 +10,8 @@ import { createHandlers, dispatch, type HandlerTable } from './handlers';
 let dir: string;
 let services: Services;
 let table: HandlerTable;
-const draft = (name: string) => realmFromPreset('active-directory', { name, urls: ['ldaps://dc1.corp.example'], bindDn: 'CN=svc', baseDn: 'DC=corp,DC=example' });
+const draft = (name: string) =>
+  realmFromPreset('active-directory', { name, urls: ['ldaps://dc1.corp.example'], bindDn: 'CN=svc', baseDn: 'DC=corp,DC=example' });
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'roster-handlers-'));
@@ -34,7 +35,12 @@ describe('dispatch', () => {
   });
 
   it('turns unexpected exceptions into an internal error without a stack', async () => {
-    const broken = { ...table, 'realms:list': async () => { throw new TypeError('boom'); } } as HandlerTable;
+    const broken = {
+      ...table,
+      'realms:list': async () => {
+        throw new TypeError('boom');
+      },
+    } as HandlerTable;
     expect(await dispatch(broken, 'realms:list', {})).toEqual({ ok: false, error: { code: 'internal', message: 'Unexpected error: boom' } });
   });
 

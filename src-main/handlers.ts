@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { contract, isChannel, type Channel, type ChannelOutput, type ParsedInput } from '../src-shared/ipc/contract';
+import { contract, isChannel, type Channel, type ChannelOutput, type ParsedInput, type Prefs } from '../src-shared/ipc/contract';
 import { RosterError, type Result } from '../src-shared/result';
 import type { Services } from './core/services';
 
@@ -13,7 +13,7 @@ export type HandlerTable = { [C in Channel]: (input: ParsedInput<C>, context: Ca
 
 /** The transport-neutral handler table: Electron IPC, the CLI and the e2e HTTP host all call this. */
 export function createHandlers(services: Services): HandlerTable {
-  const { realms } = services;
+  const { realms, users, conversion, settings } = services;
   return {
     'app:info': async () => services.info,
     'realms:list': () => realms.list(),
@@ -23,42 +23,42 @@ export function createHandlers(services: Services): HandlerTable {
     'realms:reorder': ({ ids }) => realms.reorder(ids),
     'realms:delete': ({ id }) => realms.remove(id),
     'realms:test': ({ id, draft, password }, { signal }) => realms.test({ id, draft, password, signal }),
-    ...pending([
-      'users:query',
-      'users:get',
-      'users:create',
-      'users:update',
-      'users:delete',
-      'users:set-enabled',
-      'users:assign-role',
-      'users:remove-role',
-      'users:copy-roles',
-      'users:to-internal',
-      'users:find-in-realm',
-      'users:to-external',
-      'users:history',
-      'fields:list',
-      'fields:set-policy',
-      'fields:add',
-      'fields:remove',
-      'roles:list',
-      'roles:create',
-      'roles:rename',
-      'roles:delete',
-      'audit:list',
-      'audit:csv',
-      'prefs:get',
-      'prefs:set',
-    ] as const),
+    'users:query': async ({ query, offset, limit }) => users.query(query, offset, limit),
+    'users:get': async ({ id }) => users.detail(id),
+    'users:create': (input) => users.create(input),
+    'users:update': ({ id, username, fields }) => users.update(id, { ...(username === undefined ? {} : { username }), fields }),
+    'users:delete': ({ id }) => users.remove(id),
+    'users:set-enabled': ({ target, enabled }) => users.setEnabled(target, enabled),
+    'users:assign-role': ({ target, roleId }) => users.assignRole(target, roleId),
+    'users:remove-role': ({ target, roleId }) => users.removeRole(target, roleId),
+    'users:copy-roles': ({ id, fromId }) => users.copyRoles(id, fromId),
+    'users:to-internal': ({ id }) => conversion.toInternal(id),
+    'users:find-in-realm': ({ id, realmId, password }, { signal }) => conversion.findInRealm(id, realmId, password, signal),
+    'users:to-external': ({ id, realmId, dn, password }, { signal }) => conversion.toExternal(id, realmId, dn, password, signal),
+    'users:history': ({ id }) => users.history(id),
+    'fields:list': async () => users.fields(),
+    'fields:set-policy': ({ key, owner, required }) =>
+      settings.setPolicy(key, { ...(owner ? { owner } : {}), ...(required === undefined ? {} : { required }) }),
+    'fields:add': ({ field }) => settings.addField(field),
+    'fields:remove': ({ key }) => settings.removeField(key),
+    'roles:list': async () => settings.roles(),
+    'roles:create': ({ name }) => settings.createRole(name),
+    'roles:rename': ({ id, name }) => settings.renameRole(id, name),
+    'roles:delete': ({ id, force }) => settings.deleteRole(id, force),
+    'audit:list': ({ filter, offset, limit }) => services.auditor.list(filter, offset, limit),
+    'audit:csv': ({ filter }) => services.auditor.csv(filter),
+    'prefs:get': async () => prefsOf(services),
+    'prefs:set': async ({ prefs }) => {
+      await services.store.update((data) => {
+        data.prefs = { ...data.prefs, ...prefs };
+      });
+      return prefsOf(services);
+    },
   };
 }
 
-// TEMPORARY while the user services are written in this same session: removed before the issue closes.
-function pending<C extends Channel>(names: readonly C[]): { [K in C]: HandlerTable[K] } {
-  const out = {} as Record<string, () => Promise<never>>;
-  for (const name of names) out[name] = () => Promise.reject(new RosterError('internal', `${name} is not built yet.`));
-  return out as unknown as { [K in C]: HandlerTable[K] };
-}
+/** Preferences with defaults filled in. */
+const prefsOf = (services: Services): Prefs => ({ usersSort: { column: 'username', direction: 'asc' }, ...services.store.data.prefs });
 
 /** Zod issues as one sentence a person can act on: "connection.urls.0: Use a URL such as …". */
 export function describeIssues(error: z.ZodError): string {

@@ -27,7 +27,8 @@ beforeEach(async () => {
   return () => rm(dataDir, { recursive: true, force: true });
 });
 
-const addLab = () => roster('realm', 'add', '--name', 'Lab', '--kind', 'openldap', '--url', server.url, '--bind-dn', server.readerDn, '--base-dn', server.baseDn);
+const addLab = () =>
+  roster('realm', 'add', '--name', 'Lab', '--kind', 'openldap', '--url', server.url, '--bind-dn', server.readerDn, '--base-dn', server.baseDn);
 
 describe('roster realm', () => {
   it('adds, lists (text and JSON) and removes a realm', async () => {
@@ -41,7 +42,13 @@ describe('roster realm', () => {
 
     const json = JSON.parse((await roster('realm', 'list', '--json')).out);
     expect(json).toHaveLength(1);
-    expect(json[0]).toMatchObject({ name: 'Lab', kind: 'openldap', idAttribute: 'entryUUID', password: 'missing', search: { userFilter: '(objectClass=inetOrgPerson)', baseDn: server.baseDn } });
+    expect(json[0]).toMatchObject({
+      name: 'Lab',
+      kind: 'openldap',
+      idAttribute: 'entryUUID',
+      password: 'missing',
+      search: { userFilter: '(objectClass=inetOrgPerson)', baseDn: server.baseDn },
+    });
 
     expect(await roster('realm', 'remove', 'lab')).toMatchObject({ code: 0, out: 'Removed realm "Lab".' });
     expect((await roster('realm', 'list')).out).toMatch(/^No realms yet\./);
@@ -50,7 +57,22 @@ describe('roster realm', () => {
   it('refuses a duplicate name and a page size over 1000 with clear messages', async () => {
     await addLab();
     expect(await addLab()).toMatchObject({ code: 1, err: 'roster: A realm called "Lab" already exists; choose another name.' });
-    const big = await roster('realm', 'add', '--name', 'Big', '--kind', 'openldap', '--url', server.url, '--bind-dn', 'cn=x', '--base-dn', 'dc=x', '--page-size', '5000');
+    const big = await roster(
+      'realm',
+      'add',
+      '--name',
+      'Big',
+      '--kind',
+      'openldap',
+      '--url',
+      server.url,
+      '--bind-dn',
+      'cn=x',
+      '--base-dn',
+      'dc=x',
+      '--page-size',
+      '5000',
+    );
     expect(big).toMatchObject({ code: 1, err: "roster: realm.search.pageSize: Page size is at most 1000 (Active Directory's MaxPageSize)" });
   });
 
@@ -67,7 +89,10 @@ describe('roster realm', () => {
     expect(bad.out).toContain('✗ Bind (log in)');
 
     const json = JSON.parse((await roster('realm', 'list', '--json')).out);
-    expect(json[0].lastTest).toMatchObject({ ok: false, message: `Invalid credentials for ${server.readerDn}: the bind DN or password is wrong. Check both in the realm settings.` });
+    expect(json[0].lastTest).toMatchObject({
+      ok: false,
+      message: `Invalid credentials for ${server.readerDn}: the bind DN or password is wrong. Check both in the realm settings.`,
+    });
   });
 
   it('reads the password from a file and tests StartTLS with a CA file', async () => {
@@ -75,12 +100,36 @@ describe('roster realm', () => {
     const pwFile = join(dataDir, 'pw');
     await writeFile(caFile, server.caPem!);
     await writeFile(pwFile, `${server.readerPassword}\n`);
-    const added = await roster('realm', 'add', '--name', 'Secure', '--kind', 'openldap', '--url', server.url, '--tls', 'starttls', '--ca-file', caFile, '--bind-dn', server.readerDn, '--base-dn', server.baseDn);
+    const added = await roster(
+      'realm',
+      'add',
+      '--name',
+      'Secure',
+      '--kind',
+      'openldap',
+      '--url',
+      server.url,
+      '--tls',
+      'starttls',
+      '--ca-file',
+      caFile,
+      '--bind-dn',
+      server.readerDn,
+      '--base-dn',
+      server.baseDn,
+    );
     expect(added.code).toBe(0);
     const tested = await roster('realm', 'test', 'Secure', '--password-file', pwFile, '--json');
     expect(tested.code).toBe(0);
     const report = JSON.parse(tested.out);
-    expect(report.steps.map((s: { step: string; status: string }) => `${s.step}:${s.status}`)).toEqual(['reach:ok', 'tls:ok', 'bind:ok', 'rootdse:ok', 'base:ok', 'users:ok']);
+    expect(report.steps.map((s: { step: string; status: string }) => `${s.step}:${s.status}`)).toEqual([
+      'reach:ok',
+      'tls:ok',
+      'bind:ok',
+      'rootdse:ok',
+      'base:ok',
+      'users:ok',
+    ]);
   });
 
   it('explains a missing password and an unknown realm', async () => {
@@ -98,7 +147,9 @@ describe('roster realm', () => {
     try {
       const refused = await addLab();
       expect(refused.code).toBe(1);
-      expect(refused.err).toMatch(/^roster: The data folder .+ is in use by the Roster app \(process \d+ on .+\)\. Close it and try again, or use another --data-dir\.$/);
+      expect(refused.err).toMatch(
+        /^roster: The data folder .+ is in use by the Roster app \(process \d+ on .+\)\. Close it and try again, or use another --data-dir\.$/,
+      );
       expect((await roster('realm', 'list')).code).toBe(0);
     } finally {
       await app.close();

@@ -12,7 +12,7 @@ export function buildProgram(output: Output): Command {
   const program = new Command('roster')
     .description('Roster: reconcile a local user store with LDAP directories (read-only towards the directories).')
     .version(CLI_VERSION)
-    .option('--data-dir <DIR>', 'data folder (default: $ROSTER_DATA_DIR, else the app\'s data folder)')
+    .option('--data-dir <DIR>', "data folder (default: $ROSTER_DATA_DIR, else the app's data folder)")
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeOut: (s) => output.out(s.trimEnd()), writeErr: (s) => output.err(s.trimEnd()) });

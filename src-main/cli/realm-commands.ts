@@ -58,28 +58,49 @@ export function realmCommands(global: () => GlobalOptions, output: Output): Comm
       .option('--page-size <N>', 'entries per page (at most 1000)', (v) => Number.parseInt(v, 10))
       .option('--id-attribute <ATTR>', "immutable id attribute (default: the kind's preset)")
       .option('--map <FIELD=ATTR>', 'map a Roster field to an LDAP attribute (repeatable)', collect),
-  ).action(async (flags: PasswordFlags & { name: string; kind: RealmKind; url: string[]; bindDn: string; baseDn: string; filter?: string; tls?: TlsMode; caFile?: string; pageSize?: number; idAttribute?: string; map?: string[] }) => {
-    const password = await readPassword(flags);
-    const input: RealmInput = realmFromPreset(flags.kind, { name: flags.name, urls: flags.url, bindDn: flags.bindDn, baseDn: flags.baseDn });
-    if (flags.filter) input.search.userFilter = flags.filter;
-    if (flags.pageSize !== undefined) input.search.pageSize = flags.pageSize;
-    if (flags.idAttribute) input.idAttribute = flags.idAttribute;
-    if (flags.map) input.mapping = { ...input.mapping, ...parseMapping(flags.map) };
-    input.connection.tls = flags.tls ?? (flags.url.every((u) => /^ldaps:/i.test(u)) ? 'ldaps' : 'none');
-    if (flags.caFile) {
-      try {
-        input.connection.caCertPem = await readFile(flags.caFile, 'utf8');
-      } catch (error) {
-        throw new RosterError('invalid-input', `Cannot read the CA file ${flags.caFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`);
+  ).action(
+    async (
+      flags: PasswordFlags & {
+        name: string;
+        kind: RealmKind;
+        url: string[];
+        bindDn: string;
+        baseDn: string;
+        filter?: string;
+        tls?: TlsMode;
+        caFile?: string;
+        pageSize?: number;
+        idAttribute?: string;
+        map?: string[];
+      },
+    ) => {
+      const password = await readPassword(flags);
+      const input: RealmInput = realmFromPreset(flags.kind, { name: flags.name, urls: flags.url, bindDn: flags.bindDn, baseDn: flags.baseDn });
+      if (flags.filter) input.search.userFilter = flags.filter;
+      if (flags.pageSize !== undefined) input.search.pageSize = flags.pageSize;
+      if (flags.idAttribute) input.idAttribute = flags.idAttribute;
+      if (flags.map) input.mapping = { ...input.mapping, ...parseMapping(flags.map) };
+      input.connection.tls = flags.tls ?? (flags.url.every((u) => /^ldaps:/i.test(u)) ? 'ldaps' : 'none');
+      if (flags.caFile) {
+        try {
+          input.connection.caCertPem = await readFile(flags.caFile, 'utf8');
+        } catch (error) {
+          throw new RosterError(
+            'invalid-input',
+            `Cannot read the CA file ${flags.caFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`,
+          );
+        }
+        if (!input.connection.caCertPem.includes('-----BEGIN CERTIFICATE-----'))
+          throw new RosterError('invalid-input', `${flags.caFile} is not a PEM certificate (no BEGIN CERTIFICATE line).`);
       }
-      if (!input.connection.caCertPem.includes('-----BEGIN CERTIFICATE-----')) throw new RosterError('invalid-input', `${flags.caFile} is not a PEM certificate (no BEGIN CERTIFICATE line).`);
-    }
-    await withCli(global(), false, async (cli) => {
-      const created = await cli.call('realms:create', { realm: input, ...(password ? { password } : {}) });
-      output.out(`Added realm "${created.name}" (${created.kind}, id ${created.id}).`);
-      if (password) output.err('Note: the command line does not store passwords; pass --password-env or --password-file again to commands that contact the server.');
-    });
-  });
+      await withCli(global(), false, async (cli) => {
+        const created = await cli.call('realms:create', { realm: input, ...(password ? { password } : {}) });
+        output.out(`Added realm "${created.name}" (${created.kind}, id ${created.id}).`);
+        if (password)
+          output.err('Note: the command line does not store passwords; pass --password-env or --password-file again to commands that contact the server.');
+      });
+    },
+  );
 
   realm
     .command('list')
@@ -89,11 +110,19 @@ export function realmCommands(global: () => GlobalOptions, output: Output): Comm
       await withCli(global(), true, async (cli) => {
         const realms = await cli.call('realms:list', {});
         if (flags.json) return output.out(JSON.stringify(realms, null, 2));
-        if (realms.length === 0) return output.out('No realms yet. Add one with: roster realm add --name … --kind openldap --url ldap://host --bind-dn … --base-dn …');
+        if (realms.length === 0)
+          return output.out('No realms yet. Add one with: roster realm add --name … --kind openldap --url ldap://host --bind-dn … --base-dn …');
         output.out(
           table(
             ['NAME', 'KIND', 'ENABLED', 'URL', 'BASE DN', 'LAST TEST'],
-            realms.map((r) => [r.name, r.kind, r.enabled ? 'yes' : 'no', r.connection.urls.join(' '), r.search.baseDn, r.lastTest ? `${r.lastTest.ok ? 'ok' : 'failed'} ${r.lastTest.at}` : 'never']),
+            realms.map((r) => [
+              r.name,
+              r.kind,
+              r.enabled ? 'yes' : 'no',
+              r.connection.urls.join(' '),
+              r.search.baseDn,
+              r.lastTest ? `${r.lastTest.ok ? 'ok' : 'failed'} ${r.lastTest.at}` : 'never',
+            ]),
           ),
         );
       });
@@ -111,7 +140,10 @@ export function realmCommands(global: () => GlobalOptions, output: Output): Comm
       });
     });
 
-  for (const [verb, enabled] of [['enable', true], ['disable', false]] as const) {
+  for (const [verb, enabled] of [
+    ['enable', true],
+    ['disable', false],
+  ] as const) {
     realm
       .command(verb)
       .argument('<NAME>', 'realm name or id')
@@ -125,19 +157,23 @@ export function realmCommands(global: () => GlobalOptions, output: Output): Comm
       });
   }
 
-  passwordOptions(realm.command('test').argument('<NAME>', 'realm name or id').description('test the connection: reach, TLS, bind, RootDSE, base DN, users').option('--json', 'machine-readable report')).action(
-    async (name: string, flags: PasswordFlags & { json?: boolean }) => {
-      const password = await readPassword(flags);
-      await withCli(global(), false, async (cli) => {
-        const target = cli.services.realms.resolve(name);
-        const report = await cli.call('realms:test', { id: target.id, ...(password ? { password } : {}) });
-        if (flags.json) output.out(JSON.stringify(report, null, 2));
-        else output.out(formatReport(report));
-        if (!report.ok) throw new RosterError(report.error?.code ?? 'ldap-error', report.error?.message ?? 'The connection test failed.');
-        if (!flags.json) output.out(`OK: ${summarise(report)}.`);
-      });
-    },
-  );
+  passwordOptions(
+    realm
+      .command('test')
+      .argument('<NAME>', 'realm name or id')
+      .description('test the connection: reach, TLS, bind, RootDSE, base DN, users')
+      .option('--json', 'machine-readable report'),
+  ).action(async (name: string, flags: PasswordFlags & { json?: boolean }) => {
+    const password = await readPassword(flags);
+    await withCli(global(), false, async (cli) => {
+      const target = cli.services.realms.resolve(name);
+      const report = await cli.call('realms:test', { id: target.id, ...(password ? { password } : {}) });
+      if (flags.json) output.out(JSON.stringify(report, null, 2));
+      else output.out(formatReport(report));
+      if (!report.ok) throw new RosterError(report.error?.code ?? 'ldap-error', report.error?.message ?? 'The connection test failed.');
+      if (!flags.json) output.out(`OK: ${summarise(report)}.`);
+    });
+  });
 
   return realm;
 }

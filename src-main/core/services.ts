@@ -1,14 +1,27 @@
+import { userInfo } from 'node:os';
 import type { AppInfo } from '../../src-shared/ipc/contract';
+import { AuditLog } from './audit/audit-log';
+import { AuditService } from './audit/audit-service';
 import { AppEvents } from './events';
 import { RealmService } from './realms/realm-service';
 import type { SecretStore } from './secrets/secret-store';
 import { Store } from './store/store';
+import { ConversionService } from './users/conversion';
+import { SettingsService } from './users/settings-service';
+import { UserService } from './users/user-service';
+import { UserStore } from './users/user-store';
 
 /** Everything a handler may use; built once per process, whatever the transport. */
 export interface Services {
   store: Store;
   secrets: SecretStore;
   realms: RealmService;
+  users: UserService;
+  userStore: UserStore;
+  conversion: ConversionService;
+  settings: SettingsService;
+  audit: AuditLog;
+  auditor: AuditService;
   events: AppEvents;
   info: AppInfo;
   close(): Promise<void>;
@@ -23,25 +36,65 @@ export interface ServiceOptions {
   version: string;
   readOnly?: boolean;
   now?: () => Date;
+  /** Who acts, for the audit journal (default: the OS user). */
+  actor?: string;
+}
+
+/** The OS user running Roster: the "who" of audit entries. */
+export function osUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env.USER ?? process.env.USERNAME ?? 'unknown';
+  }
 }
 
 /** Opens the store and wires the services over it. */
 export async function openServices(options: ServiceOptions): Promise<Services> {
   const store = await Store.open({ dataDir: options.dataDir, owner: options.owner, readOnly: options.readOnly, now: options.now });
+  const now = options.now ?? (() => new Date());
+  let audit: AuditLog | undefined;
+  let userStore: UserStore | undefined;
+  try {
+    audit = await AuditLog.open(options.dataDir, options.readOnly);
+    userStore = await UserStore.open({ dataDir: options.dataDir, audit, readOnly: options.readOnly, now });
+  } catch (error) {
+    await audit?.close();
+    await store.close();
+    throw error;
+  }
   const events = new AppEvents();
   const realms = new RealmService(store, options.secrets, events, options.now);
+  const context = { store, users: userStore, audit, events, actor: options.actor ?? osUser(), now };
+  const users = new UserService(context);
+  events.onAny((event) => {
+    if (event === 'realms:changed') users.engine.realmsChanged();
+  });
   return {
     store,
     secrets: options.secrets,
     realms,
+    users,
+    userStore,
+    conversion: new ConversionService(context, users, realms),
+    settings: new SettingsService(context, users),
+    audit,
+    auditor: new AuditService(audit, (id) => users.realmName(id), context.actor, now),
     events,
     info: {
       version: options.version,
       dataDir: options.dataDir,
       transport: options.transport,
       secrets: { persistent: options.secrets.persistent, ...(options.secrets.reason ? { reason: options.secrets.reason } : {}) },
-      notices: store.notices,
+      notices: [...store.notices, ...userStore.notices],
     },
-    close: () => store.close(),
+    async close() {
+      try {
+        await userStore.close();
+        await audit.close();
+      } finally {
+        await store.close();
+      }
+    },
   };
 }

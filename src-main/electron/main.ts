@@ -32,7 +32,13 @@ async function start(): Promise<void> {
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   const dataDir = resolveDataDir(dataDirFlag(process.argv));
   try {
-    services = await openServices({ dataDir, owner: 'the Roster app', transport: 'electron', secrets: createElectronSecretStore(dataDir), version: app.getVersion() });
+    services = await openServices({
+      dataDir,
+      owner: 'the Roster app',
+      transport: 'electron',
+      secrets: createElectronSecretStore(dataDir),
+      version: app.getVersion(),
+    });
   } catch (error) {
     fatal(error);
     return;

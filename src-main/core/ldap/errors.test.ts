@@ -23,7 +23,9 @@ describe('translateLdapError', () => {
   });
 
   it('maps LDAP result codes to their own messages', () => {
-    expect(translateLdapError(new NoSuchObjectError('no such object'), context).message).toBe('The base DN DC=corp,DC=example does not exist on dc1.corp.example:636. Check its spelling.');
+    expect(translateLdapError(new NoSuchObjectError('no such object'), context).message).toBe(
+      'The base DN DC=corp,DC=example does not exist on dc1.corp.example:636. Check its spelling.',
+    );
     expect(translateLdapError(new SizeLimitExceededError('limit'), context).code).toBe('size-limit');
     expect(translateLdapError(new InsufficientAccessError('no'), context).message).toBe(
       `The bind account ${context.bindDn} may not read this part of the directory on dc1.corp.example:636. Ask the directory owner for read access.`,
@@ -31,9 +33,13 @@ describe('translateLdapError', () => {
   });
 
   it('names the certificate problem', () => {
-    const mismatch = Object.assign(new Error("Hostname/IP does not match certificate's altnames: Host: dc1. is not in the cert's altnames: DNS:dc2"), { code: 'ERR_TLS_CERT_ALTNAME_INVALID' });
+    const mismatch = Object.assign(new Error("Hostname/IP does not match certificate's altnames: Host: dc1. is not in the cert's altnames: DNS:dc2"), {
+      code: 'ERR_TLS_CERT_ALTNAME_INVALID',
+    });
     expect(translateLdapError(mismatch, context)).toMatchObject({ code: 'tls-hostname', details: { tlsCode: 'ERR_TLS_CERT_ALTNAME_INVALID' } });
     const expired = Object.assign(new Error('certificate has expired'), { code: 'CERT_HAS_EXPIRED' });
-    expect(translateLdapError(expired, context).message).toBe("The certificate of dc1.corp.example:636 is expired. Ask the directory owner to renew it, or check this computer's clock.");
+    expect(translateLdapError(expired, context).message).toBe(
+      "The certificate of dc1.corp.example:636 is expired. Ask the directory owner to renew it, or check this computer's clock.",
+    );
   });
 });

@@ -59,13 +59,24 @@ export function translateLdapError(error: unknown, context: LdapErrorContext): R
         );
       }
       case 32:
-        return make('no-such-base', context.baseDn ? `The base DN ${context.baseDn} does not exist on ${host}. Check its spelling.` : `An entry Roster looked for does not exist on ${host}.`);
+        return make(
+          'no-such-base',
+          context.baseDn
+            ? `The base DN ${context.baseDn} does not exist on ${host}. Check its spelling.`
+            : `An entry Roster looked for does not exist on ${host}.`,
+        );
       case 4:
-        return make('size-limit', `${host} stopped the search at its size limit. Roster pages every search; if this persists, lower the page size (AD allows at most 1000).`);
+        return make(
+          'size-limit',
+          `${host} stopped the search at its size limit. Roster pages every search; if this persists, lower the page size (AD allows at most 1000).`,
+        );
       case 3:
         return make('timeout', `${host} stopped the search at its time limit. Narrow the filter or raise the operation timeout.`);
       case 50:
-        return make('insufficient-access', `The bind account ${context.bindDn ?? ''} may not read this part of the directory on ${host}. Ask the directory owner for read access.`);
+        return make(
+          'insufficient-access',
+          `The bind account ${context.bindDn ?? ''} may not read this part of the directory on ${host}. Ask the directory owner for read access.`,
+        );
       case 8:
       case 13:
         return make('tls-failed', `${host} requires a protected connection for binds (LDAP signing / confidentiality required). Use ldaps or StartTLS.`);
@@ -80,14 +91,42 @@ export function translateLdapError(error: unknown, context: LdapErrorContext): R
   }
 
   const code = typeof err?.code === 'string' ? err.code : undefined;
-  if (code === 'ECONNREFUSED') return make('connection-refused', `Connection refused by ${host}: nothing listens on that port. Check the port (389 for ldap://, 636 for ldaps://) and that the directory service runs.`);
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME') return make('host-unreachable', `The host name in ${context.url} could not be resolved. Check its spelling, or use the server's IP address.`);
-  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || code === 'EADDRNOTAVAIL') return make('host-unreachable', `${host} cannot be reached from this computer (${code}). Check the network, VPN or firewall.`);
-  if (code === 'ETIMEDOUT' || /timeout|timed out/i.test(message)) return make('timeout', `${host} did not answer in time. Check that the host and port are right and that a firewall does not drop the connection, or raise the timeout.`);
-  if (code === 'ECONNRESET' || code === 'EPIPE') return make('host-unreachable', `${host} closed the connection. If the URL says ldaps://, check that the port really speaks TLS (636), or that the server is up.`);
-  if (code && TLS_UNTRUSTED.has(code)) return make('tls-untrusted', `The certificate of ${host} is not trusted (${code}). Add the issuing CA certificate (PEM) to the realm.`, { tlsCode: code });
-  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return make('tls-hostname', `The certificate of ${host} is for another name (${message}). Connect with a host name the certificate lists.`, { tlsCode: code });
-  if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID') return make('tls-expired', `The certificate of ${host} is ${code === 'CERT_HAS_EXPIRED' ? 'expired' : 'not valid yet'}. Ask the directory owner to renew it, or check this computer's clock.`, { tlsCode: code });
-  if (code?.startsWith('ERR_SSL') || code?.startsWith('ERR_TLS')) return make('tls-failed', `The TLS handshake with ${host} failed (${code}). Check that the port speaks ${/^ldaps/i.test(context.url) ? 'ldaps' : 'StartTLS'}.`, { tlsCode: code });
+  if (code === 'ECONNREFUSED')
+    return make(
+      'connection-refused',
+      `Connection refused by ${host}: nothing listens on that port. Check the port (389 for ldap://, 636 for ldaps://) and that the directory service runs.`,
+    );
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME')
+    return make('host-unreachable', `The host name in ${context.url} could not be resolved. Check its spelling, or use the server's IP address.`);
+  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || code === 'EADDRNOTAVAIL')
+    return make('host-unreachable', `${host} cannot be reached from this computer (${code}). Check the network, VPN or firewall.`);
+  if (code === 'ETIMEDOUT' || /timeout|timed out/i.test(message))
+    return make(
+      'timeout',
+      `${host} did not answer in time. Check that the host and port are right and that a firewall does not drop the connection, or raise the timeout.`,
+    );
+  if (code === 'ECONNRESET' || code === 'EPIPE')
+    return make(
+      'host-unreachable',
+      `${host} closed the connection. If the URL says ldaps://, check that the port really speaks TLS (636), or that the server is up.`,
+    );
+  if (code && TLS_UNTRUSTED.has(code))
+    return make('tls-untrusted', `The certificate of ${host} is not trusted (${code}). Add the issuing CA certificate (PEM) to the realm.`, { tlsCode: code });
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID')
+    return make('tls-hostname', `The certificate of ${host} is for another name (${message}). Connect with a host name the certificate lists.`, {
+      tlsCode: code,
+    });
+  if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID')
+    return make(
+      'tls-expired',
+      `The certificate of ${host} is ${code === 'CERT_HAS_EXPIRED' ? 'expired' : 'not valid yet'}. Ask the directory owner to renew it, or check this computer's clock.`,
+      { tlsCode: code },
+    );
+  if (code?.startsWith('ERR_SSL') || code?.startsWith('ERR_TLS'))
+    return make(
+      'tls-failed',
+      `The TLS handshake with ${host} failed (${code}). Check that the port speaks ${/^ldaps/i.test(context.url) ? 'ldaps' : 'StartTLS'}.`,
+      { tlsCode: code },
+    );
   return make('ldap-error', `LDAP operation on ${host} failed: ${message}`);
 }

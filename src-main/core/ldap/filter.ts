@@ -25,7 +25,10 @@ export function validateFilter(filter: string): string {
   try {
     FilterParser.parseString(text);
   } catch (error) {
-    throw new RosterError('invalid-filter', `The LDAP filter ${text} is not valid: ${(error as Error).message}. Check the parentheses and escape * ( ) \\ in values as \\2a \\28 \\29 \\5c.`);
+    throw new RosterError(
+      'invalid-filter',
+      `The LDAP filter ${text} is not valid: ${(error as Error).message}. Check the parentheses and escape * ( ) \\ in values as \\2a \\28 \\29 \\5c.`,
+    );
   }
   return text;
 }

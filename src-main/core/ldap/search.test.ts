@@ -25,7 +25,13 @@ describe('paged search on the AD-like slapd (MaxPageSize 1000)', () => {
     const pageSizes: number[] = [];
     const names = new Set<string>();
     await withSession(targetOf(ad), ad.readerPassword, async (session) => {
-      for await (const page of searchPages(session, { baseDn: ad.baseDn, filter: '(&(objectCategory=person)(objectClass=user))', scope: 'sub', attributes: ['sAMAccountName'], pageSize: 1000 })) {
+      for await (const page of searchPages(session, {
+        baseDn: ad.baseDn,
+        filter: '(&(objectCategory=person)(objectClass=user))',
+        scope: 'sub',
+        attributes: ['sAMAccountName'],
+        pageSize: 1000,
+      })) {
         pageSizes.push(page.length);
         for (const entry of page) names.add(entry.text.samaccountname?.[0] ?? '');
       }
@@ -45,7 +51,14 @@ describe('paged search on the AD-like slapd (MaxPageSize 1000)', () => {
     const controller = new AbortController();
     let pages = 0;
     const run = withSession(targetOf(ad), ad.readerPassword, async (session) => {
-      for await (const _page of searchPages(session, { baseDn: ad.baseDn, filter: '(objectClass=user)', scope: 'sub', attributes: ['cn'], pageSize: 100, signal: controller.signal })) {
+      for await (const _page of searchPages(session, {
+        baseDn: ad.baseDn,
+        filter: '(objectClass=user)',
+        scope: 'sub',
+        attributes: ['cn'],
+        pageSize: 100,
+        signal: controller.signal,
+      })) {
         pages += 1;
         if (pages === 2) controller.abort();
       }
@@ -123,7 +136,13 @@ describe('keyword search escaping on OpenLDAP', () => {
 
   it('finds the non-ASCII user by a non-ASCII keyword and returns the name unchanged', async () => {
     const entries = await withSession(targetOf(ldap), ldap.readerPassword, (session) =>
-      searchAll(session, { baseDn: ldap.baseDn, filter: keywordFilter('(objectClass=inetOrgPerson)', 'Ångst', ['cn']), scope: 'sub', attributes: ['cn', 'givenName', 'sn', 'entryUUID'], pageSize: 10 }),
+      searchAll(session, {
+        baseDn: ldap.baseDn,
+        filter: keywordFilter('(objectClass=inetOrgPerson)', 'Ångst', ['cn']),
+        scope: 'sub',
+        attributes: ['cn', 'givenName', 'sn', 'entryUUID'],
+        pageSize: 10,
+      }),
     );
     expect(entries.map((e) => [e.text.cn, e.text.givenname, e.text.sn])).toEqual([[['Zoë Ångström'], ['Zoë'], ['Ångström']]]);
     expect(entries[0]?.text.entryuuid?.[0]).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);

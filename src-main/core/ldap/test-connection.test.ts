@@ -24,7 +24,12 @@ const target = (overrides: Partial<LdapTarget> = {}): LdapTarget => ({
 });
 
 const run = (t: LdapTarget, options: { password?: string; baseDn?: string } = {}) =>
-  testConnection({ target: t, password: options.password ?? server.readerPassword, baseDn: options.baseDn ?? server.baseDn, userFilter: '(objectClass=inetOrgPerson)' });
+  testConnection({
+    target: t,
+    password: options.password ?? server.readerPassword,
+    baseDn: options.baseDn ?? server.baseDn,
+    userFilter: '(objectClass=inetOrgPerson)',
+  });
 
 const closedPort = async (): Promise<number> => {
   const probe = createServer();
@@ -52,7 +57,10 @@ describe('testConnection against a real slapd', () => {
   it('says the credentials are wrong', async () => {
     const report = await run(target(), { password: 'not-the-password' });
     expect(report.ok).toBe(false);
-    expect(report.error).toEqual({ code: 'invalid-credentials', message: `Invalid credentials for ${server.readerDn}: the bind DN or password is wrong. Check both in the realm settings.` });
+    expect(report.error).toEqual({
+      code: 'invalid-credentials',
+      message: `Invalid credentials for ${server.readerDn}: the bind DN or password is wrong. Check both in the realm settings.`,
+    });
     expect(statuses(report)).toEqual(['reach:ok', 'tls:skipped', 'bind:failed', 'rootdse:skipped', 'base:skipped', 'users:skipped']);
   });
 
@@ -70,7 +78,7 @@ describe('testConnection against a real slapd', () => {
     const report = await run(target({ urls: ['ldap://roster-no-such-host.invalid:389'] }));
     expect(report.error).toEqual({
       code: 'host-unreachable',
-      message: 'The host name in ldap://roster-no-such-host.invalid:389 could not be resolved. Check its spelling, or use the server\'s IP address.',
+      message: "The host name in ldap://roster-no-such-host.invalid:389 could not be resolved. Check its spelling, or use the server's IP address.",
     });
   });
 
@@ -118,7 +126,14 @@ describe('testConnection against a server that accepts but never answers', () =>
     const { port } = silent.address() as { port: number };
     try {
       const report = await testConnection({
-        target: { urls: [`ldap://127.0.0.1:${port}`], tls: 'none', verifyCertificate: true, bindDn: 'cn=x', connectTimeoutMs: 1_000, operationTimeoutMs: 1_000 },
+        target: {
+          urls: [`ldap://127.0.0.1:${port}`],
+          tls: 'none',
+          verifyCertificate: true,
+          bindDn: 'cn=x',
+          connectTimeoutMs: 1_000,
+          operationTimeoutMs: 1_000,
+        },
         password: 'x',
         baseDn: 'dc=x',
         userFilter: '(objectClass=*)',

@@ -74,7 +74,17 @@ async function readRootDse(client: Client, signal?: AbortSignal): Promise<Server
     client.search('', {
       scope: 'base',
       filter: '(objectClass=*)',
-      attributes: ['objectClass', 'vendorName', 'vendorVersion', 'namingContexts', 'defaultNamingContext', 'supportedControl', 'supportedCapabilities', 'dnsHostName', 'forestFunctionality'],
+      attributes: [
+        'objectClass',
+        'vendorName',
+        'vendorVersion',
+        'namingContexts',
+        'defaultNamingContext',
+        'supportedControl',
+        'supportedCapabilities',
+        'dnsHostName',
+        'forestFunctionality',
+      ],
     }),
     client,
     signal,
@@ -109,7 +119,13 @@ export async function testConnection(input: ConnectionTestInput): Promise<Connec
     const started = performance.now();
     try {
       const detail = await work();
-      steps.push({ step, label: LABELS[step], status: detail === undefined ? 'skipped' : 'ok', detail: detail ?? 'Not needed.', ms: Math.round(performance.now() - started) });
+      steps.push({
+        step,
+        label: LABELS[step],
+        status: detail === undefined ? 'skipped' : 'ok',
+        detail: detail ?? 'Not needed.',
+        ms: Math.round(performance.now() - started),
+      });
     } catch (error) {
       const translated = translateLdapError(error, { url: report.url, bindDn: target.bindDn, baseDn: input.baseDn });
       steps.push({ step, label: LABELS[step], status: 'failed', detail: translated.message, ms: Math.round(performance.now() - started) });
@@ -152,7 +168,11 @@ export async function testConnection(input: ConnectionTestInput): Promise<Connec
         await abortable(activeClient.bind('', ''), activeClient, signal);
         return 'Anonymous bind accepted.';
       }
-      if (!input.password) throw new RosterError('password-required', `No bind password is known for ${target.bindDn}. Enter it in the realm settings (CLI: --password-env VAR or --password-file FILE).`);
+      if (!input.password)
+        throw new RosterError(
+          'password-required',
+          `No bind password is known for ${target.bindDn}. Enter it in the realm settings (CLI: --password-env VAR or --password-file FILE).`,
+        );
       await abortable(activeClient.bind(target.bindDn, input.password), activeClient, signal);
       return `Bound as ${target.bindDn}.`;
     });
@@ -170,7 +190,14 @@ export async function testConnection(input: ConnectionTestInput): Promise<Connec
     await run('users', async () => {
       let count = 0;
       const session = { url: report.url, client: activeClient, close: async () => undefined };
-      for await (const page of searchPages(session, { baseDn: input.baseDn, filter: input.userFilter, scope: 'sub', attributes: ['1.1'], pageSize: 1000, signal })) {
+      for await (const page of searchPages(session, {
+        baseDn: input.baseDn,
+        filter: input.userFilter,
+        scope: 'sub',
+        attributes: ['1.1'],
+        pageSize: 1000,
+        signal,
+      })) {
         count += page.length;
         if (count >= cap) break;
       }

@@ -43,7 +43,10 @@ export class RealmService {
     const found = this.store.data.realms.find((r) => r.id === idOrName) ?? this.store.data.realms.find((r) => r.name.toLowerCase() === lower);
     if (!found) {
       const names = this.store.data.realms.map((r) => r.name);
-      throw new RosterError('not-found', `No realm is called "${idOrName}". ${names.length ? `Known realms: ${names.join(', ')}.` : 'No realms exist yet: add one with `roster realm add`.'}`);
+      throw new RosterError(
+        'not-found',
+        `No realm is called "${idOrName}". ${names.length ? `Known realms: ${names.join(', ')}.` : 'No realms exist yet: add one with `roster realm add`.'}`,
+      );
     }
     return found;
   }

@@ -24,7 +24,10 @@ export async function readPassword(source: PasswordSource, env: NodeJS.ProcessEn
     try {
       text = await readFile(source.passwordFile, 'utf8');
     } catch (error) {
-      throw new RosterError('password-required', `Cannot read the password file ${source.passwordFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`);
+      throw new RosterError(
+        'password-required',
+        `Cannot read the password file ${source.passwordFile}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`,
+      );
     }
     // Files written by `echo` end with a newline that is not part of the password.
     const value = text.replace(/\r?\n$/, '');

@@ -66,7 +66,9 @@ describe('readPassword (CLI)', () => {
   });
 
   it('explains each mistake', async () => {
-    await expect(readPassword({ passwordEnv: 'NOPE' }, {})).rejects.toThrow('The environment variable NOPE is not set or empty; export it with the bind password.');
+    await expect(readPassword({ passwordEnv: 'NOPE' }, {})).rejects.toThrow(
+      'The environment variable NOPE is not set or empty; export it with the bind password.',
+    );
     await expect(readPassword({ passwordFile: join(dir, 'missing') })).rejects.toThrow(`Cannot read the password file ${join(dir, 'missing')}: ENOENT.`);
     await expect(readPassword({ passwordEnv: 'A', passwordFile: 'B' })).rejects.toThrow('Give either --password-env or --password-file, not both.');
     expect(await readPassword({})).toBeUndefined();

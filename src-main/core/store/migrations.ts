@@ -37,7 +37,22 @@ const v1ToV2: Migration = {
   },
 };
 
-const MIGRATIONS: Migration[] = [v1ToV2];
+/** Version 3 adds roles, the field policy (attribute locks, custom fields) and remembered preferences. */
+const v2ToV3: Migration = {
+  from: 2,
+  describe: 'roles, field policy and preferences',
+  up(doc) {
+    return {
+      ...doc,
+      schemaVersion: 3,
+      roles: Array.isArray(doc.roles) ? doc.roles : [],
+      fields: isRecord(doc.fields) ? doc.fields : { overrides: {}, custom: [] },
+      prefs: isRecord(doc.prefs) ? doc.prefs : {},
+    };
+  },
+};
+
+const MIGRATIONS: Migration[] = [v1ToV2, v2ToV3];
 
 /** Applies every migration from the document's version up to the current one. */
 export function migrate(doc: Doc): { data: StoreData; applied: string[] } {

@@ -49,7 +49,10 @@ export class SafeJsonAdapter implements Adapter<Record<string, unknown>> {
     if (problem === undefined) return doc as Record<string, unknown>;
     if (this.readOnly) {
       // A reader does not hold the lock, so it must not move files: the next writer will set it aside.
-      throw new RosterError('store-corrupt', `Roster's data file ${this.path} is damaged: ${problem}. It was left untouched; the next command that writes (or the app) will set it aside.`);
+      throw new RosterError(
+        'store-corrupt',
+        `Roster's data file ${this.path} is damaged: ${problem}. It was left untouched; the next command that writes (or the app) will set it aside.`,
+      );
     }
     const aside = await this.freeName(`${basename(this.path, '.json')}.corrupt-${stamp(this.now())}`);
     await rename(this.path, aside);

@@ -1,7 +1,21 @@
+import type { Prefs } from '../../../src-shared/ipc/contract';
+import type { CustomField, FieldPolicyOverride } from '../../../src-shared/model/fields';
 import type { RealmRecord } from '../../../src-shared/model/realm';
 
 /** The schema version this build reads and writes. */
-export const CURRENT_SCHEMA_VERSION = 2;
+export const CURRENT_SCHEMA_VERSION = 3;
+
+/** A role as stored; who holds it is on the users. */
+export interface RoleRecord {
+  id: string;
+  name: string;
+}
+
+/** The admin's field policy: overrides of the built-in defaults, and custom fields. */
+export interface FieldSettings {
+  overrides: Record<string, FieldPolicyOverride>;
+  custom: CustomField[];
+}
 
 /** Remembered UI and CLI preferences. */
 export interface Settings {
@@ -9,14 +23,20 @@ export interface Settings {
   [key: string]: unknown;
 }
 
-/** The whole lowdb document (the audit journal lives beside it as JSON lines). */
+/**
+ * The lowdb document: small, rarely written things. Users live beside it in their own snapshot + journal
+ * (users.json, users.journal) and the audit trail in audit.jsonl, so that one edit never rewrites 100k users.
+ */
 export interface StoreData {
   schemaVersion: typeof CURRENT_SCHEMA_VERSION;
   realms: RealmRecord[];
+  roles: RoleRecord[];
+  fields: FieldSettings;
+  prefs: Partial<Prefs>;
   settings: Settings;
 }
 
 /** A fresh, empty store. */
 export function emptyStore(): StoreData {
-  return { schemaVersion: CURRENT_SCHEMA_VERSION, realms: [], settings: {} };
+  return { schemaVersion: CURRENT_SCHEMA_VERSION, realms: [], roles: [], fields: { overrides: {}, custom: [] }, prefs: {}, settings: {} };
 }

@@ -7,11 +7,16 @@ import { RosterError } from '../../../src-shared/result';
 import { realmFromPreset } from '../../../src-shared/model/realm-presets';
 import { LOCK_FILE } from './lock';
 import { Store, STORE_FILE } from './store';
+import { CURRENT_SCHEMA_VERSION } from './schema';
 
 let dir: string;
 const fixedNow = () => new Date('2026-11-21T10:00:00.000Z');
 const open = (owner = 'test', readOnly = false) => Store.open({ dataDir: dir, owner, readOnly, now: fixedNow });
-const realm = (name: string, order: number) => ({ ...realmFromPreset('openldap', { name, urls: ['ldap://h'], bindDn: 'cn=r', baseDn: 'dc=x' }), id: name, order });
+const realm = (name: string, order: number) => ({
+  ...realmFromPreset('openldap', { name, urls: ['ldap://h'], bindDn: 'cn=r', baseDn: 'dc=x' }),
+  id: name,
+  order,
+});
 
 const failure = async (promise: Promise<unknown>): Promise<RosterError> => {
   try {
@@ -35,7 +40,7 @@ describe('Store', () => {
     const store = await open();
     await store.update((d) => void d.realms.push(realm('a', 0)));
     await store.close();
-    expect(JSON.parse(await readFile(join(dir, STORE_FILE), 'utf8'))).toMatchObject({ schemaVersion: 2, realms: [{ id: 'a', name: 'a' }] });
+    expect(JSON.parse(await readFile(join(dir, STORE_FILE), 'utf8'))).toMatchObject({ schemaVersion: 3, realms: [{ id: 'a', name: 'a' }] });
     const again = await open();
     expect(again.data.realms.map((r) => r.id)).toEqual(['a']);
     await again.close();
@@ -81,7 +86,9 @@ describe('Store', () => {
     const newer = '{"schemaVersion":99,"realms":[]}';
     await writeFile(join(dir, STORE_FILE), newer);
     const error = await failure(open());
-    expect(error.message).toBe(`The data file ${join(dir, STORE_FILE)} was written by a newer Roster (schema 99; this one reads up to 2). Update Roster; the file was not changed.`);
+    expect(error.message).toBe(
+      `The data file ${join(dir, STORE_FILE)} was written by a newer Roster (schema 99; this one reads up to ${CURRENT_SCHEMA_VERSION}). Update Roster; the file was not changed.`,
+    );
     expect(await readFile(join(dir, STORE_FILE), 'utf8')).toBe(newer);
   });
 
@@ -89,13 +96,21 @@ describe('Store', () => {
     const v1 = {
       schemaVersion: 1,
       realms: [
-        { id: 'r1', name: 'Corp AD', kind: 'active-directory', connection: { url: 'ldaps://dc1.corp.example', tls: 'ldaps', bindDn: 'CN=svc' }, search: { baseDn: 'DC=corp' } },
+        {
+          id: 'r1',
+          name: 'Corp AD',
+          kind: 'active-directory',
+          connection: { url: 'ldaps://dc1.corp.example', tls: 'ldaps', bindDn: 'CN=svc' },
+          search: { baseDn: 'DC=corp' },
+        },
         { id: 'r2', name: 'Lab', kind: 'openldap', connection: { url: 'ldap://lab' }, search: { baseDn: 'dc=lab' } },
       ],
     };
     await writeFile(join(dir, STORE_FILE), JSON.stringify(v1));
     const store = await open();
-    expect(store.data.schemaVersion).toBe(2);
+    expect(store.data.schemaVersion).toBe(3);
+    expect(store.data.roles).toEqual([]);
+    expect(store.data.fields).toEqual({ overrides: {}, custom: [] });
     expect(store.data.realms.map((r) => [r.id, r.order, r.connection.urls])).toEqual([
       ['r1', 0, ['ldaps://dc1.corp.example']],
       ['r2', 1, ['ldap://lab']],
@@ -103,17 +118,23 @@ describe('Store', () => {
     expect(store.data.realms[0]?.connection).not.toHaveProperty('url');
     expect(store.data.realms[0]?.connection.tls).toBe('ldaps');
     const backup = join(dir, 'backups', 'roster.v1.2026-11-21T10-00-00-000Z.json');
-    expect(store.notices[0]).toBe(`Upgraded the data file (v1→v2: realm connection.url -> connection.urls[], explicit realm order); the previous version is kept at ${backup}.`);
+    expect(store.notices[0]).toBe(
+      `Upgraded the data file (v1→v2: realm connection.url -> connection.urls[], explicit realm order; v2→v3: roles, field policy and preferences); the previous version is kept at ${backup}.`,
+    );
     expect(JSON.parse(await readFile(backup, 'utf8'))).toEqual(v1);
     await store.close();
-    expect(JSON.parse(await readFile(join(dir, STORE_FILE), 'utf8')).schemaVersion).toBe(2);
+    expect(JSON.parse(await readFile(join(dir, STORE_FILE), 'utf8')).schemaVersion).toBe(3);
   });
 
   it('lets only one writer in; a reader may look while it writes', async () => {
     const first = await open('the Roster app');
     const error = await failure(open('the roster command line'));
     expect(error.code).toBe('store-locked');
-    expect(error.message).toMatch(new RegExp(`^The data folder ${dir} is in use by the Roster app \\(process ${process.pid} on .+, since .+\\)\\. Close it and try again, or use another --data-dir\\.$`));
+    expect(error.message).toMatch(
+      new RegExp(
+        `^The data folder ${dir} is in use by the Roster app \\(process ${process.pid} on .+, since .+\\)\\. Close it and try again, or use another --data-dir\\.$`,
+      ),
+    );
     const reader = await open('reader', true);
     await expect(reader.update(() => undefined)).rejects.toThrow('This store was opened read-only.');
     await first.update((d) => void d.realms.push(realm('x', 0)));
@@ -124,7 +145,10 @@ describe('Store', () => {
   });
 
   it('refuses while another live process holds the lock and takes over once it died', async () => {
-    const holder = spawn(process.execPath, ['-e', `require('fs').writeFileSync(${JSON.stringify(join(dir, LOCK_FILE))}, JSON.stringify({pid: process.pid, host: require('os').hostname(), owner: 'another process', since: 'now'})); console.log('ready'); setInterval(() => {}, 1000);`]);
+    const holder = spawn(process.execPath, [
+      '-e',
+      `require('fs').writeFileSync(${JSON.stringify(join(dir, LOCK_FILE))}, JSON.stringify({pid: process.pid, host: require('os').hostname(), owner: 'another process', since: 'now'})); console.log('ready'); setInterval(() => {}, 1000);`,
+    ]);
     await new Promise<void>((ready) => holder.stdout.once('data', () => ready()));
     expect((await failure(open())).message).toContain(`is in use by another process (process ${holder.pid} on `);
     const exited = new Promise((done) => holder.once('exit', done));

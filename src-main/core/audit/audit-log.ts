@@ -1,0 +1,156 @@
+import { open, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { AuditEntry, AuditFilter } from '../../../src-shared/model/audit';
+import { JournalFile } from '../store/journal-file';
+
+export const AUDIT_FILE = 'audit.jsonl';
+
+/** An entry before the log numbers it. */
+export type NewAuditEntry = Omit<AuditEntry, 'seq'>;
+
+/** Reads the last whole line's seq without reading a large file whole. */
+async function lastSeqOf(path: string): Promise<{ seq: number; size: number; tornAt?: number }> {
+  let size: number;
+  try {
+    size = (await stat(path)).size;
+  } catch {
+    return { seq: 0, size: 0 };
+  }
+  if (size === 0) return { seq: 0, size };
+  const handle = await open(path, 'r');
+  try {
+    // Widen the window until it holds a whole last line (entries are far smaller than 1 MiB).
+    for (let window = 64 * 1024; ; window *= 4) {
+      const start = Math.max(0, size - window);
+      const buffer = Buffer.alloc(size - start);
+      await handle.read(buffer, 0, buffer.length, start);
+      const text = buffer.toString('utf8');
+      const endsWhole = text.endsWith('\n');
+      const lines = text.split('\n');
+      // The first piece may be a partial line unless the window reached the file start.
+      const candidates = lines.slice(start === 0 ? 0 : 1).filter((l, i, all) => l.trim() !== '' && (endsWhole || i < all.length - 1));
+      for (let i = candidates.length - 1; i >= 0; i -= 1) {
+        try {
+          const entry = JSON.parse(candidates[i] as string) as AuditEntry;
+          const tornAt = endsWhole ? undefined : size - Buffer.byteLength(lines[lines.length - 1] ?? '');
+          return { seq: entry.seq, size, ...(tornAt === undefined ? {} : { tornAt }) };
+        } catch {
+          // a damaged line: look further back
+        }
+      }
+      if (start === 0) return { seq: 0, size, ...(endsWhole ? {} : { tornAt: 0 }) };
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+const dayStart = (value: string): number => Date.parse(value.length === 10 ? `${value}T00:00:00` : value);
+const dayEnd = (value: string): number => (value.length === 10 ? Date.parse(`${value}T23:59:59.999`) : Date.parse(value));
+
+/** Whether an entry passes a filter; `user` matches the user id or the username ignoring case. */
+export function auditMatches(entry: AuditEntry, filter: AuditFilter): boolean {
+  if (filter.action && entry.action !== filter.action) return false;
+  if (filter.user) {
+    const wanted = filter.user.toLowerCase();
+    if (entry.userId !== filter.user && entry.username?.toLowerCase() !== wanted) return false;
+  }
+  const at = Date.parse(entry.at);
+  if (filter.from && at < dayStart(filter.from)) return false;
+  if (filter.to && at > dayEnd(filter.to)) return false;
+  return true;
+}
+
+/**
+ * The audit journal: JSON lines in audit.jsonl beside the store, append-only. Appends are durable when
+ * they resolve. Entries are read lazily on the first query and kept in memory afterwards.
+ */
+export class AuditLog {
+  private entries: AuditEntry[] | undefined;
+  private damagedLines = 0;
+
+  private constructor(
+    readonly path: string,
+    private readonly file: JournalFile | undefined,
+    private seq: number,
+  ) {}
+
+  /** Opens the journal; a writer drops a torn last line left by a crash. */
+  static async open(dataDir: string, readOnly = false): Promise<AuditLog> {
+    const path = join(dataDir, AUDIT_FILE);
+    const last = await lastSeqOf(path);
+    if (readOnly) return new AuditLog(path, undefined, last.seq);
+    const file = await JournalFile.open(path);
+    if (last.tornAt !== undefined) await file.truncate(last.tornAt);
+    return new AuditLog(path, file, last.seq);
+  }
+
+  /** The seq of the newest entry written. */
+  get lastSeq(): number {
+    return this.seq;
+  }
+
+  /** Numbers entries without writing them (so a user change can carry its entries in its own journal line). */
+  number(entries: readonly NewAuditEntry[]): AuditEntry[] {
+    return entries.map((entry) => ({ seq: ++this.seq, ...entry }));
+  }
+
+  /** Writes numbered entries durably. */
+  async write(entries: readonly AuditEntry[]): Promise<void> {
+    if (!this.file) throw new Error('The audit journal was opened read-only.');
+    if (entries.length === 0) return;
+    await this.file.append(entries);
+    if (entries.at(-1)!.seq > this.seq) this.seq = entries.at(-1)!.seq;
+    this.entries?.push(...entries);
+  }
+
+  /** Numbers and writes entries. */
+  async append(entries: readonly NewAuditEntry[]): Promise<AuditEntry[]> {
+    const numbered = this.number(entries);
+    await this.write(numbered);
+    return numbered;
+  }
+
+  private async load(): Promise<AuditEntry[]> {
+    if (this.entries) return this.entries;
+    let text = '';
+    try {
+      text = await readFile(this.path, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    const entries: AuditEntry[] = [];
+    // A log must not hide everything after one bad line: skip it and say how many were skipped.
+    for (const line of text.split('\n')) {
+      if (line.trim() === '') continue;
+      try {
+        entries.push(JSON.parse(line) as AuditEntry);
+      } catch {
+        this.damagedLines += 1;
+      }
+    }
+    this.entries = entries;
+    return entries;
+  }
+
+  /** How many unreadable lines the last load skipped. */
+  get skippedLines(): number {
+    return this.damagedLines;
+  }
+
+  /** Entries passing the filter, newest first. */
+  async query(filter: AuditFilter): Promise<AuditEntry[]> {
+    const all = await this.load();
+    const out: AuditEntry[] = [];
+    for (let i = all.length - 1; i >= 0; i -= 1) {
+      const entry = all[i] as AuditEntry;
+      if (auditMatches(entry, filter)) out.push(entry);
+    }
+    return out;
+  }
+
+  /** Closes the file. */
+  async close(): Promise<void> {
+    await this.file?.close();
+  }
+}

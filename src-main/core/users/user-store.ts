@@ -1,0 +1,312 @@
+import { access, copyFile, readFile, rename } from 'node:fs/promises';
+import { join } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
+import type { AuditEntry } from '../../../src-shared/model/audit';
+import type { UserRecord } from '../../../src-shared/model/user';
+import { RosterError } from '../../../src-shared/result';
+import type { AuditLog, NewAuditEntry } from '../audit/audit-log';
+import { normalizeDn } from '../ldap/dn';
+import { JournalFile, parseJournal } from '../store/journal-file';
+
+export const USERS_FILE = 'users.json';
+export const USERS_JOURNAL = 'users.journal';
+
+/** One change to the user set. */
+export type UserOp = { put: UserRecord } | { del: string };
+
+/** One journal line: a batch of changes that lands whole or not at all, with the audit entries it writes. */
+interface JournalRecord {
+  seq: number;
+  ops: UserOp[];
+  audit?: AuditEntry[];
+}
+
+interface Snapshot {
+  format: 'roster-users';
+  version: 1;
+  seq: number;
+  users: UserRecord[];
+}
+
+/** What a transaction decides: the changes, the audit entries, and what to hand back to the caller. */
+export interface Plan<T> {
+  ops: UserOp[];
+  audit: NewAuditEntry[];
+  result: T;
+}
+
+const key = (realmId: string, value: string): string => `${realmId}\u0000${value}`;
+
+const stamp = (now: Date): string => now.toISOString().replace(/[:.]/g, '-');
+
+/** Open options. */
+export interface UserStoreOptions {
+  dataDir: string;
+  audit: AuditLog;
+  readOnly?: boolean;
+  now?: () => Date;
+  /** Journal operations after which the snapshot is rewritten (default: a quarter of the users, at least 2,000). */
+  compactAfter?: number;
+}
+
+/**
+ * The users: a snapshot (users.json) plus an append-only journal (users.journal) of batches since it.
+ * An edit appends one fsync'd line, so it is durable in milliseconds however many users there are; the
+ * snapshot is rewritten (atomically) once the journal grows. In memory: every user, indexed by id,
+ * username (case-insensitive), realm + external id and realm + DN, so matching never scans.
+ */
+export class UserStore {
+  readonly notices: string[] = [];
+  private readonly byId = new Map<string, UserRecord>();
+  private readonly byUsername = new Map<string, UserRecord>();
+  private readonly byExternal = new Map<string, UserRecord>();
+  /** Built on first use: DN matching is for imports, and normalising every DN would slow every start. */
+  private byDn: Map<string, UserRecord> | undefined;
+  private seq = 0;
+  private journalOps = 0;
+  private queue: Promise<unknown> = Promise.resolve();
+  private changeCount = 0;
+  /** Ids each recent transaction touched, so caches can patch instead of recomputing. */
+  private readonly recent: Array<{ generation: number; ids: string[] }> = [];
+
+  private constructor(
+    private readonly options: UserStoreOptions,
+    private readonly journal: JournalFile | undefined,
+  ) {}
+
+  /** Opens the users of a data folder: loads the snapshot, replays the journal, repairs a torn tail. */
+  static async open(options: UserStoreOptions): Promise<UserStore> {
+    const snapshotPath = join(options.dataDir, USERS_FILE);
+    const journalPath = join(options.dataDir, USERS_JOURNAL);
+    const now = options.now ?? (() => new Date());
+    let snapshot: Snapshot | undefined;
+    try {
+      const text = await readFile(snapshotPath, 'utf8');
+      const parsed = JSON.parse(text) as Snapshot;
+      if (parsed?.format !== 'roster-users' || !Array.isArray(parsed.users) || typeof parsed.seq !== 'number') throw new Error('it is not a Roster users file');
+      if (parsed.version > 1) {
+        throw new RosterError(
+          'store-corrupt',
+          `The users file ${snapshotPath} was written by a newer Roster (format ${parsed.version}). Update Roster; the file was not changed.`,
+        );
+      }
+      snapshot = parsed;
+    } catch (error) {
+      if (error instanceof RosterError) throw error;
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+        const problem = (error as Error).message;
+        if (options.readOnly) {
+          throw new RosterError(
+            'store-corrupt',
+            `Roster's users file ${snapshotPath} is damaged (${problem}). It was left untouched; the next command that writes will set it aside.`,
+          );
+        }
+        const aside = await setAside([snapshotPath, journalPath], now());
+        throw new RosterError(
+          'store-corrupt',
+          `Roster's users file ${snapshotPath} is damaged (${problem}). It and its journal were moved, unchanged, to ${aside.join(' and ')}; nothing was overwritten. ` +
+            'Start Roster again to begin with no users, or restore a copy from the backups folder.',
+          { aside: aside.join(', ') },
+        );
+      }
+    }
+
+    const store = new UserStore(options, options.readOnly ? undefined : await JournalFile.open(journalPath));
+    for (const user of snapshot?.users ?? []) store.apply({ put: user });
+    store.seq = snapshot?.seq ?? 0;
+
+    let text = '';
+    try {
+      text = await readFile(journalPath, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    const read = parseJournal<JournalRecord>(text);
+    const lost: AuditEntry[] = [];
+    for (const record of read.records) {
+      if (record.seq <= store.seq) continue;
+      for (const op of record.ops) store.apply(op);
+      store.seq = record.seq;
+      store.journalOps += record.ops.length;
+      // A crash between the user change and its audit line: write the entries the journal carried.
+      for (const entry of record.audit ?? []) if (entry.seq > options.audit.lastSeq) lost.push(entry);
+    }
+    if (!options.readOnly && lost.length > 0) await options.audit.write(lost);
+    if (read.badBytes > 0) {
+      if (options.readOnly) {
+        store.notices.push(`The users journal ${journalPath} ends with ${read.badBytes} unreadable bytes; they were ignored (the next writer repairs it).`);
+      } else if (read.torn) {
+        await store.journal!.truncate(read.goodBytes);
+        store.notices.push('A change that was being saved when Roster last stopped had not finished; it was discarded and everything before it kept.');
+      } else {
+        const [aside] = await copyAside(journalPath, now());
+        await store.compact();
+        store.notices.push(
+          `The users journal was damaged after ${read.records.length} saved changes. Those were kept; the damaged file was copied, unchanged, to ${aside}.`,
+        );
+      }
+    }
+    return store;
+  }
+
+  /** How many users there are. */
+  get size(): number {
+    return this.byId.size;
+  }
+
+  /** Increases on every change: caches keyed by it are valid until it moves. */
+  get generation(): number {
+    return this.changeCount;
+  }
+
+  /** Ids changed after `generation` (undefined when that is too long ago to tell). */
+  changedSince(generation: number): string[] | undefined {
+    if (generation === this.changeCount) return [];
+    const first = this.recent[0];
+    if (!first || first.generation > generation + 1) return undefined;
+    return this.recent.filter((r) => r.generation > generation).flatMap((r) => r.ids);
+  }
+
+  /** A user by id. */
+  get(id: string): UserRecord | undefined {
+    return this.byId.get(id);
+  }
+
+  /** A user by username, ignoring case. */
+  findByUsername(username: string): UserRecord | undefined {
+    return this.byUsername.get(username.toLowerCase());
+  }
+
+  /** The user linked to a directory entry by its immutable id. */
+  findByExternalId(realmId: string, externalId: string): UserRecord | undefined {
+    return this.byExternal.get(key(realmId, externalId.toLowerCase()));
+  }
+
+  /** The user linked to a directory entry by DN (compared normalised). */
+  findByDn(realmId: string, dn: string): UserRecord | undefined {
+    if (!this.byDn) {
+      this.byDn = new Map();
+      for (const user of this.byId.values()) if (user.origin) this.byDn.set(key(user.origin.realmId, normalizeDn(user.origin.dn)), user);
+    }
+    return this.byDn.get(key(realmId, normalizeDn(dn)));
+  }
+
+  /** Every user, in no particular order. */
+  all(): IterableIterator<UserRecord> {
+    return this.byId.values();
+  }
+
+  private unindex(user: UserRecord): void {
+    this.byId.delete(user.id);
+    if (this.byUsername.get(user.username.toLowerCase()) === user) this.byUsername.delete(user.username.toLowerCase());
+    if (user.origin) {
+      const ext = key(user.origin.realmId, user.origin.externalId.toLowerCase());
+      if (this.byExternal.get(ext) === user) this.byExternal.delete(ext);
+      if (this.byDn) {
+        const dn = key(user.origin.realmId, normalizeDn(user.origin.dn));
+        if (this.byDn.get(dn) === user) this.byDn.delete(dn);
+      }
+    }
+  }
+
+  private apply(op: UserOp): void {
+    if ('del' in op) {
+      const existing = this.byId.get(op.del);
+      if (existing) this.unindex(existing);
+      return;
+    }
+    const user = op.put;
+    const existing = this.byId.get(user.id);
+    if (existing) this.unindex(existing);
+    this.byId.set(user.id, user);
+    this.byUsername.set(user.username.toLowerCase(), user);
+    if (user.origin) {
+      this.byExternal.set(key(user.origin.realmId, user.origin.externalId.toLowerCase()), user);
+      this.byDn?.set(key(user.origin.realmId, normalizeDn(user.origin.dn)), user);
+    }
+  }
+
+  /**
+   * Runs `plan` with exclusive access, then makes its changes durable (one journal line) before applying
+   * them in memory and writing its audit entries. A failed write changes nothing.
+   */
+  transact<T>(plan: () => Plan<T>): Promise<T> {
+    const run = async (): Promise<T> => {
+      if (!this.journal) throw new RosterError('forbidden', 'The users were opened read-only; this command cannot change them.');
+      const { ops, audit, result } = plan();
+      if (ops.length === 0 && audit.length === 0) return result;
+      const entries = this.options.audit.number(audit);
+      const record: JournalRecord = { seq: this.seq + 1, ops, ...(entries.length ? { audit: entries } : {}) };
+      await this.journal.append([record]);
+      this.seq = record.seq;
+      for (const op of ops) this.apply(op);
+      this.journalOps += ops.length;
+      this.changeCount += 1;
+      this.recent.push({ generation: this.changeCount, ids: ops.map((op) => ('put' in op ? op.put.id : op.del)) });
+      if (this.recent.length > 64) this.recent.shift();
+      await this.options.audit.write(entries);
+      if (this.journalOps >= (this.options.compactAfter ?? Math.max(2_000, this.byId.size / 4))) await this.compact();
+      return result;
+    };
+    const next = this.queue.then(run, run);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Rewrites the snapshot with every user and empties the journal. */
+  private async compact(): Promise<void> {
+    const snapshot: Snapshot = { format: 'roster-users', version: 1, seq: this.seq, users: [...this.byId.values()] };
+    await writeFileAtomic(join(this.options.dataDir, USERS_FILE), JSON.stringify(snapshot), { fsync: true, mode: 0o600 });
+    // Safe to empty only now: a crash before this leaves lines the snapshot already holds, which replay skips.
+    await this.journal!.truncate(0);
+    this.journalOps = 0;
+  }
+
+  /** Waits for pending changes and closes the journal (it is replayed on the next open, so nothing is rewritten here). */
+  async close(): Promise<void> {
+    await this.queue;
+    await this.journal?.close();
+  }
+}
+
+/** Writes a users snapshot directly (seeding test and benchmark stores; the folder must not be open). */
+export async function writeUsersSnapshot(dataDir: string, users: readonly UserRecord[]): Promise<void> {
+  const snapshot: Snapshot = { format: 'roster-users', version: 1, seq: 0, users: [...users] };
+  await writeFileAtomic(join(dataDir, USERS_FILE), JSON.stringify(snapshot), { fsync: true, mode: 0o600 });
+}
+
+async function freeName(path: string, now: Date): Promise<string> {
+  const dot = path.lastIndexOf('.');
+  const [stem, ext] = dot > path.lastIndexOf('/') ? [path.slice(0, dot), path.slice(dot)] : [path, ''];
+  for (let n = 0; ; n += 1) {
+    const candidate = `${stem}.corrupt-${stamp(now)}${n ? `-${n}` : ''}${ext}`;
+    try {
+      await access(candidate);
+    } catch {
+      return candidate;
+    }
+  }
+}
+
+/** Moves files aside under names that never replace an earlier set-aside file; returns the new names. */
+async function setAside(paths: string[], now: Date): Promise<string[]> {
+  const moved: string[] = [];
+  for (const path of paths) {
+    try {
+      await access(path);
+    } catch {
+      continue;
+    }
+    const target = await freeName(path, now);
+    await rename(path, target);
+    moved.push(target);
+  }
+  return moved;
+}
+
+/** Copies a file aside (the original stays in use). */
+async function copyAside(path: string, now: Date): Promise<string[]> {
+  const target = await freeName(path, now);
+  await copyFile(path, target);
+  return [target];
+}
