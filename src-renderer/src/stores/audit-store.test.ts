@@ -19,7 +19,10 @@ Object.assign(globalThis, { window: { roster } });
 
 beforeEach(() => {
   calls = [];
-  answer = async ({ offset = 0 }) => ({ ok: true, value: { total: 150, offset, entries: Array.from({ length: offset === 0 ? 100 : 50 }, (_, i) => entry(offset + i)) } });
+  answer = async ({ offset = 0 }) => ({
+    ok: true,
+    value: { total: 150, offset, entries: Array.from({ length: offset === 0 ? 100 : 50 }, (_, i) => entry(offset + i)) },
+  });
   useAuditStore.setState({ form: EMPTY_AUDIT_FORM, entries: [], total: 0, loaded: false, loading: false, error: null, formError: null });
 });
 afterEach(() => vi.useRealTimers());

@@ -34,7 +34,10 @@ describe('setPolicy', () => {
   });
 
   it('puts the stored policy back and says why when main refuses', async () => {
-    answers = [{ ok: false, error: { code: 'internal', message: 'Disk full.' } }, { ok: true, value: [department] }];
+    answers = [
+      { ok: false, error: { code: 'internal', message: 'Disk full.' } },
+      { ok: true, value: [department] },
+    ];
     await useFieldsStore.getState().setPolicy('department', { required: false });
     expect(useFieldsStore.getState().fields[0]?.required).toBe(true);
     expect(useFieldsStore.getState().policyError).toEqual({ key: 'department', error: { code: 'internal', message: 'Disk full.' } });

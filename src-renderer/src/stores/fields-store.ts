@@ -90,4 +90,5 @@ export const useFieldsStatus = () =>
 export const useFieldLabels = () => useFieldsStore(useShallow((s) => Object.fromEntries(s.fields.map((f) => [f.key, f.label]))));
 
 /** The field actions, for components (stable references). */
-export const useFieldsActions = () => useFieldsStore(useShallow((s) => ({ load: s.load, setPolicy: s.setPolicy, add: s.add, remove: s.remove, watch: s.watch })));
+export const useFieldsActions = () =>
+  useFieldsStore(useShallow((s) => ({ load: s.load, setPolicy: s.setPolicy, add: s.add, remove: s.remove, watch: s.watch })));

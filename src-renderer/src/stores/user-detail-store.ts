@@ -60,14 +60,14 @@ export const useUserDetailStore = create<UserDetailState>()((set, get) => {
   const refresh = async () => {
     await Promise.all([get().load(), get().history !== null || get().tab === 'history' ? get().loadHistory() : undefined]);
   };
-  /** Runs a bulk-style action on this user and refreshes; failures land in actionError. */
-  const act = async (run: (id: string) => Promise<Result<unknown>>): Promise<AppError | null> => {
+  /** Runs an action on this user and refreshes; failures are returned, and kept in actionError unless a dialog shows them. */
+  const act = async (run: (id: string) => Promise<Result<unknown>>, inDialog = false): Promise<AppError | null> => {
     const id = get().id;
     if (id === null) return null;
     set({ busy: true, actionError: null });
     const result = await run(id);
     if (get().id !== id) return null;
-    set({ busy: false, ...(result.ok ? {} : { actionError: result.error }) });
+    set({ busy: false, ...(result.ok || inDialog ? {} : { actionError: result.error }) });
     if (result.ok) await refresh();
     return result.ok ? null : result.error;
   };
@@ -89,7 +89,20 @@ export const useUserDetailStore = create<UserDetailState>()((set, get) => {
       if (get().id !== id) {
         loadSeq++;
         historySeq++;
-        set({ id, detail: null, loadError: null, tab: 'fields', edits: NO_EDITS, saving: false, saveError: null, savedAt: null, actionError: null, busy: false, history: null, historyError: null });
+        set({
+          id,
+          detail: null,
+          loadError: null,
+          tab: 'fields',
+          edits: NO_EDITS,
+          saving: false,
+          saveError: null,
+          savedAt: null,
+          actionError: null,
+          busy: false,
+          history: null,
+          historyError: null,
+        });
       }
       void get().load();
     },
@@ -106,8 +119,13 @@ export const useUserDetailStore = create<UserDetailState>()((set, get) => {
       set({ tab });
       if (tab === 'history') void get().loadHistory();
     },
-    editField: (key, value) => set(({ edits, saveError }) => ({ edits: { ...edits, fields: { ...edits.fields, [key]: value } }, saveError: saveError?.details?.field === key ? null : saveError })),
-    editUsername: (value) => set(({ edits, saveError }) => ({ edits: { ...edits, username: value }, saveError: saveError?.details?.field === USERNAME_KEY ? null : saveError })),
+    editField: (key, value) =>
+      set(({ edits, saveError }) => ({
+        edits: { ...edits, fields: { ...edits.fields, [key]: value } },
+        saveError: saveError?.details?.field === key ? null : saveError,
+      })),
+    editUsername: (value) =>
+      set(({ edits, saveError }) => ({ edits: { ...edits, username: value }, saveError: saveError?.details?.field === USERNAME_KEY ? null : saveError })),
     discard: () => set({ edits: NO_EDITS, saveError: null }),
     save: async () => {
       const { detail, edits, saving } = get();
@@ -140,14 +158,14 @@ export const useUserDetailStore = create<UserDetailState>()((set, get) => {
     removeRole: async (roleId) => {
       await act((id) => call('users:remove-role', { target: { ids: [id] }, roleId }));
     },
-    copyRoles: (fromId) => act((id) => call('users:copy-roles', { id, fromId })),
-    toInternal: () => act((id) => call('users:to-internal', { id })),
+    copyRoles: (fromId) => act((id) => call('users:copy-roles', { id, fromId }), true),
+    toInternal: () => act((id) => call('users:to-internal', { id }), true),
     findInRealm: async (realmId, password) => {
       const id = get().id;
       if (id === null) return { ok: false, error: { code: 'not-found', message: 'No user is open.' } };
       return call('users:find-in-realm', { id, realmId, ...(password ? { password } : {}) });
     },
-    toExternal: (realmId, dn, password) => act((id) => call('users:to-external', { id, realmId, dn, ...(password ? { password } : {}) })),
+    toExternal: (realmId, dn, password) => act((id) => call('users:to-external', { id, realmId, dn, ...(password ? { password } : {}) }), true),
     remove: async () => {
       const id = get().id;
       if (id === null) return null;

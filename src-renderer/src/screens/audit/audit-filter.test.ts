@@ -22,7 +22,10 @@ describe('toAuditFilter', () => {
   });
 
   it('refuses a range that ends before it starts, and text that is no date', () => {
-    expect(toAuditFilter({ ...EMPTY_AUDIT_FORM, from: '2024-05-04', to: '2024-05-03' })).toEqual({ ok: false, message: 'The “From” date is after the “To” date.' });
+    expect(toAuditFilter({ ...EMPTY_AUDIT_FORM, from: '2024-05-04', to: '2024-05-03' })).toEqual({
+      ok: false,
+      message: 'The “From” date is after the “To” date.',
+    });
     expect(toAuditFilter({ ...EMPTY_AUDIT_FORM, from: 'yesterday' }).ok).toBe(false);
   });
 });

@@ -34,7 +34,10 @@ describe('pruneEdits', () => {
   it('keeps unsaved typing across a reload but drops what the reload made equal or read-only', () => {
     const before = userDetail([department, email]);
     const edits = { fields: { department: 'Ops', email: 'b@example.org' } };
-    const after = userDetail([{ ...department, readOnly: true }, { ...email, value: 'b@example.org' }]);
+    const after = userDetail([
+      { ...department, readOnly: true },
+      { ...email, value: 'b@example.org' },
+    ]);
     expect(pruneEdits(before, edits)).toEqual(edits);
     expect(pruneEdits(after, edits)).toEqual({ fields: {} });
   });

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { changeLabel, summarizeChanges } from './change-labels';
+
+const labels = { department: 'Department', email: 'Email' };
+
+describe('changeLabel', () => {
+  it('prefers the field label, then a property name, then the key', () => {
+    expect(changeLabel('department', labels)).toBe('Department');
+    expect(changeLabel('enabled', labels)).toBe('Login');
+    expect(changeLabel('costCenter', labels)).toBe('costCenter');
+  });
+});
+
+describe('summarizeChanges', () => {
+  it('spells out a single change and lists several by name', () => {
+    expect(summarizeChanges([], labels)).toBe('');
+    expect(summarizeChanges([{ field: 'department', before: '', after: 'Ops' }], labels)).toBe('Department: (empty) → Ops');
+    expect(
+      summarizeChanges(
+        [
+          { field: 'department', before: 'a', after: 'b' },
+          { field: 'email', before: 'c', after: 'd' },
+        ],
+        labels,
+      ),
+    ).toBe('Department, Email');
+  });
+
+  it('clips long values', () => {
+    const summary = summarizeChanges([{ field: 'email', before: '', after: 'x'.repeat(100) }], labels);
+    expect(summary).toBe(`Email: (empty) → ${'x'.repeat(39)}…`);
+  });
+});

@@ -1,0 +1,32 @@
+/** Names for changed properties that are not fields (the journal names everything by key). */
+const PROPERTY_LABELS: Record<string, string> = {
+  username: 'Username',
+  enabled: 'Login',
+  roles: 'Roles',
+  kind: 'Kind',
+  realm: 'Realm',
+  realmId: 'Realm',
+  dn: 'DN',
+  externalId: 'External id',
+  owner: 'Owner',
+  required: 'Required',
+  name: 'Name',
+};
+
+/** The label a person knows a changed field or property by; the key itself when unknown (e.g. a removed custom field). */
+export function changeLabel(key: string, fieldLabels: Record<string, string>): string {
+  return fieldLabels[key] ?? PROPERTY_LABELS[key] ?? key;
+}
+
+const SUMMARY_VALUE_MAX = 40;
+const clip = (value: string) => (value === '' ? '(empty)' : value.length > SUMMARY_VALUE_MAX ? `${value.slice(0, SUMMARY_VALUE_MAX - 1)}…` : value);
+
+/** One line about what an entry changed: the change itself when there is one, else the fields' names. */
+export function summarizeChanges(changes: readonly { field: string; before: string; after: string }[], fieldLabels: Record<string, string>): string {
+  if (changes.length === 0) return '';
+  if (changes.length === 1) {
+    const [change] = changes as [{ field: string; before: string; after: string }];
+    return `${changeLabel(change.field, fieldLabels)}: ${clip(change.before)} → ${clip(change.after)}`;
+  }
+  return changes.map((c) => changeLabel(c.field, fieldLabels)).join(', ');
+}

@@ -1,0 +1,75 @@
+import { useState } from 'react';
+import type { UserDetail } from '../../../../../src-shared/model/user';
+import { fullTime, timeAgo } from '../../../lib/format-time';
+import { useDetailActionStatus, useDetailActions } from '../../../stores/user-detail-store';
+import { ConvertToExternalDialog } from './ConvertToExternalDialog';
+import { ConvertToInternalDialog } from './ConvertToInternalDialog';
+import { DeleteUserDialog } from './DeleteUserDialog';
+
+type Dialog = 'to-internal' | 'to-external' | 'delete' | null;
+
+/** Who the user is (name, kind, realm), whether they may log in, and the user-wide actions. */
+export function DetailHeader({ detail, onBack }: { detail: UserDetail; onBack(): void }) {
+  const { busy, actionError } = useDetailActionStatus();
+  const { setEnabled, dismissActionError } = useDetailActions();
+  const [dialog, setDialog] = useState<Dialog>(null);
+  const { user } = detail;
+  const origin = user.origin;
+  const external = user.kind === 'external';
+  return (
+    <header className="detail-header">
+      <div className="detail-header__top">
+        <button type="button" className="button button--quiet" onClick={onBack} aria-label="Back to users">
+          ← Users
+        </button>
+        <h1 className="detail-header__name">{user.username}</h1>
+        <span className="badge" data-testid="user-kind">
+          {external ? `External · ${detail.realmName ?? 'unknown realm'}` : 'Internal'}
+        </span>
+        <span className={user.enabled ? 'pill pill--login-on' : 'pill pill--login-off'} data-testid="login-status" data-enabled={user.enabled}>
+          {user.enabled ? 'Login enabled' : 'Login disabled'}
+        </span>
+        <button type="button" className="button button--small" onClick={() => void setEnabled(!user.enabled)} disabled={busy}>
+          {user.enabled ? 'Disable login' : 'Enable login'}
+        </button>
+        <div className="detail-header__actions">
+          {external ? (
+            <button type="button" className="button" onClick={() => setDialog('to-internal')}>
+              Convert to internal…
+            </button>
+          ) : (
+            <button type="button" className="button" onClick={() => setDialog('to-external')}>
+              Convert to external…
+            </button>
+          )}
+          <button type="button" className="button" onClick={() => setDialog('delete')}>
+            Delete user…
+          </button>
+        </div>
+      </div>
+      {origin && (
+        <p className="detail-header__origin">
+          <span className="mono" title="Distinguished name in the directory">
+            {origin.dn}
+          </span>
+          <span className="muted" title={fullTime(origin.syncedAt)}>
+            synced {timeAgo(origin.syncedAt)}
+          </span>
+          {!origin.directoryEnabled && <span className="pill pill--login-off">Disabled in the directory</span>}
+          {origin.missingSince && <span className="pill pill--conflict">Not found in the directory since {fullTime(origin.missingSince)}</span>}
+        </p>
+      )}
+      {actionError && (
+        <p className="banner banner--error" role="alert">
+          {actionError.message}{' '}
+          <button type="button" className="link-button" onClick={dismissActionError}>
+            Dismiss
+          </button>
+        </p>
+      )}
+      {dialog === 'to-internal' && <ConvertToInternalDialog detail={detail} onClose={() => setDialog(null)} />}
+      {dialog === 'to-external' && <ConvertToExternalDialog detail={detail} onClose={() => setDialog(null)} />}
+      {dialog === 'delete' && <DeleteUserDialog detail={detail} onClose={() => setDialog(null)} />}
+    </header>
+  );
+}
