@@ -1,25 +1,74 @@
 import { useEffect } from 'react';
 import { NavBar } from './components/NavBar';
 import { StatusBar } from './components/StatusBar';
+import { AuditScreen } from './screens/audit/AuditScreen';
 import { PlaceholderScreen } from './screens/placeholder/PlaceholderScreen';
 import { RealmsScreen } from './screens/realms/RealmsScreen';
-import { useAppStore, useScreen } from './stores/app-store';
-import { useRealmActions } from './stores/realms-store';
+import { SettingsScreen } from './screens/settings/SettingsScreen';
+import { UserDetailScreen } from './screens/users/detail/UserDetailScreen';
+import { UsersScreen } from './screens/users/list/UsersScreen';
+import { useAppStore, useOpenUserId, useScreen } from './stores/app-store';
+import { useRealmActions, useRealmsStore } from './stores/realms-store';
+import { useRolesActions } from './stores/roles-store';
+import { useUsersListActions, useUsersListStore } from './stores/users-list-store';
+
+/** The screen in the main area; an open user's detail takes the list's place (the list keeps its state). */
+function CurrentScreen() {
+  const screen = useScreen();
+  const userId = useOpenUserId();
+  switch (screen) {
+    case 'users':
+      return userId ? <UserDetailScreen key={userId} id={userId} /> : <UsersScreen />;
+    case 'realms':
+      return <RealmsScreen />;
+    case 'audit':
+      return <AuditScreen />;
+    case 'settings':
+      return <SettingsScreen />;
+    default:
+      return <PlaceholderScreen key={screen} screen={screen} />;
+  }
+}
+
+/** Switches to Realms at start when the store holds neither a realm nor a user. */
+function useEmptyStoreStart() {
+  const startEmpty = useAppStore((s) => s.startEmpty);
+  const realmsKnown = useRealmsStore((s) => s.loaded);
+  const realmCount = useRealmsStore((s) => s.realms.length);
+  const usersKnown = useUsersListStore((s) => s.loaded || s.error !== null);
+  const userCount = useUsersListStore((s) => s.facets?.all ?? 0);
+  const searching = useUsersListStore((s) => s.query.search !== '');
+  useEffect(() => {
+    if (realmsKnown && usersKnown && !searching && realmCount === 0 && userCount === 0) startEmpty();
+  }, [realmsKnown, usersKnown, searching, realmCount, userCount, startEmpty]);
+}
 
 /** The app shell: navigation on the left, the current screen, the status bar at the bottom. */
 export function App() {
-  const screen = useScreen();
   const loadInfo = useAppStore((s) => s.loadInfo);
   const { load, watch } = useRealmActions();
+  const { load: loadRoles, watch: watchRoles } = useRolesActions();
+  const { init: initUsers, watch: watchUsers } = useUsersListActions();
   useEffect(() => {
     void loadInfo();
     void load();
     return watch();
   }, [loadInfo, load, watch]);
+  useEffect(() => {
+    void loadRoles();
+    return watchRoles();
+  }, [loadRoles, watchRoles]);
+  useEffect(() => {
+    void initUsers();
+    return watchUsers();
+  }, [initUsers, watchUsers]);
+  useEmptyStoreStart();
   return (
     <div className="shell">
       <NavBar />
-      <main className="shell__main">{screen === 'realms' ? <RealmsScreen /> : <PlaceholderScreen key={screen} screen={screen} />}</main>
+      <main className="shell__main">
+        <CurrentScreen />
+      </main>
       <StatusBar />
     </div>
   );

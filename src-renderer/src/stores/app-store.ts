@@ -7,19 +7,34 @@ import type { ScreenId } from '../lib/screens';
 
 interface AppState {
   screen: ScreenId;
+  /** The user open on the Users screen (its detail replaces the list), or null for the list. */
+  userId: string | null;
+  /** Whether the person navigated yet; until then start-up may still pick the first screen. */
+  navigated: boolean;
   info: AppInfo | null;
   infoError: AppError | null;
+  /** Shows a screen; choosing Users while already there goes back from a user to the list. */
   go(screen: ScreenId): void;
+  openUser(id: string): void;
+  closeUser(): void;
+  /** Once start-up knows the store is empty (no realm, no user), shows Realms instead, unless the person moved on. */
+  startEmpty(): void;
   loadInfo(): Promise<void>;
 }
 
 /** App-wide state: the current screen and what main says about itself (`app:info`). */
 export const useAppStore = create<AppState>()((set) => ({
-  // Realms first: nothing else works until a directory is configured.
-  screen: 'realms',
+  // Users first: it is where the work is (an empty store switches to Realms, see startEmpty).
+  screen: 'users',
+  userId: null,
+  navigated: false,
   info: null,
   infoError: null,
-  go: (screen) => set({ screen }),
+  go: (screen) => set((s) => (screen === 'users' && s.screen === 'users' ? { userId: null, navigated: true } : { screen, navigated: true })),
+  openUser: (id) => set({ screen: 'users', userId: id, navigated: true }),
+  closeUser: () => set({ userId: null }),
+  // Nothing works before a directory or a user exists: an empty store starts on Realms.
+  startEmpty: () => set((s) => (s.navigated ? {} : { screen: 'realms' })),
   loadInfo: async () => {
     const result = await call('app:info', {});
     set(result.ok ? { info: result.value, infoError: null } : { infoError: result.error });
@@ -28,6 +43,12 @@ export const useAppStore = create<AppState>()((set) => ({
 
 /** The screen shown in the main area. */
 export const useScreen = () => useAppStore((s) => s.screen);
+
+/** The user whose detail is open, or null. */
+export const useOpenUserId = () => useAppStore((s) => s.userId);
+
+/** Opening and closing a user's detail (stable references). */
+export const useUserNavigation = () => useAppStore(useShallow((s) => ({ openUser: s.openUser, closeUser: s.closeUser })));
 
 /** `app:info` and the error from reading it, if any. */
 export const useAppInfo = () => useAppStore(useShallow((s) => ({ info: s.info, error: s.infoError })));

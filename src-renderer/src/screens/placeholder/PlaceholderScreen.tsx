@@ -1,7 +1,7 @@
-import { COMING_SOON, SCREEN_LABELS, type ScreenId } from '../../lib/screens';
+import { COMING_SOON, SCREEN_LABELS, type ComingSoonScreen } from '../../lib/screens';
 
 /** A screen that is not built yet: its name and what it will do. */
-export function PlaceholderScreen({ screen }: { screen: Exclude<ScreenId, 'realms'> }) {
+export function PlaceholderScreen({ screen }: { screen: ComingSoonScreen }) {
   return (
     <section className="placeholder" aria-labelledby="placeholder-title">
       <h1 id="placeholder-title">{SCREEN_LABELS[screen]}</h1>

@@ -1,0 +1,22 @@
+import type { UserRow } from '../../../../../src-shared/model/user';
+
+const MARKERS = [
+  { key: 'incomplete', symbol: '!', label: 'Incomplete: required fields are empty' },
+  { key: 'completions', symbol: '+', label: 'Has completions: local values the directory lacks' },
+  { key: 'conflicts', symbol: '⇄', label: 'Has conflicts: the directory and Roster both changed a field' },
+] as const;
+
+/** Small badges for a user's data problems and completions, each named for screen readers and tooltips. */
+export function UserMarkers({ row }: { row: UserRow }) {
+  const shown = MARKERS.filter((m) => row[m.key]);
+  if (shown.length === 0) return null;
+  return (
+    <span className="user-markers">
+      {shown.map((m) => (
+        <span key={m.key} className={`user-marker user-marker--${m.key}`} data-testid={`marker-${m.key}`} role="img" aria-label={m.label} title={m.label}>
+          {m.symbol}
+        </span>
+      ))}
+    </span>
+  );
+}

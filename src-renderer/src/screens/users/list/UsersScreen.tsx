@@ -1,0 +1,82 @@
+import { useEffect, useRef, useState } from 'react';
+import { useUsersListActions, useUsersQuery, useUsersStatus } from '../../../stores/users-list-store';
+import { CreateUserDialog } from './CreateUserDialog';
+import { UserFilters } from './UserFilters';
+import { UsersBulkBar } from './UsersBulkBar';
+import { UsersEmptyState } from './UsersEmptyState';
+import { UserTable } from './UserTable';
+import { UsersToolbar } from './UsersToolbar';
+
+/** Whether a key press is someone typing, where `/` is a character and not a shortcut. */
+const isTyping = (target: EventTarget | null) =>
+  target instanceof HTMLElement && (target.isContentEditable || target.matches('input:not([type=checkbox]):not([type=radio]), textarea, select'));
+
+/** The Users screen: search and New user on top, filters on the left, the bulk bar and the table. */
+export function UsersScreen() {
+  const { query } = useUsersQuery();
+  const { total, loaded, error, actionError } = useUsersStatus();
+  const { refresh, clearFilters, dismissActionError } = useUsersListActions();
+  const [creating, setCreating] = useState(false);
+  const searchRef = useRef<HTMLInputElement>(null);
+  const gridRef = useRef<HTMLDivElement>(null);
+
+  // `/` jumps to the search box from anywhere on the screen, unless typing or in a dialog.
+  useEffect(() => {
+    const keyDown = (event: KeyboardEvent) => {
+      if (event.key !== '/' || event.ctrlKey || event.metaKey || event.altKey || isTyping(event.target)) return;
+      if (document.querySelector('dialog[open]')) return;
+      event.preventDefault();
+      searchRef.current?.focus();
+      searchRef.current?.select();
+    };
+    document.addEventListener('keydown', keyDown);
+    return () => document.removeEventListener('keydown', keyDown);
+  }, []);
+
+  // Coming back from a user: keyboard work continues in the table.
+  useEffect(() => {
+    if (document.activeElement === document.body) gridRef.current?.focus({ preventScroll: true });
+  }, []);
+
+  const { search, sort: _sort, ...filters } = query;
+  const filtered = Object.values(filters).some((v) => v !== undefined);
+  const empty = loaded && total === 0 && !error;
+  return (
+    <section className="users-screen" aria-labelledby="users-title">
+      <UsersToolbar searchRef={searchRef} onNewUser={() => setCreating(true)} />
+      <div className="users-screen__body">
+        <UserFilters />
+        <div className="users-screen__list">
+          {error && (
+            <div className="banner banner--error" role="alert">
+              Could not load the users: {error.message}{' '}
+              <button type="button" className="link-button" onClick={refresh}>
+                Retry
+              </button>
+            </div>
+          )}
+          {actionError && (
+            <div className="banner banner--error" role="alert">
+              {actionError.message}{' '}
+              <button type="button" className="link-button" onClick={dismissActionError}>
+                Dismiss
+              </button>
+            </div>
+          )}
+          <UsersBulkBar />
+          {!loaded && total === 0 && !error && (
+            <p className="users-screen__loading muted" role="status">
+              Loading users…
+            </p>
+          )}
+          {empty ? (
+            <UsersEmptyState search={search} filtered={filtered} onClearFilters={clearFilters} onNewUser={() => setCreating(true)} />
+          ) : (
+            <UserTable gridRef={gridRef} />
+          )}
+        </div>
+      </div>
+      {creating && <CreateUserDialog onClose={() => setCreating(false)} />}
+    </section>
+  );
+}

@@ -1,0 +1,26 @@
+import type { RefObject } from 'react';
+import { useUserFacets, useUsersStatus } from '../../../stores/users-list-store';
+import { SearchBox } from './SearchBox';
+
+/** The top of the Users screen: title, how many users match, search, and New user. */
+export function UsersToolbar({ searchRef, onNewUser }: { searchRef: RefObject<HTMLInputElement | null>; onNewUser(): void }) {
+  const { total, loaded, loading } = useUsersStatus();
+  const facets = useUserFacets();
+  const everyone = facets?.all;
+  return (
+    <header className="users-toolbar">
+      <h1 id="users-title">Users</h1>
+      <span className="users-toolbar__total muted" aria-live="polite">
+        <span data-testid="users-total" data-count={loaded ? total : ''}>
+          {loaded || total > 0 ? `${total.toLocaleString()} ${total === 1 ? 'user' : 'users'}` : 'Loading…'}
+        </span>
+        {everyone !== undefined && everyone !== total && <span> of {everyone.toLocaleString()}</span>}
+      </span>
+      {loading && <span className="spinner users-toolbar__spinner" aria-hidden="true" />}
+      <SearchBox inputRef={searchRef} />
+      <button type="button" className="button button--primary" onClick={onNewUser}>
+        New user
+      </button>
+    </header>
+  );
+}
