@@ -194,10 +194,10 @@ export class UserService {
   }
 
   /** Edits fields (and, for internal users, the username). Unchanged values are ignored; nothing changed writes nothing. */
-  async update(id: string, input: { username?: string; fields: FieldValues }): Promise<UserDetail> {
+  async update(id: string, input: { username?: string; fields?: FieldValues }): Promise<UserDetail> {
     await this.ctx.users.transact(() => {
       const user = this.require(id);
-      const values = this.checkFields(input.fields, user);
+      const values = this.checkFields(input.fields ?? {}, user);
       const changes: AuditChange[] = [];
       let username = user.username;
       if (input.username !== undefined && input.username !== user.username) {
