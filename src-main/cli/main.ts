@@ -3,6 +3,8 @@ import { RosterError } from '../../src-shared/result';
 import { CLI_VERSION, type GlobalOptions } from './context';
 import { processOutput, type Output } from './output';
 import { realmCommands } from './realm-commands';
+import { auditCommands, fieldCommands, roleCommands } from './settings-commands';
+import { userCommands } from './user-commands';
 
 /** Exit codes: 0 done, 1 the operation failed (message on stderr), 2 the command line was wrong. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
@@ -18,6 +20,10 @@ export function buildProgram(output: Output): Command {
     .configureOutput({ writeOut: (s) => output.out(s.trimEnd()), writeErr: (s) => output.err(s.trimEnd()) });
   const global = (): GlobalOptions => program.opts<GlobalOptions>();
   program.addCommand(realmCommands(global, output));
+  program.addCommand(userCommands(global, output));
+  program.addCommand(roleCommands(global, output));
+  program.addCommand(fieldCommands(global, output));
+  program.addCommand(auditCommands(global, output));
   // Subcommands inherit the error handling and the --data-dir option position-independently.
   for (const command of program.commands) {
     command.exitOverride().configureOutput(program.configureOutput());
