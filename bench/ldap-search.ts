@@ -12,7 +12,23 @@ export interface SearchBenchResult {
   ratio: number;
 }
 
-const ATTRIBUTES = { openldap: ['uid', 'cn', 'givenName', 'sn', 'displayName', 'mail', 'telephoneNumber', 'departmentNumber', 'title', 'employeeNumber', 'entryUUID'], ad: ['sAMAccountName', 'cn', 'givenName', 'sn', 'displayName', 'mail', 'telephoneNumber', 'department', 'title', 'employeeID', 'objectGUID', 'userAccountControl'] };
+const ATTRIBUTES = {
+  openldap: ['uid', 'cn', 'givenName', 'sn', 'displayName', 'mail', 'telephoneNumber', 'departmentNumber', 'title', 'employeeNumber', 'entryUUID'],
+  ad: [
+    'sAMAccountName',
+    'cn',
+    'givenName',
+    'sn',
+    'displayName',
+    'mail',
+    'telephoneNumber',
+    'department',
+    'title',
+    'employeeID',
+    'objectGUID',
+    'userAccountControl',
+  ],
+};
 const FILTER = { openldap: '(objectClass=inetOrgPerson)', ad: '(&(objectCategory=person)(objectClass=user))' };
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
@@ -20,16 +36,42 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 async function timeRoster(server: SlapdServer, flavor: 'openldap' | 'ad'): Promise<{ ms: number; count: number }> {
   const started = performance.now();
   let count = 0;
-  await withSession({ urls: [server.url], tls: 'none', verifyCertificate: true, bindDn: server.readerDn, connectTimeoutMs: 5_000, operationTimeoutMs: 120_000 }, server.readerPassword, async (session) => {
-    for await (const page of searchPages(session, { baseDn: server.baseDn, filter: FILTER[flavor], scope: 'sub', attributes: ATTRIBUTES[flavor], pageSize: 1000 })) count += page.length;
-  });
+  await withSession(
+    { urls: [server.url], tls: 'none', verifyCertificate: true, bindDn: server.readerDn, connectTimeoutMs: 5_000, operationTimeoutMs: 120_000 },
+    server.readerPassword,
+    async (session) => {
+      for await (const page of searchPages(session, {
+        baseDn: server.baseDn,
+        filter: FILTER[flavor],
+        scope: 'sub',
+        attributes: ATTRIBUTES[flavor],
+        pageSize: 1000,
+      }))
+        count += page.length;
+    },
+  );
   return { ms: performance.now() - started, count };
 }
 
 function timeLdapsearch(server: SlapdServer, flavor: 'openldap' | 'ad'): Promise<{ ms: number; count: number }> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn('ldapsearch', ['-x', '-LLL', '-H', server.url, '-D', server.readerDn, '-w', server.readerPassword, '-b', server.baseDn, '-E', 'pr=1000/noprompt', FILTER[flavor], ...ATTRIBUTES[flavor]]);
+    const child = spawn('ldapsearch', [
+      '-x',
+      '-LLL',
+      '-H',
+      server.url,
+      '-D',
+      server.readerDn,
+      '-w',
+      server.readerPassword,
+      '-b',
+      server.baseDn,
+      '-E',
+      'pr=1000/noprompt',
+      FILTER[flavor],
+      ...ATTRIBUTES[flavor],
+    ]);
     let count = 0;
     let tail = '';
     child.stdout.on('data', (chunk: Buffer) => {

@@ -1,17 +1,44 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { benchSearch, type SearchBenchResult } from './ldap-search';
+import { benchUserStore, type StoreBenchResult } from './users-store';
 
-// `npm run bench [-- --quick]`: each case on a private slapd, Roster vs ldapsearch in the same run.
+// `npm run bench [-- --quick] [-- --only search|store]`: each case on private data, Roster vs a plain reference in the same run.
 const quick = process.argv.includes('--quick');
-const cases: Array<['openldap' | 'ad', number]> = quick ? [['openldap', 10_000]] : [['openldap', 10_000], ['openldap', 50_000], ['ad', 50_000]];
-
-const results: SearchBenchResult[] = [];
-for (const [flavor, entries] of cases) {
-  const result = await benchSearch(flavor, entries);
-  results.push(result);
-  process.stdout.write(`paged search ${flavor} ${entries.toLocaleString('en')} entries: roster ${result.rosterMs} ms, ldapsearch ${result.ldapsearchMs} ms, ratio ${result.ratio}\n`);
-}
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
 const dir = join(import.meta.dirname, 'results');
 await mkdir(dir, { recursive: true });
-await writeFile(join(dir, 'ldap-search.json'), JSON.stringify({ at: new Date().toISOString(), node: process.version, results }, null, 2));
+
+if (!only || only === 'search') {
+  const cases: Array<['openldap' | 'ad', number]> = quick
+    ? [['openldap', 10_000]]
+    : [
+        ['openldap', 10_000],
+        ['openldap', 50_000],
+        ['ad', 50_000],
+      ];
+  const results: SearchBenchResult[] = [];
+  for (const [flavor, entries] of cases) {
+    const result = await benchSearch(flavor, entries);
+    results.push(result);
+    process.stdout.write(
+      `paged search ${flavor} ${entries.toLocaleString('en')} entries: roster ${result.rosterMs} ms, ldapsearch ${result.ldapsearchMs} ms, ratio ${result.ratio}\n`,
+    );
+  }
+  await writeFile(join(dir, 'ldap-search.json'), JSON.stringify({ at: new Date().toISOString(), node: process.version, results }, null, 2));
+}
+
+if (!only || only === 'store') {
+  const results: StoreBenchResult[] = [];
+  for (const users of quick ? [10_000] : [100_000]) {
+    const r = await benchUserStore(users);
+    results.push(r);
+    process.stdout.write(
+      `user store ${users.toLocaleString('en')} external users (${r.fileMb} MB): load ${r.loadMs} ms (read+parse ${r.loadReferenceMs} ms); ` +
+        `durable edit median ${r.editMedianMs} ms, p95 ${r.editP95Ms} ms (bare append+fdatasync ${r.editReferenceMs} ms); ` +
+        `search keystroke median ${r.keystrokeMedianMs} ms, max ${r.keystrokeMaxMs} ms (Array.filter ${r.keystrokeReferenceMs} ms); ` +
+        `first sort ${r.firstSortMs} ms; keystroke after an edit ${r.keystrokeAfterEditMs} ms\n`,
+    );
+  }
+  await writeFile(join(dir, 'user-store.json'), JSON.stringify({ at: new Date().toISOString(), node: process.version, results }, null, 2));
+}

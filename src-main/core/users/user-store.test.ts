@@ -138,6 +138,27 @@ describe('UserStore', () => {
     expect([...again.users.all()].map((u) => u.id).sort()).toEqual(['a', 'b', 'c', 'd']);
   });
 
+  it('keeps last-synced values exactly through a snapshot rewrite (stored as a delta from the current values)', async () => {
+    const { users } = await open({ compactAfter: 1 });
+    const ext: UserRecord = {
+      ...user('x', 'x', { title: 'Local title', department: 'Same' }),
+      kind: 'external',
+      origin: {
+        realmId: 'r',
+        externalId: 'e',
+        dn: 'uid=x',
+        syncedAt: '',
+        base: { title: 'Directory title', department: 'Same', email: 'x@d' },
+        baseUsername: 'x',
+        directoryEnabled: true,
+      },
+    };
+    await put(users, ext);
+    await closeAll();
+    expect(JSON.parse(await readFile(join(dir, USERS_FILE), 'utf8')).users[0].origin.baseDelta).toEqual({ title: 'Directory title', email: 'x@d' });
+    expect((await open()).users.get('x')).toEqual(ext);
+  });
+
   it('writes audit entries a crash left only in the users journal', async () => {
     const { users } = await open();
     await put(users, user('a'));

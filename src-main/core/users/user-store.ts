@@ -21,11 +21,39 @@ interface JournalRecord {
   audit?: AuditEntry[];
 }
 
+/** A user as the snapshot stores it: the last-synced values only where they differ from the current ones. */
+type StoredUser = UserRecord & { origin?: UserRecord['origin'] & { baseDelta?: Record<string, string | null> } };
+
 interface Snapshot {
   format: 'roster-users';
   version: 1;
   seq: number;
-  users: UserRecord[];
+  users: StoredUser[];
+}
+
+/**
+ * Most external users hold exactly what the directory had: storing `base` whole would double the file.
+ * The snapshot keeps `baseDelta` (base keys that differ from `fields`, null = absent) instead.
+ */
+function encodeUser(user: UserRecord): StoredUser {
+  if (!user.origin) return user;
+  const { base, ...origin } = user.origin;
+  const delta: Record<string, string | null> = {};
+  for (const key of new Set([...Object.keys(base), ...Object.keys(user.fields)])) {
+    if (base[key] !== user.fields[key]) delta[key] = base[key] ?? null;
+  }
+  return { ...user, origin: { ...origin, base: {}, baseDelta: delta } };
+}
+
+function decodeUser(stored: StoredUser): UserRecord {
+  if (!stored.origin?.baseDelta) return stored;
+  const { baseDelta, ...origin } = stored.origin;
+  const base: Record<string, string> = { ...stored.fields };
+  for (const [key, value] of Object.entries(baseDelta)) {
+    if (value === null) delete base[key];
+    else base[key] = value;
+  }
+  return { ...stored, origin: { ...origin, base } };
 }
 
 /** What a transaction decides: the changes, the audit entries, and what to hand back to the caller. */
@@ -112,7 +140,7 @@ export class UserStore {
     }
 
     const store = new UserStore(options, options.readOnly ? undefined : await JournalFile.open(journalPath));
-    for (const user of snapshot?.users ?? []) store.apply({ put: user });
+    for (const user of snapshot?.users ?? []) store.apply({ put: decodeUser(user) });
     store.seq = snapshot?.seq ?? 0;
 
     let text = '';
@@ -255,7 +283,7 @@ export class UserStore {
 
   /** Rewrites the snapshot with every user and empties the journal. */
   private async compact(): Promise<void> {
-    const snapshot: Snapshot = { format: 'roster-users', version: 1, seq: this.seq, users: [...this.byId.values()] };
+    const snapshot: Snapshot = { format: 'roster-users', version: 1, seq: this.seq, users: [...this.byId.values()].map(encodeUser) };
     await writeFileAtomic(join(this.options.dataDir, USERS_FILE), JSON.stringify(snapshot), { fsync: true, mode: 0o600 });
     // Safe to empty only now: a crash before this leaves lines the snapshot already holds, which replay skips.
     await this.journal!.truncate(0);
@@ -271,7 +299,7 @@ export class UserStore {
 
 /** Writes a users snapshot directly (seeding test and benchmark stores; the folder must not be open). */
 export async function writeUsersSnapshot(dataDir: string, users: readonly UserRecord[]): Promise<void> {
-  const snapshot: Snapshot = { format: 'roster-users', version: 1, seq: 0, users: [...users] };
+  const snapshot: Snapshot = { format: 'roster-users', version: 1, seq: 0, users: users.map(encodeUser) };
   await writeFileAtomic(join(dataDir, USERS_FILE), JSON.stringify(snapshot), { fsync: true, mode: 0o600 });
 }
 
