@@ -74,6 +74,8 @@ export function UserTable({ gridRef }: { gridRef: RefObject<HTMLDivElement | nul
 
   const keyDown = (event: KeyboardEvent) => {
     if (event.target instanceof HTMLButtonElement || total === 0) return;
+    // Read from the store, not this render: key repeat may outrun re-rendering.
+    const { focusIndex } = useUsersListStore.getState();
     const page = Math.max(1, Math.floor((gridRef.current?.clientHeight ?? 400) / ROW_HEIGHT) - 2);
     const move = (to: number) => {
       event.preventDefault();

@@ -56,7 +56,7 @@ function SortButton({ label, active, direction, onClick }: { label: string; acti
   const next = active && direction === 'asc' ? 'descending' : 'ascending';
   return (
     <button type="button" className={active ? 'sort-button sort-button--active' : 'sort-button'} onClick={onClick} title={`Sort by ${label.toLowerCase()}, ${next}`}>
-      {label}
+      <span className="sort-button__label">{label}</span>
       <span className="sort-button__arrow" aria-hidden="true">
         {active ? (direction === 'asc' ? '▲' : '▼') : '↕'}
       </span>

@@ -12,15 +12,15 @@ export interface UserColumn {
 
 /** The table's columns after the selection checkbox, in order. */
 export const USER_COLUMNS: readonly UserColumn[] = [
-  { key: 'username', label: 'Username', sort: 'username', width: 'minmax(100px, 1fr)' },
-  { key: 'displayName', label: 'Full name', sort: 'displayName', width: 'minmax(110px, 1.2fr)' },
-  { key: 'email', label: 'Email', sort: 'email', width: 'minmax(130px, 1.5fr)' },
-  { key: 'department', label: 'Department', sort: 'department', width: 'minmax(80px, 1fr)' },
+  { key: 'username', label: 'Username', sort: 'username', width: 'minmax(96px, 1fr)' },
+  { key: 'displayName', label: 'Full name', sort: 'displayName', width: 'minmax(104px, 1.2fr)' },
+  { key: 'email', label: 'Email', sort: 'email', width: 'minmax(120px, 1.5fr)' },
+  { key: 'department', label: 'Department', sort: 'department', width: 'minmax(88px, 1fr)' },
   { key: 'title', label: 'Title', sort: 'title', width: 'minmax(80px, 1fr)' },
-  { key: 'kind', label: 'Kind', sort: 'kind', width: 'minmax(110px, 0.9fr)' },
-  { key: 'enabled', label: 'Login', sort: 'enabled', width: '84px' },
-  { key: 'syncedAt', label: 'Last synced', sort: 'syncedAt', width: '100px' },
-  { key: 'markers', label: 'Data', width: '70px' },
+  { key: 'kind', label: 'Kind', sort: 'kind', width: 'minmax(100px, 0.9fr)' },
+  { key: 'enabled', label: 'Login', sort: 'enabled', width: '92px' },
+  { key: 'syncedAt', label: 'Last synced', sort: 'syncedAt', width: '96px' },
+  { key: 'markers', label: 'Data', width: '72px' },
 ];
 
 /** The grid tracks: the checkbox column, then each column. */
