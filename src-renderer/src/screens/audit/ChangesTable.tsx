@@ -1,7 +1,7 @@
 import type { AuditChange } from '../../../../src-shared/model/audit';
-import { changeLabel } from './change-labels';
+import { changeLabel, changeValue } from './change-labels';
 
-const shown = (value: string) => (value === '' ? <span className="muted">(empty)</span> : value);
+const shown = (key: string, value: string) => (value === '' ? <span className="muted">(empty)</span> : changeValue(key, value));
 
 /** The before → after of each field an audit entry changed. */
 export function ChangesTable({ changes, labels }: { changes: AuditChange[]; labels: Record<string, string> }) {
@@ -19,11 +19,11 @@ export function ChangesTable({ changes, labels }: { changes: AuditChange[]; labe
         {changes.map((change, index) => (
           <tr key={`${change.field}-${index}`} data-field={change.field}>
             <th scope="row">{changeLabel(change.field, labels)}</th>
-            <td className="changes__before">{shown(change.before)}</td>
+            <td className={change.before === '' ? undefined : 'changes__before'}>{shown(change.field, change.before)}</td>
             <td className="changes__arrow" aria-hidden="true">
               →
             </td>
-            <td className="changes__after">{shown(change.after)}</td>
+            <td className={change.after === '' ? undefined : 'changes__after'}>{shown(change.field, change.after)}</td>
           </tr>
         ))}
       </tbody>

@@ -26,6 +26,10 @@ describe('summarizeChanges', () => {
     ).toBe('Department, Email');
   });
 
+  it('reads login flags as words', () => {
+    expect(summarizeChanges([{ field: 'enabled', before: 'true', after: 'false' }], labels)).toBe('Login: Enabled → Disabled');
+  });
+
   it('clips long values', () => {
     const summary = summarizeChanges([{ field: 'email', before: '', after: 'x'.repeat(100) }], labels);
     expect(summary).toBe(`Email: (empty) → ${'x'.repeat(39)}…`);

@@ -18,6 +18,12 @@ export function changeLabel(key: string, fieldLabels: Record<string, string>): s
   return fieldLabels[key] ?? PROPERTY_LABELS[key] ?? key;
 }
 
+/** A changed value as a person reads it: login flags as words, the rest as recorded. */
+export function changeValue(key: string, value: string): string {
+  if (key === 'enabled' && (value === 'true' || value === 'false')) return value === 'true' ? 'Enabled' : 'Disabled';
+  return value;
+}
+
 const SUMMARY_VALUE_MAX = 40;
 const clip = (value: string) => (value === '' ? '(empty)' : value.length > SUMMARY_VALUE_MAX ? `${value.slice(0, SUMMARY_VALUE_MAX - 1)}…` : value);
 
@@ -26,7 +32,7 @@ export function summarizeChanges(changes: readonly { field: string; before: stri
   if (changes.length === 0) return '';
   if (changes.length === 1) {
     const [change] = changes as [{ field: string; before: string; after: string }];
-    return `${changeLabel(change.field, fieldLabels)}: ${clip(change.before)} → ${clip(change.after)}`;
+    return `${changeLabel(change.field, fieldLabels)}: ${clip(changeValue(change.field, change.before))} → ${clip(changeValue(change.field, change.after))}`;
   }
   return changes.map((c) => changeLabel(c.field, fieldLabels)).join(', ');
 }

@@ -20,10 +20,16 @@ function provenance(field: FieldState, detail: UserDetail): string | null {
   if (!origin) return null;
   const directory = detail.realmName ?? 'the directory';
   const synced = `synced ${timeAgo(origin.syncedAt)}`;
-  if (field.readOnly) return `Owned by ${directory} · ${synced}. Edit it in the directory, then resync.`;
+  if (field.readOnly) {
+    // Just locked: Roster still holds its own value until the next resync replaces it.
+    if (field.directoryValue !== undefined && field.directoryValue !== field.value) {
+      return `Owned by ${directory}, which has ${quoted(field.directoryValue)} (${synced}); the next resync replaces this value.`;
+    }
+    return `Owned by ${directory} · ${synced}. Edit it in the directory, then resync.`;
+  }
   if (field.completion) return `Local completion · ${directory} has ${quoted(field.directoryValue)} (${synced}).`;
   if (field.source === 'local') return `Local value, kept on resync · ${directory} has ${quoted(field.directoryValue)}.`;
-  return `From ${directory} (${synced}) · a local field: an edit here is kept on resync.`;
+  return `From ${directory} · a local field: an edit here is kept on resync.`;
 }
 
 /** One field of the user: its label, value (editable or locked), where it comes from and its marks. */

@@ -1,0 +1,153 @@
+import { readFile } from 'node:fs/promises';
+import { realmFromPreset } from '../src-shared/model/realm-presets';
+import { expect, test } from './fixtures/app';
+import { startSlapd, type SlapdServer } from './fixtures/slapd';
+import { seedUsers, withServices } from './fixtures/users';
+
+let server: SlapdServer;
+
+// Before the host opens the data folder: a dozen users (user 1 is the internal `zangstrom`, who also exists
+// in slapd), an OpenLDAP realm on the private slapd, the roles VPN and Payroll, and `mentor`, who holds both.
+test.use({
+  seed: async ({}, use) => {
+    await use(async (dataDir) => {
+      await seedUsers(dataDir, 12);
+      await withServices(dataDir, async (call) => {
+        await call('realms:create', {
+          realm: realmFromPreset('openldap', { name: 'Lab directory', urls: [server.url], bindDn: server.readerDn, baseDn: server.baseDn }),
+          password: server.readerPassword,
+        });
+        const vpn = await call('roles:create', { name: 'VPN' });
+        const payroll = await call('roles:create', { name: 'Payroll' });
+        await call('users:create', { username: 'mentor', fields: { displayName: 'Maja Mentor', email: 'mentor@example.org' }, roles: [vpn.id, payroll.id] });
+      });
+    });
+  },
+});
+
+test.beforeAll(async () => {
+  server = await startSlapd({ flavor: 'openldap', users: 25 });
+});
+test.afterAll(async () => server?.stop());
+
+test('convert, complete, lock, disable and copy roles on one user, then read it all in History', async ({ app }, testInfo) => {
+  // Find the user by typing in the list, open it.
+  await app.getByRole('searchbox', { name: 'Search users' }).fill('zang');
+  const rows = app.getByTestId('user-row');
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toHaveAttribute('data-username', 'zangstrom');
+  await rows.first().click();
+  await app.keyboard.press('Enter');
+  const detail = app.getByTestId('user-detail');
+  await expect(detail.getByRole('heading', { name: 'zangstrom' })).toBeVisible();
+  await expect(detail.getByTestId('user-kind')).toHaveText('Internal');
+
+  // Internal -> external through the UI: realm, bind password (the test host keeps none across starts), Find, tick, Convert.
+  await detail.getByRole('button', { name: 'Convert to external…' }).click();
+  const convert = app.getByRole('dialog', { name: 'Convert zangstrom to an external user' });
+  await expect(convert.getByLabel('Realm')).toHaveValue(/.+/);
+  await convert.getByLabel('Bind password').fill(server.readerPassword);
+  await convert.getByRole('button', { name: 'Find' }).click();
+  const candidate = convert.getByTestId('directory-candidate');
+  await expect(candidate).toHaveCount(1);
+  await expect(candidate).toContainText(`uid=zangstrom,${server.peopleDn}`);
+  await candidate.getByRole('radio').check();
+  await convert.getByRole('button', { name: 'Convert', exact: true }).click();
+  await expect(convert).toBeHidden();
+  await expect(detail.getByTestId('user-kind')).toHaveText('External · Lab directory');
+  // Names belong to the directory by default: locked.
+  const fullName = detail.getByTestId('field-row').filter({ has: app.getByLabel('Full name', { exact: true }) });
+  await expect(fullName.getByRole('img', { name: 'Locked: owned by the directory' })).toBeVisible();
+  await expect(detail.getByLabel('Full name', { exact: true })).not.toBeEditable();
+
+  // A local field edited and saved becomes a completion (the directory says Sales).
+  const department = detail.getByLabel('Department', { exact: true });
+  await expect(department).toBeEditable();
+  await department.fill('Research');
+  await expect(detail.getByText('Unsaved changes', { exact: true })).toBeVisible();
+  await detail.getByRole('button', { name: 'Save' }).click();
+  const departmentRow = detail.locator('[data-testid="field-row"][data-field="department"]');
+  await expect(departmentRow.getByTestId('completion-marker')).toHaveText('Completion');
+  await expect(departmentRow).toContainText('has “Sales”');
+  await expect(detail.getByText('Unsaved changes', { exact: true })).toBeHidden();
+  await app.screenshot({ path: testInfo.outputPath('user-detail.png') });
+
+  // Lock Department in Settings: the directory owns it from now on.
+  await app.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Settings' }).click();
+  const owner = app.getByLabel('Owner of Department', { exact: true });
+  await owner.selectOption('directory');
+  await expect(app.locator('[data-testid="field-policy"][data-field="department"]')).toHaveAttribute('data-owner', 'directory');
+  await expect(app.locator('[data-testid="field-policy"][data-field="department"]').getByRole('status')).toHaveText('Saved');
+
+  // Back on the user: Department is read-only with the lock, and no longer a completion.
+  await app.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Users' }).click();
+  await expect(detail.getByRole('heading', { name: 'zangstrom' })).toBeVisible();
+  await expect(departmentRow.getByRole('img', { name: 'Locked: owned by the directory' })).toBeVisible();
+  await expect(detail.getByLabel('Department', { exact: true })).not.toBeEditable();
+  await expect(departmentRow.getByTestId('completion-marker')).toHaveCount(0);
+
+  // Disable login.
+  await detail.getByRole('button', { name: 'Disable login' }).click();
+  await expect(detail.getByTestId('login-status')).toHaveText('Login disabled');
+  await expect(detail.getByRole('button', { name: 'Enable login' })).toBeVisible();
+
+  // Copy roles from mentor.
+  await detail.getByRole('tab', { name: 'Roles' }).click();
+  await expect(detail.getByTestId('no-roles')).toBeVisible();
+  await detail.getByRole('button', { name: 'Copy roles from another user…' }).click();
+  const copy = app.getByRole('dialog', { name: 'Copy roles from another user' });
+  await copy.getByLabel('Search users').fill('mentor');
+  const mentor = copy.getByTestId('copy-roles-candidate').filter({ hasText: 'mentor' });
+  await expect(copy.getByTestId('copy-roles-candidate')).toHaveCount(1);
+  await mentor.getByRole('radio').check();
+  await copy.getByRole('button', { name: 'Copy roles' }).click();
+  await expect(copy).toBeHidden();
+  await expect(detail.getByTestId('held-role')).toHaveText(['VPN', 'Payroll'].map((name) => new RegExp(`^${name}`)));
+
+  // History, newest first: the role copy, the disable, the edit and the conversion.
+  await detail.getByRole('tab', { name: 'History' }).click();
+  const entries = detail.getByTestId('history-entry');
+  await expect(entries.first()).toHaveAttribute('data-action', 'user.role-assign');
+  const actions = await entries.evaluateAll((els) => els.map((el) => el.getAttribute('data-action')));
+  expect(actions.slice(0, 4)).toEqual(['user.role-assign', 'user.disable', 'user.update', 'user.to-external']);
+  const edit = detail.locator('[data-testid="history-entry"][data-action="user.update"]');
+  await expect(edit.locator('tr[data-field="department"]')).toContainText('Sales');
+  await expect(edit.locator('tr[data-field="department"]')).toContainText('Research');
+  await expect(entries.first()).toContainText('Copied roles from mentor');
+  await app.screenshot({ path: testInfo.outputPath('user-history.png') });
+});
+
+test('delete a held role after being told who holds it, then find it in Audit and export the journal as CSV', async ({ app }, testInfo) => {
+  await app.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Settings' }).click();
+  const vpn = app.locator('[data-testid="role-row"][data-role="VPN"]');
+  await expect(vpn).toContainText('1 user');
+  await vpn.getByRole('button', { name: 'Delete VPN' }).click();
+  const confirm = app.getByRole('dialog', { name: 'Delete the role “VPN”?' });
+  await expect(confirm).toContainText('VPN is held by 1 user; deleting it removes it from them.');
+  await confirm.getByRole('button', { name: 'Delete role' }).click();
+  await expect(confirm).toBeHidden();
+  await expect(vpn).toHaveCount(0);
+
+  await app.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Audit' }).click();
+  await app.getByLabel('Action', { exact: true }).selectOption('role.delete');
+  const entries = app.getByTestId('audit-entry');
+  await expect(entries).toHaveCount(1);
+  await expect(entries.first()).toHaveAttribute('data-action', 'role.delete');
+  await app.getByLabel('Action', { exact: true }).selectOption('');
+  await app.getByLabel('User', { exact: true }).fill('mentor');
+  // Creating mentor (with VPN and Payroll), then losing VPN with the role.
+  await expect(entries.first()).toHaveAttribute('data-action', 'user.role-remove');
+  await expect(entries.last()).toHaveAttribute('data-action', 'user.create');
+  await entries.last().getByRole('button', { name: 'Show changes' }).click();
+  await expect(app.getByTestId('changes').first()).toContainText('Maja Mentor');
+  await app.screenshot({ path: testInfo.outputPath('audit.png') });
+
+  const download = app.waitForEvent('download');
+  await app.getByRole('button', { name: 'Export CSV' }).click();
+  const file = await download;
+  expect(file.suggestedFilename()).toMatch(/\.csv$/);
+  const csv = await readFile(await file.path(), 'utf8');
+  expect(csv).toContain('mentor');
+  expect(csv).not.toContain('zangstrom');
+  await expect(app.getByRole('status').filter({ hasText: /^Exported/ })).toContainText(file.suggestedFilename());
+});
