@@ -48,6 +48,14 @@ test('find, filter, sort, multi-select and bulk-disable users, then open one', a
   await expect(rows).toHaveCount(1);
   await expect(row(app, 'zangstrom')).toContainText('Zoë Ångström');
   await expect(app.getByTestId('facet-internal')).toHaveAttribute('data-count', '1');
+  // Enter goes on to the results, Enter again opens the user; back, the search is as it was.
+  await search.press('Enter');
+  await expect(app.getByRole('grid', { name: 'Users' })).toBeFocused();
+  await app.keyboard.press('Enter');
+  await expect(app.getByRole('heading', { level: 1, name: 'zangstrom' })).toBeVisible();
+  await app.getByRole('button', { name: 'Back to users' }).click();
+  await expect(search).toHaveValue('Ångström');
+  await expect(rows).toHaveCount(1);
   await search.fill('no such person');
   await expect(app.getByText('No users match “no such person”')).toBeVisible();
   await app.getByRole('button', { name: 'Clear filters' }).click();
@@ -115,6 +123,16 @@ test('find, filter, sort, multi-select and bulk-disable users, then open one', a
   await app.getByRole('button', { name: 'Back to users' }).click();
   await expect(row(app, 'user00007')).toBeVisible();
   await expect(total).toHaveAttribute('data-count', String(USERS));
+  // Far down the list (End), open and come back: the list is scrolled where it was.
+  await expect(app.getByRole('grid', { name: 'Users' })).toBeFocused();
+  await app.keyboard.press('End');
+  await expect(row(app, 'zangstrom')).toBeVisible();
+  await expect(row(app, 'user00002')).toHaveCount(0);
+  await app.keyboard.press('Enter');
+  await expect(app.getByRole('heading', { level: 1, name: 'zangstrom' })).toBeVisible();
+  await app.getByRole('button', { name: 'Back to users' }).click();
+  await expect(row(app, 'zangstrom')).toBeVisible();
+  await expect(row(app, 'user00002')).toHaveCount(0);
 });
 
 test('New user creates an internal user and opens it; a duplicate username is refused with main’s message', async ({ app }) => {

@@ -1,8 +1,8 @@
 import { useId, type RefObject } from 'react';
 import { useUsersListActions, useUsersQuery } from '../../../stores/users-list-store';
 
-/** The list's search box: results follow the typing; Escape empties it. */
-export function SearchBox({ inputRef }: { inputRef: RefObject<HTMLInputElement | null> }) {
+/** The list's search box: results follow the typing; Escape empties it; ↓ or Enter goes on to the results. */
+export function SearchBox({ inputRef, onToResults }: { inputRef: RefObject<HTMLInputElement | null>; onToResults(): void }) {
   const { searchInput } = useUsersQuery();
   const { setSearch } = useUsersListActions();
   const id = useId();
@@ -31,6 +31,9 @@ export function SearchBox({ inputRef }: { inputRef: RefObject<HTMLInputElement |
           if (event.key === 'Escape' && searchInput) {
             event.preventDefault();
             setSearch('');
+          } else if (event.key === 'ArrowDown' || event.key === 'Enter') {
+            event.preventDefault();
+            onToResults();
           }
         }}
       />

@@ -15,7 +15,7 @@ const isTyping = (target: EventTarget | null) =>
 export function UsersScreen() {
   const { query } = useUsersQuery();
   const { total, loaded, error, actionError } = useUsersStatus();
-  const { refresh, clearFilters, dismissActionError } = useUsersListActions();
+  const { refresh, clearFilters, dismissActionError, moveFocus } = useUsersListActions();
   const [creating, setCreating] = useState(false);
   const searchRef = useRef<HTMLInputElement>(null);
   const gridRef = useRef<HTMLDivElement>(null);
@@ -43,7 +43,15 @@ export function UsersScreen() {
   const empty = loaded && total === 0 && !error;
   return (
     <section className="users-screen" aria-labelledby="users-title">
-      <UsersToolbar searchRef={searchRef} onNewUser={() => setCreating(true)} />
+      <UsersToolbar
+        searchRef={searchRef}
+        onNewUser={() => setCreating(true)}
+        onToResults={() => {
+          void moveFocus(0, false);
+          if (gridRef.current) gridRef.current.scrollTop = 0;
+          gridRef.current?.focus();
+        }}
+      />
       <div className="users-screen__body">
         <UserFilters />
         <div className="users-screen__list">

@@ -2,8 +2,14 @@ import type { RefObject } from 'react';
 import { useUserFacets, useUsersStatus } from '../../../stores/users-list-store';
 import { SearchBox } from './SearchBox';
 
+interface UsersToolbarProps {
+  searchRef: RefObject<HTMLInputElement | null>;
+  onNewUser(): void;
+  onToResults(): void;
+}
+
 /** The top of the Users screen: title, how many users match, search, and New user. */
-export function UsersToolbar({ searchRef, onNewUser }: { searchRef: RefObject<HTMLInputElement | null>; onNewUser(): void }) {
+export function UsersToolbar({ searchRef, onNewUser, onToResults }: UsersToolbarProps) {
   const { total, loaded, loading } = useUsersStatus();
   const facets = useUserFacets();
   const everyone = facets?.all;
@@ -17,7 +23,7 @@ export function UsersToolbar({ searchRef, onNewUser }: { searchRef: RefObject<HT
         {everyone !== undefined && everyone !== total && <span> of {everyone.toLocaleString()}</span>}
       </span>
       {loading && <span className="spinner users-toolbar__spinner" aria-hidden="true" />}
-      <SearchBox inputRef={searchRef} />
+      <SearchBox inputRef={searchRef} onToResults={onToResults} />
       <button type="button" className="button button--primary" onClick={onNewUser}>
         New user
       </button>
