@@ -133,13 +133,33 @@ test('convert, complete, lock, disable and copy roles on one user, then read it 
   await app.screenshot({ path: testInfo.outputPath('user-history.png') });
 });
 
-test('delete a held role after being told who holds it, then find it in Audit and export the journal as CSV', async ({ app, transport }, testInfo) => {
+test('add and remove a custom field, delete a held role after being told who holds it, then find it in Audit and export the journal as CSV', async ({
+  app,
+  transport,
+}, testInfo) => {
   await app.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Settings' }).click();
+  // A custom field: refused until its key is valid, then listed with its attribute, then removed.
+  await app.getByRole('button', { name: 'Add custom field…' }).click();
+  const form = app.getByRole('form', { name: 'Add custom field' });
+  await form.getByLabel('Label', { exact: true }).fill('Cost center');
+  await form.getByLabel('Key', { exact: true }).fill('cost center');
+  await form.getByLabel('LDAP attribute', { exact: true }).fill('extensionAttribute1');
+  await form.getByRole('button', { name: 'Add field' }).click();
+  await expect(form.getByLabel('Key', { exact: true })).toHaveAttribute('aria-invalid', 'true');
+  await form.getByLabel('Key', { exact: true }).fill('costCenter');
+  await form.getByRole('button', { name: 'Add field' }).click();
+  const costCenter = app.locator('[data-testid="field-policy"][data-field="costCenter"]');
+  await expect(costCenter).toContainText('extensionAttribute1');
+  await costCenter.getByRole('button', { name: 'Remove Cost center' }).click();
+  await app.getByRole('dialog', { name: 'Remove the field “Cost center”?' }).getByRole('button', { name: 'Remove field' }).click();
+  await expect(costCenter).toHaveCount(0);
+
   const vpn = app.locator('[data-testid="role-row"][data-role="VPN"]');
   await expect(vpn).toContainText('1 user');
   await vpn.getByRole('button', { name: 'Delete VPN' }).click();
   const confirm = app.getByRole('dialog', { name: 'Delete the role “VPN”?' });
   await expect(confirm).toContainText('VPN is held by 1 user; deleting it removes it from them.');
+  await app.screenshot({ path: testInfo.outputPath('settings-delete-role.png') });
   await confirm.getByRole('button', { name: 'Delete role' }).click();
   await expect(confirm).toBeHidden();
   await expect(vpn).toHaveCount(0);
