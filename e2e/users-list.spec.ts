@@ -5,13 +5,16 @@ import { seedUsers, withServices } from './fixtures/users';
 
 const USERS = 2000;
 
-// 2,000 synthetic users (a third external, from a realm named "Lab"; every 7th disabled) before the app starts.
+// 2,000 synthetic users (a third external, from a realm named "Lab"; every 7th disabled) and a role, before the app starts.
 test.use({
   seed: async ({}, use) => {
     await use(async (dataDir) => {
-      const realm = await withServices(dataDir, (call) =>
-        call('realms:create', { realm: realmFromPreset('openldap', { name: 'Lab', urls: ['ldap://127.0.0.1:1'], bindDn: 'cn=reader,dc=example,dc=org', baseDn: 'dc=example,dc=org' }) }),
-      );
+      const realm = await withServices(dataDir, async (call) => {
+        await call('roles:create', { name: 'Help desk' });
+        return call('realms:create', {
+          realm: realmFromPreset('openldap', { name: 'Lab', urls: ['ldap://127.0.0.1:1'], bindDn: 'cn=reader,dc=example,dc=org', baseDn: 'dc=example,dc=org' }),
+        });
+      });
       await seedUsers(dataDir, USERS, { realmId: realm.id });
     });
   },
@@ -149,4 +152,25 @@ test('New user creates an internal user and opens it; a duplicate username is re
   await expect(app.getByRole('heading', { level: 1, name: 'new.person' })).toBeVisible();
   await app.getByRole('button', { name: 'Back to users' }).click();
   await expect(app.getByTestId('users-total')).toHaveAttribute('data-count', String(USERS + 1));
+});
+
+test('Ctrl+A selects everything the filter matches, and a role is given to all of them at once', async ({ app }) => {
+  await app.getByLabel('Search users').fill('user0004');
+  await expect(app.getByTestId('users-total')).toHaveAttribute('data-count', '10');
+  await app.getByRole('grid', { name: 'Users' }).focus();
+  await app.keyboard.press('ControlOrMeta+a');
+  const bulkBar = app.getByTestId('bulk-bar');
+  await expect(bulkBar).toContainText('All 10 in the filter selected');
+  await expect(app.getByTestId('user-row').and(app.locator('[data-selected="true"]'))).toHaveCount(10);
+  await bulkBar.getByRole('button', { name: 'Assign role…' }).click();
+  const dialog = app.getByRole('dialog', { name: 'Assign a role to 10 users' });
+  await expect(dialog.getByLabel('Role')).toContainText('Help desk');
+  await dialog.getByRole('button', { name: 'Assign role' }).click();
+  await expect(bulkBar.getByTestId('bulk-message')).toHaveText(/Gave role “Help desk” to 10 users/);
+  // Assigning again changes nobody, and says so.
+  await bulkBar.getByRole('button', { name: 'Assign role…' }).click();
+  await app.getByRole('dialog').getByRole('button', { name: 'Assign role' }).click();
+  await expect(bulkBar.getByTestId('bulk-message')).toHaveText(/Gave role “Help desk” to 0 users \(10 already had it\)/);
+  await app.keyboard.press('Escape');
+  await expect(app.getByTestId('user-row').and(app.locator('[data-selected="true"]'))).toHaveCount(0);
 });

@@ -15,23 +15,28 @@ const isTyping = (target: EventTarget | null) =>
 export function UsersScreen() {
   const { query } = useUsersQuery();
   const { total, loaded, error, actionError } = useUsersStatus();
-  const { refresh, clearFilters, dismissActionError, moveFocus } = useUsersListActions();
+  const { refresh, clearFilters, dismissActionError, moveFocus, clearSelection } = useUsersListActions();
   const [creating, setCreating] = useState(false);
   const searchRef = useRef<HTMLInputElement>(null);
   const gridRef = useRef<HTMLDivElement>(null);
 
-  // `/` jumps to the search box from anywhere on the screen, unless typing or in a dialog.
+  // From anywhere on the screen (unless typing or in a dialog): `/` jumps to the search box, Escape clears
+  // the selection (also after a bulk button took focus from the table).
   useEffect(() => {
     const keyDown = (event: KeyboardEvent) => {
-      if (event.key !== '/' || event.ctrlKey || event.metaKey || event.altKey || isTyping(event.target)) return;
+      if (event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey || isTyping(event.target)) return;
       if (document.querySelector('dialog[open]')) return;
-      event.preventDefault();
-      searchRef.current?.focus();
-      searchRef.current?.select();
+      if (event.key === '/') {
+        event.preventDefault();
+        searchRef.current?.focus();
+        searchRef.current?.select();
+      } else if (event.key === 'Escape') {
+        clearSelection();
+      }
     };
     document.addEventListener('keydown', keyDown);
     return () => document.removeEventListener('keydown', keyDown);
-  }, []);
+  }, [clearSelection]);
 
   // Coming back from a user: keyboard work continues in the table.
   useEffect(() => {
