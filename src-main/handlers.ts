@@ -47,6 +47,21 @@ export function createHandlers(services: Services): HandlerTable {
     'roles:delete': ({ id, force }) => settings.deleteRole(id, force),
     'audit:list': ({ filter, offset, limit }) => services.auditor.list(filter, offset, limit),
     'audit:csv': ({ filter }) => services.auditor.csv(filter),
+    ...pending([
+      'import:search',
+      'import:page',
+      'import:run',
+      'sync:candidates',
+      'sync:preview',
+      'sync:apply',
+      'sync:resolve',
+      'sync:resync-users',
+      'realms:reconcile',
+      'jobs:list',
+      'jobs:get',
+      'jobs:cancel',
+      'demo:start',
+    ] as const),
     'prefs:get': async () => prefsOf(services),
     'prefs:set': async ({ prefs }) => {
       await services.store.update((data) => {
@@ -55,6 +70,13 @@ export function createHandlers(services: Services): HandlerTable {
       return prefsOf(services);
     },
   };
+}
+
+// TEMPORARY while the sync services are written in this same session: removed before the issue closes.
+function pending<C extends Channel>(names: readonly C[]): { [K in C]: HandlerTable[K] } {
+  const out = {} as Record<string, () => Promise<never>>;
+  for (const name of names) out[name] = () => Promise.reject(new RosterError('internal', `${name} is not built yet.`));
+  return out as unknown as { [K in C]: HandlerTable[K] };
 }
 
 /** Preferences with defaults filled in. */

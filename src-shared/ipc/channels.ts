@@ -34,12 +34,25 @@ export const CHANNEL_NAMES = [
   'roles:delete',
   'audit:list',
   'audit:csv',
+  'import:search',
+  'import:page',
+  'import:run',
+  'sync:candidates',
+  'sync:preview',
+  'sync:apply',
+  'sync:resolve',
+  'sync:resync-users',
+  'realms:reconcile',
+  'jobs:list',
+  'jobs:get',
+  'jobs:cancel',
+  'demo:start',
   'prefs:get',
   'prefs:set',
 ] as const;
 export type ChannelName = (typeof CHANNEL_NAMES)[number];
 
-export const EVENT_NAMES = ['jobs:progress', 'realms:changed', 'users:changed', 'settings:changed'] as const;
+export const EVENT_NAMES = ['jobs:progress', 'realms:changed', 'users:changed', 'settings:changed', 'jobs:changed'] as const;
 export type EventName = (typeof EVENT_NAMES)[number];
 
 /** Returns whether a string names a known channel. */

@@ -3,6 +3,7 @@ import type { ConnectionTestReport } from '../model/connection-test';
 import { auditFilterSchema, type AuditEntry, type AuditPage } from '../model/audit';
 import { customFieldInputSchema, FIELD_OWNERS, fieldKeySchema, type FieldDefinition } from '../model/fields';
 import { realmInputSchema, type Realm } from '../model/realm';
+import { IMPORT_STATUSES, type ImportRow, type ImportSearch, type Job, type UserDiff } from '../model/sync';
 import {
   userQuerySchema,
   userSortSchema,
@@ -115,6 +116,56 @@ export const contract = {
   ),
   /** The filtered journal as CSV text (UTF-8, RFC 4180, formula-looking cells neutralised). */
   'audit:csv': channel<{ filename: string; csv: string; count: number }>()(z.object({ filter: auditFilterSchema.prefault({}) }).strict()),
+  /**
+   * Searches a realm for users to import: `query` is a keyword (substring of username, name or mail) or
+   * `*` for everyone; `filter`, when given, is a raw LDAP filter (validated before it is sent) used instead.
+   * The whole result stays in main; page through it with `import:page`.
+   */
+  'import:search': channel<ImportSearch>()(
+    z.object({ realmId: id, query: z.string().max(200).default(''), filter: z.string().max(4000).optional(), password: password.optional() }).strict(),
+  ),
+  'import:page': channel<{ total: number; offset: number; rows: ImportRow[] }>()(
+    z
+      .object({
+        searchId: id,
+        offset: z.number().int().min(0).default(0),
+        limit: z.number().int().min(1).max(1000).default(200),
+        status: z.enum(IMPORT_STATUSES).optional(),
+      })
+      .strict(),
+  ),
+  /** Imports (or resyncs) the chosen entries of a search, or all of them: a job. */
+  'import:run': channel<Job>()(
+    z.object({ searchId: id, dns: z.array(z.string().min(1).max(2048)).max(200_000).optional(), password: password.optional() }).strict(),
+  ),
+  /** Directory entries that could be this user in a realm (by id, DN, then username), best first. */
+  'sync:candidates': channel<DirectoryCandidate[]>()(z.object({ userId: id, realmId: id.optional(), password: password.optional() }).strict()),
+  /** The three-way diff of a user against one directory entry. */
+  'sync:preview': channel<UserDiff>()(z.object({ userId: id, realmId: id, dn: z.string().min(1).max(2048), password: password.optional() }).strict()),
+  /** Applies a diff with the admin's per-field choices (fields not named take their default). */
+  'sync:apply': channel<UserDetail>()(
+    z
+      .object({
+        userId: id,
+        realmId: id,
+        dn: z.string().min(1).max(2048),
+        choices: z.record(fieldKeySchema, z.enum(['directory', 'local'])).default({}),
+        password: password.optional(),
+      })
+      .strict(),
+  ),
+  /** Resolves conflicts a reconcile queued, from the values it recorded (no directory call). */
+  'sync:resolve': channel<UserDetail>()(z.object({ userId: id, choices: z.record(fieldKeySchema, z.enum(['directory', 'local'])) }).strict()),
+  /** Resyncs the selected external users against their realms: a job. */
+  'sync:resync-users': channel<Job>()(z.object({ target: userTargetSchema, password: password.optional() }).strict()),
+  /** Reconciles every user of a realm with the directory: a job with a report. */
+  'realms:reconcile': channel<Job>()(z.object({ realmId: id, password: password.optional() }).strict()),
+  'jobs:list': channel<Job[]>()(empty),
+  'jobs:get': channel<Job>()(z.object({ id }).strict()),
+  /** Cancels a running job; it stops at the next batch boundary and says what was saved. */
+  'jobs:cancel': channel<Job>()(z.object({ id }).strict()),
+  /** "Try with demo data": adds the bundled demo directory as an LDIF realm and imports it (a job). */
+  'demo:start': channel<{ realm: Realm; job: Job }>()(empty),
   'prefs:get': channel<Prefs>()(empty),
   'prefs:set': channel<Prefs>()(z.object({ prefs: prefsSchema }).strict()),
 } as const satisfies Record<ChannelName, { input: z.ZodType; output: unknown }>;
@@ -136,6 +187,8 @@ export interface EventMap {
   'realms:changed': { ids: string[] };
   /** Users were created, changed or deleted; `ids` empty means "many: reload". */
   'users:changed': { ids: string[] };
+  /** A job started, finished, failed or was cancelled. */
+  'jobs:changed': { job: Job };
   /** Field policy, custom fields or roles changed. */
   'settings:changed': { what: 'fields' | 'roles' };
 }
@@ -145,5 +198,6 @@ const _everyEventMapped: Record<EventName, true> = {
   'realms:changed': true,
   'users:changed': true,
   'settings:changed': true,
+  'jobs:changed': true,
 } satisfies Record<keyof EventMap, true>;
 void _everyEventMapped;

@@ -60,6 +60,14 @@ export const REALM_PRESETS: Record<RealmKind, RealmPreset> = {
     defaultPort: { plain: 389, ldaps: 636 },
     mapping: OPENLDAP_MAPPING,
   },
+  // An LDIF export is most often ldifde's from Active Directory; in a file objectCategory is a DN, so the
+  // filter names the classes instead. Exports from OpenLDAP need the OpenLDAP mapping and entryUUID.
+  'ldif-file': {
+    userFilter: '(&(objectClass=user)(!(objectClass=computer)))',
+    idAttribute: 'objectGUID',
+    defaultPort: { plain: 389, ldaps: 636 },
+    mapping: AD_MAPPING,
+  },
 };
 
 /** A complete realm input for a kind, with the preset filter, id attribute and mapping filled in. */

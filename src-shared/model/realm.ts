@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Kinds of directory a realm can point at. */
-export const REALM_KINDS = ['active-directory', 'openldap', 'ldap'] as const;
+export const REALM_KINDS = ['active-directory', 'openldap', 'ldap', 'ldif-file'] as const;
 export type RealmKind = (typeof REALM_KINDS)[number];
 
 export const TLS_MODES = ['none', 'ldaps', 'starttls'] as const;
@@ -34,28 +34,47 @@ const ldapUrl = z
   .regex(/^ldaps?:\/\/[^\s/]+(:\d{1,5})?\/?$/i, 'Use a URL such as ldap://dc1.corp.example:389 or ldaps://dc1.corp.example:636');
 
 /** What a person edits about a realm; the password travels separately and is never stored here. */
-export const realmInputSchema = z.object({
-  name: z.string().trim().min(1, 'Give the realm a name').max(80),
-  kind: z.enum(REALM_KINDS),
-  enabled: z.boolean().default(true),
-  connection: z.object({
-    urls: z.array(ldapUrl).min(1, 'At least one server URL is needed'),
-    tls: z.enum(TLS_MODES).default('none'),
-    caCertPem: z.string().optional(),
-    verifyCertificate: z.boolean().default(true),
-    bindDn: z.string().trim().default(''),
-    connectTimeoutMs: z.number().int().min(500).max(120_000).default(5_000),
-    operationTimeoutMs: z.number().int().min(1_000).max(600_000).default(30_000),
-  }),
-  search: z.object({
-    baseDn: z.string().trim().min(1, 'The base DN is required, e.g. DC=corp,DC=example'),
-    userFilter: z.string().trim().min(1),
-    scope: z.enum(['sub', 'one']).default('sub'),
-    pageSize: z.number().int().min(1).max(MAX_PAGE_SIZE, `Page size is at most ${MAX_PAGE_SIZE} (Active Directory's MaxPageSize)`).default(500),
-  }),
-  idAttribute: z.string().trim().min(1),
-  mapping: z.partialRecord(z.enum(MAPPABLE_FIELDS), z.string().trim()),
-});
+export const realmInputSchema = z
+  .object({
+    name: z.string().trim().min(1, 'Give the realm a name').max(80),
+    kind: z.enum(REALM_KINDS),
+    enabled: z.boolean().default(true),
+    connection: z.object({
+      urls: z.array(ldapUrl),
+      tls: z.enum(TLS_MODES).default('none'),
+      caCertPem: z.string().optional(),
+      verifyCertificate: z.boolean().default(true),
+      bindDn: z.string().trim().default(''),
+      connectTimeoutMs: z.number().int().min(500).max(120_000).default(5_000),
+      operationTimeoutMs: z.number().int().min(1_000).max(600_000).default(30_000),
+    }),
+    /** For `ldif-file` realms: the LDIF export (ldifde, slapcat, ldapsearch) Roster reads instead of a server. */
+    ldif: z.object({ path: z.string().trim().min(1, 'Choose the LDIF file to read') }).optional(),
+    search: z.object({
+      baseDn: z.string().trim(),
+      userFilter: z.string().trim().min(1),
+      scope: z.enum(['sub', 'one']).default('sub'),
+      pageSize: z.number().int().min(1).max(MAX_PAGE_SIZE, `Page size is at most ${MAX_PAGE_SIZE} (Active Directory's MaxPageSize)`).default(500),
+    }),
+    idAttribute: z.string().trim().min(1),
+    mapping: z.partialRecord(z.enum(MAPPABLE_FIELDS), z.string().trim()),
+  })
+  // `when` runs these even when other fields are invalid too, so a form shows every problem at once.
+  .refine((realm) => realm.kind !== 'ldif-file' || realm.ldif !== undefined, {
+    path: ['ldif', 'path'],
+    message: 'Choose the LDIF file to read',
+    when: () => true,
+  })
+  .refine((realm) => realm.kind === 'ldif-file' || (realm.connection?.urls?.length ?? 0) > 0, {
+    path: ['connection', 'urls'],
+    message: 'At least one server URL is needed',
+    when: () => true,
+  })
+  .refine((realm) => realm.kind === 'ldif-file' || (realm.search?.baseDn ?? '') !== '', {
+    path: ['search', 'baseDn'],
+    message: 'The base DN is required, e.g. DC=corp,DC=example',
+    when: () => true,
+  });
 export type RealmInput = z.infer<typeof realmInputSchema>;
 
 /** Outcome of the last "Test connection", kept so the status bar can tell reachability. */

@@ -169,4 +169,6 @@ export interface DirectoryCandidate {
   email: string;
   displayName: string;
   enabled: boolean;
+  /** How it was matched to the Roster user (resync candidates): immutable id, DN, or username. */
+  match?: 'id' | 'dn' | 'username';
 }

@@ -5,6 +5,7 @@ export const KIND_LABELS: Record<RealmKind, string> = {
   'active-directory': 'Active Directory',
   openldap: 'OpenLDAP',
   ldap: 'Generic LDAP',
+  'ldif-file': 'LDIF file (offline)',
 };
 
 /** How each TLS mode is named in the UI. */

@@ -1,0 +1,61 @@
+import { EqualityFilter, type Filter } from 'ldapts';
+import type { RealmRecord } from '../../../src-shared/model/realm';
+import { RosterError } from '../../../src-shared/result';
+import { guidToBytes } from '../ldap/guid';
+import { BINARY_ATTRIBUTES, searchPages, type LdapEntry } from '../ldap/search';
+import { openSession } from '../ldap/session';
+import { targetOf } from '../realms/realm-service';
+
+/**
+ * Where directory entries come from: a live LDAP server, or an LDIF export read offline. The sync engine
+ * sees only this, so import, resync and reconcile work the same against both.
+ */
+export interface DirectorySource {
+  /** Pages of the realm's entries matching a (validated) filter, within the realm's base DN and scope. */
+  search(filter: string, signal?: AbortSignal): AsyncIterable<LdapEntry[]>;
+  /** One entry by DN, or undefined when there is none. */
+  readDn(dn: string, signal?: AbortSignal): Promise<LdapEntry | undefined>;
+  /** Entries whose immutable id (as Roster writes it: canonical GUID string, entryUUID) equals `externalId`. */
+  findById(externalId: string, signal?: AbortSignal): Promise<LdapEntry[]>;
+  close(): Promise<void>;
+}
+
+const isBinary = (attribute: string) => BINARY_ATTRIBUTES.some((a) => a.toLowerCase() === attribute.toLowerCase());
+
+/** An equality filter on the id attribute; a binary GUID goes as bytes (ldapts garbles bytes >= 0x80 in filter strings). */
+export function idFilter(idAttribute: string, externalId: string): Filter | string {
+  if (isBinary(idAttribute)) {
+    try {
+      return new EqualityFilter({ attribute: idAttribute, value: guidToBytes(externalId) });
+    } catch {
+      throw new RosterError('invalid-input', `"${externalId}" is not a GUID; it cannot be looked up as ${idAttribute}.`);
+    }
+  }
+  return new EqualityFilter({ attribute: idAttribute, value: externalId });
+}
+
+/** A live LDAP realm: one bound session for the whole run, unbound on close. */
+export async function openLdapSource(realm: RealmRecord, password: string | undefined, attributes: string[], signal?: AbortSignal): Promise<DirectorySource> {
+  const session = await openSession(targetOf(realm), password, signal);
+  const pageSize = realm.search.pageSize;
+  const pages = (baseDn: string, filter: string | Filter, scope: 'base' | 'one' | 'sub', s?: AbortSignal) =>
+    searchPages(session, { baseDn, filter: filter as string, scope, attributes, pageSize, signal: s });
+  const first = async (iterable: AsyncIterable<LdapEntry[]>): Promise<LdapEntry[]> => {
+    const out: LdapEntry[] = [];
+    for await (const page of iterable) out.push(...page);
+    return out;
+  };
+  return {
+    search: (filter, s) => pages(realm.search.baseDn, filter, realm.search.scope, s),
+    async readDn(dn, s) {
+      try {
+        return (await first(pages(dn, '(objectClass=*)', 'base', s)))[0];
+      } catch (error) {
+        if (error instanceof RosterError && error.code === 'no-such-base') return undefined;
+        throw error;
+      }
+    },
+    findById: (externalId, s) => first(pages(realm.search.baseDn, idFilter(realm.idAttribute, externalId), realm.search.scope, s)),
+    close: () => session.close(),
+  };
+}

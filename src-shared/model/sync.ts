@@ -1,0 +1,113 @@
+import type { AppError } from '../result';
+import type { AuditChange } from './audit';
+
+/** What the three-way merge decided for one field. */
+export const FIELD_OUTCOMES = ['unchanged', 'take-directory', 'keep-local', 'converged', 'conflict'] as const;
+export type FieldOutcome = (typeof FIELD_OUTCOMES)[number];
+
+/** One field of a three-way diff: base (last synced), local (Roster), directory (now). */
+export interface FieldDiff {
+  field: string;
+  label: string;
+  owner: 'directory' | 'local';
+  base: string;
+  local: string;
+  directory: string;
+  outcome: FieldOutcome;
+  /** Which value wins; for conflicts the default follows the field's owner and the admin may change it. */
+  choice: 'directory' | 'local';
+}
+
+/** The diff of one Roster user against one directory entry. */
+export interface UserDiff {
+  userId: string;
+  username: string;
+  realmId: string;
+  dn: string;
+  externalId: string;
+  /** Every mapped field, in catalogue order (unchanged ones included so the dialog can show them). */
+  fields: FieldDiff[];
+  /** The directory renamed the account (username) or moved it (DN). */
+  username_change?: { from: string; to: string };
+  dn_change?: { from: string; to: string };
+  directoryEnabled: boolean;
+  conflicts: number;
+  changes: number;
+}
+
+/** How an import search result relates to the store. */
+export const IMPORT_STATUSES = ['new', 'unchanged', 'changed', 'conflict'] as const;
+export type ImportStatus = (typeof IMPORT_STATUSES)[number];
+
+/** One directory entry found by an import search. */
+export interface ImportRow {
+  dn: string;
+  externalId: string;
+  username: string;
+  displayName: string;
+  email: string;
+  enabled: boolean;
+  status: ImportStatus;
+  /** The Roster user it matches, if any. */
+  userId?: string;
+  /** Fields whose directory value differs from what Roster last synced (status `changed`). */
+  changedFields: string[];
+  /** Why it is a conflict ("username taken by an internal user…"). */
+  note?: string;
+}
+
+/** A finished import search kept in main so the page can scroll through all of it. */
+export interface ImportSearch {
+  searchId: string;
+  realmId: string;
+  filter: string;
+  total: number;
+  counts: Record<ImportStatus, number>;
+}
+
+/** Per-user outcome of an import, resync or reconcile. */
+export interface SyncChange {
+  userId?: string;
+  username: string;
+  dn: string;
+  action: 'created' | 'updated' | 'unchanged' | 'conflict' | 'not-found' | 'skipped';
+  changes: AuditChange[];
+  note?: string;
+}
+
+/** The report of an import, resync or reconcile. */
+export interface SyncSummary {
+  realmId: string;
+  matched: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  conflicts: number;
+  notFound: number;
+  disabledUpstream: number;
+  /** Per-user changes (capped for very large runs; `changesTruncated` says so). */
+  changes: SyncChange[];
+  changesTruncated?: boolean;
+  dryRun?: boolean;
+}
+
+export const JOB_KINDS = ['import', 'resync', 'reconcile'] as const;
+export type JobKind = (typeof JOB_KINDS)[number];
+export type JobState = 'running' | 'done' | 'failed' | 'cancelled';
+
+/** Long work running in main: progress is pushed as `jobs:progress`, state changes as `jobs:changed`. */
+export interface Job {
+  id: string;
+  kind: JobKind;
+  realmId: string;
+  state: JobState;
+  done: number;
+  total: number;
+  phase: string;
+  startedAt: string;
+  finishedAt?: string;
+  summary?: SyncSummary;
+  error?: AppError;
+  /** For failed or cancelled jobs: what the store holds now ("the first 3 batches (3,000 users) were saved"). */
+  consistency?: string;
+}
