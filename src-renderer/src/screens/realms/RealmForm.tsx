@@ -1,9 +1,11 @@
 import { useRef, type FormEvent } from 'react';
-import { useFieldErrors, useFormActions, useSaveStatus } from '../../stores/realm-form-hooks';
+import { useDraftValue, useFieldErrors, useFormActions, useSaveStatus } from '../../stores/realm-form-hooks';
 import { BindSection } from './BindSection';
 import { ConnectionTestPanel } from './ConnectionTestPanel';
 import { GeneralSection } from './GeneralSection';
+import { LdifFileSection } from './LdifFileSection';
 import { MappingSection } from './MappingSection';
+import { isFileRealm } from './realm-draft';
 import { RealmFormHeader } from './RealmFormHeader';
 import { SearchSection } from './SearchSection';
 import { ServerSection } from './ServerSection';
@@ -14,6 +16,7 @@ export function RealmForm() {
   const errors = useFieldErrors();
   const { formError } = useSaveStatus();
   const { save } = useFormActions();
+  const file = useDraftValue(isFileRealm);
   const formRef = useRef<HTMLFormElement>(null);
 
   const submit = async (event: FormEvent) => {
@@ -32,11 +35,17 @@ export function RealmForm() {
             Could not save: {formError.message}
           </p>
         )}
-        <ConnectionTestPanel />
+        {!file && <ConnectionTestPanel />}
         <GeneralSection errors={errors} />
-        <ServerSection errors={errors} />
-        <TlsSection errors={errors} />
-        <BindSection errors={errors} />
+        {file ? (
+          <LdifFileSection errors={errors} />
+        ) : (
+          <>
+            <ServerSection errors={errors} />
+            <TlsSection errors={errors} />
+            <BindSection errors={errors} />
+          </>
+        )}
         <SearchSection errors={errors} />
         <MappingSection errors={errors} />
       </div>

@@ -1,4 +1,5 @@
 import { useDraftValue, useFormActions, useFormTarget, useIsDirty, useSaveStatus, useTestState } from '../../stores/realm-form-hooks';
+import { isFileRealm } from './realm-draft';
 import { SavedFlash } from './SavedFlash';
 
 /** The form's title bar: what is edited, its save state, and Test connection / Cancel / Save. */
@@ -8,6 +9,8 @@ export function RealmFormHeader() {
   const dirty = useIsDirty();
   const { saving, savedAt } = useSaveStatus();
   const { running } = useTestState();
+  // An LDIF realm has no server to test; reading the file shows in Import.
+  const file = useDraftValue(isFileRealm);
   const { runTest, cancel } = useFormActions();
   const title = target.kind === 'new' ? 'New realm' : name.trim() || 'Untitled realm';
   return (
@@ -18,10 +21,12 @@ export function RealmFormHeader() {
         <SavedFlash savedAt={savedAt} />
       </div>
       <div className="form-header__actions">
-        <button type="button" className="button" onClick={() => void runTest()} disabled={running} aria-busy={running}>
-          {running && <span className="spinner" aria-hidden="true" />}
-          {running ? 'Testing…' : 'Test connection'}
-        </button>
+        {!file && (
+          <button type="button" className="button" onClick={() => void runTest()} disabled={running} aria-busy={running}>
+            {running && <span className="spinner" aria-hidden="true" />}
+            {running ? 'Testing…' : 'Test connection'}
+          </button>
+        )}
         <button type="button" className="button" onClick={cancel}>
           Cancel
         </button>

@@ -55,10 +55,16 @@ export function RealmRow({ realm, selected, first, last, onSelect, onMove, onTog
           onChange={(event) => onToggle(event.target.checked)}
         />
       </div>
-      <div className="realm-row__meta mono" title={realm.connection.urls.join('\n')}>
-        {realm.connection.urls[0]}
-        {extraUrls > 0 && <span className="muted"> +{extraUrls}</span>}
-      </div>
+      {realm.ldif ? (
+        <div className="realm-row__meta mono" title={realm.ldif.path}>
+          {realm.ldif.path}
+        </div>
+      ) : (
+        <div className="realm-row__meta mono" title={realm.connection.urls.join('\n')}>
+          {realm.connection.urls[0]}
+          {extraUrls > 0 && <span className="muted"> +{extraUrls}</span>}
+        </div>
+      )}
       <div className="realm-row__meta mono" title={realm.search.baseDn}>
         {realm.search.baseDn}
       </div>

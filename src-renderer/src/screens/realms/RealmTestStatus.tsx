@@ -6,6 +6,7 @@ import { testState } from '../../components/RealmIndicator';
 export function RealmTestStatus({ realm }: { realm: Realm }) {
   const test = realm.lastTest;
   const state = testState(realm);
+  if (!test && realm.kind === 'ldif-file') return <span className="test-status test-status--untested">Offline file</span>;
   if (!test) return <span className="test-status test-status--untested">Never tested</span>;
   return (
     <span className={`test-status test-status--${state}`} data-state={state} title={`${fullTime(test.at)}\n${test.message}`}>

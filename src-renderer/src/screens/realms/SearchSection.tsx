@@ -1,4 +1,5 @@
-import { useFormActions } from '../../stores/realm-form-hooks';
+import { useDraftValue, useFormActions } from '../../stores/realm-form-hooks';
+import { isFileRealm } from './realm-draft';
 import { DraftSelectField } from './DraftSelectField';
 import { DraftTextField } from './DraftTextField';
 import { FormSection } from './FormSection';
@@ -9,6 +10,7 @@ const SCOPES = { sub: 'Whole subtree', one: 'One level (direct children only)' }
 /** Where users are, which entries count as users and how to page through them. */
 export function SearchSection({ errors }: { errors: FieldErrors }) {
   const { edit } = useFormActions();
+  const file = useDraftValue(isFileRealm);
   return (
     <FormSection title="Search">
       <DraftTextField
@@ -18,6 +20,7 @@ export function SearchSection({ errors }: { errors: FieldErrors }) {
         errors={errors}
         mono
         placeholder="OU=Staff,DC=corp,DC=example"
+        hint={file ? 'Optional: only entries under this DN are read from the file. Leave empty to read them all.' : undefined}
         value={(d) => d.baseDn}
         update={(d, baseDn) => ({ ...d, baseDn })}
       />

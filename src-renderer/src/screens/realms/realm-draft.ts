@@ -5,6 +5,8 @@ import { MAPPABLE_FIELDS, type MappableField, type RealmInput, type RealmKind, t
 export interface RealmDraft {
   name: string;
   kind: RealmKind;
+  /** For `ldif-file` realms: the LDIF export to read. */
+  ldifPath: string;
   urls: string[];
   tls: TlsMode;
   caCertPem: string;
@@ -34,6 +36,7 @@ export function draftFromRealm(realm: RealmInput): RealmDraft {
   return {
     name: realm.name,
     kind: realm.kind,
+    ldifPath: realm.ldif?.path ?? '',
     urls: c.urls.length ? [...c.urls] : [''],
     tls: c.tls,
     caCertPem: c.caCertPem ?? '',
@@ -55,6 +58,9 @@ export function draftFromRealm(realm: RealmInput): RealmDraft {
 /** A blank draft for a new realm, pre-filled from the kind's preset. */
 export const newDraft = (kind: RealmKind = 'active-directory'): RealmDraft =>
   draftFromRealm(realmFromPreset(kind, { name: '', urls: [''], bindDn: '', baseDn: '' }));
+
+/** Whether the realm reads an LDIF file instead of a server (no server, TLS or bind settings). */
+export const isFileRealm = (draft: Pick<RealmDraft, 'kind'>): boolean => draft.kind === 'ldif-file';
 
 /** The draft with the kind's preset filter, id attribute and mapping. */
 export function withPreset(draft: RealmDraft, kind: RealmKind): RealmDraft {

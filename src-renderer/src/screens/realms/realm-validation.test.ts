@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { newDraft, isDirty, sameSettings, withPreset, type RealmDraft } from './realm-draft';
+import { draftFromRealm, newDraft, isDirty, sameSettings, withPreset, type RealmDraft } from './realm-draft';
 import { checkDraft } from './realm-validation';
 import { tlsWarnings } from './tls-warnings';
 
@@ -43,6 +43,36 @@ describe('checkDraft', () => {
     const draft = filled();
     const check = checkDraft({ ...draft, mapping: { ...draft.mapping, manager: ' ' } }, true);
     expect(check.ok && 'manager' in check.input.mapping).toBe(false);
+  });
+});
+
+describe('checkDraft for an LDIF file realm', () => {
+  const file = (change: Partial<RealmDraft> = {}): RealmDraft => ({ ...withPreset(newDraft(), 'ldif-file'), name: 'Export', ...change });
+
+  it('needs the file but no server and no base DN', () => {
+    const check = checkDraft(file({ ldifPath: ' ' }), true);
+    expect(check.ok).toBe(false);
+    if (!check.ok) expect(check.errors).toEqual({ 'ldif.path': 'Choose the LDIF file to read' });
+  });
+
+  it('sends the path and leaves out what the hidden server sections still hold', () => {
+    const check = checkDraft(file({ ldifPath: '/exports/corp.ldf', urls: ['not a url'], bindDn: 'cn=admin' }), true);
+    expect(check.ok).toBe(true);
+    if (!check.ok) return;
+    expect(check.input.ldif).toEqual({ path: '/exports/corp.ldf' });
+    expect(check.input.connection.urls).toEqual([]);
+    expect(check.input.connection.bindDn).toBe('');
+    expect(check.input.search.baseDn).toBe('');
+  });
+
+  it('sends no file for a server realm', () => {
+    const check = checkDraft(filled({ ldifPath: '/left/over.ldf' }), true);
+    expect(check.ok && check.input.ldif).toBe(undefined);
+  });
+
+  it('reads the path back from a saved realm', () => {
+    const check = checkDraft(file({ ldifPath: '/exports/corp.ldf' }), true);
+    if (check.ok) expect(draftFromRealm(check.input).ldifPath).toBe('/exports/corp.ldf');
   });
 });
 

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { realmInputSchema, type MappableField, type RealmInput } from '../../../../src-shared/model/realm';
-import type { RealmDraft } from './realm-draft';
+import { isFileRealm, type RealmDraft } from './realm-draft';
 
 /** Messages per field, keyed by the realm input path (`name`, `connection.urls.1`, `search.pageSize`…). */
 export type FieldErrors = Record<string, string>;
@@ -16,7 +16,9 @@ const parseNumber = (text: string, scale: number): number => {
 
 /** The draft as a candidate realm input; `urlSlots` maps each sent URL back to its input row. */
 function toCandidate(draft: RealmDraft, enabled: boolean) {
-  const urlSlots = draft.urls.flatMap((url, slot) => (url.trim() ? [slot] : []));
+  // A file realm has no server: URLs and bind DN typed before switching kind are hidden, so not sent either.
+  const file = isFileRealm(draft);
+  const urlSlots = file ? [] : draft.urls.flatMap((url, slot) => (url.trim() ? [slot] : []));
   const mapping = Object.fromEntries(Object.entries(draft.mapping).filter(([, attr]) => attr.trim() !== '')) as Partial<Record<MappableField, string>>;
   const candidate = {
     name: draft.name,
@@ -27,10 +29,11 @@ function toCandidate(draft: RealmDraft, enabled: boolean) {
       tls: draft.tls,
       ...(draft.caCertPem.trim() ? { caCertPem: draft.caCertPem } : {}),
       verifyCertificate: draft.verifyCertificate,
-      bindDn: draft.bindDn,
+      bindDn: file ? '' : draft.bindDn,
       connectTimeoutMs: parseNumber(draft.connectTimeoutS, 1000),
       operationTimeoutMs: parseNumber(draft.operationTimeoutS, 1000),
     },
+    ...(file ? { ldif: { path: draft.ldifPath } } : {}),
     search: { baseDn: draft.baseDn, userFilter: draft.userFilter, scope: draft.scope, pageSize: parseNumber(draft.pageSize, 1) },
     idAttribute: draft.idAttribute,
     mapping,
