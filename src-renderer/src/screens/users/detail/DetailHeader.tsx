@@ -1,10 +1,14 @@
 import { useState } from 'react';
 import type { UserDetail } from '../../../../../src-shared/model/user';
 import { fullTime, timeAgo } from '../../../lib/format-time';
+import { useRealms } from '../../../stores/realms-store';
+import { useResyncedAt, useResyncSession, useSyncActions } from '../../../stores/sync-store';
 import { useDetailActionStatus, useDetailActions } from '../../../stores/user-detail-store';
 import { ConvertToExternalDialog } from './ConvertToExternalDialog';
 import { ConvertToInternalDialog } from './ConvertToInternalDialog';
 import { DeleteUserDialog } from './DeleteUserDialog';
+import { ResyncDialog } from './ResyncDialog';
+import { ResyncedFlash } from './ResyncedFlash';
 
 type Dialog = 'to-internal' | 'to-external' | 'delete' | null;
 
@@ -13,9 +17,15 @@ export function DetailHeader({ detail, onBack }: { detail: UserDetail; onBack():
   const { busy, actionError } = useDetailActionStatus();
   const { setEnabled, dismissActionError } = useDetailActions();
   const [dialog, setDialog] = useState<Dialog>(null);
+  const realms = useRealms();
+  const resync = useResyncSession();
+  const resyncedAt = useResyncedAt(detail.user.id);
+  const { openResync } = useSyncActions();
   const { user } = detail;
   const origin = user.origin;
   const external = user.kind === 'external';
+  // The user's own realm; an internal user may be matched by username in any realm, the first enabled one to start.
+  const resyncRealm = () => origin?.realmId ?? (realms.find((r) => r.enabled) ?? realms[0])?.id ?? '';
   return (
     <header className="detail-header">
       <div className="detail-header__top">
@@ -32,7 +42,11 @@ export function DetailHeader({ detail, onBack }: { detail: UserDetail; onBack():
         <button type="button" className="button button--small" onClick={() => void setEnabled(!user.enabled)} disabled={busy}>
           {user.enabled ? 'Disable login' : 'Enable login'}
         </button>
+        <ResyncedFlash at={resyncedAt} />
         <div className="detail-header__actions">
+          <button type="button" className="button" onClick={() => openResync(user, resyncRealm())}>
+            Resynchronize…
+          </button>
           {external ? (
             <button type="button" className="button" onClick={() => setDialog('to-internal')}>
               Convert to internal…
@@ -70,6 +84,7 @@ export function DetailHeader({ detail, onBack }: { detail: UserDetail; onBack():
       {dialog === 'to-internal' && <ConvertToInternalDialog detail={detail} onClose={() => setDialog(null)} />}
       {dialog === 'to-external' && <ConvertToExternalDialog detail={detail} onClose={() => setDialog(null)} />}
       {dialog === 'delete' && <DeleteUserDialog detail={detail} onClose={() => setDialog(null)} />}
+      {resync?.userId === user.id && <ResyncDialog session={resync} />}
     </header>
   );
 }

@@ -1,7 +1,9 @@
 import { useEffect, useState } from 'react';
 import { ConfirmDialog } from '../../../components/ConfirmDialog';
 import { useAppStore } from '../../../stores/app-store';
+import { useSyncActions } from '../../../stores/sync-store';
 import { useDetailActions, useDetailEdits, useDetailTab, useUserDetail, useUserDetailStore } from '../../../stores/user-detail-store';
+import { ConflictsBanner } from './ConflictsBanner';
 import { DetailHeader } from './DetailHeader';
 import { DetailTabs, panelId, tabId } from './DetailTabs';
 import { FieldsTab } from './FieldsTab';
@@ -15,9 +17,12 @@ export function UserDetailScreen({ id }: { id: string }) {
   const edits = useDetailEdits();
   const tab = useDetailTab();
   const { open, load, setTab, discard, watch } = useDetailActions();
+  const { closeResync } = useSyncActions();
   const [leaving, setLeaving] = useState(false);
 
   useEffect(() => open(id), [id, open]);
+  // A Resynchronize dialog belongs to this visit: leaving the user closes it.
+  useEffect(() => closeResync, [closeResync]);
   useEffect(() => watch(), [watch]);
   // Ctrl/Cmd+S saves from any tab; a save refused shows its messages on the Fields tab.
   useEffect(() => {
@@ -68,6 +73,7 @@ export function UserDetailScreen({ id }: { id: string }) {
   return (
     <section className="user-detail" aria-label={`User ${current.user.username}`} data-testid="user-detail" data-kind={current.user.kind}>
       <DetailHeader detail={current} onBack={back} />
+      <ConflictsBanner detail={current} />
       <DetailTabs tab={tab} unsaved={dirty} onChange={setTab} />
       <div className="user-detail__body" role="tabpanel" id={panelId(tab)} aria-labelledby={tabId(tab)}>
         {loadError && (

@@ -1,0 +1,83 @@
+import type { FieldDiff, FieldOutcome, UserDiff } from '../../../../../src-shared/model/sync';
+import type { DirectoryCandidate, FieldState, UserDetail } from '../../../../../src-shared/model/user';
+
+/** Which value wins a field: the directory's or Roster's. */
+export type Choice = 'directory' | 'local';
+/** The admin's choice per conflicting field. */
+export type Choices = Record<string, Choice>;
+
+/** What each outcome of the three-way merge means, in a word or two (badges, screen readers). */
+export const OUTCOME_LABELS: Record<FieldOutcome, string> = {
+  unchanged: 'Unchanged',
+  'take-directory': 'Takes the directory’s',
+  'keep-local': 'Keeps Roster’s',
+  converged: 'Same change on both sides',
+  conflict: 'Conflict',
+};
+
+/** How a candidate was matched to the Roster user, as the dialog says it. */
+export const MATCH_LABELS: Record<NonNullable<DirectoryCandidate['match']>, string> = {
+  id: 'same id',
+  dn: 'same DN',
+  username: 'same username',
+};
+
+/** Conflicts first, then what the directory changes, then the rest: the rows the admin has to read first. */
+const OUTCOME_ORDER: Record<FieldOutcome, number> = { conflict: 0, 'take-directory': 1, converged: 2, 'keep-local': 3, unchanged: 4 };
+
+/** The diff's rows split into those that say something and the unchanged ones (shown on request), each in a useful order. */
+export function groupDiffRows(fields: readonly FieldDiff[]): { changed: FieldDiff[]; unchanged: FieldDiff[] } {
+  const indexed = fields.map((row, index) => ({ row, index }));
+  const changed = indexed
+    .filter(({ row }) => row.outcome !== 'unchanged')
+    .sort((a, b) => OUTCOME_ORDER[a.row.outcome] - OUTCOME_ORDER[b.row.outcome] || a.index - b.index)
+    .map(({ row }) => row);
+  return { changed, unchanged: fields.filter((row) => row.outcome === 'unchanged') };
+}
+
+/** The default choice per conflicting field: FieldDiff.choice, which follows the field's lock. */
+export function defaultChoices(diff: Pick<UserDiff, 'fields'>): Choices {
+  return Object.fromEntries(diff.fields.filter((f) => f.outcome === 'conflict').map((f) => [f.field, f.choice]));
+}
+
+/** The value a field will hold after Save, given the admin's choices. */
+export function resultValue(row: FieldDiff, choices: Choices): string {
+  const choice = row.outcome === 'conflict' ? (choices[row.field] ?? row.choice) : row.choice;
+  return choice === 'directory' ? row.directory : row.local;
+}
+
+/** The best candidate to pre-tick: main sends them best first (id, then DN, then username). */
+export function bestCandidate(candidates: readonly DirectoryCandidate[]): string | null {
+  const rank = (c: DirectoryCandidate) => (c.match === 'id' ? 0 : c.match === 'dn' ? 1 : c.match === 'username' ? 2 : 3);
+  let best: DirectoryCandidate | undefined;
+  for (const c of candidates) if (!best || rank(c) < rank(best)) best = c;
+  return best?.dn ?? null;
+}
+
+/** One conflict a reconcile queued, with what the detail screen shows about its field. */
+export interface QueuedConflict {
+  field: string;
+  label: string;
+  owner: FieldState['owner'];
+  base: string;
+  local: string;
+  directory: string;
+  /** The default: the field's owner wins. */
+  choice: Choice;
+}
+
+/** The user's queued conflicts in the order of the fields on screen (fields since removed come last, by key). */
+export function queuedConflicts(detail: UserDetail): QueuedConflict[] {
+  const fields = new Map(detail.fields.map((f, index) => [f.key, { f, index }]));
+  return (detail.user.conflicts ?? [])
+    .map((c) => {
+      const known = fields.get(c.field);
+      const owner = known?.f.owner ?? 'local';
+      return {
+        item: { field: c.field, label: known?.f.label ?? c.field, owner, base: c.base, local: c.local, directory: c.directory, choice: owner === 'directory' ? 'directory' : 'local' } as const,
+        index: known?.index ?? Number.MAX_SAFE_INTEGER,
+      };
+    })
+    .sort((a, b) => a.index - b.index || a.item.field.localeCompare(b.item.field))
+    .map(({ item }) => ({ ...item }));
+}
