@@ -1,6 +1,9 @@
 import type { z } from 'zod';
 import { contract, isChannel, type Channel, type ChannelOutput, type ParsedInput, type Prefs } from '../src-shared/ipc/contract';
 import { RosterError, type Result } from '../src-shared/result';
+import type { Realm } from '../src-shared/model/realm';
+import type { Job } from '../src-shared/model/sync';
+import { demoRealmInput, findResourcesDir } from './core/ldif/demo';
 import type { Services } from './core/services';
 
 /** Per-call context a transport may supply (cancellation for long calls). */
@@ -47,21 +50,19 @@ export function createHandlers(services: Services): HandlerTable {
     'roles:delete': ({ id, force }) => settings.deleteRole(id, force),
     'audit:list': ({ filter, offset, limit }) => services.auditor.list(filter, offset, limit),
     'audit:csv': ({ filter }) => services.auditor.csv(filter),
-    ...pending([
-      'import:search',
-      'import:page',
-      'import:run',
-      'sync:candidates',
-      'sync:preview',
-      'sync:apply',
-      'sync:resolve',
-      'sync:resync-users',
-      'realms:reconcile',
-      'jobs:list',
-      'jobs:get',
-      'jobs:cancel',
-      'demo:start',
-    ] as const),
+    'import:search': ({ realmId, query, filter, password }, { signal }) => services.importer.search(realmId, query, filter, password, signal),
+    'import:page': async ({ searchId, offset, limit, status }) => services.importer.page(searchId, offset, limit, status),
+    'import:run': async ({ searchId, dns }) => services.importer.run(searchId, dns),
+    'sync:candidates': ({ userId, realmId, password }, { signal }) => services.resync.candidates(userId, realmId, password, signal),
+    'sync:preview': ({ userId, realmId, dn, password }, { signal }) => services.resync.preview(userId, realmId, dn, password, signal),
+    'sync:apply': ({ userId, realmId, dn, choices, password }, { signal }) => services.resync.apply(userId, realmId, dn, choices, password, signal),
+    'sync:resolve': ({ userId, choices }) => services.resync.resolve(userId, choices),
+    'sync:resync-users': async ({ target, password }) => services.resync.resyncUsers(target, password),
+    'realms:reconcile': async ({ realmId, password }) => services.resync.reconcile(realmId, password),
+    'jobs:list': async () => services.jobs.list(),
+    'jobs:get': async ({ id }) => services.jobs.get(id),
+    'jobs:cancel': async ({ id }) => services.jobs.cancel(id),
+    'demo:start': () => startDemo(services),
     'prefs:get': async () => prefsOf(services),
     'prefs:set': async ({ prefs }) => {
       await services.store.update((data) => {
@@ -72,11 +73,12 @@ export function createHandlers(services: Services): HandlerTable {
   };
 }
 
-// TEMPORARY while the sync services are written in this same session: removed before the issue closes.
-function pending<C extends Channel>(names: readonly C[]): { [K in C]: HandlerTable[K] } {
-  const out = {} as Record<string, () => Promise<never>>;
-  for (const name of names) out[name] = () => Promise.reject(new RosterError('internal', `${name} is not built yet.`));
-  return out as unknown as { [K in C]: HandlerTable[K] };
+/** "Try with demo data": the bundled demo directory as an LDIF realm (added once), imported whole. */
+async function startDemo(services: Services): Promise<{ realm: Realm; job: Job }> {
+  const input = demoRealmInput(services.resourcesDir ?? findResourcesDir());
+  const existing = (await services.realms.list()).find((r) => r.kind === 'ldif-file' && r.ldif?.path === input.ldif?.path);
+  const realm = existing ?? (await services.realms.create(input));
+  return { realm, job: services.importer.searchAndImport(realm.id, '*', undefined) };
 }
 
 /** Preferences with defaults filled in. */

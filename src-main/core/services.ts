@@ -6,6 +6,9 @@ import { AppEvents } from './events';
 import { RealmService } from './realms/realm-service';
 import type { SecretStore } from './secrets/secret-store';
 import { Store } from './store/store';
+import { JobRunner } from './jobs/job-runner';
+import { ImportService } from './sync/import-service';
+import { ResyncService } from './sync/resync-service';
 import { ConversionService } from './users/conversion';
 import { SettingsService } from './users/settings-service';
 import { UserService } from './users/user-service';
@@ -22,6 +25,11 @@ export interface Services {
   settings: SettingsService;
   audit: AuditLog;
   auditor: AuditService;
+  jobs: JobRunner;
+  importer: ImportService;
+  resync: ResyncService;
+  /** Where bundled resources (the demo directory) are; undefined when not found. */
+  resourcesDir?: string;
   events: AppEvents;
   info: AppInfo;
   close(): Promise<void>;
@@ -38,6 +46,8 @@ export interface ServiceOptions {
   now?: () => Date;
   /** Who acts, for the audit journal (default: the OS user). */
   actor?: string;
+  /** The folder holding `demo/directory.ldif` (default: found by walking up from this module). */
+  resourcesDir?: string;
 }
 
 /** The OS user running Roster: the "who" of audit entries. */
@@ -70,6 +80,8 @@ export async function openServices(options: ServiceOptions): Promise<Services> {
   events.onAny((event) => {
     if (event === 'realms:changed') users.engine.realmsChanged();
   });
+  const jobs = new JobRunner(events, now);
+  const deps = { ctx: context, users, realms };
   return {
     store,
     secrets: options.secrets,
@@ -80,6 +92,10 @@ export async function openServices(options: ServiceOptions): Promise<Services> {
     settings: new SettingsService(context, users),
     audit,
     auditor: new AuditService(audit, (id) => users.realmName(id), context.actor, now),
+    jobs,
+    importer: new ImportService(deps, jobs),
+    resync: new ResyncService(deps, jobs),
+    ...(options.resourcesDir ? { resourcesDir: options.resourcesDir } : {}),
     events,
     info: {
       version: options.version,
@@ -90,6 +106,7 @@ export async function openServices(options: ServiceOptions): Promise<Services> {
     },
     async close() {
       try {
+        await jobs.stopAll();
         await userStore.close();
         await audit.close();
       } finally {

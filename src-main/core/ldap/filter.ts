@@ -23,6 +23,9 @@ const wrap = (filter: string): string => (filter.startsWith('(') ? filter : `(${
 export function validateFilter(filter: string): string {
   const text = wrap(filter.trim());
   try {
+    // ldapts' parser forgives a missing closing parenthesis; a directory would not, so check the nesting first.
+    const unbalanced = nestingProblem(text);
+    if (unbalanced) throw new Error(unbalanced);
     FilterParser.parseString(text);
   } catch (error) {
     throw new RosterError(
@@ -31,4 +34,20 @@ export function validateFilter(filter: string): string {
     );
   }
   return text;
+}
+
+/** Why a filter's parentheses do not nest (escaped values cannot contain raw parentheses), or undefined. */
+function nestingProblem(text: string): string | undefined {
+  let depth = 0;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text[i];
+    if (c === '\\') i += 2;
+    else if (c === '(') depth += 1;
+    else if (c === ')') {
+      depth -= 1;
+      if (depth < 0) return `an unmatched ")" at position ${i + 1}`;
+      if (depth === 0 && i !== text.length - 1) return `text after the filter's closing parenthesis at position ${i + 2}`;
+    }
+  }
+  return depth > 0 ? `${depth} unclosed "("` : undefined;
 }

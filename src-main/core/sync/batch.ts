@@ -1,0 +1,138 @@
+import { randomUUID } from 'node:crypto';
+import type { RealmRecord } from '../../../src-shared/model/realm';
+import type { SyncChange, SyncSummary } from '../../../src-shared/model/sync';
+import type { UserRecord } from '../../../src-shared/model/user';
+import type { NewAuditEntry } from '../audit/audit-log';
+import type { UserOp } from '../users/user-store';
+import { applyDiff, newUserFrom, threeWayDiff } from './diff';
+import type { DirectoryUser } from './mapping';
+import { matchEntry } from './match';
+import { MAX_SUMMARY_CHANGES, syncEntry, type SyncDeps } from './sync-context';
+
+/** An empty report for a realm. */
+export function emptySummary(realmId: string, dryRun = false): SyncSummary {
+  return {
+    realmId,
+    matched: 0,
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    conflicts: 0,
+    notFound: 0,
+    disabledUpstream: 0,
+    changes: [],
+    ...(dryRun ? { dryRun } : {}),
+  };
+}
+
+/** Adds one user's outcome to a report. */
+export function record(summary: SyncSummary, change: SyncChange): void {
+  if (change.action === 'created') summary.created += 1;
+  else if (change.action === 'updated') summary.updated += 1;
+  else if (change.action === 'unchanged') summary.unchanged += 1;
+  else if (change.action === 'conflict') summary.conflicts += 1;
+  else if (change.action === 'not-found') summary.notFound += 1;
+  if (summary.changes.length < MAX_SUMMARY_CHANGES) summary.changes.push(change);
+  else summary.changesTruncated = true;
+}
+
+/** A user a batch will compare, with the entry found for it (or none: not found in the directory). */
+export interface Pair {
+  /** The user, when the caller already knows it (resync, reconcile); otherwise the entry is matched. */
+  user?: UserRecord;
+  entry?: DirectoryUser;
+}
+
+/**
+ * Syncs one batch of entries into the store as ONE transaction, so a failure or a cancel between batches
+ * leaves the store at a batch boundary. Entries are matched (id, DN, username) unless the pair names its
+ * user; new entries are created when `create` is set (import), never by a reconcile.
+ */
+export async function syncBatch(
+  deps: SyncDeps,
+  realm: RealmRecord,
+  pairs: readonly Pair[],
+  summary: SyncSummary,
+  options: { create: boolean; dryRun?: boolean },
+): Promise<void> {
+  const plan = () => {
+    const ops: UserOp[] = [];
+    const audit: NewAuditEntry[] = [];
+    const outcomes: SyncChange[] = [];
+    const at = deps.ctx.now().toISOString();
+    const fields = deps.users.fields();
+    // Users written earlier in this batch, so two entries cannot claim the same user or username.
+    const claimed = new Map<string, UserRecord>();
+    const current = (user: UserRecord) => claimed.get(user.id) ?? user;
+    for (const { user: known, entry } of pairs) {
+      if (!entry) {
+        const user = current(known!);
+        const first = !user.origin?.missingSince;
+        const updated: UserRecord = { ...user, origin: { ...user.origin!, missingSince: user.origin?.missingSince ?? at } };
+        if (first) {
+          ops.push({ put: updated });
+          audit.push(syncEntry(deps, 'user.missing', user, realm.id, [], `Not found in realm "${realm.name}" any more (last DN ${user.origin?.dn ?? '?'}).`));
+        }
+        claimed.set(user.id, updated);
+        outcomes.push({ userId: user.id, username: user.username, dn: user.origin?.dn ?? '', action: 'not-found', changes: [] });
+        continue;
+      }
+      if (!entry.enabled) summary.disabledUpstream += 1;
+      const match = known ? { kind: 'id' as const, user: current(known) } : matchEntry(deps.ctx.users, realm.id, (id) => deps.users.realmName(id), entry);
+      if (match.kind === 'conflict') {
+        outcomes.push({ userId: match.user.id, username: entry.username, dn: entry.dn, action: 'conflict', changes: [], note: match.note });
+        continue;
+      }
+      if (match.kind === 'none') {
+        if (!options.create) continue;
+        const taken = [...claimed.values()].some((u) => u.username.toLowerCase() === entry.username.toLowerCase());
+        if (taken || !entry.username) {
+          outcomes.push({
+            username: entry.username,
+            dn: entry.dn,
+            action: 'conflict',
+            changes: [],
+            note: entry.username ? `Two entries in this run have the username ${entry.username}.` : `${entry.dn} has no username attribute value.`,
+          });
+          continue;
+        }
+        const user = newUserFrom(entry, realm.id, randomUUID(), at);
+        ops.push({ put: user });
+        claimed.set(user.id, user);
+        const changes = Object.entries(user.fields).map(([field, after]) => ({ field, before: '', after }));
+        audit.push(
+          syncEntry(deps, 'user.import', user, realm.id, [{ field: 'username', before: '', after: user.username }, ...changes], `Imported from ${entry.dn}.`),
+        );
+        outcomes.push({ userId: user.id, username: user.username, dn: entry.dn, action: 'created', changes });
+        continue;
+      }
+      summary.matched += 1;
+      const user = current(match.user);
+      const diff = threeWayDiff(user, realm, fields, entry);
+      const holder = diff.username_change ? deps.ctx.users.findByUsername(diff.username_change.to) : undefined;
+      const applied = applyDiff(user, diff, entry, at, { usernameFree: !holder || holder.id === user.id });
+      ops.push({ put: applied.user });
+      claimed.set(user.id, applied.user);
+      const note = [
+        applied.conflicts.length
+          ? `${applied.conflicts.length} conflict${applied.conflicts.length === 1 ? '' : 's'} wait for a decision (${applied.conflicts.map((c) => c.field).join(', ')}).`
+          : '',
+        diff.username_change && holder && holder.id !== user.id
+          ? `The directory renamed the account to ${diff.username_change.to}, which ${holder.username} already uses; the username was kept.`
+          : '',
+      ]
+        .filter(Boolean)
+        .join(' ');
+      if (applied.changes.length) {
+        audit.push(syncEntry(deps, 'user.resync', applied.user, realm.id, applied.changes, note || `Synced with ${entry.dn}.`));
+      }
+      const action = applied.conflicts.length ? 'conflict' : applied.changes.length ? 'updated' : 'unchanged';
+      outcomes.push({ userId: user.id, username: applied.user.username, dn: entry.dn, action, changes: applied.changes, ...(note ? { note } : {}) });
+    }
+    return { ops: options.dryRun ? [] : ops, audit: options.dryRun ? [] : audit, result: outcomes };
+  };
+  const outcomes = await deps.ctx.users.transact(plan);
+  for (const outcome of outcomes) record(summary, outcome);
+  const ids = outcomes.flatMap((o) => (o.userId ? [o.userId] : []));
+  if (!options.dryRun && ids.length) deps.users.changed(ids);
+}

@@ -1,0 +1,186 @@
+import { randomUUID } from 'node:crypto';
+import { IMPORT_STATUSES, type ImportRow, type ImportSearch, type ImportStatus, type Job, type SyncSummary } from '../../../src-shared/model/sync';
+import type { FieldDefinition } from '../../../src-shared/model/fields';
+import type { RealmRecord } from '../../../src-shared/model/realm';
+import { RosterError } from '../../../src-shared/result';
+import { keywordFilter, validateFilter } from '../ldap/filter';
+import type { JobRunner } from '../jobs/job-runner';
+import { emptySummary, syncBatch } from './batch';
+import { threeWayDiff } from './diff';
+import { toDirectoryUser, type DirectoryUser } from './mapping';
+import { matchEntry } from './match';
+import { BATCH_SIZE, checkCancelled, realmById, withSource, type SyncDeps } from './sync-context';
+
+/** Searches kept for paging and importing: enough for a few open pages, bounded in memory. */
+const KEEP_SEARCHES = 4;
+
+interface StoredSearch {
+  search: ImportSearch;
+  entries: DirectoryUser[];
+  /** Rows as classified at a store generation: reused while the store does not change. */
+  rows?: { generation: number; rows: ImportRow[] };
+}
+
+/**
+ * The Import LDAP users page: search a realm by keyword, `*` or a raw filter; every result is kept in
+ * main (counted honestly, never cut at a page size) and classified against the store; then import or
+ * resync the chosen entries as a job.
+ */
+export class ImportService {
+  private readonly searches = new Map<string, StoredSearch>();
+
+  constructor(
+    private readonly deps: SyncDeps,
+    private readonly jobs: JobRunner,
+  ) {}
+
+  /** The filter a query means: a raw filter (validated) wins; else a keyword over username, name and mail. */
+  filterFor(realmId: string, query: string, filter?: string): string {
+    const realm = realmById(this.deps, realmId);
+    if (filter !== undefined && filter.trim() !== '') return validateFilter(filter);
+    const attributes = [...new Set([realm.mapping.username ?? 'uid', realm.mapping.displayName ?? 'displayName', 'cn', realm.mapping.email ?? 'mail'])];
+    return keywordFilter(realm.search.userFilter, query, attributes);
+  }
+
+  /** Reads every matching entry of the realm. */
+  async read(realmId: string, filter: string, password?: string, signal?: AbortSignal, onPage?: (count: number) => void): Promise<DirectoryUser[]> {
+    const realm = realmById(this.deps, realmId);
+    const fields = this.deps.users.fields();
+    return withSource(this.deps, realm, password, signal, async (source) => {
+      const entries: DirectoryUser[] = [];
+      for await (const page of source.search(filter, signal)) {
+        for (const entry of page) entries.push(toDirectoryUser(realm, fields, entry));
+        onPage?.(entries.length);
+      }
+      return entries;
+    });
+  }
+
+  /** Searches a realm and classifies every result: new, already imported (unchanged or changed), or a conflict. */
+  async search(realmId: string, query: string, filter: string | undefined, password?: string, signal?: AbortSignal): Promise<ImportSearch> {
+    if (filter === undefined && query.trim() === '') throw new RosterError('invalid-input', 'Type a keyword to search for, or * to list everyone.');
+    const effective = this.filterFor(realmId, query, filter);
+    const entries = await this.read(realmId, effective, password, signal);
+    const search: ImportSearch = {
+      searchId: randomUUID(),
+      realmId,
+      filter: effective,
+      total: entries.length,
+      counts: { new: 0, unchanged: 0, changed: 0, conflict: 0 },
+    };
+    this.searches.set(search.searchId, { search, entries });
+    for (const key of [...this.searches.keys()].slice(0, Math.max(0, this.searches.size - KEEP_SEARCHES))) this.searches.delete(key);
+    for (const row of this.rows(search.searchId)) search.counts[row.status] += 1;
+    return search;
+  }
+
+  private stored(searchId: string): StoredSearch {
+    const stored = this.searches.get(searchId);
+    if (!stored) throw new RosterError('not-found', 'That search result is no longer kept; search again.');
+    return stored;
+  }
+
+  /** How one entry relates to the store right now. */
+  private classify(realm: RealmRecord, fields: readonly FieldDefinition[], entry: DirectoryUser): ImportRow {
+    const realmId = realm.id;
+    const base = {
+      dn: entry.dn,
+      externalId: entry.externalId,
+      username: entry.username,
+      displayName: entry.fields.displayName ?? '',
+      email: entry.fields.email ?? '',
+      enabled: entry.enabled,
+    };
+    const match = matchEntry(this.deps.ctx.users, realmId, (id) => this.deps.users.realmName(id), entry);
+    if (match.kind === 'none') return { ...base, status: 'new', changedFields: [] };
+    if (match.kind === 'conflict') return { ...base, status: 'conflict', userId: match.user.id, changedFields: [], note: match.note };
+    const diff = threeWayDiff(match.user, realm, fields, entry);
+    const linked = match.user.origin?.realmId === realmId;
+    const changedFields = diff.fields.filter((f) => !linked || f.directory !== f.base).map((f) => f.field);
+    if (diff.username_change) changedFields.push('username');
+    if (diff.dn_change) changedFields.push('dn');
+    if (linked && match.user.origin!.directoryEnabled !== entry.enabled) changedFields.push('directory account');
+    const changed = !linked || changedFields.length > 0;
+    return { ...base, status: changed ? 'changed' : 'unchanged', userId: match.user.id, changedFields: linked ? changedFields : [] };
+  }
+
+  private rows(searchId: string): ImportRow[] {
+    const stored = this.stored(searchId);
+    const generation = this.deps.ctx.users.generation;
+    if (stored.rows?.generation !== generation) {
+      const realm = realmById(this.deps, stored.search.realmId);
+      const fields = this.deps.users.fields();
+      stored.rows = { generation, rows: stored.entries.map((entry) => this.classify(realm, fields, entry)) };
+    }
+    return stored.rows.rows;
+  }
+
+  /** A window of a search's rows (optionally of one status), classified against the store as it is now. */
+  page(searchId: string, offset: number, limit: number, status?: ImportStatus): { total: number; offset: number; rows: ImportRow[] } {
+    if (status && !IMPORT_STATUSES.includes(status)) throw new RosterError('invalid-input', `Unknown status ${status}.`);
+    const rows = status ? this.rows(searchId).filter((r) => r.status === status) : this.rows(searchId);
+    return { total: rows.length, offset, rows: rows.slice(offset, offset + limit) };
+  }
+
+  /** Imports (or resyncs) entries already read, in batches; `dryRun` reports without writing. */
+  async importEntries(
+    realmId: string,
+    entries: readonly DirectoryUser[],
+    options: { dryRun?: boolean; signal?: AbortSignal; progress?: (done: number, total: number) => void; setConsistency?: (text: string) => void } = {},
+  ): Promise<SyncSummary> {
+    const realm = realmById(this.deps, realmId);
+    const summary = emptySummary(realmId, options.dryRun);
+    options.setConsistency?.('Nothing was imported yet.');
+    for (let start = 0; start < entries.length; start += BATCH_SIZE) {
+      checkCancelled(options.signal);
+      await syncBatch(
+        this.deps,
+        realm,
+        entries.slice(start, start + BATCH_SIZE).map((entry) => ({ entry })),
+        summary,
+        { create: true, dryRun: options.dryRun },
+      );
+      const done = Math.min(entries.length, start + BATCH_SIZE);
+      options.setConsistency?.(
+        `The first ${done.toLocaleString('en')} of ${entries.length.toLocaleString('en')} entries were imported and saved; the rest were not touched.`,
+      );
+      options.progress?.(done, entries.length);
+    }
+    return summary;
+  }
+
+  /** Starts a job importing the chosen entries of a search (all of them when `dns` is absent). */
+  run(searchId: string, dns?: string[]): Job {
+    const { search, entries } = this.stored(searchId);
+    let chosen = entries;
+    if (dns) {
+      const wanted = new Set(dns);
+      chosen = entries.filter((e) => wanted.has(e.dn));
+      if (chosen.length !== wanted.size)
+        throw new RosterError('not-found', `${wanted.size - chosen.length} of the selected entries are not in this search result; search again.`);
+    }
+    return this.jobs.start('import', search.realmId, (job) =>
+      this.importEntries(search.realmId, chosen, {
+        signal: job.signal,
+        progress: (done, total) => job.progress(done, total, `Importing ${done.toLocaleString('en')} of ${total.toLocaleString('en')}`),
+        setConsistency: job.setConsistency,
+      }),
+    );
+  }
+
+  /** Searches and imports in one go (the CLI, the demo): a job that reads, then imports. */
+  searchAndImport(realmId: string, query: string, filter: string | undefined, password?: string): Job {
+    const effective = this.filterFor(realmId, query, filter);
+    return this.jobs.start('import', realmId, async (job) => {
+      job.setConsistency('Nothing was imported: the directory was still being read.');
+      const entries = await this.read(realmId, effective, password, job.signal, (n) =>
+        job.progress(n, 0, `Reading the directory: ${n.toLocaleString('en')} entries`),
+      );
+      return this.importEntries(realmId, entries, {
+        signal: job.signal,
+        progress: (done, total) => job.progress(done, total, `Importing ${done.toLocaleString('en')} of ${total.toLocaleString('en')}`),
+        setConsistency: job.setConsistency,
+      });
+    });
+  }
+}

@@ -1,0 +1,292 @@
+import type { RealmRecord } from '../../../src-shared/model/realm';
+import type { Job, SyncSummary, UserDiff } from '../../../src-shared/model/sync';
+import type { DirectoryCandidate, UserDetail, UserRecord, UserTarget } from '../../../src-shared/model/user';
+import { RosterError } from '../../../src-shared/result';
+import { escapeFilterValue } from '../ldap/filter';
+import type { LdapEntry } from '../ldap/search';
+import type { JobRunner } from '../jobs/job-runner';
+import { emptySummary, syncBatch, type Pair } from './batch';
+import { applyDiff, threeWayDiff, type Choices } from './diff';
+import { toDirectoryUser, type DirectoryUser } from './mapping';
+import { BATCH_SIZE, checkCancelled, realmById, syncEntry, withSource, type SyncDeps } from './sync-context';
+import type { DirectorySource } from './source';
+
+const wrap = (filter: string) => (filter.startsWith('(') ? filter : `(${filter})`);
+
+/**
+ * The Resynchronize dialog (one user: candidates, diff, apply with choices), the conflict queue, bulk
+ * resync of selected users, and "Reconcile realm" over every user of a realm.
+ */
+export class ResyncService {
+  constructor(
+    private readonly deps: SyncDeps,
+    private readonly jobs: JobRunner,
+  ) {}
+
+  private toUser(realm: RealmRecord, entry: LdapEntry): DirectoryUser {
+    return toDirectoryUser(realm, this.deps.users.fields(), entry);
+  }
+
+  /** Entries that could be the user in a realm: by immutable id, by DN, then by username — best first, no repeats. */
+  async candidates(userId: string, realmId: string | undefined, password?: string, signal?: AbortSignal): Promise<DirectoryCandidate[]> {
+    const user = this.deps.users.require(userId);
+    const id = realmId ?? user.origin?.realmId;
+    if (!id) throw new RosterError('invalid-input', `${user.username} is an internal user: choose the realm to look in.`);
+    const realm = realmById(this.deps, id);
+    const linked = user.origin?.realmId === realm.id ? user.origin : undefined;
+    return withSource(this.deps, realm, password, signal, async (source) => {
+      const found: Array<{ entry: LdapEntry; match: DirectoryCandidate['match'] }> = [];
+      if (linked) for (const entry of await source.findById(linked.externalId, signal)) found.push({ entry, match: 'id' });
+      if (linked) {
+        const byDn = await source.readDn(linked.dn, signal);
+        if (byDn) found.push({ entry: byDn, match: 'dn' });
+      }
+      const attribute = realm.mapping.username ?? 'uid';
+      const names = [...new Set([user.username, linked?.baseUsername].filter((n): n is string => Boolean(n)))];
+      for (const name of names) {
+        for await (const page of source.search(`(&${wrap(realm.search.userFilter)}(${attribute}=${escapeFilterValue(name)}))`, signal)) {
+          for (const entry of page) found.push({ entry, match: 'username' });
+        }
+      }
+      const seen = new Set<string>();
+      const out: DirectoryCandidate[] = [];
+      for (const { entry, match } of found) {
+        const d = this.toUser(realm, entry);
+        const key = d.dn.toLowerCase();
+        if (seen.has(key)) continue;
+        seen.add(key);
+        out.push({
+          dn: d.dn,
+          externalId: d.externalId,
+          username: d.username,
+          email: d.fields.email ?? '',
+          displayName: d.fields.displayName ?? '',
+          enabled: d.enabled,
+          match,
+        });
+      }
+      return out;
+    });
+  }
+
+  private async entry(source: DirectorySource, realm: RealmRecord, dn: string, signal?: AbortSignal): Promise<DirectoryUser> {
+    const entry = await source.readDn(dn, signal);
+    if (!entry)
+      throw new RosterError(
+        'not-found',
+        `The directory entry ${dn} was not found in realm "${realm.name}"; it may have been moved or deleted. Look for candidates again.`,
+      );
+    return this.toUser(realm, entry);
+  }
+
+  /** The three-way diff of a user against one entry. */
+  async preview(userId: string, realmId: string, dn: string, password?: string, signal?: AbortSignal): Promise<UserDiff> {
+    const realm = realmById(this.deps, realmId);
+    const entry = await withSource(this.deps, realm, password, signal, (source) => this.entry(source, realm, dn, signal));
+    return threeWayDiff(this.deps.users.require(userId), realm, this.deps.users.fields(), entry);
+  }
+
+  /** Applies the diff against a fresh read of the entry, with the admin's choices; every conflict is settled. */
+  async apply(userId: string, realmId: string, dn: string, choices: Choices, password?: string, signal?: AbortSignal): Promise<UserDetail> {
+    const realm = realmById(this.deps, realmId);
+    const entry = await withSource(this.deps, realm, password, signal, (source) => this.entry(source, realm, dn, signal));
+    await this.deps.ctx.users.transact(() => {
+      const user = this.deps.users.require(userId);
+      const other = this.deps.ctx.users.findByExternalId(realm.id, entry.externalId);
+      if (other && other.id !== user.id)
+        throw new RosterError('conflict', `${entry.dn} is already linked to the user ${other.username}; one directory entry cannot be two users.`);
+      const diff = threeWayDiff(user, realm, this.deps.users.fields(), entry);
+      const holder = diff.username_change ? this.deps.ctx.users.findByUsername(diff.username_change.to) : undefined;
+      const applied = applyDiff(user, diff, entry, this.deps.ctx.now().toISOString(), { choices, usernameFree: !holder || holder.id === user.id });
+      const chosen = diff.fields
+        .filter((f) => f.outcome === 'conflict')
+        .map((f) => `${f.field}: ${(choices[f.field] ?? f.choice) === 'directory' ? "directory's" : "Roster's"} value`);
+      const note = `Resynced with ${entry.dn}${chosen.length ? `; conflicts settled (${chosen.join(', ')})` : ''}.`;
+      return { ops: [{ put: applied.user }], audit: [syncEntry(this.deps, 'user.resync', applied.user, realm.id, applied.changes, note)], result: undefined };
+    });
+    this.deps.users.changed([userId]);
+    return this.deps.users.detail(userId);
+  }
+
+  /** Settles conflicts a reconcile queued, from the values it recorded (no directory call). */
+  async resolve(userId: string, choices: Choices): Promise<UserDetail> {
+    await this.deps.ctx.users.transact(() => {
+      const user = this.deps.users.require(userId);
+      const pending = user.conflicts ?? [];
+      if (pending.length === 0) throw new RosterError('invalid-input', `${user.username} has no conflicts waiting.`);
+      const owners = new Map(this.deps.users.fields().map((f) => [f.key, f.owner]));
+      const fields = { ...user.fields };
+      const base = { ...user.origin!.base };
+      const changes = [];
+      const settled = [];
+      for (const conflict of pending) {
+        const choice = choices[conflict.field] ?? (owners.get(conflict.field) === 'directory' ? 'directory' : 'local');
+        const value = choice === 'directory' ? conflict.directory : conflict.local;
+        if (value === '') delete fields[conflict.field];
+        else fields[conflict.field] = value;
+        if (conflict.directory === '') delete base[conflict.field];
+        else base[conflict.field] = conflict.directory;
+        if ((user.fields[conflict.field] ?? '') !== value) changes.push({ field: conflict.field, before: user.fields[conflict.field] ?? '', after: value });
+        settled.push(`${conflict.field}: ${choice === 'directory' ? "directory's" : "Roster's"} value`);
+      }
+      const { conflicts: _done, ...rest } = user;
+      const updated: UserRecord = { ...rest, fields, origin: { ...user.origin!, base }, updatedAt: this.deps.ctx.now().toISOString() };
+      const entry = syncEntry(this.deps, 'user.conflict-resolve', updated, user.origin!.realmId, changes, `Settled ${settled.join(', ')}.`);
+      return { ops: [{ put: updated }], audit: [entry], result: undefined };
+    });
+    this.deps.users.changed([userId]);
+    return this.deps.users.detail(userId);
+  }
+
+  /** Compares users with their realm in batches: each found by id (then DN), or reported not found. */
+  private async syncUsers(
+    realm: RealmRecord,
+    users: readonly UserRecord[],
+    summary: SyncSummary,
+    job: { signal?: AbortSignal; progress?: (done: number, total: number) => void; setConsistency?: (t: string) => void; dryRun?: boolean },
+    lookup: (user: UserRecord) => Promise<DirectoryUser | undefined>,
+  ) {
+    for (let start = 0; start < users.length; start += BATCH_SIZE) {
+      checkCancelled(job.signal);
+      const pairs: Pair[] = [];
+      for (const user of users.slice(start, start + BATCH_SIZE)) {
+        const entry = await lookup(user);
+        pairs.push(entry ? { user, entry } : { user });
+      }
+      checkCancelled(job.signal);
+      await syncBatch(this.deps, realm, pairs, summary, { create: false, dryRun: job.dryRun });
+      const done = Math.min(users.length, start + BATCH_SIZE);
+      job.setConsistency?.(
+        `${done.toLocaleString('en')} of ${users.length.toLocaleString('en')} users were compared and saved; the others were left as they were.`,
+      );
+      job.progress?.(done, users.length);
+    }
+  }
+
+  /** Resyncs users (each against its own realm) without a job: the CLI's `resync --user`. */
+  async resyncNow(
+    users: readonly UserRecord[],
+    realmId: string,
+    options: {
+      password?: string;
+      dryRun?: boolean;
+      signal?: AbortSignal;
+      progress?: (done: number, total: number) => void;
+      setConsistency?: (t: string) => void;
+    } = {},
+  ): Promise<SyncSummary> {
+    const realm = realmById(this.deps, realmId);
+    const summary = emptySummary(realm.id, options.dryRun);
+    const strangers = users.filter((u) => u.origin?.realmId !== realm.id);
+    if (strangers.length)
+      throw new RosterError(
+        'invalid-input',
+        `${strangers.map((u) => u.username).join(', ')} ${strangers.length === 1 ? 'is' : 'are'} not linked to realm "${realm.name}".`,
+      );
+    await withSource(this.deps, realm, options.password, options.signal, (source) =>
+      this.syncUsers(realm, users, summary, options, async (user) => {
+        const [byId] = await source.findById(user.origin!.externalId, options.signal);
+        const entry = byId ?? (await source.readDn(user.origin!.dn, options.signal));
+        return entry ? this.toUser(realm, entry) : undefined;
+      }),
+    );
+    return summary;
+  }
+
+  /** Starts a job resyncing the targeted external users, realm by realm. */
+  resyncUsers(target: UserTarget, password?: string): Job {
+    const users = this.deps.users.targets(target).filter((u) => u.kind === 'external' && u.origin);
+    if (users.length === 0) throw new RosterError('invalid-input', 'None of the selected users is linked to a directory; only external users can be resynced.');
+    const byRealm = new Map<string, UserRecord[]>();
+    for (const user of users) byRealm.set(user.origin!.realmId, [...(byRealm.get(user.origin!.realmId) ?? []), user]);
+    const realmIds = [...byRealm.keys()];
+    return this.jobs.start('resync', realmIds.length === 1 ? realmIds[0]! : '', async (job) => {
+      const total = emptySummary(realmIds.length === 1 ? realmIds[0]! : '');
+      let before = 0;
+      for (const [realmId, group] of byRealm) {
+        const summary = await this.resyncNow(group, realmId, {
+          password,
+          signal: job.signal,
+          progress: (done) =>
+            job.progress(before + done, users.length, `Resyncing ${(before + done).toLocaleString('en')} of ${users.length.toLocaleString('en')}`),
+          setConsistency: job.setConsistency,
+        });
+        before += group.length;
+        for (const key of ['matched', 'created', 'updated', 'unchanged', 'conflicts', 'notFound', 'disabledUpstream'] as const) total[key] += summary[key];
+        total.changes.push(...summary.changes);
+      }
+      return total;
+    });
+  }
+
+  /**
+   * Compares every user of a realm with the directory: reads the whole realm first (a directory that fails
+   * mid-read changes nothing), then applies in batches (a cancel stops at a batch boundary, and says so).
+   */
+  async reconcileNow(
+    realmId: string,
+    options: {
+      password?: string;
+      dryRun?: boolean;
+      signal?: AbortSignal;
+      progress?: (done: number, total: number, phase: string) => void;
+      setConsistency?: (t: string) => void;
+    } = {},
+  ): Promise<SyncSummary> {
+    const realm = realmById(this.deps, realmId);
+    const users = [...this.deps.ctx.users.all()].filter((u) => u.origin?.realmId === realm.id);
+    const summary = emptySummary(realm.id, options.dryRun);
+    options.setConsistency?.('Nothing was changed: the directory was still being read.');
+    const byId = new Map<string, DirectoryUser>();
+    const byDn = new Map<string, DirectoryUser>();
+    await withSource(this.deps, realm, options.password, options.signal, async (source) => {
+      for await (const page of source.search(wrap(realm.search.userFilter), options.signal)) {
+        for (const raw of page) {
+          const entry = this.toUser(realm, raw);
+          byId.set(entry.externalId.toLowerCase(), entry);
+          byDn.set(entry.dn.toLowerCase(), entry);
+        }
+        options.progress?.(byId.size, 0, `Reading the directory: ${byId.size.toLocaleString('en')} entries`);
+      }
+    });
+    options.setConsistency?.('Nothing was changed yet.');
+    await this.syncUsers(
+      realm,
+      users,
+      summary,
+      {
+        ...options,
+        progress: (done, total) => options.progress?.(done, total, `Comparing ${done.toLocaleString('en')} of ${total.toLocaleString('en')} users`),
+      },
+      async (user) => byId.get(user.origin!.externalId.toLowerCase()) ?? byDn.get(user.origin!.dn.toLowerCase()),
+    );
+    if (!options.dryRun) {
+      const at = this.deps.ctx.now().toISOString();
+      await this.deps.ctx.store.update((data) => {
+        const stored = data.realms.find((r) => r.id === realm.id);
+        if (stored) stored.lastReconcileAt = at;
+      });
+      const counts = `${summary.updated} updated, ${summary.unchanged} unchanged, ${summary.conflicts} with conflicts, ${summary.notFound} not found, ${summary.disabledUpstream} disabled upstream`;
+      await this.deps.ctx.audit.append([
+        {
+          at,
+          who: this.deps.ctx.actor,
+          action: 'realm.reconcile',
+          realmId: realm.id,
+          changes: [],
+          note: `Reconciled realm "${realm.name}": ${users.length} users compared; ${counts}.`,
+        },
+      ]);
+      this.deps.ctx.events.emit('realms:changed', { ids: [realm.id] });
+    }
+    return summary;
+  }
+
+  /** Starts "Reconcile realm" as a job. */
+  reconcile(realmId: string, password?: string): Job {
+    realmById(this.deps, realmId);
+    return this.jobs.start('reconcile', realmId, (job) =>
+      this.reconcileNow(realmId, { password, signal: job.signal, progress: job.progress, setConsistency: job.setConsistency }),
+    );
+  }
+}

@@ -1,0 +1,82 @@
+import type { AuditChange } from '../../../src-shared/model/audit';
+import type { RealmRecord } from '../../../src-shared/model/realm';
+import { RosterError } from '../../../src-shared/result';
+import type { NewAuditEntry } from '../audit/audit-log';
+import { openLdifSource } from '../ldif/ldif-source';
+import type { RealmService } from '../realms/realm-service';
+import type { UserContext, UserService } from '../users/user-service';
+import { attributesToRequest } from './mapping';
+import { openLdapSource, type DirectorySource } from './source';
+
+/** How many users one store transaction carries in a batch run: a failure stops at a boundary of this size. */
+export const BATCH_SIZE = 500;
+/** Per-user changes a summary lists before it says the rest were left out. */
+export const MAX_SUMMARY_CHANGES = 2_000;
+
+/** What the sync services share. */
+export interface SyncDeps {
+  ctx: UserContext;
+  users: UserService;
+  realms: RealmService;
+}
+
+/** A realm by id, or a not-found error. */
+export function realmById(deps: SyncDeps, realmId: string): RealmRecord {
+  const realm = deps.ctx.store.data.realms.find((r) => r.id === realmId);
+  if (!realm) throw new RosterError('not-found', `There is no realm with id ${realmId}; it may have been deleted.`);
+  return realm;
+}
+
+/** Opens the realm's directory: the LDAP server with its bind password, or its LDIF file. */
+export async function openSource(deps: SyncDeps, realm: RealmRecord, given?: string, signal?: AbortSignal): Promise<DirectorySource> {
+  if (realm.kind === 'ldif-file') return openLdifSource(realm);
+  const password = await deps.realms.passwordFor(realm.id, given);
+  if (realm.connection.bindDn && password === undefined) {
+    throw new RosterError('password-required', `The bind password for realm "${realm.name}" is not saved; enter it to read the directory.`, {
+      realmId: realm.id,
+    });
+  }
+  return openLdapSource(realm, password, attributesToRequest(realm, deps.users.fields()), signal);
+}
+
+/** Runs work on an open source and always closes it. */
+export async function withSource<T>(
+  deps: SyncDeps,
+  realm: RealmRecord,
+  given: string | undefined,
+  signal: AbortSignal | undefined,
+  work: (source: DirectorySource) => Promise<T>,
+): Promise<T> {
+  const source = await openSource(deps, realm, given, signal);
+  try {
+    return await work(source);
+  } finally {
+    await source.close();
+  }
+}
+
+/** An audit entry for a sync action. */
+export function syncEntry(
+  deps: SyncDeps,
+  action: NewAuditEntry['action'],
+  user: { id: string; username: string },
+  realmId: string,
+  changes: AuditChange[],
+  note?: string,
+): NewAuditEntry {
+  return {
+    at: deps.ctx.now().toISOString(),
+    who: deps.ctx.actor,
+    action,
+    userId: user.id,
+    username: user.username,
+    realmId,
+    changes,
+    ...(note ? { note } : {}),
+  };
+}
+
+/** Throws `cancelled` when the job was asked to stop. */
+export function checkCancelled(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new RosterError('cancelled', 'Cancelled.');
+}
