@@ -1,0 +1,208 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { RosterApi } from '../../../src-shared/ipc/api';
+import type { Realm } from '../../../src-shared/model/realm';
+import type { ImportRow, ImportStatus, Job } from '../../../src-shared/model/sync';
+import { resetImport, useImportStore, viewTotal } from './import-store';
+import { resetJobs, useJobsStore } from './jobs-store';
+import { useRealmsStore } from './realms-store';
+
+// A fake directory of 1,500 entries: the first 300 already imported, the rest new.
+const ROWS: ImportRow[] = Array.from({ length: 1500 }, (_, n) => ({
+  dn: `uid=u${n},ou=people,dc=example`,
+  externalId: `id${n}`,
+  username: `u${n}`,
+  displayName: `User ${n}`,
+  email: `u${n}@example.org`,
+  enabled: true,
+  status: n < 300 ? 'unchanged' : 'new',
+  changedFields: [],
+}));
+const SEARCH = { searchId: 's1', realmId: 'r1', filter: '(objectClass=*)', total: 1500, counts: { new: 1200, unchanged: 300, changed: 0, conflict: 0 } };
+const job = (over: Partial<Job> = {}): Job => ({
+  id: 'j1',
+  kind: 'import',
+  realmId: 'r1',
+  state: 'running',
+  done: 0,
+  total: 1500,
+  phase: 'Importing',
+  startedAt: '2025-01-01T10:00:00.000Z',
+  ...over,
+});
+
+type Call = { channel: string; input: Record<string, unknown> };
+let calls: Call[] = [];
+let searchAnswers: unknown[] = [];
+let runAnswers: unknown[] = [];
+const roster: RosterApi = {
+  invoke: async (channel, input) => {
+    const c = { channel, input: input as Record<string, unknown> };
+    calls.push(c);
+    if (channel === 'import:search') return (searchAnswers.shift() ?? { ok: true, value: SEARCH }) as never;
+    if (channel === 'import:page') {
+      const { offset = 0, limit = 200, status } = c.input as { offset?: number; limit?: number; status?: ImportStatus };
+      const rows = status ? ROWS.filter((r) => r.status === status) : ROWS;
+      return { ok: true, value: { total: rows.length, offset, rows: rows.slice(offset, offset + limit) } } as never;
+    }
+    if (channel === 'import:run') return (runAnswers.shift() ?? { ok: true, value: job() }) as never;
+    return { ok: false, error: { code: 'internal', message: `unexpected ${channel}` } } as never;
+  },
+  on: () => () => undefined,
+};
+Object.assign(globalThis, { window: { roster } });
+
+const realm = (over: Partial<Realm> = {}): Realm =>
+  ({
+    id: 'r1',
+    name: 'Example',
+    kind: 'openldap',
+    enabled: true,
+    order: 0,
+    password: 'saved',
+    connection: { urls: ['ldap://x'], tls: 'none', verifyCertificate: true, bindDn: 'cn=admin', connectTimeoutMs: 5000, operationTimeoutMs: 30000 },
+    search: { baseDn: 'dc=example', userFilter: '(objectClass=inetOrgPerson)', scope: 'sub', pageSize: 500 },
+    idAttribute: 'entryUUID',
+    mapping: {},
+    ...over,
+  }) as Realm;
+
+const store = () => useImportStore.getState();
+const of = (channel: string) => calls.filter((c) => c.channel === channel).map((c) => c.input);
+const pagesLoaded = () => vi.waitFor(() => expect(store().pages[0]).toBeDefined());
+let unwatch = () => undefined as void;
+
+beforeEach(() => {
+  resetImport();
+  resetJobs();
+  calls = [];
+  searchAnswers = [];
+  runAnswers = [];
+  useRealmsStore.setState({ realms: [realm()], loaded: true });
+  unwatch = store().watch();
+  store().chooseRealm('r1');
+});
+afterEach(() => unwatch());
+
+async function searchFor(query: string) {
+  store().setQuery(query);
+  await store().search();
+}
+
+describe('import store: searching', () => {
+  it('asks for something to search for', async () => {
+    await searchFor('  ');
+    expect(store().queryError).toMatch(/\* for everyone/);
+    expect(of('import:search')).toHaveLength(0);
+  });
+
+  it('searches, counts honestly and pages through the result', async () => {
+    await searchFor('*');
+    expect(of('import:search')[0]).toEqual({ realmId: 'r1', query: '*' });
+    expect(viewTotal(store())).toBe(1500);
+    await pagesLoaded();
+    store().showRange({ start: 1300, end: 1340 });
+    await vi.waitFor(() => expect(store().pages[6]?.[100]?.username).toBe('u1300'));
+  });
+
+  it('sends the advanced filter instead of the query, and shows main’s refusal of it', async () => {
+    searchAnswers.push({ ok: false, error: { code: 'invalid-filter', message: 'The filter is not valid: missing “)”.' } });
+    store().setAdvanced(true);
+    store().setFilter('(uid=a');
+    await searchFor('');
+    expect(of('import:search')[0]).toEqual({ realmId: 'r1', query: '', filter: '(uid=a' });
+    expect(store().filterError).toMatch(/not valid/);
+    expect(store().searchError).toBeNull();
+  });
+
+  it('narrows to a status with a chip', async () => {
+    await searchFor('*');
+    store().setStatus('unchanged');
+    expect(viewTotal(store())).toBe(300);
+    await pagesLoaded();
+    expect(of('import:page').at(-1)).toMatchObject({ status: 'unchanged', offset: 0 });
+  });
+});
+
+describe('import store: the bind password', () => {
+  it('asks first when main holds no password, then sends it with the search', async () => {
+    useRealmsStore.setState({ realms: [realm({ password: 'missing' })] });
+    await searchFor('smith');
+    expect(store().prompt).toEqual({ realmId: 'r1', then: 'search', error: null });
+    expect(of('import:search')).toHaveLength(0);
+    await store().submitPassword('secret');
+    expect(store().prompt).toBeNull();
+    expect(of('import:search')[0]).toEqual({ realmId: 'r1', query: 'smith', password: 'secret' });
+    // Remembered for the session: no second question.
+    await searchFor('jones');
+    expect(of('import:search')[1]).toMatchObject({ password: 'secret' });
+  });
+
+  it('asks when main says it needs one, and again with the reason when it is refused', async () => {
+    searchAnswers.push({ ok: false, error: { code: 'password-required', message: 'Enter the bind password' } });
+    await searchFor('smith');
+    expect(store().prompt?.error).toBeNull();
+    searchAnswers.push({ ok: false, error: { code: 'invalid-credentials', message: 'The directory refused the password.' } });
+    await store().submitPassword('wrong');
+    expect(store().prompt?.error).toBe('The directory refused the password.');
+    await store().submitPassword('right');
+    expect(of('import:search').at(-1)).toMatchObject({ password: 'right' });
+    expect(store().result?.total).toBe(1500);
+  });
+});
+
+describe('import store: selection and runs', () => {
+  it('selects a shift-click range across rows not fetched yet', async () => {
+    await searchFor('*');
+    await pagesLoaded();
+    await store().clickRow(2, false);
+    await store().clickRow(1200, true);
+    expect(store().selection.dns.size).toBe(1199);
+    await store().clickRow(5, false);
+    expect(store().selection.dns.has(ROWS[5]!.dn)).toBe(false);
+  });
+
+  it('runs the selection with its DNs, or all without', async () => {
+    await searchFor('*');
+    await pagesLoaded();
+    await store().clickRow(0, false);
+    await store().clickRow(1, false);
+    await store().run('selected');
+    expect(of('import:run')[0]).toEqual({ searchId: 's1', dns: [ROWS[0]!.dn, ROWS[1]!.dn] });
+    expect(store().jobId).toBe('j1');
+    expect(useJobsStore.getState().jobs.j1?.state).toBe('running');
+    expect(store().selection.dns.size).toBe(0);
+
+    await store().run('all');
+    expect(of('import:run')[1]).toEqual({ searchId: 's1' });
+  });
+
+  it('"select all" under a chip sends that status’s DNs', async () => {
+    await searchFor('*');
+    store().setStatus('unchanged');
+    store().selectAll();
+    await store().run('selected');
+    expect((of('import:run')[0]?.dns as string[]).length).toBe(300);
+  });
+
+  it('searches again when the job finishes, keeping the chip', async () => {
+    await searchFor('*');
+    store().setStatus('new');
+    await store().run('all');
+    expect(of('import:search')).toHaveLength(1);
+    useJobsStore.getState().track(job({ state: 'done', done: 1500 }));
+    await vi.waitFor(() => expect(of('import:search')).toHaveLength(2));
+    expect(of('import:search')[1]).toEqual({ realmId: 'r1', query: '*' });
+    expect(store().status).toBe('new');
+    expect(store().jobId).toBe('j1');
+  });
+
+  it('asks for the password when the run needs it, then runs', async () => {
+    await searchFor('*');
+    runAnswers.push({ ok: false, error: { code: 'password-required', message: 'Enter the bind password' } });
+    await store().run('all');
+    expect(store().prompt).toMatchObject({ then: 'run' });
+    await store().submitPassword('secret');
+    expect(of('import:run')[1]).toEqual({ searchId: 's1', password: 'secret' });
+    expect(store().jobId).toBe('j1');
+  });
+});

@@ -1,0 +1,389 @@
+import { create } from 'zustand';
+import { useShallow } from 'zustand/react/shallow';
+import type { Realm } from '../../../src-shared/model/realm';
+import type { ImportRow, ImportSearch, ImportStatus } from '../../../src-shared/model/sync';
+import type { AppError } from '../../../src-shared/result';
+import { call } from '../api';
+import { addRange, chosenCount, isChosen, NO_SELECTION, selectEvery, toggleDn, type ImportSelection } from '../screens/import/import-selection';
+import { dnsInRange, PAGE_SIZE, pagesFor, rowAt, withPage, type PageMap, type RowRange } from '../screens/import/result-pages';
+import { isFinished, useJobsStore } from './jobs-store';
+import { useRealmsStore } from './realms-store';
+
+/** Why the bind password is asked for, and what runs once it is given. */
+export interface PasswordPrompt {
+  realmId: string;
+  /** Main's refusal of the last password tried, if that is why we ask again. */
+  error: string | null;
+  then: 'search' | 'run';
+}
+
+/** Which entries an import run covers. */
+export type RunScope = 'selected' | 'all';
+
+interface SearchRequest {
+  realmId: string;
+  query: string;
+  filter?: string;
+}
+
+interface ImportState {
+  realmId: string | null;
+  /** The Query box's text. */
+  query: string;
+  /** Whether the "Advanced: LDAP filter" part is open (its filter replaces the query when not empty). */
+  advanced: boolean;
+  filter: string;
+  searching: boolean;
+  /** The result as main holds it (total and counts per status). */
+  result: ImportSearch | null;
+  /** A problem with what was typed into the Query box, said before anything is sent. */
+  queryError: string | null;
+  /** Main's `invalid-filter` answer, shown next to the filter. */
+  filterError: string | null;
+  /** Any other failed search (unreachable host, refused bind…). */
+  searchError: AppError | null;
+  /** The status chip narrowing the list, or null for every entry. */
+  status: ImportStatus | null;
+  /** Bumps whenever the list shows other rows (new search, other chip); older page answers are dropped. */
+  viewGen: number;
+  pages: PageMap;
+  pageError: AppError | null;
+  visible: RowRange;
+  focusIndex: number;
+  selection: ImportSelection;
+  prompt: PasswordPrompt | null;
+  /** The import job started from this screen (its progress, then its report). */
+  jobId: string | null;
+  starting: boolean;
+  runError: AppError | null;
+
+  chooseRealm(id: string): void;
+  setQuery(text: string): void;
+  setAdvanced(open: boolean): void;
+  setFilter(text: string): void;
+  /** Searches the realm with the query (or the filter); asks for the bind password first when main lacks it. */
+  search(): Promise<void>;
+  /** Runs the last search again (after an import, so statuses follow). */
+  refresh(): Promise<void>;
+  setStatus(status: ImportStatus | null): void;
+  showRange(range: RowRange): void;
+  /** Flips one entry; with `shift`, adds every entry from the anchor to it. */
+  clickRow(index: number, shift: boolean): Promise<void>;
+  moveFocus(to: number, extend: boolean): Promise<void>;
+  toggleFocused(): void;
+  selectAll(): void;
+  clearSelection(): void;
+  run(scope: RunScope): Promise<void>;
+  submitPassword(password: string): Promise<void>;
+  cancelPrompt(): void;
+  dismissReport(): void;
+  /** Re-runs the search once the screen's import job finishes; returns the unsubscribe function. */
+  watch(): () => void;
+}
+
+const FIRST_SCREEN: RowRange = { start: 0, end: 40 };
+/** DNs per request when collecting a range or a whole status (the contract's maximum page). */
+const COLLECT_CHUNK = 1000;
+
+// Kept for this session only and never rendered: bind passwords typed into the prompt, by realm.
+const passwords = new Map<string, string>();
+const inFlight = new Set<string>();
+let searchSeq = 0;
+let lastRequest: SearchRequest | null = null;
+let pendingScope: RunScope = 'selected';
+let refreshedJob: string | null = null;
+
+const initialState = () => ({
+  realmId: null,
+  query: '',
+  advanced: false,
+  filter: '',
+  searching: false,
+  result: null,
+  queryError: null,
+  filterError: null,
+  searchError: null,
+  status: null,
+  viewGen: 0,
+  pages: {},
+  pageError: null,
+  visible: FIRST_SCREEN,
+  focusIndex: 0,
+  selection: NO_SELECTION,
+  prompt: null,
+  jobId: null,
+  starting: false,
+  runError: null,
+});
+
+/** Whether main cannot bind for this realm without a password from us (a saved or session one is main's). */
+export const needsPassword = (realm: Realm | undefined): boolean =>
+  realm !== undefined && realm.connection.bindDn !== '' && realm.password === 'missing' && !passwords.has(realm.id);
+
+/** The number of rows the list shows: the whole result, or one status's share of it. */
+export const viewTotal = (s: Pick<ImportState, 'result' | 'status'>): number => (s.result ? (s.status ? s.result.counts[s.status] : s.result.total) : 0);
+
+const withPassword = (realmId: string) => {
+  const password = passwords.get(realmId);
+  return password ? { password } : {};
+};
+
+/** The Import screen: realm and query, the result paged from main, the selection and the import job. */
+export const useImportStore = create<ImportState>()((set, get) => {
+  const fetchPage = async (page: number, gen: number) => {
+    const { result: search, status } = get();
+    const key = `${gen}:${page}`;
+    if (!search || inFlight.has(key)) return;
+    inFlight.add(key);
+    const result = await call('import:page', { searchId: search.searchId, offset: page * PAGE_SIZE, limit: PAGE_SIZE, ...(status ? { status } : {}) });
+    inFlight.delete(key);
+    if (get().viewGen !== gen) return;
+    if (!result.ok) set({ pageError: result.error });
+    else set(({ pages, visible }) => ({ pages: withPage(pages, page, result.value.rows, visible), pageError: null }));
+  };
+
+  const fetchVisible = () => {
+    const s = get();
+    for (const page of pagesFor(s.visible, viewTotal(s))) if (!s.pages[page]) void fetchPage(page, s.viewGen);
+  };
+
+  /** Shows other rows (new result or chip): back to the top, nothing fetched yet. */
+  const newView = (change: Partial<ImportState>) => {
+    set(({ viewGen, visible }) => ({ ...change, viewGen: viewGen + 1, pages: {}, pageError: null, focusIndex: 0, visible: { start: 0, end: visible.end - visible.start } }));
+    fetchVisible();
+  };
+
+  /** The DNs of rows from..to of the current view, fetching those not on hand; null if the view changed. */
+  const collectDns = async (from: number, to: number): Promise<string[] | null> => {
+    const low = Math.max(0, Math.min(from, to));
+    const high = Math.min(viewTotal(get()) - 1, Math.max(from, to));
+    const cached = dnsInRange(get().pages, low, high);
+    if (cached) return cached;
+    const { result: search, status, viewGen } = get();
+    if (!search) return null;
+    const dns: string[] = [];
+    for (let offset = low; offset <= high; offset += COLLECT_CHUNK) {
+      const limit = Math.min(COLLECT_CHUNK, high - offset + 1);
+      const result = await call('import:page', { searchId: search.searchId, offset, limit, ...(status ? { status } : {}) });
+      if (get().viewGen !== viewGen) return null;
+      if (!result.ok) {
+        set({ pageError: result.error });
+        return null;
+      }
+      dns.push(...result.value.rows.map((r: ImportRow) => r.dn));
+    }
+    return dns;
+  };
+
+  const ask = (realmId: string, then: PasswordPrompt['then'], error: string | null = null) => set({ prompt: { realmId, then, error }, searching: false, starting: false });
+
+  const send = async (request: SearchRequest, keepView: boolean) => {
+    const seq = ++searchSeq;
+    lastRequest = request;
+    set({ searching: true, queryError: null, filterError: null, searchError: null });
+    const result = await call('import:search', { ...request, ...withPassword(request.realmId) });
+    if (seq !== searchSeq) return;
+    if (!result.ok) {
+      const { code, message } = result.error;
+      if (code === 'password-required') return ask(request.realmId, 'search');
+      if (code === 'invalid-credentials' && passwords.has(request.realmId)) {
+        passwords.delete(request.realmId);
+        return ask(request.realmId, 'search', message);
+      }
+      set(code === 'invalid-filter' ? { searching: false, filterError: message } : { searching: false, searchError: result.error });
+      return;
+    }
+    const search = result.value;
+    const { status } = get();
+    // After an import the chip stays if it still has entries; a new search starts from all of them.
+    const keepStatus = keepView && status !== null && search.counts[status] > 0 ? status : null;
+    newView({ result: search, searching: false, status: keepStatus, selection: NO_SELECTION });
+  };
+
+  const extendTo = async (anchor: number, index: number) => {
+    const dns = await collectDns(anchor, index);
+    if (dns) set(({ selection }) => ({ selection: addRange(selection, dns, anchor) }));
+  };
+
+  return {
+    ...initialState(),
+    chooseRealm: (id) => {
+      if (id === get().realmId) return;
+      ++searchSeq;
+      lastRequest = null;
+      set({ realmId: id, result: null, searching: false, searchError: null, filterError: null, selection: NO_SELECTION, pages: {}, prompt: null });
+    },
+    setQuery: (query) => set({ query, queryError: null }),
+    setAdvanced: (advanced) => set({ advanced, filterError: null }),
+    setFilter: (filter) => set({ filter, filterError: null }),
+    search: async () => {
+      const { realmId, query, advanced, filter } = get();
+      if (!realmId) {
+        set({ queryError: 'Choose a realm to search.' });
+        return;
+      }
+      const useFilter = advanced && filter.trim() !== '';
+      if (!useFilter && query.trim() === '') {
+        set({ queryError: advanced ? 'Type a query, or an LDAP filter below.' : 'Type part of a username, name or mail, or * for everyone.' });
+        return;
+      }
+      const realm = useRealmsStore.getState().realms.find((r) => r.id === realmId);
+      if (needsPassword(realm)) return ask(realmId, 'search');
+      await send({ realmId, query: query.trim(), ...(useFilter ? { filter: filter.trim() } : {}) }, false);
+    },
+    refresh: async () => {
+      if (lastRequest) await send(lastRequest, true);
+    },
+    setStatus: (status) => {
+      if (status === get().status) return;
+      // "All" meant all of the old view; explicit picks stay picked.
+      newView({ status, selection: get().selection.all ? NO_SELECTION : { ...get().selection, anchor: null } });
+    },
+    showRange: (range) => {
+      set({ visible: range });
+      fetchVisible();
+    },
+    clickRow: async (index, shift) => {
+      const { selection, focusIndex, pages } = get();
+      set({ focusIndex: index });
+      if (shift) {
+        await extendTo(selection.anchor ?? focusIndex, index);
+        return;
+      }
+      const row = rowAt(pages, index);
+      if (row) set({ selection: toggleDn(selection, row.dn, index) });
+    },
+    moveFocus: async (to, extend) => {
+      const total = viewTotal(get());
+      if (total === 0) return;
+      const { focusIndex, selection } = get();
+      const next = Math.max(0, Math.min(total - 1, to));
+      set({ focusIndex: next });
+      if (extend) await extendTo(selection.anchor ?? focusIndex, next);
+    },
+    toggleFocused: () => {
+      const { pages, focusIndex, selection } = get();
+      const row = rowAt(pages, focusIndex);
+      if (row) set({ selection: toggleDn(selection, row.dn, focusIndex) });
+    },
+    selectAll: () => set({ selection: selectEvery() }),
+    clearSelection: () => set({ selection: NO_SELECTION }),
+    run: async (scope) => {
+      const { result: search, selection, status, starting } = get();
+      if (!search || starting) return;
+      set({ starting: true, runError: null });
+      let dns: string[] | undefined;
+      // "All" with no chip is the whole search: main needs no list of DNs for that.
+      if (scope === 'selected' && !(selection.all && status === null)) {
+        const picked = selection.all ? await collectDns(0, viewTotal(get()) - 1) : [...selection.dns];
+        if (!picked || picked.length === 0) {
+          set({ starting: false });
+          return;
+        }
+        dns = picked;
+      }
+      const result = await call('import:run', { searchId: search.searchId, ...(dns ? { dns } : {}), ...withPassword(search.realmId) });
+      if (!result.ok) {
+        const { code, message } = result.error;
+        pendingScope = scope;
+        if (code === 'password-required') return ask(search.realmId, 'run');
+        if (code === 'invalid-credentials' && passwords.has(search.realmId)) {
+          passwords.delete(search.realmId);
+          return ask(search.realmId, 'run', message);
+        }
+        set({ starting: false, runError: result.error });
+        return;
+      }
+      useJobsStore.getState().track(result.value);
+      set({ jobId: result.value.id, starting: false, selection: NO_SELECTION });
+    },
+    submitPassword: async (password) => {
+      const { prompt } = get();
+      if (!prompt) return;
+      passwords.set(prompt.realmId, password);
+      set({ prompt: null });
+      if (prompt.then === 'run') await get().run(pendingScope);
+      else await get().search();
+    },
+    cancelPrompt: () => set({ prompt: null }),
+    dismissReport: () => set({ jobId: null }),
+    watch: () =>
+      useJobsStore.subscribe(({ jobs }) => {
+        const { jobId } = get();
+        const job = jobId ? jobs[jobId] : undefined;
+        if (!job || !isFinished(job.state) || refreshedJob === job.id) return;
+        refreshedJob = job.id;
+        void get().refresh();
+      }),
+  };
+});
+
+/** Forgets the screen's state and the session passwords (tests). */
+export function resetImport(): void {
+  passwords.clear();
+  inFlight.clear();
+  searchSeq = 0;
+  lastRequest = null;
+  pendingScope = 'selected';
+  refreshedJob = null;
+  useImportStore.setState(initialState());
+}
+
+/** The search form's values and messages. */
+export const useImportForm = () =>
+  useImportStore(
+    useShallow((s) => ({
+      realmId: s.realmId,
+      query: s.query,
+      advanced: s.advanced,
+      filter: s.filter,
+      searching: s.searching,
+      queryError: s.queryError,
+      filterError: s.filterError,
+      searchError: s.searchError,
+    })),
+  );
+
+/** The result as main holds it, the chip and the number of rows shown. */
+export const useImportResult = () =>
+  useImportStore(useShallow((s) => ({ result: s.result, status: s.status, total: viewTotal(s), viewGen: s.viewGen, pageError: s.pageError })));
+
+/** The entry at a row index (undefined while its page is on the way). */
+export const useImportRow = (index: number) => useImportStore((s) => rowAt(s.pages, index));
+
+/** Whether an entry is selected. */
+export const useImportRowChosen = (dn: string | undefined) => useImportStore((s) => dn !== undefined && isChosen(s.selection, dn));
+
+/** The focused row and the selection's size. */
+export const useImportSelection = () =>
+  useImportStore(useShallow((s) => ({ focusIndex: s.focusIndex, all: s.selection.all, count: chosenCount(s.selection, viewTotal(s)) })));
+
+/** The run state: the job started here, whether one is starting, and a refused start. */
+export const useImportRun = () => useImportStore(useShallow((s) => ({ jobId: s.jobId, starting: s.starting, runError: s.runError })));
+
+/** The password question, if one is open. */
+export const useImportPrompt = () => useImportStore((s) => s.prompt);
+
+/** The screen's actions (stable references). */
+export const useImportActions = () =>
+  useImportStore(
+    useShallow((s) => ({
+      chooseRealm: s.chooseRealm,
+      setQuery: s.setQuery,
+      setAdvanced: s.setAdvanced,
+      setFilter: s.setFilter,
+      search: s.search,
+      setStatus: s.setStatus,
+      showRange: s.showRange,
+      clickRow: s.clickRow,
+      moveFocus: s.moveFocus,
+      toggleFocused: s.toggleFocused,
+      selectAll: s.selectAll,
+      clearSelection: s.clearSelection,
+      run: s.run,
+      submitPassword: s.submitPassword,
+      cancelPrompt: s.cancelPrompt,
+      dismissReport: s.dismissReport,
+      watch: s.watch,
+    })),
+  );
