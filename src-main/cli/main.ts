@@ -4,6 +4,7 @@ import { CLI_VERSION, type GlobalOptions } from './context';
 import { processOutput, type Output } from './output';
 import { realmCommands } from './realm-commands';
 import { auditCommands, fieldCommands, roleCommands } from './settings-commands';
+import { syncCommands } from './sync-commands';
 import { userCommands } from './user-commands';
 
 /** Exit codes: 0 done, 1 the operation failed (message on stderr), 2 the command line was wrong. */
@@ -24,9 +25,11 @@ export function buildProgram(output: Output): Command {
   program.addCommand(roleCommands(global, output));
   program.addCommand(fieldCommands(global, output));
   program.addCommand(auditCommands(global, output));
+  for (const command of syncCommands(global, output)) program.addCommand(command);
   // Subcommands inherit the error handling and the --data-dir option position-independently.
   for (const command of program.commands) {
     command.exitOverride().configureOutput(program.configureOutput());
+    if (command.commands.length === 0) command.option('--data-dir <DIR>', 'data folder');
     for (const sub of command.commands) sub.exitOverride().configureOutput(program.configureOutput()).option('--data-dir <DIR>', 'data folder');
   }
   program.hook('preAction', (_root, action) => {

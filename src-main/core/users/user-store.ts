@@ -260,9 +260,9 @@ export class UserStore {
    */
   transact<T>(plan: () => Plan<T>): Promise<T> {
     const run = async (): Promise<T> => {
-      if (!this.journal) throw new RosterError('forbidden', 'The users were opened read-only; this command cannot change them.');
       const { ops, audit, result } = plan();
       if (ops.length === 0 && audit.length === 0) return result;
+      if (!this.journal) throw new RosterError('forbidden', 'The users were opened read-only; this command cannot change them.');
       const entries = this.options.audit.number(audit);
       const record: JournalRecord = { seq: this.seq + 1, ops, ...(entries.length ? { audit: entries } : {}) };
       await this.journal.append([record]);
