@@ -12,7 +12,7 @@ export interface SearchBenchResult {
   ratio: number;
 }
 
-const ATTRIBUTES = {
+export const ATTRIBUTES = {
   openldap: ['uid', 'cn', 'givenName', 'sn', 'displayName', 'mail', 'telephoneNumber', 'departmentNumber', 'title', 'employeeNumber', 'entryUUID'],
   ad: [
     'sAMAccountName',
@@ -29,7 +29,7 @@ const ATTRIBUTES = {
     'userAccountControl',
   ],
 };
-const FILTER = { openldap: '(objectClass=inetOrgPerson)', ad: '(&(objectCategory=person)(objectClass=user))' };
+export const FILTER = { openldap: '(objectClass=inetOrgPerson)', ad: '(&(objectCategory=person)(objectClass=user))' };
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
@@ -53,7 +53,7 @@ async function timeRoster(server: SlapdServer, flavor: 'openldap' | 'ad'): Promi
   return { ms: performance.now() - started, count };
 }
 
-function timeLdapsearch(server: SlapdServer, flavor: 'openldap' | 'ad'): Promise<{ ms: number; count: number }> {
+export function timeLdapsearch(server: SlapdServer, flavor: 'openldap' | 'ad'): Promise<{ ms: number; count: number }> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn('ldapsearch', [

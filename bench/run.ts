@@ -1,9 +1,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { benchImport, type ImportBenchResult } from './import';
 import { benchSearch, type SearchBenchResult } from './ldap-search';
 import { benchUserStore, type StoreBenchResult } from './users-store';
 
-// `npm run bench [-- --quick] [-- --only search|store]`: each case on private data, Roster vs a plain reference in the same run.
+// `npm run bench [-- --quick] [-- --only search|import|store]`: each case on private data, Roster vs a plain reference in the same run.
 const quick = process.argv.includes('--quick');
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
 const dir = join(import.meta.dirname, 'results');
@@ -26,6 +27,24 @@ if (!only || only === 'search') {
     );
   }
   await writeFile(join(dir, 'ldap-search.json'), JSON.stringify({ at: new Date().toISOString(), node: process.version, results }, null, 2));
+}
+
+if (!only || only === 'import') {
+  const cases: Array<['openldap' | 'ad', number]> = quick
+    ? [['openldap', 10_000]]
+    : [
+        ['openldap', 100_000],
+        ['ad', 100_000],
+      ];
+  const results: ImportBenchResult[] = [];
+  for (const [flavor, entries] of cases) {
+    const r = await benchImport(flavor, entries);
+    results.push(r);
+    process.stdout.write(
+      `import ${flavor} ${entries.toLocaleString('en')} users: roster ${r.importMs} ms (reading ${r.readMs} ms), ldapsearch ${r.ldapsearchMs} ms, ratio ${r.ratio}\n`,
+    );
+  }
+  await writeFile(join(dir, 'import.json'), JSON.stringify({ at: new Date().toISOString(), node: process.version, results }, null, 2));
 }
 
 if (!only || only === 'store') {

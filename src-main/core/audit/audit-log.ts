@@ -95,11 +95,14 @@ export class AuditLog {
     return entries.map((entry) => ({ seq: ++this.seq, ...entry }));
   }
 
-  /** Writes numbered entries durably. */
-  async write(entries: readonly AuditEntry[]): Promise<void> {
+  /**
+   * Writes numbered entries, durably unless `durableElsewhere` (a user change carries its entries in its own
+   * fsync'd journal line, and a restart writes any the audit file lacks).
+   */
+  async write(entries: readonly AuditEntry[], durableElsewhere = false): Promise<void> {
     if (!this.file) throw new Error('The audit journal was opened read-only.');
     if (entries.length === 0) return;
-    await this.file.append(entries);
+    await this.file.append(entries, !durableElsewhere);
     if (entries.at(-1)!.seq > this.seq) this.seq = entries.at(-1)!.seq;
     this.entries?.push(...entries);
   }

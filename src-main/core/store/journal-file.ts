@@ -52,12 +52,12 @@ export class JournalFile {
     return new JournalFile(path, await open(path, 'a', 0o600));
   }
 
-  /** Appends records, one JSON line each, durably. */
-  async append(records: readonly unknown[]): Promise<number> {
+  /** Appends records, one JSON line each; durably unless `sync` is false (the caller has them durable elsewhere). */
+  async append(records: readonly unknown[], sync = true): Promise<number> {
     if (records.length === 0) return 0;
     const text = records.map((r) => JSON.stringify(r)).join('\n') + '\n';
     await this.handle.write(text);
-    await this.handle.datasync();
+    if (sync) await this.handle.datasync();
     return Buffer.byteLength(text);
   }
 

@@ -131,7 +131,7 @@ export async function syncBatch(
     }
     return { ops: options.dryRun ? [] : ops, audit: options.dryRun ? [] : audit, result: outcomes };
   };
-  const outcomes = await deps.ctx.users.transact(plan);
+  const outcomes = await deps.ctx.users.transact(plan, { deferCompaction: true });
   for (const outcome of outcomes) record(summary, outcome);
   const ids = outcomes.flatMap((o) => (o.userId ? [o.userId] : []));
   if (!options.dryRun && ids.length) deps.users.changed(ids);

@@ -7,7 +7,7 @@ import { keywordFilter, validateFilter } from '../ldap/filter';
 import type { JobRunner } from '../jobs/job-runner';
 import { emptySummary, syncBatch } from './batch';
 import { threeWayDiff } from './diff';
-import { toDirectoryUser, type DirectoryUser } from './mapping';
+import { directoryMapper, type DirectoryUser } from './mapping';
 import { matchEntry } from './match';
 import { BATCH_SIZE, checkCancelled, realmById, withSource, type SyncDeps } from './sync-context';
 
@@ -45,11 +45,11 @@ export class ImportService {
   /** Reads every matching entry of the realm. */
   async read(realmId: string, filter: string, password?: string, signal?: AbortSignal, onPage?: (count: number) => void): Promise<DirectoryUser[]> {
     const realm = realmById(this.deps, realmId);
-    const fields = this.deps.users.fields();
+    const map = directoryMapper(realm, this.deps.users.fields());
     return withSource(this.deps, realm, password, signal, async (source) => {
       const entries: DirectoryUser[] = [];
       for await (const page of source.search(filter, signal)) {
-        for (const entry of page) entries.push(toDirectoryUser(realm, fields, entry));
+        for (const entry of page) entries.push(map(entry));
         onPage?.(entries.length);
       }
       return entries;
@@ -146,6 +146,7 @@ export class ImportService {
       );
       options.progress?.(done, entries.length);
     }
+    await this.deps.ctx.users.compactIfDue();
     return summary;
   }
 

@@ -69,26 +69,35 @@ export function externalIdOf(entry: LdapEntry, idAttribute: string): string {
   return entry.text[key]?.[0] ?? '';
 }
 
+/** A mapper for one realm and field catalogue: the attribute plan is worked out once, not per entry. */
+export function directoryMapper(realm: RealmInput, fields: readonly FieldDefinition[]): (entry: LdapEntry) => DirectoryUser {
+  const custom = new Set(fields.filter((f) => f.custom).map((f) => f.key));
+  const plan = [...attributeMap(realm, fields)].map(([field, attribute]) => ({ field, attribute, key: attribute.toLowerCase(), multi: custom.has(field) }));
+  const usernameAttribute = realm.mapping.username ?? 'uid';
+  return (entry) => {
+    const values: FieldValues = {};
+    for (const { field, attribute, key, multi } of plan) {
+      // Custom fields keep every value (one per line); built-in fields are single-valued by the rule above.
+      const value = multi ? (entry.text[key] ?? []).join('\n') : pickValue(entry, attribute);
+      if (value !== '') values[field] = value;
+    }
+    const uac = Number.parseInt(entry.text.useraccountcontrol?.[0] ?? '', 10);
+    const expiresAt = accountExpiresToIso(entry.text.accountexpires?.[0]);
+    const upn = entry.text.userprincipalname?.[0];
+    return {
+      dn: entry.dn,
+      externalId: externalIdOf(entry, realm.idAttribute),
+      username: pickValue(entry, usernameAttribute),
+      fields: values,
+      // userAccountControl bit 0x2 is ACCOUNTDISABLE; directories without it are taken as enabled.
+      enabled: Number.isNaN(uac) ? true : (uac & 0x2) === 0,
+      ...(expiresAt ? { expiresAt } : {}),
+      ...(upn ? { userPrincipalName: upn } : {}),
+    };
+  };
+}
+
 /** Maps one directory entry to a DirectoryUser under a realm's mapping and the field catalogue. */
 export function toDirectoryUser(realm: RealmInput, fields: readonly FieldDefinition[], entry: LdapEntry): DirectoryUser {
-  const values: FieldValues = {};
-  for (const [field, attribute] of attributeMap(realm, fields)) {
-    const custom = fields.find((f) => f.key === field)?.custom;
-    // Custom fields keep every value (one per line); built-in fields are single-valued by the rule above.
-    const value = custom ? (entry.text[attribute.toLowerCase()] ?? []).join('\n') : pickValue(entry, attribute);
-    if (value !== '') values[field] = value;
-  }
-  const uac = Number.parseInt(entry.text.useraccountcontrol?.[0] ?? '', 10);
-  const expiresAt = accountExpiresToIso(entry.text.accountexpires?.[0]);
-  const upn = entry.text.userprincipalname?.[0];
-  return {
-    dn: entry.dn,
-    externalId: externalIdOf(entry, realm.idAttribute),
-    username: pickValue(entry, realm.mapping.username ?? 'uid'),
-    fields: values,
-    // userAccountControl bit 0x2 is ACCOUNTDISABLE; directories without it are taken as enabled.
-    enabled: Number.isNaN(uac) ? true : (uac & 0x2) === 0,
-    ...(expiresAt ? { expiresAt } : {}),
-    ...(upn ? { userPrincipalName: upn } : {}),
-  };
+  return directoryMapper(realm, fields)(entry);
 }

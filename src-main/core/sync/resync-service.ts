@@ -7,7 +7,7 @@ import type { LdapEntry } from '../ldap/search';
 import type { JobRunner } from '../jobs/job-runner';
 import { emptySummary, syncBatch, type Pair } from './batch';
 import { applyDiff, threeWayDiff, type Choices } from './diff';
-import { toDirectoryUser, type DirectoryUser } from './mapping';
+import { directoryMapper, toDirectoryUser, type DirectoryUser } from './mapping';
 import { BATCH_SIZE, checkCancelled, realmById, syncEntry, withSource, type SyncDeps } from './sync-context';
 import type { DirectorySource } from './source';
 
@@ -161,6 +161,7 @@ export class ResyncService {
       );
       job.progress?.(done, users.length);
     }
+    await this.deps.ctx.users.compactIfDue();
   }
 
   /** Resyncs users (each against its own realm) without a job: the CLI's `resync --user`. */
@@ -239,10 +240,11 @@ export class ResyncService {
     options.setConsistency?.('Nothing was changed: the directory was still being read.');
     const byId = new Map<string, DirectoryUser>();
     const byDn = new Map<string, DirectoryUser>();
+    const map = directoryMapper(realm, this.deps.users.fields());
     await withSource(this.deps, realm, options.password, options.signal, async (source) => {
       for await (const page of source.search(wrap(realm.search.userFilter), options.signal)) {
         for (const raw of page) {
-          const entry = this.toUser(realm, raw);
+          const entry = map(raw);
           byId.set(entry.externalId.toLowerCase(), entry);
           byDn.set(entry.dn.toLowerCase(), entry);
         }

@@ -9,7 +9,7 @@ import { attributesToRequest } from './mapping';
 import { openLdapSource, type DirectorySource } from './source';
 
 /** How many users one store transaction carries in a batch run: a failure stops at a boundary of this size. */
-export const BATCH_SIZE = 500;
+export const BATCH_SIZE = 1000;
 /** Per-user changes a summary lists before it says the rest were left out. */
 export const MAX_SUMMARY_CHANGES = 2_000;
 

@@ -153,7 +153,7 @@ export class UserStore {
     const lost: AuditEntry[] = [];
     for (const record of read.records) {
       if (record.seq <= store.seq) continue;
-      for (const op of record.ops) store.apply(op);
+      for (const op of record.ops) store.apply('put' in op ? { put: decodeUser(op.put) } : op);
       store.seq = record.seq;
       store.journalOps += record.ops.length;
       // A crash between the user change and its audit line: write the entries the journal carried.
@@ -258,13 +258,15 @@ export class UserStore {
    * Runs `plan` with exclusive access, then makes its changes durable (one journal line) before applying
    * them in memory and writing its audit entries. A failed write changes nothing.
    */
-  transact<T>(plan: () => Plan<T>): Promise<T> {
+  transact<T>(plan: () => Plan<T>, options: { deferCompaction?: boolean } = {}): Promise<T> {
     const run = async (): Promise<T> => {
       const { ops, audit, result } = plan();
       if (ops.length === 0 && audit.length === 0) return result;
       if (!this.journal) throw new RosterError('forbidden', 'The users were opened read-only; this command cannot change them.');
       const entries = this.options.audit.number(audit);
-      const record: JournalRecord = { seq: this.seq + 1, ops, ...(entries.length ? { audit: entries } : {}) };
+      // Stored like the snapshot: last-synced values only where they differ from the current ones.
+      const stored = ops.map((op) => ('put' in op ? { put: encodeUser(op.put) } : op));
+      const record: JournalRecord = { seq: this.seq + 1, ops: stored, ...(entries.length ? { audit: entries } : {}) };
       await this.journal.append([record]);
       this.seq = record.seq;
       for (const op of ops) this.apply(op);
@@ -272,13 +274,28 @@ export class UserStore {
       this.changeCount += 1;
       this.recent.push({ generation: this.changeCount, ids: ops.map((op) => ('put' in op ? op.put.id : op.del)) });
       if (this.recent.length > 64) this.recent.shift();
-      await this.options.audit.write(entries);
-      if (this.journalOps >= (this.options.compactAfter ?? Math.max(2_000, this.byId.size / 4))) await this.compact();
+      await this.options.audit.write(entries, true);
+      if (!options.deferCompaction && this.compactionDue()) await this.compact();
       return result;
     };
     const next = this.queue.then(run, run);
     this.queue = next.catch(() => undefined);
     return next;
+  }
+
+  /**
+   * Rewrites the snapshot once the journal holds a quarter as many changes as there are users (at least
+   * 2,000), so a start never replays much. Batch jobs defer it to their end instead of doing it mid-run.
+   */
+  compactIfDue(): Promise<void> {
+    const run = () => (this.compactionDue() ? this.compact() : Promise.resolve());
+    const next = this.queue.then(run, run);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private compactionDue(): boolean {
+    return this.journal !== undefined && this.journalOps >= (this.options.compactAfter ?? Math.max(2_000, this.byId.size / 4));
   }
 
   /** Rewrites the snapshot with every user and empties the journal. */
