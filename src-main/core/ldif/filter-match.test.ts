@@ -117,7 +117,10 @@ describe('compileFilter', () => {
   });
 
   const refused: Array<[string, RegExp]> = [
-    ['(cn~=jose)', /^The filter \(cn~=jose\) uses approximate matching \(cn~=…\), which Roster cannot evaluate against an LDIF file\. Use = with \* wildcards instead, e\.g\. \(cn=\*jose\*\)\.$/],
+    [
+      '(cn~=jose)',
+      /^The filter \(cn~=jose\) uses approximate matching \(cn~=…\), which Roster cannot evaluate against an LDIF file\. Use = with \* wildcards instead, e\.g\. \(cn=\*jose\*\)\.$/,
+    ],
     ['(cn:caseExactMatch:=José)', /^The filter \(cn:caseExactMatch:=José\) uses an extensible match/],
     ['(memberOf:1.2.840.113556.1.4.1941:=CN=Staff,DC=demo,DC=example)', /uses an extensible match .*\(only Active Directory's bitwise rules/],
     ['(&(cn=a)', /^The LDAP filter \(&\(cn=a\) is not valid/],

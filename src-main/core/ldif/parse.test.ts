@@ -12,7 +12,8 @@ const DISPLAY = 'José Núñez — Ventas y Marketing, Oficina de Sevilla (Espa�
 /** A file that exercises every rule at once, as bytes: CRLF, BOM, folds that split a character and base64. */
 function trickyLdif(): Buffer {
   const display = b64(DISPLAY);
-  const crlf = (lines: Array<string | Buffer>) => Buffer.concat(lines.flatMap((l) => [typeof l === 'string' ? Buffer.from(l, 'utf8') : l, Buffer.from('\r\n')]));
+  const crlf = (lines: Array<string | Buffer>) =>
+    Buffer.concat(lines.flatMap((l) => [typeof l === 'string' ? Buffer.from(l, 'utf8') : l, Buffer.from('\r\n')]));
   return Buffer.concat([
     Buffer.from([0xef, 0xbb, 0xbf]),
     crlf([
@@ -144,19 +145,47 @@ describe('parseLdif', () => {
   });
 
   const malformed: Array<[string, string, RegExp]> = [
-    ['a line without a colon', 'dn: cn=a,dc=x\ncn a\n', /^t\.ldif line 2: "cn a" is not an "attribute: value" line \(there is no colon\)\. If it continues the line above, start it with one space\.$/],
-    ['base64 garbage', 'dn: cn=a,dc=x\ncn:: not*base64!\n', /^t\.ldif line 2: the value of cn after "::" is not valid base64 \("not\*base64!"\)\. Export the file again/],
-    ['folded base64 garbage (line of the attribute)', '# c\r\ndn: cn=a,dc=x\r\ncn: ok\r\nphoto:: AAAA\r\n AA$A\r\n', /^t\.ldif line 4: the value of photo after "::" is not valid base64/],
+    [
+      'a line without a colon',
+      'dn: cn=a,dc=x\ncn a\n',
+      /^t\.ldif line 2: "cn a" is not an "attribute: value" line \(there is no colon\)\. If it continues the line above, start it with one space\.$/,
+    ],
+    [
+      'base64 garbage',
+      'dn: cn=a,dc=x\ncn:: not*base64!\n',
+      /^t\.ldif line 2: the value of cn after "::" is not valid base64 \("not\*base64!"\)\. Export the file again/,
+    ],
+    [
+      'folded base64 garbage (line of the attribute)',
+      '# c\r\ndn: cn=a,dc=x\r\ncn: ok\r\nphoto:: AAAA\r\n AA$A\r\n',
+      /^t\.ldif line 4: the value of photo after "::" is not valid base64/,
+    ],
     ['base64 of impossible length', 'dn: cn=a,dc=x\ncn:: QUJDR\n', /^t\.ldif line 2: the value of cn after "::" is not valid base64/],
-    ['a continuation line at the start', ' cn: a\ndn: cn=a,dc=x\n', /^t\.ldif line 1: this line starts with a space, which continues the line above, but there is no line above it in this record\. Remove the leading space, or the blank line above it\.$/],
+    [
+      'a continuation line at the start',
+      ' cn: a\ndn: cn=a,dc=x\n',
+      /^t\.ldif line 1: this line starts with a space, which continues the line above, but there is no line above it in this record\. Remove the leading space, or the blank line above it\.$/,
+    ],
     ['a continuation line after a blank line', 'dn: cn=a,dc=x\ncn: a\n\n more\n', /^t\.ldif line 4: this line starts with a space/],
-    ['an attribute before the dn', '# header\ncn: a\ndn: cn=a,dc=x\n', /^t\.ldif line 2: the record starts with "cn:" but every record must start with "dn:"\. Add the dn line, or remove the blank line that splits this record from the one above\.$/],
+    [
+      'an attribute before the dn',
+      '# header\ncn: a\ndn: cn=a,dc=x\n',
+      /^t\.ldif line 2: the record starts with "cn:" but every record must start with "dn:"\. Add the dn line, or remove the blank line that splits this record from the one above\.$/,
+    ],
     ['a record split by a stray blank line', 'dn: cn=a,dc=x\ncn: a\n\nsn: b\n', /^t\.ldif line 4: the record starts with "sn:"/],
     ['a bad attribute name', 'dn: cn=a,dc=x\nc n: a\n', /^t\.ldif line 2: "c n" is not an attribute name\./],
     ['an empty attribute name', 'dn: cn=a,dc=x\n: a\n', /^t\.ldif line 2: "" is not an attribute name\./],
     ['an unsupported version', 'version: 2\ndn: cn=a,dc=x\n', /^t\.ldif line 1: LDIF version "2" is not supported; Roster reads version 1 \(RFC 2849\)\.$/],
-    ['an unknown changetype', 'dn: cn=a,dc=x\nchangetype: upsert\n', /^t\.ldif line 2: changetype "upsert" is not one of add, modify, delete, modrdn, moddn\.$/],
-    ['two dn lines in one record', 'dn: cn=a,dc=x\ncn: a\ndn: cn=b,dc=x\n', /^t\.ldif line 3: a second "dn:" in one record\. Records are separated by a blank line; add one above this line\.$/],
+    [
+      'an unknown changetype',
+      'dn: cn=a,dc=x\nchangetype: upsert\n',
+      /^t\.ldif line 2: changetype "upsert" is not one of add, modify, delete, modrdn, moddn\.$/,
+    ],
+    [
+      'two dn lines in one record',
+      'dn: cn=a,dc=x\ncn: a\ndn: cn=b,dc=x\n',
+      /^t\.ldif line 3: a second "dn:" in one record\. Records are separated by a blank line; add one above this line\.$/,
+    ],
     ['a DN given by URL', 'dn:< file:///x\n', /^t\.ldif line 1: a DN cannot be given by URL/],
     ['an error after folded lines counts physical lines', 'dn: cn=a,\n dc=x\ndescription: one\n  two\n  three\nbroken\n', /^t\.ldif line 6: "broken"/],
   ];
@@ -205,7 +234,9 @@ describe('parseLdif', () => {
     const large = time(ldif);
     expect(large.count).toBe(50_000);
     expect(small.count).toBeGreaterThan(24_000);
-    console.info(`parseLdif: ${small.count} entries in ${small.ms.toFixed(0)} ms, ${large.count} entries (${(ldif.length / 1e6).toFixed(1)} MB) in ${large.ms.toFixed(0)} ms`);
+    console.info(
+      `parseLdif: ${small.count} entries in ${small.ms.toFixed(0)} ms, ${large.count} entries (${(ldif.length / 1e6).toFixed(1)} MB) in ${large.ms.toFixed(0)} ms`,
+    );
   });
 
   it('joins a value folded into thousands of lines without quadratic copying', () => {

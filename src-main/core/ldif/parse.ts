@@ -69,7 +69,8 @@ class RecordReader implements LineSink {
 
   finish(): void {
     this.blank();
-    if (this.warningCount > MAX_WARNINGS) this.warnings.push(`${this.source}: ${this.warningCount - MAX_WARNINGS} more warnings like the ones above were left out.`);
+    if (this.warningCount > MAX_WARNINGS)
+      this.warnings.push(`${this.source}: ${this.warningCount - MAX_WARNINGS} more warnings like the ones above were left out.`);
   }
 
   private fail(what: string): never {
@@ -78,13 +79,16 @@ class RecordReader implements LineSink {
 
   private split(text: string): void {
     const colon = text.indexOf(':');
-    if (colon < 0) this.fail(`"${preview(text)}" is not an "attribute: value" line (there is no colon). If it continues the line above, start it with one space.`);
+    if (colon < 0)
+      this.fail(`"${preview(text)}" is not an "attribute: value" line (there is no colon). If it continues the line above, start it with one space.`);
     // Some hand-written files put spaces before the colon; readers such as OpenLDAP's accept them.
     const name = text.slice(0, colon).trimEnd();
     let key = this.keys.get(name);
     if (key === undefined) {
       if (!ATTRIBUTE_NAME.test(name)) {
-        this.fail(`"${preview(name)}" is not an attribute name. Write "name: value" with a name of letters, digits and hyphens (options after ";"), e.g. "cn" or "userCertificate;binary".`);
+        this.fail(
+          `"${preview(name)}" is not an attribute name. Write "name: value" with a name of letters, digits and hyphens (options after ";"), e.g. "cn" or "userCertificate;binary".`,
+        );
       }
       const semicolon = name.indexOf(';');
       key = (semicolon < 0 ? name : name.slice(0, semicolon)).toLowerCase();
@@ -115,7 +119,9 @@ class RecordReader implements LineSink {
       this.dn = '';
       this.skip = true;
     } else {
-      this.fail(`the record starts with "${this.name}:" but every record must start with "dn:". Add the dn line, or remove the blank line that splits this record from the one above.`);
+      this.fail(
+        `the record starts with "${this.name}:" but every record must start with "dn:". Add the dn line, or remove the blank line that splits this record from the one above.`,
+      );
     }
   }
 
@@ -152,7 +158,9 @@ class RecordReader implements LineSink {
 
   private base64(): Buffer {
     if (!BASE64.test(this.value) || this.value.length % 4 === 1) {
-      this.fail(`the value of ${this.name} after "::" is not valid base64 ("${preview(this.value)}"). Export the file again, or write the value as plain text after a single colon.`);
+      this.fail(
+        `the value of ${this.name} after "::" is not valid base64 ("${preview(this.value)}"). Export the file again, or write the value as plain text after a single colon.`,
+      );
     }
     return Buffer.from(this.value, 'base64');
   }

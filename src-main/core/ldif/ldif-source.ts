@@ -1,0 +1,145 @@
+import { readFile, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
+import type { RealmRecord } from '../../../src-shared/model/realm';
+import { RosterError } from '../../../src-shared/result';
+import { normalizeDn } from '../ldap/dn';
+import type { LdapEntry } from '../ldap/search';
+import type { DirectorySource } from '../sync/source';
+import { compileFilter } from './filter-match';
+import { inScope, LdifDirectory } from './ldif-directory';
+import { parseLdif } from './parse';
+
+/** A DirectorySource over an LDIF file, plus what parsing it left out. */
+export interface LdifSource extends DirectorySource {
+  /** Change records the file held, which describe edits rather than entries. */
+  readonly skipped: number;
+  /** Values the file gave by URL, which were not read. */
+  readonly warnings: readonly string[];
+}
+
+interface CacheSlot {
+  mtimeMs: number;
+  size: number;
+  directory: Promise<LdifDirectory>;
+}
+
+// Parsed files by absolute path, newest use last; a few are kept since one may be 100 MB of entries.
+const cache = new Map<string, CacheSlot>();
+const CACHE_SLOTS = 3;
+
+/** Forgets every parsed file (tests; or to free memory). */
+export function clearLdifCache(): void {
+  cache.clear();
+}
+
+function unreadable(path: string, realm: RealmRecord, error: unknown): RosterError {
+  const code = (error as NodeJS.ErrnoException).code;
+  const reason =
+    code === 'ENOENT'
+      ? 'it does not exist'
+      : code === 'EACCES' || code === 'EPERM'
+        ? 'permission denied'
+        : code === 'EISDIR'
+          ? 'it is a folder'
+          : (error as Error).message;
+  return new RosterError('not-found', `The LDIF file ${path} of realm "${realm.name}" cannot be read: ${reason}. Choose the file again in the realm settings.`);
+}
+
+async function loadDirectory(realm: RealmRecord): Promise<LdifDirectory> {
+  if (!realm.ldif?.path) throw new RosterError('invalid-input', `Realm "${realm.name}" has no LDIF file; choose one in the realm settings.`);
+  const path = resolve(realm.ldif.path);
+  let info;
+  try {
+    info = await stat(path);
+    if (info.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+  } catch (error) {
+    throw unreadable(path, realm, error);
+  }
+  const hit = cache.get(path);
+  if (hit && hit.mtimeMs === info.mtimeMs && hit.size === info.size) {
+    cache.delete(path);
+    cache.set(path, hit);
+    return hit.directory;
+  }
+  const directory = readFile(path).then(
+    (bytes) => new LdifDirectory(parseLdif(bytes, `The LDIF file ${path}`)),
+    (error: unknown) => {
+      throw unreadable(path, realm, error);
+    },
+  );
+  cache.delete(path);
+  cache.set(path, { mtimeMs: info.mtimeMs, size: info.size, directory });
+  while (cache.size > CACHE_SLOTS) cache.delete(cache.keys().next().value as string);
+  // A file that failed to parse is read again next time (the person may have fixed it meanwhile).
+  directory.catch(() => {
+    if (cache.get(path)?.directory === directory) cache.delete(path);
+  });
+  return directory;
+}
+
+/** A copy of an entry limited to the requested attributes, so callers may keep or change it freely. */
+function project(entry: LdapEntry, wanted: Set<string> | undefined): LdapEntry {
+  const pick = <T>(values: Record<string, T[]>): Record<string, T[]> => {
+    const out: Record<string, T[]> = {};
+    for (const [key, list] of Object.entries(values)) if (!wanted || wanted.has(key)) out[key] = [...list];
+    return out;
+  };
+  return { dn: entry.dn, text: pick(entry.text), binary: pick(entry.binary) };
+}
+
+function checkCancelled(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new RosterError('cancelled', 'Reading the LDIF file was cancelled.');
+}
+
+/**
+ * Opens a realm's LDIF file as a directory: parsed once per file version (path, mtime, size) and then searched in
+ * memory with the realm's base DN (empty: everything), scope and page size. `attributes`, like a live search's,
+ * limits what entries carry; without it they carry everything the file has.
+ */
+export async function openLdifSource(realm: RealmRecord, attributes?: string[]): Promise<LdifSource> {
+  const directory = await loadDirectory(realm);
+  const wanted = attributes && attributes.length > 0 && !attributes.includes('*') ? new Set(attributes.map((a) => a.toLowerCase())) : undefined;
+  const base = normalizeDn(realm.search.baseDn);
+  const { scope } = realm.search;
+  const pageSize = Math.max(1, realm.search.pageSize);
+  const { entries, dns } = directory;
+
+  async function* search(filter: string, signal?: AbortSignal): AsyncGenerator<LdapEntry[]> {
+    const matches = compileFilter(filter);
+    checkCancelled(signal);
+    let page: LdapEntry[] = [];
+    for (let i = 0; i < entries.length; i += 1) {
+      const entry = entries[i] as LdapEntry;
+      if (!inScope(dns[i] as string, base, scope) || !matches(entry)) continue;
+      page.push(project(entry, wanted));
+      if (page.length === pageSize) {
+        yield page;
+        page = [];
+        // Let a cancel request (an IPC message) arrive between pages, as it would during a network search.
+        await yieldToEventLoop();
+        checkCancelled(signal);
+      }
+    }
+    if (page.length > 0) yield page;
+  }
+
+  return {
+    skipped: directory.skipped,
+    warnings: directory.warnings,
+    search,
+    async readDn(dn, signal) {
+      checkCancelled(signal);
+      const entry = directory.entryByDn(dn);
+      return entry ? project(entry, wanted) : undefined;
+    },
+    async findById(externalId, signal) {
+      checkCancelled(signal);
+      return directory
+        .indexesById(realm.idAttribute, externalId)
+        .filter((i) => inScope(dns[i] as string, base, scope))
+        .map((i) => project(entries[i] as LdapEntry, wanted));
+    },
+    async close() {},
+  };
+}
