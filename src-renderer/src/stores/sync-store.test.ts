@@ -4,7 +4,7 @@ import type { Job, UserDiff } from '../../../src-shared/model/sync';
 import type { DirectoryCandidate } from '../../../src-shared/model/user';
 import type { Result } from '../../../src-shared/result';
 import { resetJobs, useJobsStore } from './jobs-store';
-import { resetSync, useSyncStore } from './sync-store';
+import { jobWantsPassword, passwordMissing, resetSync, useSyncStore } from './sync-store';
 
 let calls: { channel: string; input: Record<string, unknown> }[] = [];
 let answer: (channel: string, input: Record<string, unknown>) => Result<unknown> | Promise<Result<unknown>>;
@@ -166,5 +166,26 @@ describe('jobs', () => {
     expect(store().bulk).toMatchObject({ jobId: 'j1', busy: false });
     store().dismissBulk();
     expect(store().bulk.jobId).toBeNull();
+  });
+});
+
+describe('passwords', () => {
+  const realm = { id: 'r1', kind: 'openldap' as const, password: 'missing' as const, connection: { bindDn: 'cn=reader' } as never };
+
+  it('are missing only for a bound LDAP realm main keeps none for and none was typed for', async () => {
+    expect(passwordMissing(realm)).toBe(true);
+    expect(passwordMissing({ ...realm, password: 'session' })).toBe(false);
+    expect(passwordMissing({ ...realm, kind: 'ldif-file' })).toBe(false);
+    expect(passwordMissing({ ...realm, connection: { bindDn: '' } as never })).toBe(false);
+    await store().reconcile('r1', 'pw');
+    expect(passwordMissing(realm)).toBe(false);
+  });
+
+  it('are what a job failed for when the directory refused or wanted one', () => {
+    expect(jobWantsPassword({ ...job, state: 'failed', error: { code: 'password-required', message: '' } })).toBe(true);
+    expect(jobWantsPassword({ ...job, state: 'failed', error: { code: 'invalid-credentials', message: '' } })).toBe(true);
+    expect(jobWantsPassword({ ...job, state: 'failed', error: { code: 'timeout', message: '' } })).toBe(false);
+    expect(jobWantsPassword(job)).toBe(false);
+    expect(jobWantsPassword(undefined)).toBe(false);
   });
 });

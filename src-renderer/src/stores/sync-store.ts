@@ -1,6 +1,7 @@
 import { create } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
-import type { UserDiff } from '../../../src-shared/model/sync';
+import type { Realm } from '../../../src-shared/model/realm';
+import type { Job, UserDiff } from '../../../src-shared/model/sync';
 import type { DirectoryCandidate, UserTarget } from '../../../src-shared/model/user';
 import type { AppError, Result } from '../../../src-shared/result';
 import { call } from '../api';
@@ -243,6 +244,16 @@ export const useSyncStore = create<SyncState>()((set, get) => {
       }),
   };
 });
+
+/** Whether main will ask for a bind password before reading this realm: none saved in main, none typed here. */
+export function passwordMissing(realm: Pick<Realm, 'id' | 'kind' | 'password' | 'connection'>): boolean {
+  return realm.kind !== 'ldif-file' && realm.connection.bindDn !== '' && realm.password === 'missing' && !passwords.has(realm.id);
+}
+
+/** A job that stopped because the directory wanted a bind password (none known, or the typed one refused). */
+export function jobWantsPassword(job: Job | undefined): boolean {
+  return job?.state === 'failed' && (job.error?.code === 'password-required' || job.error?.code === 'invalid-credentials');
+}
 
 /** Forgets every typed password and dialog (tests). */
 export function resetSync(): void {

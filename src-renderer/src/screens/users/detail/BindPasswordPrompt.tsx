@@ -16,7 +16,7 @@ export function BindPasswordPrompt({ realmName, busy = false, onSubmit }: BindPa
     if (password !== '') onSubmit(password);
   };
   return (
-    <form className="bind-prompt" onSubmit={submit} noValidate aria-label="Bind password">
+    <form className="bind-prompt" onSubmit={submit} noValidate>
       <label className="field__label" htmlFor={id}>
         Bind password
       </label>

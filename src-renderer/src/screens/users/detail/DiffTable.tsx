@@ -1,5 +1,6 @@
 import { useId, useState } from 'react';
 import type { FieldDiff } from '../../../../../src-shared/model/sync';
+import { LockIcon } from './LockIcon';
 import { groupDiffRows, OUTCOME_LABELS, resultValue, type Choice, type Choices } from './resync-diff';
 
 interface DiffTableProps {
@@ -69,9 +70,8 @@ function DiffRow({ row, choices, disabled, onChoose }: DiffRowProps) {
       <th scope="row">
         {row.label}
         {row.owner === 'directory' && (
-          <span className="diff-row__owner" title="Owned by the directory">
-            {' '}
-            🔒<span className="visually-hidden">owned by the directory</span>
+          <span className="diff-row__owner">
+            <LockIcon />
           </span>
         )}
       </th>
@@ -84,17 +84,19 @@ function DiffRow({ row, choices, disabled, onChoose }: DiffRowProps) {
       <td className={row.directory !== row.base ? 'diff-cell--moved' : undefined}>
         <DiffValue value={row.directory} />
       </td>
-      <td className="diff-row__result">
-        <span className={`outcome outcome--${row.outcome}`}>{OUTCOME_LABELS[row.outcome]}</span>
-        {conflict ? (
-          <ChoiceRadios field={row.field} label={row.label} choice={choice} disabled={disabled} onChoose={onChoose} />
-        ) : (
-          row.outcome !== 'unchanged' && (
-            <span className="diff-row__value">
-              → <DiffValue value={resultValue(row, choices)} />
-            </span>
-          )
-        )}
+      <td>
+        <div className="diff-row__result">
+          <span className={`outcome outcome--${row.outcome}`}>{OUTCOME_LABELS[row.outcome]}</span>
+          {conflict ? (
+            <ChoiceRadios field={row.field} label={row.label} choice={choice} disabled={disabled} onChoose={onChoose} />
+          ) : (
+            row.outcome !== 'unchanged' && (
+              <span className="diff-row__value">
+                → <DiffValue value={resultValue(row, choices)} />
+              </span>
+            )
+          )}
+        </div>
       </td>
     </tr>
   );

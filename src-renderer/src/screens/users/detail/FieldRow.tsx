@@ -27,6 +27,7 @@ function provenance(field: FieldState, detail: UserDetail): string | null {
     }
     return `Owned by ${directory} · ${synced}. Edit it in the directory, then resync.`;
   }
+  if (field.conflict) return `Changed here and in ${directory}, which now has ${quoted(field.conflict.directory)}: choose the value to keep above.`;
   if (field.completion) return `Local completion · ${directory} has ${quoted(field.directoryValue)} (${synced}).`;
   if (field.source === 'local') return `Local value, kept on resync · ${directory} has ${quoted(field.directoryValue)}.`;
   return `From ${directory} · a local field: an edit here is kept on resync.`;
@@ -86,7 +87,7 @@ export function FieldRow({ field, detail, edits, error, onEdit }: FieldRowProps)
           <span
             className="pill pill--conflict"
             data-testid="conflict-marker"
-            title={`Changed here and in the directory (now ${quoted(field.conflict.directory)}); resolve it with a resync.`}
+            title={`Changed here and in the directory (now ${quoted(field.conflict.directory)}); choose the value to keep above, or resynchronize.`}
           >
             Conflict
           </span>
