@@ -24,6 +24,8 @@ const jose: LdapEntry = {
     whenchanged: ['20240102030405.0Z'],
     employeeid: ['012345'],
     description: ['Key   account  manager'],
+    manager: ['CN=Smith\\, John,OU=Finance,OU=Staff,DC=demo,DC=example'],
+    memberof: ['CN=Sales Team,OU=Groups,DC=demo,DC=example', 'CN=All Staff,OU=Groups,DC=demo,DC=example'],
   },
   binary: { objectguid: [GUID_BYTES] },
 };
@@ -51,6 +53,13 @@ const cases: Array<[string, LdapEntry, boolean]> = [
   ['(objectCategory=person)', jose, true],
   ['(objectCategory=computer)', jose, false],
   ['(objectCategory=CN=Person,CN=Schema,CN=Configuration,DC=demo,DC=example)', jose, true],
+  // DN-valued attributes compare as names
+  ['(memberOf=cn=all staff, ou=groups, dc=demo, dc=example)', jose, true],
+  ['(memberOf=CN=Sales Team,OU=Groups,DC=demo,DC=example)', jose, true],
+  ['(memberOf=CN=Sales,OU=Groups,DC=demo,DC=example)', jose, false],
+  ['(manager=cn=smith\\5c, john, ou=finance,ou=staff,dc=demo,dc=example)', jose, true],
+  ['(manager=cn=smith\\5c2c john,ou=finance,ou=staff,dc=demo,dc=example)', jose, true],
+  ['(manager=CN=John Smith,OU=Finance,OU=Staff,DC=demo,DC=example)', jose, false],
   // binary by escaped bytes
   [`(objectGUID=${escapedBytes(GUID_BYTES)})`, jose, true],
   [`(objectGUID=${escapedBytes(guidToBytes('00000000-0000-0000-0000-000000000001'))})`, jose, false],

@@ -13,6 +13,7 @@ import {
   type Filter,
 } from 'ldapts';
 import { RosterError } from '../../../src-shared/result';
+import { normalizeDn } from '../ldap/dn';
 import { validateFilter } from '../ldap/filter';
 import type { LdapEntry } from '../ldap/search';
 
@@ -23,6 +24,11 @@ export type EntryPredicate = (entry: LdapEntry) => boolean;
 const BIT_AND = '1.2.840.113556.1.4.803';
 const BIT_OR = '1.2.840.113556.1.4.804';
 const INTEGER = /^-?\d+$/;
+const DN_ATTRIBUTES = new Set(
+  ['distinguishedName', 'manager', 'member', 'memberOf', 'directReports', 'managedBy', 'secretary', 'owner', 'seeAlso', 'objectCategory', 'uniqueMember'].map((a) =>
+    a.toLowerCase(),
+  ),
+);
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 const own = <T>(map: Record<string, T>, key: string): T | undefined => (Object.hasOwn(map, key) ? map[key] : undefined);
@@ -69,18 +75,33 @@ function compare(a: string, b: string): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
+/** DN-valued attributes: a server compares them as names, so `CN=Sales Team, OU=Groups` equals `cn=sales team,ou=groups`. */
+function dnEquality(key: string, texts: string[]): EntryPredicate {
+  const targets = texts.map(normalizeDn);
+  // Group and manager DNs repeat across entries; normalising each distinct one once keeps memberOf filters fast.
+  const seen = new Map<string, boolean>();
+  const test = (value: string): boolean => {
+    let hit = seen.get(value);
+    if (hit === undefined) {
+      hit = targets.includes(normalizeDn(value));
+      if (seen.size < 100_000) seen.set(value, hit);
+    }
+    return hit;
+  };
+  return (entry) => textOf(entry, key).some(test);
+}
+
 function equality(attribute: string, value: string | Buffer): EntryPredicate {
   const key = attribute.toLowerCase();
-  const texts = textCandidates(value).map(fold);
+  const texts = textCandidates(value);
+  const folded = texts.map(fold);
   const bytes = byteCandidates(value);
   // AD takes a class name for objectCategory (person) as the DN of its category (CN=Person,CN=Schema,…).
-  const category = key === 'objectcategory' && !texts.some((t) => t.includes('='));
-  return (entry) =>
-    textOf(entry, key).some((v) => {
-      const folded = fold(v);
-      if (texts.includes(folded)) return true;
-      return category && texts.includes(/^cn=([^,]*)/.exec(folded)?.[1] ?? '');
-    }) || bytesOf(entry, key).some((b) => bytes.some((c) => c.equals(b)));
+  if (key === 'objectcategory' && !folded.some((t) => t.includes('='))) {
+    return (entry) => textOf(entry, key).some((v) => folded.includes(/^cn=([^,]*)/.exec(fold(v))?.[1] ?? ''));
+  }
+  if (DN_ATTRIBUTES.has(key)) return dnEquality(key, texts);
+  return (entry) => textOf(entry, key).some((v) => folded.includes(fold(v))) || bytesOf(entry, key).some((b) => bytes.some((c) => c.equals(b)));
 }
 
 function substrings(filter: SubstringFilter): EntryPredicate {
