@@ -1,11 +1,22 @@
 // The ONE test file that starts Samba's AD DC: its ports (389/636) are fixed, and vitest runs files in
 // parallel, so every Samba case — the fixture's own checks and the engine against real AD — lives here.
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Attribute, Change, Client, InsufficientAccessError, InvalidCredentialsError, OperationsError } from 'ldapts';
 import type { Entry } from 'ldapts';
 import { SAMBA_LOCK_FILE, sambaAvailable, sambaUsers, startSambaAd, type SambaAd } from '../../../e2e/fixtures/samba';
+import { withServices, type Caller } from '../../../e2e/fixtures/users';
+import type { Realm } from '../../../src-shared/model/realm';
+import { realmFromPreset } from '../../../src-shared/model/realm-presets';
+import type { ConnectionTestReport } from '../../../src-shared/model/connection-test';
+import type { ImportSearch, Job, SyncSummary } from '../../../src-shared/model/sync';
+import { createHandlers, dispatch } from '../../handlers';
+import type { Services } from '../services';
 
 const available = sambaAvailable();
 // On CI (root, packages installed by .ci/run) Samba must run: a missing package fails there instead of skipping.
@@ -32,7 +43,13 @@ async function bound<T>(url: string, dn: string, password: string, work: (client
 
 async function pagedSearch(client: Client, base: string, filter: string, attributes: string[]): Promise<Entry[]> {
   const entries: Entry[] = [];
-  for await (const page of client.searchPaginated(base, { scope: 'sub', filter, attributes, explicitBufferAttributes: ['objectGUID'], paged: { pageSize: 500 } })) {
+  for await (const page of client.searchPaginated(base, {
+    scope: 'sub',
+    filter,
+    attributes,
+    explicitBufferAttributes: ['objectGUID'],
+    paged: { pageSize: 500 },
+  })) {
     entries.push(...page.searchEntries);
   }
   return entries;
@@ -53,7 +70,9 @@ describe.skipIf(skip)(`Samba AD DC fixture${skipNote}`, () => {
   let samba: SambaAd;
   beforeAll(async () => {
     samba = await startSambaAd({ users: 25, tls: true });
-    console.log(`Samba AD DC (25 users, TLS): provision ${samba.timings.provisionMs} ms, start ${samba.timings.startMs} ms, populate ${samba.timings.populateMs} ms`);
+    console.log(
+      `Samba AD DC (25 users, TLS): provision ${samba.timings.provisionMs} ms, start ${samba.timings.startMs} ms, populate ${samba.timings.populateMs} ms`,
+    );
   }, 180_000);
   afterAll(async () => {
     await samba?.stop();
@@ -122,7 +141,7 @@ describe.skipIf(skip)(`Samba AD DC fixture${skipNote}`, () => {
     expect(entries.find((e) => e.sAMAccountName === 'user00002')!.dn).toBe('CN=Adams\\, Bob,OU=Staff,DC=test,DC=local');
     expect(sorted(entries.filter((e) => e.userAccountControl === '514').map((e) => String(e.sAMAccountName)))).toEqual(['user00010', 'user00020']);
     // Samba hands out real SIDs in the domain, not made-up bytes.
-    expect(entries.every((e) => Buffer.isBuffer(e.objectSid) ? e.objectSid.length === 28 : String(e.objectSid).length > 0)).toBe(true);
+    expect(entries.every((e) => (Buffer.isBuffer(e.objectSid) ? e.objectSid.length === 28 : String(e.objectSid).length > 0))).toBe(true);
   });
 
   it('refuses anonymous searches and writes by the reader, and answers a wrong password with 52e', async () => {
@@ -144,7 +163,13 @@ describe.skipIf(skip)(`Samba AD DC fixture${skipNote}`, () => {
 
   it('speaks LDAPS with the test CA for localhost', async () => {
     expect(samba.ldapsUrl).toBe('ldaps://localhost:636');
-    const self = await bound(samba.ldapsUrl!, samba.readerDn, samba.readerPassword, (c) => c.search(samba.readerDn, { scope: 'base', attributes: ['sAMAccountName'] }), samba.caPem);
+    const self = await bound(
+      samba.ldapsUrl!,
+      samba.readerDn,
+      samba.readerPassword,
+      (c) => c.search(samba.readerDn, { scope: 'base', attributes: ['sAMAccountName'] }),
+      samba.caPem,
+    );
     expect(self.searchEntries).toEqual([{ dn: samba.readerDn, sAMAccountName: 'roster-reader' }]);
     // Without the CA the server certificate is not trusted (Samba sends the leaf alone).
     const untrusted = new Client({ url: samba.ldapsUrl!, connectTimeout: 5_000 });
@@ -158,7 +183,15 @@ describe.skipIf(skip)(`Samba AD DC fixture${skipNote}`, () => {
   it('renames (new CN, sAMAccountName and UPN, same objectGUID), disables and modifies entries as Administrator', async () => {
     const guidOf = (sam: string): Promise<Entry | undefined> =>
       bound(samba.url, samba.readerDn, samba.readerPassword, async (c) => {
-        const found = await pagedSearch(c, samba.baseDn, `(sAMAccountName=${sam})`, ['objectGUID', 'sAMAccountName', 'userPrincipalName', 'cn', 'userAccountControl', 'title', 'mobile']);
+        const found = await pagedSearch(c, samba.baseDn, `(sAMAccountName=${sam})`, [
+          'objectGUID',
+          'sAMAccountName',
+          'userPrincipalName',
+          'cn',
+          'userAccountControl',
+          'title',
+          'mobile',
+        ]);
         return found[0];
       });
     const before = (await guidOf('user00003'))!;
@@ -185,4 +218,311 @@ describe.skipIf(skip)(`Samba AD DC fixture${skipNote}`, () => {
     await samba.stop();
     expect([existsSync(dir), existsSync(SAMBA_LOCK_FILE), await portAnswers(389), await portAnswers(636)]).toEqual([false, false, false, false]);
   });
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// The engine against a real AD, through the real handler table (as the app calls it).
+
+const USERS = 60;
+// Samba's own accounts that the Active Directory preset filter (&(objectCategory=person)(objectClass=user))
+// matches, as on Windows AD: Administrator, Guest and krbtgt; dns-dc1 (made by provisioning even with
+// --dns-backend=NONE); and the fixture's reader. The DC's computer account DC1$ is objectCategory=Computer.
+const BUILT_IN_PERSONS = ['Administrator', 'Guest', 'dns-dc1', 'krbtgt', 'roster-reader'];
+// Guest (userAccountControl 66082) and krbtgt (514) are disabled, as on Windows.
+const BUILT_IN_DISABLED = ['Guest', 'krbtgt'];
+
+interface DirectoryView {
+  dn: string;
+  sam: string;
+  uac: number;
+  guid: string;
+}
+
+/** Reads every entry of the AD preset filter as the reader, with ldapts, converting objectGUID ourselves. */
+async function readDirectory(samba: SambaAd): Promise<Map<string, DirectoryView>> {
+  const entries = await bound(samba.url, samba.readerDn, samba.readerPassword, (c) =>
+    pagedSearch(c, samba.baseDn, '(&(objectCategory=person)(objectClass=user))', ['sAMAccountName', 'userAccountControl', 'objectGUID']),
+  );
+  return new Map(
+    entries.map((e) => [String(e.sAMAccountName), { dn: e.dn, sam: String(e.sAMAccountName), uac: Number(e.userAccountControl), guid: canonicalGuid(e.objectGUID as Buffer) }]),
+  );
+}
+
+/** Samba's own string form of each objectGUID, from ldapsearch with the extended-DN control (format 1: strings). */
+function sambaGuidStrings(samba: SambaAd): Promise<Map<string, string>> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      'ldapsearch',
+      ['-x', '-LLL', '-o', 'ldif-wrap=no', '-H', samba.url, '-D', samba.readerDn, '-w', samba.readerPassword, '-b', samba.baseDn, '-E', '1.2.840.113556.1.4.529=::MAMCAQE=', '(&(objectCategory=person)(objectClass=user))', 'sAMAccountName'],
+      { env: { ...process.env, LDAPNOINIT: '1' }, maxBuffer: 64 << 20 },
+      (error, stdout) => {
+        if (error) return reject(error);
+        const bySam = new Map<string, string>();
+        for (const block of stdout.split('\n\n')) {
+          const value = (name: string): string | undefined => {
+            const line = block.split('\n').find((l) => l.startsWith(`${name}:`));
+            if (!line) return undefined;
+            return line.startsWith(`${name}:: `) ? Buffer.from(line.slice(name.length + 3), 'base64').toString('utf8') : line.slice(name.length + 2);
+          };
+          const dn = value('dn');
+          const sam = value('sAMAccountName');
+          const guid = dn && /^<GUID=([0-9a-f-]{36})>;/.exec(dn)?.[1];
+          if (sam && guid) bySam.set(sam, guid);
+        }
+        resolve(bySam);
+      },
+    );
+  });
+}
+
+describe.skipIf(skip)(`Import, resync and reconcile against Samba's AD DC${skipNote}`, () => {
+  let samba: SambaAd;
+  let before: Map<string, DirectoryView>;
+  const generated = sambaUsers(USERS);
+  const generatedNames = generated.map((u) => u.sAMAccountName);
+  const generatedDisabled = generated.filter((u) => !u.enabled).map((u) => u.sAMAccountName);
+
+  beforeAll(async () => {
+    samba = await startSambaAd({ users: USERS });
+    console.log(`Samba AD DC (${USERS} users): ${samba.timings.provisioned} ${samba.timings.provisionMs} ms, start ${samba.timings.startMs} ms, populate ${samba.timings.populateMs} ms`);
+    before = await readDirectory(samba);
+  }, 180_000);
+  afterAll(async () => {
+    await samba?.stop();
+  }, 60_000);
+
+  async function withStore<T>(work: (call: Caller, services: Services, dataDir: string) => Promise<T>): Promise<T> {
+    const dataDir = await mkdtemp(join(tmpdir(), 'roster-samba-store-'));
+    try {
+      return await withServices(dataDir, (call, services) => work(call, services, dataDir));
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }
+  const createRealm = (call: Caller, name: string, baseDn = samba.baseDn, password = samba.readerPassword): Promise<Realm> =>
+    call('realms:create', { realm: realmFromPreset('active-directory', { name, urls: [samba.url], bindDn: samba.readerDn, baseDn }), password });
+  const finished = async (services: Services, job: Job): Promise<SyncSummary> => {
+    const done = await services.jobs.wait(job.id);
+    if (done.state !== 'done') throw new Error(`job ${done.kind} ${done.state}: ${done.error?.message}`);
+    return done.summary!;
+  };
+  const importAll = async (call: Caller, services: Services, realmId: string) => {
+    const search = await call('import:search', { realmId, query: '*' });
+    const summary = await finished(services, await call('import:run', { searchId: search.searchId }));
+    return { search, summary };
+  };
+  const storedUsers = async (call: Caller) => {
+    const page = await call('users:query', { query: {}, offset: 0, limit: 1000 });
+    expect(page.rows.length).toBe(page.total);
+    return Promise.all(page.rows.map(async (row) => (await call('users:get', { id: row.id })).user));
+  };
+
+  it(`imports * from the domain root: the ${USERS} generated users plus the built-in person accounts the preset filter matches`, async () => {
+    // What is there, read independently: the domain's own person accounts besides OU=Staff, and no computers.
+    expect(sorted([...before.keys()].filter((sam) => !generatedNames.includes(sam)))).toEqual(sorted(BUILT_IN_PERSONS));
+    expect(before.has('DC1$')).toBe(false);
+    const expectedNames = sorted([...generatedNames, ...BUILT_IN_PERSONS]);
+    await withStore(async (call, services) => {
+      const realm = await createRealm(call, 'Samba AD');
+      const search = await call('import:search', { realmId: realm.id, query: '*' });
+      expect(search.total).toBe(USERS + BUILT_IN_PERSONS.length);
+      expect(search.counts).toEqual({ new: USERS + BUILT_IN_PERSONS.length, unchanged: 0, changed: 0, conflict: 0 });
+      const page = await call('import:page', { searchId: search.searchId, offset: 0, limit: 1000 });
+      expect(sorted(page.rows.map((r) => r.username))).toEqual(expectedNames);
+      expect(Object.fromEntries(page.rows.map((r) => [r.username, r.dn]))).toEqual(Object.fromEntries([...before.values()].map((v) => [v.sam, v.dn])));
+
+      const summary = await finished(services, await call('import:run', { searchId: search.searchId }));
+      expect(summary).toMatchObject({ created: USERS + BUILT_IN_PERSONS.length, updated: 0, unchanged: 0, conflicts: 0, notFound: 0 });
+      const users = await storedUsers(call);
+      expect(sorted(users.map((u) => u.username))).toEqual(expectedNames);
+      expect(users.every((u) => u.kind === 'external' && u.origin?.realmId === realm.id)).toBe(true);
+      const zoe = users.find((u) => u.username === 'zangstrom')!;
+      expect(zoe.fields).toMatchObject({ displayName: 'Zoë Ångström', givenName: 'Zoë', surname: 'Ångström', email: 'zangstrom@test.local' });
+      expect(zoe.origin).toMatchObject({ dn: 'CN=Zoë Ångström,OU=Staff,DC=test,DC=local', userPrincipalName: 'zangstrom@test.local' });
+      const u2 = generated[1]!;
+      expect(users.find((u) => u.username === u2.sAMAccountName)!.fields).toMatchObject({
+        displayName: u2.displayName,
+        givenName: u2.givenName,
+        surname: u2.sn,
+        email: u2.mail,
+        department: u2.department,
+        title: u2.title,
+        phone: u2.telephoneNumber,
+      });
+
+      // A second search finds everything imported and unchanged.
+      const again = await call('import:search', { realmId: realm.id, query: '*' });
+      expect(again.counts).toEqual({ new: 0, unchanged: USERS + BUILT_IN_PERSONS.length, changed: 0, conflict: 0 });
+    });
+  }, 120_000);
+
+  it('imports * from OU=Staff: exactly the generated users', async () => {
+    await withStore(async (call, services) => {
+      const realm = await createRealm(call, 'Samba Staff', samba.staffDn);
+      const { search, summary } = await importAll(call, services, realm.id);
+      expect(search.total).toBe(USERS);
+      expect(summary).toMatchObject({ created: USERS, updated: 0, conflicts: 0 });
+      expect(sorted((await storedUsers(call)).map((u) => u.username))).toEqual(sorted(generatedNames));
+    });
+  }, 120_000);
+
+  it('marks accounts disabled upstream (userAccountControl 0x2): origin.directoryEnabled and the disabledUpstream count', async () => {
+    const disabledInDirectory = [...before.values()].filter((v) => (v.uac & 2) !== 0).map((v) => v.sam);
+    expect(sorted(disabledInDirectory)).toEqual(sorted([...BUILT_IN_DISABLED, ...generatedDisabled]));
+    expect(generatedDisabled).toEqual(['user00010', 'user00020', 'user00030', 'user00040', 'user00050', 'user00060']);
+    await withStore(async (call, services) => {
+      const realm = await createRealm(call, 'Samba AD');
+      const { search, summary } = await importAll(call, services, realm.id);
+      expect(summary.disabledUpstream).toBe(BUILT_IN_DISABLED.length + generatedDisabled.length);
+      const rows = (await call('import:page', { searchId: search.searchId, offset: 0, limit: 1000 })).rows;
+      expect(sorted(rows.filter((r) => !r.enabled).map((r) => r.username))).toEqual(sorted(disabledInDirectory));
+      const users = await storedUsers(call);
+      expect(sorted(users.filter((u) => u.origin?.directoryEnabled === false).map((u) => u.username))).toEqual(sorted(disabledInDirectory));
+      expect(users.filter((u) => u.origin?.directoryEnabled === true).length).toBe(users.length - disabledInDirectory.length);
+    });
+  }, 120_000);
+
+  it("keys users by objectGUID: origin.externalId is the entry's GUID as Samba itself spells it", async () => {
+    const samba_ = await sambaGuidStrings(samba);
+    // Our conversion of the raw bytes agrees with Samba's extended-DN string form for every entry.
+    expect(Object.fromEntries([...before.values()].map((v) => [v.sam, v.guid]))).toEqual(Object.fromEntries(samba_));
+    await withStore(async (call, services) => {
+      const realm = await createRealm(call, 'Samba AD');
+      await importAll(call, services, realm.id);
+      const users = await storedUsers(call);
+      expect(users.length).toBe(before.size);
+      expect(Object.fromEntries(users.map((u) => [u.username, u.origin?.externalId]))).toEqual(Object.fromEntries(samba_));
+      expect(new Set(users.map((u) => u.origin?.externalId)).size).toBe(users.length);
+    });
+  }, 120_000);
+
+  it('follows a rename upstream (new CN, sAMAccountName, UPN) to the SAME user: resync dialog, then realm reconcile', async () => {
+    await withStore(async (call, services) => {
+      const realm = await createRealm(call, 'Samba AD');
+      await importAll(call, services, realm.id);
+      const count = (await call('users:query', { query: {} })).total;
+      const idOf = async (username: string): Promise<string> => {
+        const rows = (await call('users:query', { query: { search: username } })).rows.filter((r) => r.username === username);
+        expect(rows.length).toBe(1);
+        return rows[0]!.id;
+      };
+
+      // 1. Resync one user through the dialog's channels.
+      const grace = generated[6]!; // user00007, CN=Adams\, Grace
+      const graceId = await idOf(grace.sAMAccountName);
+      const guid = before.get(grace.sAMAccountName)!.guid;
+      const heidi = generated[7]!; // user00008, CN=Heidi Adams
+      const heidiId = await idOf(heidi.sAMAccountName);
+      const heidiGuid = before.get(heidi.sAMAccountName)!.guid;
+      const first = await samba.rename(grace.sAMAccountName, 'grace.renamed', 'Grace Renamed');
+      expect(first.oldDn).toBe(grace.dn);
+      try {
+        const candidates = await call('sync:candidates', { userId: graceId, realmId: realm.id });
+        expect(candidates.map((c) => [c.dn, c.match, c.username, c.externalId])).toEqual([[first.newDn, 'id', 'grace.renamed', guid]]);
+        const diff = await call('sync:preview', { userId: graceId, realmId: realm.id, dn: first.newDn });
+        expect(diff).toMatchObject({
+          userId: graceId,
+          externalId: guid,
+          dn: first.newDn,
+          username_change: { from: grace.sAMAccountName, to: 'grace.renamed' },
+          dn_change: { from: grace.dn, to: first.newDn },
+          conflicts: 0,
+        });
+        const applied = await call('sync:apply', { userId: graceId, realmId: realm.id, dn: first.newDn, choices: {} });
+        expect(applied.user).toMatchObject({
+          id: graceId,
+          username: 'grace.renamed',
+          origin: { externalId: guid, dn: first.newDn, baseUsername: 'grace.renamed', userPrincipalName: 'grace.renamed@test.local' },
+        });
+        expect((await call('users:get', { id: graceId })).user.username).toBe('grace.renamed');
+        expect((await call('users:query', { query: {} })).total).toBe(count);
+        // The mail attribute keeps the old name (AD renames do not touch it), so searching for it finds her, renamed.
+        expect((await call('users:query', { query: { search: grace.sAMAccountName } })).rows.map((r) => [r.id, r.username])).toEqual([[graceId, 'grace.renamed']]);
+        const history = await call('users:history', { id: graceId });
+        expect(history[0]).toMatchObject({
+          action: 'user.resync',
+          userId: graceId,
+          username: 'grace.renamed',
+          realmId: realm.id,
+          changes: [
+            { field: 'username', before: grace.sAMAccountName, after: 'grace.renamed' },
+            { field: 'dn', before: grace.dn, after: first.newDn },
+          ],
+          note: `Resynced with ${first.newDn}.`,
+        });
+
+        // 2. Another rename (plus a new title), found by reconciling the whole realm.
+        const second = await samba.rename(heidi.sAMAccountName, 'heidi.renamed', 'Renamed, Heidi');
+        await samba.modify(second.newDn, { title: 'Director of Renames' });
+        const summary = await finished(services, await call('realms:reconcile', { realmId: realm.id }));
+        expect(summary).toMatchObject({
+          matched: count,
+          created: 0,
+          updated: 1,
+          unchanged: count - 1,
+          conflicts: 0,
+          notFound: 0,
+          disabledUpstream: BUILT_IN_DISABLED.length + generatedDisabled.length,
+        });
+        const heidiNow = (await call('users:get', { id: heidiId })).user;
+        expect(heidiNow).toMatchObject({
+          id: heidiId,
+          username: 'heidi.renamed',
+          fields: { title: 'Director of Renames' },
+          origin: { externalId: heidiGuid, dn: 'CN=Renamed\\, Heidi,OU=Staff,DC=test,DC=local', baseUsername: 'heidi.renamed' },
+        });
+        expect((await call('users:query', { query: {} })).total).toBe(count);
+        expect((await call('users:query', { query: { search: heidi.sAMAccountName } })).rows.map((r) => [r.id, r.username])).toEqual([[heidiId, 'heidi.renamed']]);
+        const heidiHistory = await call('users:history', { id: heidiId });
+        expect(heidiHistory[0]).toMatchObject({
+          action: 'user.resync',
+          userId: heidiId,
+          username: 'heidi.renamed',
+          realmId: realm.id,
+          changes: [
+            { field: 'username', before: heidi.sAMAccountName, after: 'heidi.renamed' },
+            { field: 'dn', before: heidi.dn, after: second.newDn },
+            { field: 'title', before: heidi.title, after: 'Director of Renames' },
+          ],
+          note: `Synced with ${second.newDn}.`,
+        });
+        const journal = await call('audit:list', { filter: { action: 'realm.reconcile' } });
+        expect(journal.entries.map((e) => e.note)).toEqual([
+          `Reconciled realm "Samba AD": ${count} users compared; 1 updated, ${count - 1} unchanged, 0 with conflicts, 0 not found, ${BUILT_IN_DISABLED.length + generatedDisabled.length} disabled upstream.`,
+        ]);
+      } finally {
+        await samba.rename('grace.renamed', grace.sAMAccountName, grace.cn);
+        await samba.rename('heidi.renamed', heidi.sAMAccountName, heidi.cn).catch(() => undefined);
+        await samba.modify(heidi.dn, { title: heidi.title }).catch(() => undefined);
+      }
+    });
+  }, 120_000);
+
+  it('reports a wrong bind password with Active Directory\'s code 52e (realms:test and import:search)', async () => {
+    const message = `Invalid credentials for ${samba.readerDn}: the password is wrong (or the bind DN names another account) (Active Directory code 52e).`;
+    await withStore(async (call, services) => {
+      const table = createHandlers(services);
+      const draft = realmFromPreset('active-directory', { name: 'Samba AD', urls: [samba.url], bindDn: samba.readerDn, baseDn: samba.baseDn });
+      const tested = await dispatch(table, 'realms:test', { draft, password: 'not-the-password' });
+      expect(tested.ok).toBe(true);
+      const report = tested.ok ? (tested.value as ConnectionTestReport) : undefined;
+      expect(report?.ok).toBe(false);
+      expect(report?.error).toMatchObject({ code: 'invalid-credentials', message });
+      expect(report?.steps.map((s) => [s.step, s.status])).toEqual([
+        ['reach', 'ok'],
+        ['tls', 'skipped'],
+        ['bind', 'failed'],
+        ['rootdse', 'skipped'],
+        ['base', 'skipped'],
+        ['users', 'skipped'],
+      ]);
+
+      const realm = await createRealm(call, 'Samba AD', samba.baseDn, 'not-the-password');
+      const searched = await dispatch(table, 'import:search', { realmId: realm.id, query: '*' });
+      expect(searched).toMatchObject({ ok: false, error: { code: 'invalid-credentials', message } });
+      // The right password (given for this call) works on the same realm.
+      const good = await dispatch(table, 'import:search', { realmId: realm.id, query: 'zangstrom', password: samba.readerPassword });
+      expect(good.ok && (good.value as ImportSearch).total).toBe(1);
+    });
+  }, 60_000);
 });
