@@ -2,12 +2,16 @@ import { useEffect } from 'react';
 import { NavBar } from './components/NavBar';
 import { StatusBar } from './components/StatusBar';
 import { AuditScreen } from './screens/audit/AuditScreen';
+import { ImportScreen } from './screens/import/ImportScreen';
 import { PlaceholderScreen } from './screens/placeholder/PlaceholderScreen';
 import { RealmsScreen } from './screens/realms/RealmsScreen';
 import { SettingsScreen } from './screens/settings/SettingsScreen';
 import { UserDetailScreen } from './screens/users/detail/UserDetailScreen';
 import { UsersScreen } from './screens/users/list/UsersScreen';
 import { useAppStore, useOpenUserId, useScreen } from './stores/app-store';
+import { useDemoActions } from './stores/demo-store';
+import { useImportActions } from './stores/import-store';
+import { useJobsActions } from './stores/jobs-store';
 import { useRealmActions, useRealmsStore } from './stores/realms-store';
 import { useRolesActions } from './stores/roles-store';
 import { useUsersListActions, useUsersListStore } from './stores/users-list-store';
@@ -19,6 +23,8 @@ function CurrentScreen() {
   switch (screen) {
     case 'users':
       return userId ? <UserDetailScreen key={userId} id={userId} /> : <UsersScreen />;
+    case 'import':
+      return <ImportScreen />;
     case 'realms':
       return <RealmsScreen />;
     case 'audit':
@@ -62,6 +68,17 @@ export function App() {
     void initUsers();
     return watchUsers();
   }, [initUsers, watchUsers]);
+  const { load: loadJobs, watch: watchJobs } = useJobsActions();
+  const { watch: watchImport } = useImportActions();
+  const { watch: watchDemo } = useDemoActions();
+  useEffect(() => {
+    const unwatch = watchJobs();
+    void loadJobs();
+    return unwatch;
+  }, [loadJobs, watchJobs]);
+  // Jobs outlive the screens that start them: the import re-searches and the demo opens Users when done.
+  useEffect(() => watchImport(), [watchImport]);
+  useEffect(() => watchDemo(), [watchDemo]);
   useEmptyStoreStart();
   return (
     <div className="shell">

@@ -14,11 +14,10 @@ export const SCREEN_LABELS: Record<ScreenId, string> = {
 };
 
 /** Screens not built yet. */
-export type ComingSoonScreen = Exclude<ScreenId, 'users' | 'realms' | 'audit' | 'settings'>;
+export type ComingSoonScreen = Exclude<ScreenId, 'users' | 'import' | 'realms' | 'audit' | 'settings'>;
 
 /** What each screen not built yet will do, shown in its placeholder (one sentence each). */
 export const COMING_SOON: Record<ComingSoonScreen, string> = {
-  import: 'This screen will search a realm by keyword or LDAP filter and import the chosen users, showing which are new or changed.',
   reports: 'This screen will report missing and stale data and the outcome of each realm reconcile.',
   export: 'This screen will export the store or only its completions as XLSX, CSV, an LDIF change set or a PowerShell script.',
 };

@@ -206,3 +206,15 @@ describe('import store: selection and runs', () => {
     expect(store().jobId).toBe('j1');
   });
 });
+
+describe('import store: the report', () => {
+  it('stays after the re-search but goes with a new search', async () => {
+    await searchFor('*');
+    await store().run('all');
+    useJobsStore.getState().track(job({ state: 'done', done: 1500 }));
+    await vi.waitFor(() => expect(of('import:search')).toHaveLength(2));
+    expect(store().jobId).toBe('j1');
+    await searchFor('smith');
+    expect(store().jobId).toBeNull();
+  });
+});

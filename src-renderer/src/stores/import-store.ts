@@ -227,6 +227,10 @@ export const useImportStore = create<ImportState>()((set, get) => {
         set({ queryError: advanced ? 'Type a query, or an LDAP filter below.' : 'Type part of a username, name or mail, or * for everyone.' });
         return;
       }
+      // A new search puts the last import's report away (one still running keeps its progress bar).
+      const { jobId } = get();
+      const job = jobId ? useJobsStore.getState().jobs[jobId] : undefined;
+      if (job && isFinished(job.state)) set({ jobId: null });
       const realm = useRealmsStore.getState().realms.find((r) => r.id === realmId);
       if (needsPassword(realm)) return ask(realmId, 'search');
       await send({ realmId, query: query.trim(), ...(useFilter ? { filter: filter.trim() } : {}) }, false);

@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { FirstRunPanel } from '../../components/FirstRunPanel';
 import { useFormActions, useFormTarget } from '../../stores/realm-form-hooks';
 import { useRealmsStatus, useRealmsStore } from '../../stores/realms-store';
 import { DiscardChangesDialog } from './DiscardChangesDialog';
@@ -7,7 +8,7 @@ import { RealmList } from './RealmList';
 
 /** Realm settings: the list on the left, the selected realm's form on the right. */
 export function RealmsScreen() {
-  const { loaded } = useRealmsStatus();
+  const { loaded, count } = useRealmsStatus();
   const firstId = useRealmsStore((s) => s.realms[0]?.id);
   const target = useFormTarget();
   const { open } = useFormActions();
@@ -19,7 +20,7 @@ export function RealmsScreen() {
     <div className="realms-screen">
       <RealmList />
       <div className="realm-editor-pane">
-        <RealmEditor />
+        {loaded && count === 0 && target.kind === 'none' ? <FirstRunPanel /> : <RealmEditor />}
       </div>
       <DiscardChangesDialog />
     </div>

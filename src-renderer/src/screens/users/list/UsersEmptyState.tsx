@@ -1,3 +1,4 @@
+import { FirstRunPanel } from '../../../components/FirstRunPanel';
 import { useAppStore } from '../../../stores/app-store';
 
 interface UsersEmptyStateProps {
@@ -28,13 +29,14 @@ export function UsersEmptyState({ search, filtered, onClearFilters, onNewUser }:
       <h2>No users yet</h2>
       <p>Create an internal user, or add a realm and import users from your directory.</p>
       <p className="empty-pane__actions">
-        <button type="button" className="button button--primary" onClick={onNewUser}>
+        <button type="button" className="button" onClick={onNewUser}>
           New user
         </button>
         <button type="button" className="button" onClick={() => go('realms')}>
           Go to Realms
         </button>
       </p>
+      <FirstRunPanel />
     </div>
   );
 }

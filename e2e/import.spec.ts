@@ -1,0 +1,163 @@
+import type { Page } from '@playwright/test';
+import { realmFromPreset } from '../src-shared/model/realm-presets';
+import { expect, test as base } from './fixtures/app';
+import { startSlapd, type SlapdServer } from './fixtures/slapd';
+import { withServices } from './fixtures/users';
+
+/** More than AD's 1,000-entry page and more than any "first 1000" shortcut would show. */
+const USERS = 1500;
+
+// One slapd for the file: the tests only read it.
+const test = base.extend<object, { ldap: SlapdServer }>({
+  ldap: [
+    async ({}, use) => {
+      const server = await startSlapd({ flavor: 'openldap', users: USERS });
+      try {
+        await use(server);
+      } finally {
+        await server.stop();
+      }
+    },
+    { scope: 'worker', timeout: 120_000 },
+  ],
+});
+
+// An OpenLDAP realm on the slapd, nothing imported. The seed's secret store lives for the seed only,
+// so the app starts without the bind password and has to ask for it.
+test.use({
+  seed: async ({ ldap }, use) => {
+    await use(async (dataDir) => {
+      await withServices(dataDir, async (call) => {
+        const realm = await call('realms:create', {
+          realm: realmFromPreset('openldap', { name: 'Lab directory', urls: [ldap.url], bindDn: ldap.readerDn, baseDn: ldap.baseDn }),
+          password: ldap.readerPassword,
+        });
+        if (realm.password === 'saved') throw new Error('The seed saved the password; the prompt would not be exercised.');
+      });
+    });
+  },
+});
+
+async function openImport(app: Page) {
+  await app.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Import' }).click();
+  await expect(app.getByRole('heading', { name: 'Import LDAP users' })).toBeVisible();
+  await expect(app.getByLabel('Realm', { exact: true })).toHaveValue(/.+/);
+}
+
+async function search(app: Page, query: string) {
+  const box = app.getByLabel('Query', { exact: true });
+  await box.fill(query);
+  await box.press('Enter');
+}
+
+/** Waits for the import's report and returns it. */
+async function finishedReport(app: Page) {
+  const report = app.getByTestId('job-report');
+  await expect(report).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
+  return report;
+}
+
+test('import by keyword, then everyone: honest counts beyond 1,000, statuses, the report and the users list', async ({ app, ldap }, testInfo) => {
+  test.setTimeout(180_000);
+  await openImport(app);
+  await expect(app.getByText('* lists everyone')).toBeVisible();
+
+  // The bind password is not saved: the search asks for it first.
+  await search(app, 'Ångström');
+  const dialog = app.getByRole('dialog', { name: 'Bind password' });
+  await expect(dialog).toBeVisible();
+  await expect(dialog).toContainText(ldap.readerDn);
+  await dialog.getByLabel('Password').fill(ldap.readerPassword);
+  await dialog.getByLabel('Password').press('Enter');
+  await expect(dialog).toBeHidden();
+
+  const count = app.getByTestId('import-count');
+  await expect(count).toHaveText('1 entry found');
+  const rows = app.getByTestId('import-row');
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toHaveAttribute('data-username', 'zangstrom');
+  await expect(rows.first()).toHaveAttribute('data-status', 'new');
+  await expect(rows.first()).toContainText('Zoë Ångström');
+  await expect(rows.first()).toContainText(`uid=zangstrom,${ldap.peopleDn}`);
+
+  // Select it and import the selection.
+  await rows.first().click();
+  await app.getByRole('button', { name: 'Import selected (1)' }).click();
+  let report = await finishedReport(app);
+  await expect(report.getByTestId('report-created')).toContainText('1');
+  await report.getByText(/Changes per user/).click();
+  await expect(report.getByTestId('job-report-change')).toHaveAttribute('data-username', 'zangstrom');
+  await app.screenshot({ path: testInfo.outputPath('import-report.png') });
+  // The search ran again by itself: the entry is imported now.
+  await expect(rows.first()).toHaveAttribute('data-status', 'unchanged');
+  await expect(rows.first()).toContainText('Already imported');
+
+  // The Users list has the user; the Import screen keeps its state across the visit.
+  await app.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Users' }).click();
+  await expect(app.getByTestId('users-total')).toHaveAttribute('data-count', '1');
+  await expect(app.getByTestId('user-row').first()).toHaveAttribute('data-username', 'zangstrom');
+  await openImport(app);
+  await expect(count).toHaveText('1 entry found');
+  await expect(app.getByTestId('job-report')).toBeVisible();
+
+  // Everyone: the whole count, not a capped one, with statuses per entry.
+  await search(app, '*');
+  await expect(count).toHaveText('1,500 entries found');
+  await expect(app.getByTestId('job-report')).toBeHidden();
+  const chips = app.getByRole('group', { name: 'Show entries by status' });
+  await expect(chips.getByRole('button', { name: /^New/ })).toContainText('1,499');
+  await expect(chips.getByRole('button', { name: /^Already imported/ })).toContainText('1');
+  await expect(rows.first()).toBeVisible();
+  await app.screenshot({ path: testInfo.outputPath('import-results.png') });
+
+  // Far down the list, past row 1,000: the rows are there, paged from main.
+  const grid = app.getByTestId('import-grid');
+  await grid.focus();
+  await app.keyboard.press('End');
+  await expect(app.locator('[data-testid="import-row"][aria-rowindex="1500"]')).toBeVisible();
+  await expect(app.locator('[data-testid="import-row"][aria-rowindex="1500"]')).toHaveAttribute('data-status', 'new');
+  // Space selects the focused row, Shift+Up extends the range.
+  await app.keyboard.press('Space');
+  await app.keyboard.press('Shift+ArrowUp');
+  await app.keyboard.press('Shift+ArrowUp');
+  await expect(app.getByRole('button', { name: /selected \(3\)$/ })).toBeVisible();
+
+  // The chip narrows to the imported entry.
+  await chips.getByRole('button', { name: /^Already imported/ }).click();
+  await expect(count).toHaveText('1 of 1,500 entries');
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toHaveAttribute('data-username', 'zangstrom');
+  await chips.getByRole('button', { name: /^All/ }).click();
+
+  // Import everyone: one created per new entry, the imported one left as it was.
+  await app.getByRole('button', { name: 'Import / Resync all (1,500)' }).click();
+  report = await finishedReport(app);
+  await expect(report.getByTestId('report-created')).toContainText('1,499');
+  await expect(report.getByTestId('report-unchanged')).toContainText('1');
+  await expect(chips.getByRole('button', { name: /^Already imported/ })).toContainText('1,500');
+  await expect(chips.getByRole('button', { name: /^New/ })).toBeDisabled();
+
+  await app.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Users' }).click();
+  await expect(app.getByTestId('users-total')).toHaveAttribute('data-count', String(USERS));
+});
+
+test('an invalid LDAP filter is refused with a clear message beside it', async ({ app, ldap }) => {
+  await openImport(app);
+  await app.getByText('Advanced: LDAP filter').click();
+  const filter = app.getByLabel('LDAP filter');
+  await filter.fill('(uid=zang*');
+  await filter.press('Enter');
+  const dialog = app.getByRole('dialog', { name: 'Bind password' });
+  await dialog.getByLabel('Password').fill(ldap.readerPassword);
+  await dialog.getByRole('button', { name: 'Search' }).click();
+  const alert = app.locator('#import-filter-error');
+  await expect(alert).toHaveAttribute('role', 'alert');
+  await expect(alert).toBeVisible();
+  await expect(filter).toHaveAttribute('aria-invalid', 'true');
+
+  // Fixed, it finds the entry.
+  await filter.fill('(uid=zang*)');
+  await filter.press('Enter');
+  await expect(app.getByTestId('import-count')).toHaveText('1 entry found');
+  await expect(alert).toBeHidden();
+});

@@ -1,0 +1,105 @@
+import { useEffect } from 'react';
+import type { Job, SyncChange, SyncSummary } from '../../../src-shared/model/sync';
+import { ChangesTable } from '../screens/audit/ChangesTable';
+import { useFieldLabels, useFieldsActions, useFieldsStatus } from '../stores/fields-store';
+
+const KIND_NAMES: Record<Job['kind'], string> = { import: 'Import', resync: 'Resync', reconcile: 'Reconcile' };
+const STATE_WORDS: Record<Job['state'], string> = { running: 'running', done: 'finished', failed: 'failed', cancelled: 'cancelled' };
+const ACTION_LABELS: Record<SyncChange['action'], string> = {
+  created: 'Created',
+  updated: 'Updated',
+  unchanged: 'Unchanged',
+  conflict: 'Conflict',
+  'not-found': 'Not found',
+  skipped: 'Skipped',
+};
+
+const count = (n: number) => n.toLocaleString('en-US');
+
+/** The report's figures, in the order an admin reads them. */
+const FIGURES: { key: keyof SyncSummary & ('created' | 'updated' | 'unchanged' | 'conflicts' | 'notFound' | 'disabledUpstream'); label: string }[] = [
+  { key: 'created', label: 'Created' },
+  { key: 'updated', label: 'Updated' },
+  { key: 'unchanged', label: 'Unchanged' },
+  { key: 'conflicts', label: 'Conflicts' },
+  { key: 'notFound', label: 'Not found' },
+  { key: 'disabledUpstream', label: 'Disabled upstream' },
+];
+
+/** One user's outcome: a line, and the field changes beneath it. */
+function ChangeItem({ change, labels }: { change: SyncChange; labels: Record<string, string> }) {
+  return (
+    <li className="job-report__change" data-testid="job-report-change" data-username={change.username} data-action={change.action}>
+      <div className="job-report__change-head">
+        <span className={`status-badge status-badge--${change.action}`}>{ACTION_LABELS[change.action]}</span>
+        <strong>{change.username}</strong>
+        <span className="mono muted job-report__dn" title={change.dn}>
+          {change.dn}
+        </span>
+      </div>
+      {change.note && <p className="job-report__note">{change.note}</p>}
+      {change.changes.length > 0 && <ChangesTable changes={change.changes} labels={labels} />}
+    </li>
+  );
+}
+
+/** What a finished job did: the counts, its error and what the store holds if it stopped early, per-user changes. */
+export function JobReport({ job, onClose }: { job: Job; onClose?: () => void }) {
+  const labels = useFieldLabels();
+  const { loaded } = useFieldsStatus();
+  const { load } = useFieldsActions();
+  // Changes name fields by key; the labels come from the field catalogue.
+  useEffect(() => {
+    if (!loaded) void load();
+  }, [loaded, load]);
+  const summary = job.summary;
+  const title = `${KIND_NAMES[job.kind]} ${STATE_WORDS[job.state]}`;
+  const shown = summary?.changes.filter((c) => c.action !== 'unchanged') ?? [];
+  return (
+    <section className={`job-report job-report--${job.state}`} data-testid="job-report" data-state={job.state} aria-labelledby={`job-report-${job.id}`}>
+      <header className="job-report__header">
+        <h2 id={`job-report-${job.id}`}>{title}</h2>
+        {job.total > 0 && (
+          <span className="muted">
+            {count(job.total)} {job.total === 1 ? 'entry' : 'entries'}
+          </span>
+        )}
+        {summary?.dryRun && <span className="pill pill--modified">Dry run: nothing saved</span>}
+        {onClose && (
+          <button type="button" className="button button--small job-report__close" onClick={onClose}>
+            Close report
+          </button>
+        )}
+      </header>
+      {job.state !== 'done' && (job.error || job.consistency) && (
+        <div className="banner banner--error" role="alert">
+          {job.error && <p>{job.error.message}</p>}
+          {job.consistency && <p>{job.consistency}</p>}
+        </div>
+      )}
+      {summary && (
+        <dl className="job-report__figures">
+          {FIGURES.map(({ key, label }) => (
+            <div key={key} className="job-report__figure" data-testid={`report-${key}`}>
+              <dt>{label}</dt>
+              <dd>{count(summary[key])}</dd>
+            </div>
+          ))}
+        </dl>
+      )}
+      {shown.length > 0 && (
+        <details className="job-report__changes">
+          <summary>
+            Changes per user ({count(shown.length)}
+            {summary?.changesTruncated ? ', list cut short' : ''})
+          </summary>
+          <ul>
+            {shown.map((change) => (
+              <ChangeItem key={`${change.dn}|${change.username}`} change={change} labels={labels} />
+            ))}
+          </ul>
+        </details>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,73 @@
+import type { MouseEvent } from 'react';
+import { useFieldLabels } from '../../stores/fields-store';
+import { useImportRow, useImportRowChosen } from '../../stores/import-store';
+import { STATUS_LABELS } from './import-labels';
+
+/** Height of a result row: two lines (who, then where and why). */
+export const IMPORT_ROW_HEIGHT = 52;
+
+/** The DOM id of a result row, for the grid's aria-activedescendant. */
+export const importRowId = (index: number) => `import-row-${index}`;
+
+interface ImportResultRowProps {
+  index: number;
+  top: number;
+  focused: boolean;
+  onClick(index: number, event: MouseEvent): void;
+}
+
+/** One directory entry of the result: who, where, enabled upstream, and how it relates to the store. */
+export function ImportResultRow({ index, top, focused, onClick }: ImportResultRowProps) {
+  const row = useImportRow(index);
+  const chosen = useImportRowChosen(row?.dn);
+  const labels = useFieldLabels();
+  const style = { transform: `translateY(${top}px)`, height: IMPORT_ROW_HEIGHT };
+  if (!row) {
+    return (
+      <div role="row" aria-rowindex={index + 1} id={importRowId(index)} className="import-row import-row--loading" style={style}>
+        <div role="gridcell" className="import-row__placeholder">
+          <span className="visually-hidden">Loading…</span>
+        </div>
+      </div>
+    );
+  }
+  const classes = ['import-row', chosen && 'import-row--selected', focused && 'import-row--focused'].filter(Boolean).join(' ');
+  const changed = row.changedFields.map((f) => labels[f] ?? f).join(', ');
+  return (
+    <div
+      role="row"
+      aria-rowindex={index + 1}
+      aria-selected={chosen}
+      id={importRowId(index)}
+      className={classes}
+      style={style}
+      data-testid="import-row"
+      data-username={row.username}
+      data-status={row.status}
+      onMouseDown={(event) => event.shiftKey && event.preventDefault()}
+      onClick={(event) => onClick(index, event)}
+    >
+      <div role="gridcell" className="import-row__check">
+        <input type="checkbox" tabIndex={-1} checked={chosen} readOnly aria-label={`Select ${row.username}`} />
+      </div>
+      <div role="gridcell" className="import-row__who">
+        <div className="import-row__line">
+          <strong className="import-row__username">{row.username}</strong>
+          <span className="import-row__name">{row.displayName}</span>
+          <span className="import-row__mail">{row.email}</span>
+        </div>
+        <div className="import-row__line import-row__line--second">
+          <span className="import-row__dn mono" title={row.dn}>
+            {row.dn}
+          </span>
+          {row.status === 'changed' && changed && <span className="import-row__why">Changed: {changed}</span>}
+          {row.note && <span className="import-row__why import-row__why--conflict">{row.note}</span>}
+        </div>
+      </div>
+      <div role="gridcell" className="import-row__state">
+        {row.enabled ? <span className="muted">Enabled</span> : <span className="badge badge--disabled">Disabled in directory</span>}
+        <span className={`status-badge status-badge--${row.status}`}>{STATUS_LABELS[row.status]}</span>
+      </div>
+    </div>
+  );
+}
