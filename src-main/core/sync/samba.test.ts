@@ -1,15 +1,15 @@
 // The ONE test file that starts Samba's AD DC: its ports (389/636) are fixed, and vitest runs files in
 // parallel, so every Samba case — the fixture's own checks and the engine against real AD — lives here.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { connect } from 'node:net';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Attribute, Change, Client, InsufficientAccessError, InvalidCredentialsError, OperationsError } from 'ldapts';
 import type { Entry } from 'ldapts';
-import { SAMBA_LOCK_FILE, sambaAvailable, sambaUsers, startSambaAd, type SambaAd } from '../../../e2e/fixtures/samba';
+import { removeSambaTemplate, SAMBA_LOCK_FILE, sambaAvailable, sambaUsers, startSambaAd, type SambaAd } from '../../../e2e/fixtures/samba';
 import { withServices, type Caller } from '../../../e2e/fixtures/users';
 import type { Realm } from '../../../src-shared/model/realm';
 import { realmFromPreset } from '../../../src-shared/model/realm-presets';
@@ -23,6 +23,7 @@ const available = sambaAvailable();
 const skip = !available.ok && !process.env.CI;
 const skipNote = available.ok ? '' : ` (skipped: ${available.reason})`;
 if (!available.ok) console.warn(`samba.test.ts: ${skip ? 'skipping' : 'CI is set, running anyway'}: ${available.reason}`);
+afterAll(() => removeSambaTemplate());
 
 // Our own GUID reading, independent of Roster's guid.ts: the first three groups are little-endian on the wire.
 function canonicalGuid(bytes: Buffer): string {
@@ -71,7 +72,7 @@ describe.skipIf(skip)(`Samba AD DC fixture${skipNote}`, () => {
   beforeAll(async () => {
     samba = await startSambaAd({ users: 25, tls: true });
     console.log(
-      `Samba AD DC (25 users, TLS): provision ${samba.timings.provisionMs} ms, start ${samba.timings.startMs} ms, populate ${samba.timings.populateMs} ms`,
+      `Samba AD DC (25 users, TLS): ${samba.timings.provisioned} ${samba.timings.provisionMs} ms, start ${samba.timings.startMs} ms, populate ${samba.timings.populateMs} ms`,
     );
   }, 180_000);
   afterAll(async () => {
@@ -217,6 +218,36 @@ describe.skipIf(skip)(`Samba AD DC fixture${skipNote}`, () => {
     const dir = samba.dir;
     await samba.stop();
     expect([existsSync(dir), existsSync(SAMBA_LOCK_FILE), await portAnswers(389), await portAnswers(636)]).toEqual([false, false, false, false]);
+  });
+
+  it('says so when something else holds port 389, and leaves no lock behind', async () => {
+    const squatter = createServer();
+    await new Promise<void>((resolve) => squatter.listen(389, '127.0.0.1', () => resolve()));
+    try {
+      await expect(startSambaAd({ users: 1 })).rejects.toThrow(
+        'Port 389 on 127.0.0.1 is already in use (a system slapd, samba or samba-ad-dc service? see `ss -ltnp`): the Samba AD DC fixture needs it.',
+      );
+    } finally {
+      await new Promise<void>((resolve) => squatter.close(() => resolve()));
+    }
+    expect(existsSync(SAMBA_LOCK_FILE)).toBe(false);
+  });
+
+  it('recovers from a test process that died: its stale lock and folders are cleared on the next start', async () => {
+    const dead = spawn('true');
+    await new Promise((resolve) => dead.once('exit', resolve));
+    const orphan = join(tmpdir(), `roster-samba-${dead.pid}-crashed`);
+    await mkdir(join(orphan, 'private'), { recursive: true });
+    await writeFile(SAMBA_LOCK_FILE, JSON.stringify({ pid: dead.pid, dir: orphan }));
+    const again = await startSambaAd({ users: 1 });
+    try {
+      expect(existsSync(orphan)).toBe(false);
+      expect(JSON.parse(await readFile(SAMBA_LOCK_FILE, 'utf8'))).toMatchObject({ pid: process.pid, dir: again.dir });
+      expect(again.timings.provisioned).toBe('copy');
+      expect(await again.dnOf('zangstrom')).toBe('CN=Zoë Ångström,OU=Staff,DC=test,DC=local');
+    } finally {
+      await again.stop();
+    }
   });
 });
 
