@@ -1,5 +1,6 @@
 import { useFormSession, useFormTarget } from '../../stores/realm-form-hooks';
 import { RealmForm } from './RealmForm';
+import { ReconcileDialogHost } from './ReconcileDialog';
 
 /** The right pane: the realm form, or a hint when nothing is open. */
 export function RealmEditor() {
@@ -10,8 +11,14 @@ export function RealmEditor() {
       <div className="empty-pane">
         <h2>No realm selected</h2>
         <p>A realm tells Roster where a directory is and how to read its users. Use “Add realm” to set one up, then “Test connection”.</p>
+        <ReconcileDialogHost />
       </div>
     );
   }
-  return <RealmForm key={session} />;
+  return (
+    <>
+      <RealmForm key={session} />
+      <ReconcileDialogHost />
+    </>
+  );
 }

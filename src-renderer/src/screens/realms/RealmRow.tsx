@@ -1,6 +1,7 @@
 import type { KeyboardEvent, MouseEvent } from 'react';
 import type { Realm } from '../../../../src-shared/model/realm';
 import { KIND_LABELS } from '../../lib/realm-labels';
+import { ReconcileButton } from './ReconcileButton';
 import { RealmTestStatus } from './RealmTestStatus';
 
 interface RealmRowProps {
@@ -84,6 +85,7 @@ export function RealmRow({ realm, selected, first, last, onSelect, onMove, onTog
           </button>
         </div>
       </div>
+      <ReconcileButton realm={realm} />
     </li>
   );
 }

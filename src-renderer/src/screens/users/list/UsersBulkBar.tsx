@@ -1,8 +1,10 @@
 import { useState } from 'react';
-import { useBulkState, useUsersListActions, useUsersSelection, useUsersStatus } from '../../../stores/users-list-store';
+import { useBulkResync, useSyncActions } from '../../../stores/sync-store';
+import { useBulkState, useUsersListActions, useUsersQuery, useUsersSelection, useUsersStatus } from '../../../stores/users-list-store';
 import { BulkBar, type BulkAction } from './BulkBar';
+import { BulkResyncPanel } from './BulkResyncPanel';
 import { RolePickerDialog } from './RolePickerDialog';
-import { selectedCount } from './selection';
+import { bulkTarget, selectedCount } from './selection';
 
 /** The user list's bulk bar: login on/off and roles for the selection (ids, or everything in the filter). */
 export function UsersBulkBar() {
@@ -11,14 +13,26 @@ export function UsersBulkBar() {
   const bulk = useBulkState();
   const { runBulk, clearSelection, selectAllInFilter, dismissBulkMessage } = useUsersListActions();
   const [picking, setPicking] = useState<'assign' | 'remove' | null>(null);
+  const { query } = useUsersQuery();
+  const resync = useBulkResync();
+  const { resyncUsers } = useSyncActions();
   const count = selectedCount(selection, total);
-  if (count === 0 && !bulk.message && !bulk.error && !bulk.busy) return null;
+  const target = bulkTarget(selection, query);
+  const resyncShown = resync.jobId !== null || resync.error !== null || resync.needsPassword || resync.busy;
+  if (count === 0 && !bulk.message && !bulk.error && !bulk.busy && !resyncShown) return null;
 
   const actions: BulkAction[] = [
     { id: 'enable', label: 'Enable login', run: () => void runBulk({ kind: 'set-enabled', enabled: true }), disabled: count === 0 },
     { id: 'disable', label: 'Disable login', run: () => void runBulk({ kind: 'set-enabled', enabled: false }), disabled: count === 0 },
     { id: 'assign-role', label: 'Assign role…', run: () => setPicking('assign'), disabled: count === 0 },
     { id: 'remove-role', label: 'Remove role…', run: () => setPicking('remove'), disabled: count === 0 },
+    {
+      id: 'resync',
+      label: 'Resync selected',
+      title: 'Compare the selected external users with their directories (internal users are left alone)',
+      run: () => target && void resyncUsers(target),
+      disabled: count === 0 || resync.busy,
+    },
   ];
   const summary = selection.all
     ? `All ${total.toLocaleString()} in the filter selected`
@@ -43,6 +57,7 @@ export function UsersBulkBar() {
         onClear={clearSelection}
         onDismiss={dismissBulkMessage}
       />
+      <BulkResyncPanel target={target} />
       {picking && (
         <RolePickerDialog
           mode={picking}
