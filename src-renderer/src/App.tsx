@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { DemoDoneNotice } from './components/DemoDoneNotice';
 import { NavBar } from './components/NavBar';
 import { StatusBar } from './components/StatusBar';
 import { AuditScreen } from './screens/audit/AuditScreen';
@@ -86,6 +87,7 @@ export function App() {
       <main className="shell__main">
         <CurrentScreen />
       </main>
+      <DemoDoneNotice />
       <StatusBar />
     </div>
   );
