@@ -115,7 +115,7 @@ export async function syncBatch(
       claimed.set(user.id, applied.user);
       const note = [
         applied.conflicts.length
-          ? `${applied.conflicts.length} conflict${applied.conflicts.length === 1 ? '' : 's'} wait for a decision (${applied.conflicts.map((c) => c.field).join(', ')}).`
+          ? `${applied.conflicts.length} conflict${applied.conflicts.length === 1 ? ' waits' : 's wait'} for a decision (${applied.conflicts.map((c) => c.field).join(', ')}).`
           : '',
         diff.username_change && holder && holder.id !== user.id
           ? `The directory renamed the account to ${diff.username_change.to}, which ${holder.username} already uses; the username was kept.`

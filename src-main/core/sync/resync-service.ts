@@ -8,7 +8,7 @@ import type { JobRunner } from '../jobs/job-runner';
 import { emptySummary, syncBatch, type Pair } from './batch';
 import { applyDiff, threeWayDiff, type Choices } from './diff';
 import { directoryMapper, toDirectoryUser, type DirectoryUser } from './mapping';
-import { BATCH_SIZE, checkCancelled, realmById, syncEntry, withSource, type SyncDeps } from './sync-context';
+import { BATCH_SIZE, checkCancelled, realmById, requirePassword, syncEntry, withSource, type SyncDeps } from './sync-context';
 import type { DirectorySource } from './source';
 
 const wrap = (filter: string) => (filter.startsWith('(') ? filter : `(${filter})`);
@@ -194,13 +194,14 @@ export class ResyncService {
     return summary;
   }
 
-  /** Starts a job resyncing the targeted external users, realm by realm. */
-  resyncUsers(target: UserTarget, password?: string): Job {
+  /** Starts a job resyncing the targeted external users, realm by realm (a missing password is refused before it starts). */
+  async resyncUsers(target: UserTarget, password?: string): Promise<Job> {
     const users = this.deps.users.targets(target).filter((u) => u.kind === 'external' && u.origin);
     if (users.length === 0) throw new RosterError('invalid-input', 'None of the selected users is linked to a directory; only external users can be resynced.');
     const byRealm = new Map<string, UserRecord[]>();
     for (const user of users) byRealm.set(user.origin!.realmId, [...(byRealm.get(user.origin!.realmId) ?? []), user]);
     const realmIds = [...byRealm.keys()];
+    for (const realmId of realmIds) await requirePassword(this.deps, realmById(this.deps, realmId), password);
     return this.jobs.start('resync', realmIds.length === 1 ? realmIds[0]! : '', async (job) => {
       const total = emptySummary(realmIds.length === 1 ? realmIds[0]! : '');
       let before = 0;
@@ -285,8 +286,8 @@ export class ResyncService {
   }
 
   /** Starts "Reconcile realm" as a job. */
-  reconcile(realmId: string, password?: string): Job {
-    realmById(this.deps, realmId);
+  async reconcile(realmId: string, password?: string): Promise<Job> {
+    await requirePassword(this.deps, realmById(this.deps, realmId), password);
     return this.jobs.start('reconcile', realmId, (job) =>
       this.reconcileNow(realmId, { password, signal: job.signal, progress: job.progress, setConsistency: job.setConsistency }),
     );

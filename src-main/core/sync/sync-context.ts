@@ -27,15 +27,22 @@ export function realmById(deps: SyncDeps, realmId: string): RealmRecord {
   return realm;
 }
 
-/** Opens the realm's directory: the LDAP server with its bind password, or its LDIF file. */
-export async function openSource(deps: SyncDeps, realm: RealmRecord, given?: string, signal?: AbortSignal): Promise<DirectorySource> {
-  if (realm.kind === 'ldif-file') return openLdifSource(realm);
+/** The bind password a realm needs (given now, else saved), or a `password-required` error before any work starts. */
+export async function requirePassword(deps: SyncDeps, realm: RealmRecord, given?: string): Promise<string | undefined> {
+  if (realm.kind === 'ldif-file') return undefined;
   const password = await deps.realms.passwordFor(realm.id, given);
   if (realm.connection.bindDn && password === undefined) {
     throw new RosterError('password-required', `The bind password for realm "${realm.name}" is not saved; enter it to read the directory.`, {
       realmId: realm.id,
     });
   }
+  return password;
+}
+
+/** Opens the realm's directory: the LDAP server with its bind password, or its LDIF file. */
+export async function openSource(deps: SyncDeps, realm: RealmRecord, given?: string, signal?: AbortSignal): Promise<DirectorySource> {
+  if (realm.kind === 'ldif-file') return openLdifSource(realm);
+  const password = await requirePassword(deps, realm, given);
   return openLdapSource(realm, password, attributesToRequest(realm, deps.users.fields()), signal);
 }
 

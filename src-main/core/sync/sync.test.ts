@@ -162,7 +162,7 @@ describe('resync and reconcile against OpenLDAP', () => {
         await c.del(dn(103));
       });
       try {
-        const summary = await finished(services, services.resync.reconcile(realm.id));
+        const summary = await finished(services, await services.resync.reconcile(realm.id));
         expect(summary).toMatchObject({ matched: 9, updated: 2, unchanged: 6, conflicts: 1, notFound: 1 });
         expect(services.userStore.size).toBe(10);
         const after = services.userStore.get(renamed.id)!;
@@ -209,7 +209,7 @@ describe('a server that dies mid-reconcile', () => {
             server.kill();
           }
         });
-        const job = await services.jobs.wait(services.resync.reconcile(realm.id).id);
+        const job = await services.jobs.wait((await services.resync.reconcile(realm.id)).id);
         expect(job.state).toBe('failed');
         expect(job.error?.message).toMatch(/connection|closed|reach|refused|socket/i);
         expect(job.consistency).toBe('Nothing was changed: the directory was still being read.');
