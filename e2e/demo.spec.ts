@@ -26,4 +26,13 @@ test('a fresh data folder offers "Try with demo data", which imports the demo di
 
   await report.getByRole('button', { name: 'Close report' }).click();
   await expect(report).toBeHidden();
+
+  // The demo realm reads a file: its form asks for the file, not for a server, a bind or a connection test.
+  await app.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Realms' }).click();
+  await expect(app.getByLabel('Kind')).toHaveValue('ldif-file');
+  await expect(app.getByLabel('LDIF file')).toHaveValue(/directory\.ldif$/);
+  await expect(app.getByText('an export from ldifde, slapcat or ldapsearch')).toBeVisible();
+  await expect(app.getByLabel('Bind DN')).toHaveCount(0);
+  await expect(app.getByRole('button', { name: 'Test connection' })).toHaveCount(0);
+  await expect(app.getByTestId('realm-row')).toContainText('directory.ldif');
 });

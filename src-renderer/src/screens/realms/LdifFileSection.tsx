@@ -13,7 +13,7 @@ export function LdifFileSection({ errors }: { errors: FieldErrors }) {
         errors={errors}
         mono
         placeholder="C:\Exports\corp-users.ldf"
-        hint="The full path of an LDIF export of the directory, e.g. from ldifde, slapcat or ldapsearch. Roster reads it each time it searches; the file is never changed."
+        hint="The full path of an LDIF file: an export from ldifde, slapcat or ldapsearch. Roster reads it each time it searches and never changes it."
         value={(d) => d.ldifPath}
         update={(d, ldifPath) => ({ ...d, ldifPath })}
       />
