@@ -43,7 +43,8 @@ const OPENLDAP_MAPPING: RealmPreset['mapping'] = {
 /** Presets per realm kind (Active Directory, OpenLDAP, generic LDAPv3). */
 export const REALM_PRESETS: Record<RealmKind, RealmPreset> = {
   'active-directory': {
-    userFilter: '(&(objectCategory=person)(objectClass=user))',
+    // Leaves out the domain's own accounts (Administrator, Guest, krbtgt), which are no one's to reconcile.
+    userFilter: '(&(objectCategory=person)(objectClass=user)(!(isCriticalSystemObject=TRUE)))',
     idAttribute: 'objectGUID',
     defaultPort: { plain: 389, ldaps: 636 },
     mapping: AD_MAPPING,

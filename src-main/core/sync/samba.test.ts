@@ -12,7 +12,7 @@ import type { Entry } from 'ldapts';
 import { removeSambaTemplate, SAMBA_LOCK_FILE, sambaAvailable, sambaUsers, startSambaAd, type SambaAd } from '../../../e2e/fixtures/samba';
 import { withServices, type Caller } from '../../../e2e/fixtures/users';
 import type { Realm } from '../../../src-shared/model/realm';
-import { realmFromPreset } from '../../../src-shared/model/realm-presets';
+import { REALM_PRESETS, realmFromPreset } from '../../../src-shared/model/realm-presets';
 import type { ConnectionTestReport } from '../../../src-shared/model/connection-test';
 import type { ImportSearch, Job, SyncSummary } from '../../../src-shared/model/sync';
 import { createHandlers, dispatch } from '../../handlers';
@@ -255,12 +255,13 @@ describe.skipIf(skip)(`Samba AD DC fixture${skipNote}`, () => {
 // The engine against a real AD, through the real handler table (as the app calls it).
 
 const USERS = 60;
-// Samba's own accounts that the Active Directory preset filter (&(objectCategory=person)(objectClass=user))
-// matches, as on Windows AD: Administrator, Guest and krbtgt; dns-dc1 (made by provisioning even with
-// --dns-backend=NONE); and the fixture's reader. The DC's computer account DC1$ is objectCategory=Computer.
-const BUILT_IN_PERSONS = ['Administrator', 'Guest', 'dns-dc1', 'krbtgt', 'roster-reader'];
-// Guest (userAccountControl 66082) and krbtgt (514) are disabled, as on Windows.
-const BUILT_IN_DISABLED = ['Guest', 'krbtgt'];
+// Accounts besides the generated users that the Active Directory preset filter matches: only the fixture's
+// reader. Administrator, Guest, krbtgt and dns-dc1 (made by provisioning even with --dns-backend=NONE) are
+// isCriticalSystemObject=TRUE and left out, as on Windows AD; the DC's computer account DC1$ is
+// objectCategory=Computer.
+const BUILT_IN_PERSONS = ['roster-reader'];
+// Guest (userAccountControl 66082) and krbtgt (514), the disabled built-ins, are filtered out with them.
+const BUILT_IN_DISABLED: string[] = [];
 
 interface DirectoryView {
   dn: string;
@@ -272,10 +273,13 @@ interface DirectoryView {
 /** Reads every entry of the AD preset filter as the reader, with ldapts, converting objectGUID ourselves. */
 async function readDirectory(samba: SambaAd): Promise<Map<string, DirectoryView>> {
   const entries = await bound(samba.url, samba.readerDn, samba.readerPassword, (c) =>
-    pagedSearch(c, samba.baseDn, '(&(objectCategory=person)(objectClass=user))', ['sAMAccountName', 'userAccountControl', 'objectGUID']),
+    pagedSearch(c, samba.baseDn, REALM_PRESETS['active-directory'].userFilter, ['sAMAccountName', 'userAccountControl', 'objectGUID']),
   );
   return new Map(
-    entries.map((e) => [String(e.sAMAccountName), { dn: e.dn, sam: String(e.sAMAccountName), uac: Number(e.userAccountControl), guid: canonicalGuid(e.objectGUID as Buffer) }]),
+    entries.map((e) => [
+      String(e.sAMAccountName),
+      { dn: e.dn, sam: String(e.sAMAccountName), uac: Number(e.userAccountControl), guid: canonicalGuid(e.objectGUID as Buffer) },
+    ]),
   );
 }
 
@@ -284,7 +288,24 @@ function sambaGuidStrings(samba: SambaAd): Promise<Map<string, string>> {
   return new Promise((resolve, reject) => {
     execFile(
       'ldapsearch',
-      ['-x', '-LLL', '-o', 'ldif-wrap=no', '-H', samba.url, '-D', samba.readerDn, '-w', samba.readerPassword, '-b', samba.baseDn, '-E', '1.2.840.113556.1.4.529=::MAMCAQE=', '(&(objectCategory=person)(objectClass=user))', 'sAMAccountName'],
+      [
+        '-x',
+        '-LLL',
+        '-o',
+        'ldif-wrap=no',
+        '-H',
+        samba.url,
+        '-D',
+        samba.readerDn,
+        '-w',
+        samba.readerPassword,
+        '-b',
+        samba.baseDn,
+        '-E',
+        '1.2.840.113556.1.4.529=::MAMCAQE=',
+        REALM_PRESETS['active-directory'].userFilter,
+        'sAMAccountName',
+      ],
       { env: { ...process.env, LDAPNOINIT: '1' }, maxBuffer: 64 << 20 },
       (error, stdout) => {
         if (error) return reject(error);
@@ -315,7 +336,9 @@ describe.skipIf(skip)(`Import, resync and reconcile against Samba's AD DC${skipN
 
   beforeAll(async () => {
     samba = await startSambaAd({ users: USERS });
-    console.log(`Samba AD DC (${USERS} users): ${samba.timings.provisioned} ${samba.timings.provisionMs} ms, start ${samba.timings.startMs} ms, populate ${samba.timings.populateMs} ms`);
+    console.log(
+      `Samba AD DC (${USERS} users): ${samba.timings.provisioned} ${samba.timings.provisionMs} ms, start ${samba.timings.startMs} ms, populate ${samba.timings.populateMs} ms`,
+    );
     before = await readDirectory(samba);
   }, 180_000);
   afterAll(async () => {
@@ -468,7 +491,9 @@ describe.skipIf(skip)(`Import, resync and reconcile against Samba's AD DC${skipN
         expect((await call('users:get', { id: graceId })).user.username).toBe('grace.renamed');
         expect((await call('users:query', { query: {} })).total).toBe(count);
         // The mail attribute keeps the old name (AD renames do not touch it), so searching for it finds her, renamed.
-        expect((await call('users:query', { query: { search: grace.sAMAccountName } })).rows.map((r) => [r.id, r.username])).toEqual([[graceId, 'grace.renamed']]);
+        expect((await call('users:query', { query: { search: grace.sAMAccountName } })).rows.map((r) => [r.id, r.username])).toEqual([
+          [graceId, 'grace.renamed'],
+        ]);
         const history = await call('users:history', { id: graceId });
         expect(history[0]).toMatchObject({
           action: 'user.resync',
@@ -503,7 +528,9 @@ describe.skipIf(skip)(`Import, resync and reconcile against Samba's AD DC${skipN
           origin: { externalId: heidiGuid, dn: 'CN=Renamed\\, Heidi,OU=Staff,DC=test,DC=local', baseUsername: 'heidi.renamed' },
         });
         expect((await call('users:query', { query: {} })).total).toBe(count);
-        expect((await call('users:query', { query: { search: heidi.sAMAccountName } })).rows.map((r) => [r.id, r.username])).toEqual([[heidiId, 'heidi.renamed']]);
+        expect((await call('users:query', { query: { search: heidi.sAMAccountName } })).rows.map((r) => [r.id, r.username])).toEqual([
+          [heidiId, 'heidi.renamed'],
+        ]);
         const heidiHistory = await call('users:history', { id: heidiId });
         expect(heidiHistory[0]).toMatchObject({
           action: 'user.resync',
@@ -529,7 +556,7 @@ describe.skipIf(skip)(`Import, resync and reconcile against Samba's AD DC${skipN
     });
   }, 120_000);
 
-  it('reports a wrong bind password with Active Directory\'s code 52e (realms:test and import:search)', async () => {
+  it("reports a wrong bind password with Active Directory's code 52e (realms:test and import:search)", async () => {
     const message = `Invalid credentials for ${samba.readerDn}: the password is wrong (or the bind DN names another account) (Active Directory code 52e).`;
     await withStore(async (call, services) => {
       const table = createHandlers(services);

@@ -79,7 +79,7 @@ describe('checkDraft for an LDIF file realm', () => {
 describe('drafts', () => {
   it('applies the preset of a kind', () => {
     const ad = withPreset(filled(), 'active-directory');
-    expect([ad.userFilter, ad.idAttribute, ad.mapping.username]).toEqual(['(&(objectCategory=person)(objectClass=user))', 'objectGUID', 'sAMAccountName']);
+    expect([ad.userFilter, ad.idAttribute, ad.mapping.username]).toEqual(['(&(objectCategory=person)(objectClass=user)(!(isCriticalSystemObject=TRUE)))', 'objectGUID', 'sAMAccountName']);
   });
 
   it('counts a typed password as a change but not as a settings change', () => {
