@@ -38,8 +38,9 @@ export const useDemoStore = create<DemoState>()((set, get) => ({
       return;
     }
     useRealmsStore.getState().upsert(result.value.realm);
-    useJobsStore.getState().track(result.value.job);
+    // Known before tracking: a job that already finished then still wakes the watcher below.
     set({ starting: false, jobId: result.value.job.id });
+    useJobsStore.getState().track(result.value.job);
   },
   dismissReport: () => set({ reportOpen: false }),
   watch: () =>

@@ -298,8 +298,10 @@ export const useImportStore = create<ImportState>()((set, get) => {
         set({ starting: false, runError: result.error });
         return;
       }
-      useJobsStore.getState().track(result.value);
+      // The job may already have finished (its events can beat this answer): note it first, so tracking it
+      // wakes the watcher below with the job id known and the results are refreshed either way.
       set({ jobId: result.value.id, starting: false, selection: NO_SELECTION });
+      useJobsStore.getState().track(result.value);
     },
     submitPassword: async (password) => {
       const { prompt } = get();
