@@ -50,8 +50,7 @@ export function syncCommands(global: () => GlobalOptions, output: Output): Comma
     await withCli(global(), Boolean(flags.dryRun), async (cli) => {
       const realm = cli.services.realms.resolve(flags.realm);
       const filter = cli.services.importer.filterFor(realm.id, flags.query, flags.filter);
-      const entries = await cli.services.importer.read(realm.id, filter, password);
-      const summary = await cli.services.importer.importEntries(realm.id, entries, { dryRun: flags.dryRun });
+      const summary = await cli.services.importer.streamImport(realm.id, filter, { password, dryRun: flags.dryRun });
       output.out(flags.json ? asJson(summary) : formatSummary(summary));
     });
   });

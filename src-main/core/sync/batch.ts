@@ -63,6 +63,11 @@ export async function syncBatch(
     const fields = deps.users.fields();
     // Users written earlier in this batch, so two entries cannot claim the same user or username.
     const claimed = new Map<string, UserRecord>();
+    const claimedNames = new Set<string>();
+    const claim = (user: UserRecord) => {
+      claimed.set(user.id, user);
+      claimedNames.add(user.username.toLowerCase());
+    };
     const current = (user: UserRecord) => claimed.get(user.id) ?? user;
     for (const { user: known, entry } of pairs) {
       if (!entry) {
@@ -73,7 +78,7 @@ export async function syncBatch(
           ops.push({ put: updated });
           audit.push(syncEntry(deps, 'user.missing', user, realm.id, [], `Not found in realm "${realm.name}" any more (last DN ${user.origin?.dn ?? '?'}).`));
         }
-        claimed.set(user.id, updated);
+        claim(updated);
         outcomes.push({ userId: user.id, username: user.username, dn: user.origin?.dn ?? '', action: 'not-found', changes: [] });
         continue;
       }
@@ -85,7 +90,7 @@ export async function syncBatch(
       }
       if (match.kind === 'none') {
         if (!options.create) continue;
-        const taken = [...claimed.values()].some((u) => u.username.toLowerCase() === entry.username.toLowerCase());
+        const taken = claimedNames.has(entry.username.toLowerCase());
         if (taken || !entry.username) {
           outcomes.push({
             username: entry.username,
@@ -98,7 +103,7 @@ export async function syncBatch(
         }
         const user = newUserFrom(entry, realm.id, randomUUID(), at);
         ops.push({ put: user });
-        claimed.set(user.id, user);
+        claim(user);
         const changes = Object.entries(user.fields).map(([field, after]) => ({ field, before: '', after }));
         audit.push(
           syncEntry(deps, 'user.import', user, realm.id, [{ field: 'username', before: '', after: user.username }, ...changes], `Imported from ${entry.dn}.`),
@@ -112,7 +117,7 @@ export async function syncBatch(
       const holder = diff.username_change ? deps.ctx.users.findByUsername(diff.username_change.to) : undefined;
       const applied = applyDiff(user, diff, entry, at, { usernameFree: !holder || holder.id === user.id });
       ops.push({ put: applied.user });
-      claimed.set(user.id, applied.user);
+      claim(applied.user);
       const note = [
         applied.conflicts.length
           ? `${applied.conflicts.length} conflict${applied.conflicts.length === 1 ? ' waits' : 's wait'} for a decision (${applied.conflicts.map((c) => c.field).join(', ')}).`

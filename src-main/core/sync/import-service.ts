@@ -169,19 +169,56 @@ export class ImportService {
     );
   }
 
-  /** Searches and imports in one go (the CLI, the demo): a job that reads, then imports. */
+  /**
+   * Reads and imports in one pass, page by page: each page becomes one batch, and the next page is already
+   * being fetched while a batch is written. A directory that fails mid-way leaves the batches before it saved.
+   */
+  async streamImport(
+    realmId: string,
+    filter: string,
+    options: { password?: string; dryRun?: boolean; signal?: AbortSignal; progress?: (done: number) => void; setConsistency?: (text: string) => void } = {},
+  ): Promise<SyncSummary> {
+    const realm = realmById(this.deps, realmId);
+    const map = directoryMapper(realm, this.deps.users.fields());
+    const summary = emptySummary(realmId, options.dryRun);
+    options.setConsistency?.('Nothing was imported yet.');
+    let done = 0;
+    await withSource(this.deps, realm, options.password, options.signal, async (source) => {
+      const pages = source.search(filter, options.signal)[Symbol.asyncIterator]();
+      let next = pages.next();
+      for (;;) {
+        const page = await next;
+        if (page.done) break;
+        next = pages.next();
+        // Awaited on the next turn; until then a failure must not surface as an unhandled rejection.
+        next.catch(() => undefined);
+        checkCancelled(options.signal);
+        await syncBatch(
+          this.deps,
+          realm,
+          page.value.map((entry) => ({ entry: map(entry) })),
+          summary,
+          { create: true, dryRun: options.dryRun },
+        );
+        done += page.value.length;
+        options.setConsistency?.(`The first ${done.toLocaleString('en')} entries were imported and saved; the rest were not read or not written.`);
+        options.progress?.(done);
+      }
+    });
+    await this.deps.ctx.users.compactIfDue();
+    return summary;
+  }
+
+  /** Searches and imports in one go (the CLI, the demo) as a job. */
   searchAndImport(realmId: string, query: string, filter: string | undefined, password?: string): Job {
     const effective = this.filterFor(realmId, query, filter);
-    return this.jobs.start('import', realmId, async (job) => {
-      job.setConsistency('Nothing was imported: the directory was still being read.');
-      const entries = await this.read(realmId, effective, password, job.signal, (n) =>
-        job.progress(n, 0, `Reading the directory: ${n.toLocaleString('en')} entries`),
-      );
-      return this.importEntries(realmId, entries, {
+    return this.jobs.start('import', realmId, (job) =>
+      this.streamImport(realmId, effective, {
+        password,
         signal: job.signal,
-        progress: (done, total) => job.progress(done, total, `Importing ${done.toLocaleString('en')} of ${total.toLocaleString('en')}`),
+        progress: (done) => job.progress(done, 0, `Importing: ${done.toLocaleString('en')} entries so far`),
         setConsistency: job.setConsistency,
-      });
-    });
+      }),
+    );
   }
 }

@@ -225,4 +225,37 @@ describe('a server that dies mid-reconcile', () => {
       await server.stop().catch(() => undefined);
     }
   }, 60_000);
+
+  it('a server killed mid-import: the job fails, and the store holds exactly the batches it said it saved', async () => {
+    const server = await startSlapd({ flavor: 'openldap', users: 3000 });
+    try {
+      await withStore(async (services, dataDir) => {
+        const realm = await addRealm(services, server, 'openldap', 200);
+        let killed = false;
+        const stop = services.events.onAny((event, payload) => {
+          if (event === 'jobs:progress' && !killed && (payload as { done: number }).done >= 400) {
+            killed = true;
+            stop();
+            server.kill();
+          }
+        });
+        const job = await services.jobs.wait(services.importer.searchAndImport(realm.id, '*', undefined).id);
+        expect(job.state).toBe('failed');
+        expect(job.error?.message).toMatch(/connection|closed|reach|refused|socket/i);
+        const saved = Number(/^The first ([\d,]+) entries were imported and saved/.exec(job.consistency ?? '')?.[1]?.replace(/,/g, ''));
+        expect(saved).toBeGreaterThanOrEqual(400);
+        expect(saved % 200).toBe(0);
+        await services.close();
+        const reopened = await open(dataDir);
+        try {
+          expect(reopened.userStore.size).toBe(saved);
+          expect((await reopened.audit.query({ action: 'user.import' })).length).toBe(saved);
+        } finally {
+          await reopened.close();
+        }
+      });
+    } finally {
+      await server.stop().catch(() => undefined);
+    }
+  }, 60_000);
 });

@@ -39,9 +39,8 @@ function encodeUser(user: UserRecord): StoredUser {
   if (!user.origin) return user;
   const { base, ...origin } = user.origin;
   const delta: Record<string, string | null> = {};
-  for (const key of new Set([...Object.keys(base), ...Object.keys(user.fields)])) {
-    if (base[key] !== user.fields[key]) delta[key] = base[key] ?? null;
-  }
+  for (const key in base) if (base[key] !== user.fields[key]) delta[key] = base[key] as string;
+  for (const key in user.fields) if (!(key in base)) delta[key] = null;
   return { ...user, origin: { ...origin, base: {}, baseDelta: delta } };
 }
 
