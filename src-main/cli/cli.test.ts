@@ -3,18 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSlapd, type SlapdServer } from '../../e2e/fixtures/slapd';
-import { main } from './main';
+import { runCli } from './run-cli';
 
 let server: SlapdServer;
 let dataDir: string;
 
-/** Runs the CLI in-process and captures what it prints. */
-const roster = async (...args: string[]) => {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(['node', 'roster', ...args, '--data-dir', dataDir], { out: (t) => out.push(t), err: (t) => err.push(t) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-};
+/** Runs the CLI in-process on this test's data folder. */
+const roster = (...args: string[]) => runCli(dataDir, args);
 
 beforeAll(async () => {
   server = await startSlapd({ flavor: 'openldap', users: 12, tls: true });

@@ -6,20 +6,9 @@ import { realmFromPreset } from '../../src-shared/model/realm-presets';
 import { RosterError } from '../../src-shared/result';
 import { summarise } from '../core/realms/realm-service';
 import { readPassword } from '../core/secrets/password-source';
+import { collect, passwordOptions, type PasswordFlags } from './options';
 import { withCli, type GlobalOptions } from './context';
 import { table, type Output } from './output';
-
-interface PasswordFlags {
-  passwordEnv?: string;
-  passwordFile?: string;
-}
-
-const passwordOptions = (command: Command): Command =>
-  command
-    .addOption(new Option('--password-env <VAR>', 'read the bind password from this environment variable'))
-    .addOption(new Option('--password-file <FILE>', 'read the bind password from this file (one line)'));
-
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 const parseMapping = (pairs: string[]): Partial<Record<MappableField, string>> => {
   const mapping: Partial<Record<MappableField, string>> = {};

@@ -4,17 +4,13 @@ import { join } from 'node:path';
 import { Attribute, Change, Client } from 'ldapts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSlapd, type SlapdServer } from '../../e2e/fixtures/slapd';
-import { main } from './main';
+import { runCli } from './run-cli';
 
 let server: SlapdServer;
 let dataDir: string;
 
-const roster = async (...args: string[]) => {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(['node', 'roster', ...args, '--data-dir', dataDir], { out: (t) => out.push(t), err: (t) => err.push(t) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-};
+/** Runs the CLI in-process on this test's data folder. */
+const roster = (...args: string[]) => runCli(dataDir, args);
 const json = async (...args: string[]) => {
   const result = await roster(...args, '--json');
   expect(result.err).toBe('');

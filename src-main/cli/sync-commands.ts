@@ -1,21 +1,10 @@
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import type { SyncSummary } from '../../src-shared/model/sync';
 import { RosterError } from '../../src-shared/result';
 import { readPassword } from '../core/secrets/password-source';
+import { collect, passwordOptions, type PasswordFlags } from './options';
 import { withCli, type GlobalOptions } from './context';
 import { table, type Output } from './output';
-
-interface PasswordFlags {
-  passwordEnv?: string;
-  passwordFile?: string;
-}
-
-const passwordOptions = (command: Command): Command =>
-  command
-    .addOption(new Option('--password-env <VAR>', 'read the bind password from this environment variable'))
-    .addOption(new Option('--password-file <FILE>', 'read the bind password from this file (one line)'));
-
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 /** The report as JSON: counts first, then per-user changes. */
 const asJson = (summary: SyncSummary) => {

@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { USER_SORT_COLUMNS, type UserDetail, type UserQueryInput, type UserSortColumn } from '../../src-shared/model/user';
 import { RosterError } from '../../src-shared/result';
 import { diffFields } from '../core/users/user-service';
+import { collect } from './options';
 import { withCli, type CliSession, type GlobalOptions } from './context';
 import { table, type Output } from './output';
 
@@ -15,8 +16,6 @@ export function parseAssignments(pairs: string[]): Record<string, string> {
   }
   return values;
 }
-
-const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 
 /** Resolves usernames (or ids) to user ids, failing on the first unknown one. */
 const idsOf = (cli: CliSession, usernames: string[]): string[] => usernames.map((name) => cli.services.users.resolve(name).id);

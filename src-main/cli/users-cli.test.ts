@@ -3,17 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { seedUsers } from '../../e2e/fixtures/users';
-import { main } from './main';
+import { runCli } from './run-cli';
 
 let dataDir: string;
 
-/** Runs the CLI in-process and captures what it prints. */
-const roster = async (...args: string[]) => {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(['node', 'roster', ...args, '--data-dir', dataDir], { out: (t) => out.push(t), err: (t) => err.push(t) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-};
+/** Runs the CLI in-process on this test's data folder. */
+const roster = (...args: string[]) => runCli(dataDir, args);
 const json = async (...args: string[]) => {
   const result = await roster(...args, '--json');
   expect(result.err).toBe('');
