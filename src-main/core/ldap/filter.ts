@@ -17,7 +17,11 @@ export function keywordFilter(userFilter: string, keyword: string, attributes: s
 }
 
 /** Ensures a filter has its outer parentheses. */
-const wrap = (filter: string): string => (filter.startsWith('(') ? filter : `(${filter})`);
+export const wrap = (filter: string): string => (filter.startsWith('(') ? filter : `(${filter})`);
+
+/** The realm's user filter narrowed to one exact value of an attribute (a username), escaped. */
+export const equalityWithin = (userFilter: string, attribute: string, value: string): string =>
+  `(&${wrap(userFilter)}(${attribute}=${escapeFilterValue(value)}))`;
 
 /** Parses a raw filter the way it will be sent; throws `invalid-filter` with the reason when it is malformed. */
 export function validateFilter(filter: string): string {

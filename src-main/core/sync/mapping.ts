@@ -16,14 +16,23 @@ export interface DirectoryUser {
 }
 
 /** The LDAP attribute each field reads in a realm: the realm's mapping, else a custom field's own attribute. */
-export function attributeMap(realm: RealmInput, fields: readonly FieldDefinition[]): Map<string, string> {
-  const map = new Map<string, string>();
-  for (const field of fields) {
-    const attribute = realm.mapping[field.key as MappableField] ?? field.ldapAttribute;
-    if (attribute) map.set(field.key, attribute);
+export function attributeMap(realm: RealmInput, fields: readonly FieldDefinition[]): ReadonlyMap<string, string> {
+  // Diffing a whole realm asks this once per entry with the same realm and catalogue: work it out once.
+  const byRealm = attributeMaps.get(fields) ?? new WeakMap<RealmInput, Map<string, string>>();
+  attributeMaps.set(fields, byRealm);
+  let map = byRealm.get(realm);
+  if (!map) {
+    map = new Map<string, string>();
+    for (const field of fields) {
+      const attribute = realm.mapping[field.key as MappableField] ?? field.ldapAttribute;
+      if (attribute) map.set(field.key, attribute);
+    }
+    byRealm.set(realm, map);
   }
   return map;
 }
+
+const attributeMaps = new WeakMap<readonly FieldDefinition[], WeakMap<RealmInput, Map<string, string>>>();
 
 /** Every attribute a search must request for a realm: mapped ones, the id, and the account state attributes. */
 export function attributesToRequest(realm: RealmInput, fields: readonly FieldDefinition[]): string[] {

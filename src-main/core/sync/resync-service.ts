@@ -2,7 +2,7 @@ import type { RealmRecord } from '../../../src-shared/model/realm';
 import type { Job, SyncSummary, UserDiff } from '../../../src-shared/model/sync';
 import type { DirectoryCandidate, UserDetail, UserRecord, UserTarget } from '../../../src-shared/model/user';
 import { RosterError } from '../../../src-shared/result';
-import { escapeFilterValue } from '../ldap/filter';
+import { equalityWithin, wrap } from '../ldap/filter';
 import type { LdapEntry } from '../ldap/search';
 import type { JobRunner } from '../jobs/job-runner';
 import { emptySummary, syncBatch, type Pair } from './batch';
@@ -10,8 +10,6 @@ import { applyDiff, threeWayDiff, type Choices } from './diff';
 import { directoryMapper, toDirectoryUser, type DirectoryUser } from './mapping';
 import { BATCH_SIZE, checkCancelled, realmById, requirePassword, syncEntry, withSource, type SyncDeps } from './sync-context';
 import type { DirectorySource } from './source';
-
-const wrap = (filter: string) => (filter.startsWith('(') ? filter : `(${filter})`);
 
 /**
  * The Resynchronize dialog (one user: candidates, diff, apply with choices), the conflict queue, bulk
@@ -44,7 +42,7 @@ export class ResyncService {
       const attribute = realm.mapping.username ?? 'uid';
       const names = [...new Set([user.username, linked?.baseUsername].filter((n): n is string => Boolean(n)))];
       for (const name of names) {
-        for await (const page of source.search(`(&${wrap(realm.search.userFilter)}(${attribute}=${escapeFilterValue(name)}))`, signal)) {
+        for await (const page of source.search(equalityWithin(realm.search.userFilter, attribute, name), signal)) {
           for (const entry of page) found.push({ entry, match: 'username' });
         }
       }

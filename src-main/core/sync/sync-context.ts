@@ -28,11 +28,11 @@ export function realmById(deps: SyncDeps, realmId: string): RealmRecord {
 }
 
 /** The bind password a realm needs (given now, else saved), or a `password-required` error before any work starts. */
-export async function requirePassword(deps: SyncDeps, realm: RealmRecord, given?: string): Promise<string | undefined> {
+export async function requirePassword(deps: SyncDeps, realm: RealmRecord, given?: string, purpose = 'read the directory'): Promise<string | undefined> {
   if (realm.kind === 'ldif-file') return undefined;
   const password = await deps.realms.passwordFor(realm.id, given);
   if (realm.connection.bindDn && password === undefined) {
-    throw new RosterError('password-required', `The bind password for realm "${realm.name}" is not saved; enter it to read the directory.`, {
+    throw new RosterError('password-required', `The bind password for realm "${realm.name}" is not saved; enter it to ${purpose}.`, {
       realmId: realm.id,
     });
   }

@@ -1,11 +1,12 @@
 import type { RealmRecord } from '../../../src-shared/model/realm';
 import type { DirectoryCandidate, UserDetail, UserRecord } from '../../../src-shared/model/user';
 import { RosterError } from '../../../src-shared/result';
-import { escapeFilterValue } from '../ldap/filter';
+import { equalityWithin } from '../ldap/filter';
 import { searchAll } from '../ldap/search';
 import { withSession } from '../ldap/session';
 import { targetOf, type RealmService } from '../realms/realm-service';
 import { attributesToRequest, toDirectoryUser, type DirectoryUser } from '../sync/mapping';
+import { realmById, requirePassword, type SyncDeps } from '../sync/sync-context';
 import { diffFields, type UserContext, type UserService } from './user-service';
 
 /** How many directory entries a username lookup lists at most. */
@@ -16,11 +17,15 @@ const MAX_CANDIDATES = 50;
  * link; internal -> external links the user to a directory entry matched by username in the chosen realm.
  */
 export class ConversionService {
+  private readonly deps: SyncDeps;
+
   constructor(
     private readonly ctx: UserContext,
     private readonly users: UserService,
-    private readonly realms: RealmService,
-  ) {}
+    realms: RealmService,
+  ) {
+    this.deps = { ctx, users, realms };
+  }
 
   /** Drops the link to the directory; the values stay as they are. */
   async toInternal(id: string): Promise<UserDetail> {
@@ -40,32 +45,16 @@ export class ConversionService {
     return this.users.detail(id);
   }
 
-  private async password(realm: RealmRecord, given?: string): Promise<string | undefined> {
-    const password = await this.realms.passwordFor(realm.id, given);
-    if (realm.connection.bindDn && password === undefined) {
-      throw new RosterError('password-required', `The bind password for realm "${realm.name}" is not saved; enter it to search the directory.`, {
-        realmId: realm.id,
-      });
-    }
-    return password;
-  }
-
-  private realm(realmId: string): RealmRecord {
-    const realm = this.ctx.store.data.realms.find((r) => r.id === realmId);
-    if (!realm) throw new RosterError('not-found', `There is no realm with id ${realmId}; it may have been deleted.`);
-    return realm;
-  }
-
   /** Directory entries of a realm whose username equals this user's (ignoring case). */
   async findInRealm(id: string, realmId: string, given?: string, signal?: AbortSignal): Promise<DirectoryCandidate[]> {
     const user = this.users.require(id);
-    const realm = this.realm(realmId);
+    const realm = realmById(this.deps, realmId);
     const attribute = realm.mapping.username ?? 'uid';
-    const filter = `(&${realm.search.userFilter.startsWith('(') ? realm.search.userFilter : `(${realm.search.userFilter})`}(${attribute}=${escapeFilterValue(user.username)}))`;
+    const filter = equalityWithin(realm.search.userFilter, attribute, user.username);
     const fields = this.users.fields();
     const entries = await withSession(
       targetOf(realm),
-      await this.password(realm, given),
+      await requirePassword(this.deps, realm, given, 'search the directory'),
       (session) =>
         searchAll(session, {
           baseDn: realm.search.baseDn,
@@ -95,7 +84,7 @@ export class ConversionService {
     const fields = this.users.fields();
     const entries = await withSession(
       targetOf(realm),
-      await this.password(realm, given),
+      await requirePassword(this.deps, realm, given, 'search the directory'),
       (session) =>
         searchAll(session, { baseDn: dn, filter: '(objectClass=*)', scope: 'base', attributes: attributesToRequest(realm, fields), pageSize: 1, signal }),
       signal,
@@ -112,7 +101,7 @@ export class ConversionService {
    * fields keep what Roster has (or take the directory's when Roster has none).
    */
   async toExternal(id: string, realmId: string, dn: string, given?: string, signal?: AbortSignal): Promise<UserDetail> {
-    const realm = this.realm(realmId);
+    const realm = realmById(this.deps, realmId);
     const directory = await this.entry(realm, dn, given, signal);
     await this.ctx.users.transact(() => {
       const user = this.users.require(id);

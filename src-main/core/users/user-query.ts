@@ -6,6 +6,9 @@ import type { UserStore } from './user-store';
 /** How the list compares text: by letters ignoring case and accents, digits as numbers ("user2" < "user10"). */
 export const listCollator = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
 
+/** Equal sort values fall back to the username, then the id, so the order is total and stable. */
+const tieBreak = (a: UserRecord, b: UserRecord): number => listCollator.compare(a.username, b.username) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
 /** The value a column sorts by. */
 export function sortValue(user: UserRecord, column: UserSortColumn, realmName: (id: string) => string): string {
   switch (column) {
@@ -100,11 +103,7 @@ export class UserQueryEngine {
   }
 
   private compare(column: UserSortColumn, a: UserRecord, b: UserRecord): number {
-    return (
-      listCollator.compare(sortValue(a, column, this.realmName), sortValue(b, column, this.realmName)) ||
-      listCollator.compare(a.username, b.username) ||
-      (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
-    );
+    return listCollator.compare(sortValue(a, column, this.realmName), sortValue(b, column, this.realmName)) || tieBreak(a, b);
   }
 
   private sortedBy(column: UserSortColumn): UserRecord[] {
@@ -131,12 +130,8 @@ export class UserQueryEngine {
       return users;
     }
     const keyed = [...this.users.all()].map((user) => ({ user, value: sortValue(user, column, this.realmName) }));
-    keyed.sort(
-      (a, b) =>
-        listCollator.compare(a.value, b.value) ||
-        listCollator.compare(a.user.username, b.user.username) ||
-        (a.user.id < b.user.id ? -1 : a.user.id > b.user.id ? 1 : 0),
-    );
+    // Sort values computed once per user, not once per comparison.
+    keyed.sort((a, b) => listCollator.compare(a.value, b.value) || tieBreak(a.user, b.user));
     const users = keyed.map((k) => k.user);
     this.sorted.set(column, { generation: this.users.generation, users });
     return users;

@@ -53,6 +53,21 @@ let loadSeq = 0;
 let historySeq = 0;
 
 /** The user open on the detail screen: its fields and unsaved edits, roles, conversion and history. */
+/** What the screen holds before a user is loaded (also when it switches to another user). */
+const FRESH = {
+  detail: null,
+  loadError: null,
+  tab: 'fields',
+  edits: NO_EDITS,
+  saving: false,
+  saveError: null,
+  savedAt: null,
+  actionError: null,
+  busy: false,
+  history: null,
+  historyError: null,
+} satisfies Omit<Partial<UserDetailState>, 'id'>;
+
 export const useUserDetailStore = create<UserDetailState>()((set, get) => {
   /** Applies a fresh UserDetail, keeping only the edits that still mean something. */
   const receive = (detail: UserDetail) => set(({ edits }) => ({ detail, loadError: null, edits: pruneEdits(detail, edits) }));
@@ -73,36 +88,13 @@ export const useUserDetailStore = create<UserDetailState>()((set, get) => {
   };
   return {
     id: null,
-    detail: null,
-    loadError: null,
-    tab: 'fields',
-    edits: NO_EDITS,
-    saving: false,
-    saveError: null,
-    savedAt: null,
-    actionError: null,
-    busy: false,
-    history: null,
-    historyError: null,
+    ...FRESH,
     open: (id) => {
       // Coming back to the same user (e.g. from Settings) keeps the tab and unsaved edits.
       if (get().id !== id) {
         loadSeq++;
         historySeq++;
-        set({
-          id,
-          detail: null,
-          loadError: null,
-          tab: 'fields',
-          edits: NO_EDITS,
-          saving: false,
-          saveError: null,
-          savedAt: null,
-          actionError: null,
-          busy: false,
-          history: null,
-          historyError: null,
-        });
+        set({ id, ...FRESH });
       }
       void get().load();
     },
