@@ -3,6 +3,7 @@ import { contract, isChannel, type Channel, type ChannelOutput, type ParsedInput
 import { RosterError, type Result } from '../src-shared/result';
 import type { Realm } from '../src-shared/model/realm';
 import type { Job } from '../src-shared/model/sync';
+import { DEFAULT_STALE_DAYS } from '../src-shared/model/report';
 import { demoRealmInput, findResourcesDir } from './core/ldif/demo';
 import type { Services } from './core/services';
 
@@ -82,7 +83,14 @@ async function startDemo(services: Services): Promise<{ realm: Realm; job: Job }
 }
 
 /** Preferences with defaults filled in. */
-const prefsOf = (services: Services): Prefs => ({ usersSort: { column: 'username', direction: 'asc' }, ...services.store.data.prefs });
+const prefsOf = (services: Services): Prefs => {
+  const saved = services.store.data.prefs;
+  return {
+    usersSort: saved.usersSort ?? { column: 'username', direction: 'asc' },
+    export: saved.export ?? {},
+    staleDays: saved.staleDays ?? DEFAULT_STALE_DAYS,
+  };
+};
 
 /** Zod issues as one sentence a person can act on: "connection.urls.0: Use a URL such as …". */
 export function describeIssues(error: z.ZodError): string {

@@ -49,6 +49,16 @@ export const CHANNEL_NAMES = [
   'demo:start',
   'prefs:get',
   'prefs:set',
+  'app:show-in-folder',
+  'app:choose-path',
+  'export:columns',
+  'export:plan',
+  'export:start',
+  'sheets:open',
+  'sheets:preview',
+  'sheets:page',
+  'sheets:apply',
+  'reports:overview',
 ] as const;
 export type ChannelName = (typeof CHANNEL_NAMES)[number];
 

@@ -2,7 +2,10 @@ import { z } from 'zod';
 import type { ConnectionTestReport } from '../model/connection-test';
 import { auditFilterSchema, type AuditEntry, type AuditPage } from '../model/audit';
 import { customFieldInputSchema, FIELD_OWNERS, fieldKeySchema, type FieldDefinition } from '../model/fields';
+import { exportPrefsSchema, exportRequestSchema, type ExportColumn, type ExportPlan, type ExportPrefs, type ExportPreset } from '../model/export';
 import { realmInputSchema, type Realm } from '../model/realm';
+import type { ReportsOverview } from '../model/report';
+import { SHEET_ROW_STATUSES, sheetOptionsSchema, type SheetApplyReport, type SheetOpened, type SheetPreview, type SheetRowResult } from '../model/sheet';
 import { IMPORT_STATUSES, type ImportRow, type ImportSearch, type Job, type UserDiff } from '../model/sync';
 import {
   userQuerySchema,
@@ -45,8 +48,19 @@ const roleName = z.string().trim().min(1, 'Give the role a name').max(80);
 /** Preferences remembered across restarts (window-independent). */
 export interface Prefs {
   usersSort: UserSort;
+  export: ExportPrefs;
+  /** The "not synced for N days" report's N. */
+  staleDays: number;
 }
-export const prefsSchema = z.object({ usersSort: userSortSchema }).partial().strict();
+export const prefsSchema = z.object({ usersSort: userSortSchema, export: exportPrefsSchema, staleDays: z.number().int().min(1).max(36_500) }).partial().strict();
+
+/** The export screen's choices: every column, the presets, and where files go by default. */
+export interface ExportCatalogue {
+  columns: ExportColumn[];
+  presets: ExportPreset[];
+  /** The folder exports are saved in unless the admin picks another (their Downloads folder, if any). */
+  defaultFolder: string;
+}
 
 /** How many users a bulk action changed (users already in the wanted state are left alone). */
 export interface BulkResult {
@@ -168,6 +182,42 @@ export const contract = {
   'demo:start': channel<{ realm: Realm; job: Job }>()(empty),
   'prefs:get': channel<Prefs>()(empty),
   'prefs:set': channel<Prefs>()(z.object({ prefs: prefsSchema }).strict()),
+  /** Opens the file manager at a file; `shown` is false where the transport has no desktop (the folder is returned to show). */
+  'app:show-in-folder': channel<{ shown: boolean; folder: string }>()(z.object({ path: z.string().min(1).max(4096) }).strict()),
+  /** A native Save or Open dialog (Electron); elsewhere `unavailable` says why and the path is typed instead. */
+  'app:choose-path': channel<{ path?: string; unavailable?: string }>()(
+    z
+      .object({
+        mode: z.enum(['save', 'open']),
+        defaultPath: z.string().max(4096).optional(),
+        extensions: z.array(z.string().regex(/^[a-z0-9]{1,8}$/)).max(10).default([]),
+      })
+      .strict(),
+  ),
+  'export:columns': channel<ExportCatalogue>()(empty),
+  /** How many users an export would write, what it skips, and which files exist already. */
+  'export:plan': channel<ExportPlan>()(exportRequestSchema),
+  /** Writes an export as a job (progress, cancel); an existing file is refused unless `overwrite`. */
+  'export:start': channel<Job>()(exportRequestSchema),
+  /** Reads a returned sheet (XLSX or CSV) and maps its columns by header. */
+  'sheets:open': channel<SheetOpened>()(z.object({ path: z.string().trim().min(1, 'Choose the sheet to read').max(4096) }).strict()),
+  /** Matches every row to a user and works out what it would change, under a mapping. */
+  'sheets:preview': channel<SheetPreview>()(sheetOptionsSchema),
+  /** A window of the last preview's rows. */
+  'sheets:page': channel<{ total: number; offset: number; rows: SheetRowResult[] }>()(
+    z
+      .object({
+        sheetId: id,
+        offset: z.number().int().min(0).default(0),
+        limit: z.number().int().min(1).max(1000).default(200),
+        status: z.enum(SHEET_ROW_STATUSES).optional(),
+      })
+      .strict(),
+  ),
+  /** Applies the valid rows to local fields (locks respected), with audit entries; refused rows are reported. */
+  'sheets:apply': channel<SheetApplyReport>()(sheetOptionsSchema),
+  /** The Reports screen: completeness per field and the counts of each data-quality report. */
+  'reports:overview': channel<ReportsOverview>()(z.object({ staleDays: z.number().int().min(1).max(36_500).optional() }).strict().default({})),
 } as const satisfies Record<ChannelName, { input: z.ZodType; output: unknown }>;
 
 export type Contract = typeof contract;

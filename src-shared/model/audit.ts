@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** What an audit entry records. Later issues add import, resync and export. */
+/** What an audit entry records. */
 export const AUDIT_ACTIONS = [
   'user.create',
   'user.update',
@@ -15,6 +15,7 @@ export const AUDIT_ACTIONS = [
   'user.resync',
   'user.conflict-resolve',
   'user.missing',
+  'user.sheet-import',
   'realm.reconcile',
   'role.create',
   'role.rename',
@@ -23,6 +24,7 @@ export const AUDIT_ACTIONS = [
   'field.create',
   'field.delete',
   'audit.export',
+  'users.export',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -41,6 +43,7 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   'user.resync': 'Resynced with directory',
   'user.conflict-resolve': 'Resolved conflicts',
   'user.missing': 'Not found in directory',
+  'user.sheet-import': 'Updated from a returned sheet',
   'realm.reconcile': 'Reconciled realm',
   'role.create': 'Created role',
   'role.rename': 'Renamed role',
@@ -49,6 +52,7 @@ export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
   'field.create': 'Added custom field',
   'field.delete': 'Removed custom field',
   'audit.export': 'Exported audit journal',
+  'users.export': 'Exported users',
 };
 
 /** The before and after of one changed field or property. */

@@ -1,5 +1,6 @@
 import type { AppError } from '../result';
 import type { AuditChange } from './audit';
+import type { ExportResult } from './export';
 
 /** What the three-way merge decided for one field. */
 export const FIELD_OUTCOMES = ['unchanged', 'take-directory', 'keep-local', 'converged', 'conflict'] as const;
@@ -91,7 +92,7 @@ export interface SyncSummary {
   dryRun?: boolean;
 }
 
-export const JOB_KINDS = ['import', 'resync', 'reconcile'] as const;
+export const JOB_KINDS = ['import', 'resync', 'reconcile', 'export'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 export type JobState = 'running' | 'done' | 'failed' | 'cancelled';
 
@@ -107,6 +108,8 @@ export interface Job {
   startedAt: string;
   finishedAt?: string;
   summary?: SyncSummary;
+  /** Export jobs: what was written. */
+  export?: ExportResult;
   error?: AppError;
   /** For failed or cancelled jobs: what the store holds now ("the first 3 batches (3,000 users) were saved"). */
   consistency?: string;

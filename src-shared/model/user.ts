@@ -49,6 +49,8 @@ export interface UserRecord {
   fields: FieldValues;
   origin?: UserOrigin;
   conflicts?: FieldConflict[];
+  /** The changed values last handed to directory owners in an export (field -> value), and when. */
+  exported?: { at: string; values: FieldValues };
   createdAt: string;
   updatedAt: string;
 }
@@ -73,6 +75,16 @@ export const userQuerySchema = z
     incomplete: z.boolean().optional(),
     completions: z.boolean().optional(),
     conflicts: z.boolean().optional(),
+    /** Users whose field (key) is empty: a bar of the completeness chart. */
+    missingField: z.string().regex(/^[a-zA-Z][a-zA-Z0-9]{0,39}$/).optional(),
+    /** External users with changes no export has carried yet. */
+    unexported: z.boolean().optional(),
+    /** External users not synced for at least this many days. */
+    staleDays: z.number().int().min(1).max(36_500).optional(),
+    /** External users whose directory account is enabled (true) or disabled (false). */
+    directoryEnabled: z.boolean().optional(),
+    /** External users a reconcile no longer found in their realm. */
+    notFound: z.boolean().optional(),
     sort: userSortSchema.default({ column: 'username', direction: 'asc' }),
   })
   .strict();

@@ -29,15 +29,29 @@ export function sortValue(user: UserRecord, column: UserSortColumn, realmName: (
 export const searchText = (user: UserRecord): string =>
   `${user.username}\n${user.fields.displayName ?? ''}\n${user.fields.email ?? ''}\n${user.fields.department ?? ''}`.toLowerCase();
 
+const DAY_MS = 86_400_000;
+
 /** Whether a user passes the query's filters other than the search text. */
-export function passesFilters(user: UserRecord, flags: UserFlags, query: UserQuery): boolean {
+export function passesFilters(user: UserRecord, flags: UserFlags, query: UserQuery, now: Date = new Date()): boolean {
   if (query.kind && user.kind !== query.kind) return false;
   if (query.realmId && user.origin?.realmId !== query.realmId) return false;
   if (query.enabled !== undefined && user.enabled !== query.enabled) return false;
   if (query.incomplete !== undefined && flags.incomplete !== query.incomplete) return false;
   if (query.completions !== undefined && flags.completions !== query.completions) return false;
   if (query.conflicts !== undefined && flags.conflicts !== query.conflicts) return false;
+  if (query.missingField !== undefined && (user.fields[query.missingField] ?? '').trim() !== '') return false;
+  if (query.unexported !== undefined && flags.unexported !== query.unexported) return false;
+  if (query.staleDays !== undefined && !isStale(user, query.staleDays, now)) return false;
+  if (query.directoryEnabled !== undefined && (!user.origin || user.origin.directoryEnabled !== query.directoryEnabled)) return false;
+  if (query.notFound !== undefined && (user.origin?.missingSince !== undefined) !== query.notFound) return false;
   return true;
+}
+
+/** An external user not synced for at least `days` days. */
+export function isStale(user: UserRecord, days: number, now: Date): boolean {
+  if (!user.origin) return false;
+  const synced = Date.parse(user.origin.syncedAt);
+  return Number.isNaN(synced) || now.getTime() - synced >= days * DAY_MS;
 }
 
 interface Derived {
@@ -74,6 +88,7 @@ export class UserQueryEngine {
   constructor(
     private readonly users: UserStore,
     private readonly realmName: (id: string) => string,
+    private readonly now: () => Date = () => new Date(),
   ) {}
 
   /** Sets the field policy the markers follow; markers are recomputed lazily. */
@@ -143,7 +158,9 @@ export class UserQueryEngine {
   }
 
   private run(query: UserQuery): Result {
-    const key = JSON.stringify(query);
+    const now = this.now();
+    // A "not synced for N days" result moves with the clock: it is kept for the day it was made.
+    const key = JSON.stringify(query) + (query.staleDays !== undefined ? now.toISOString().slice(0, 10) : '');
     const last = this.last;
     if (last && last.key === key && last.generation === this.users.generation && last.policy === this.policy) return last;
     const needle = query.search.trim().toLowerCase();
@@ -163,7 +180,7 @@ export class UserQueryEngine {
       if (d.flags.completions) facets.completions += 1;
       if (d.flags.conflicts) facets.conflicts += 1;
       if (user.origin) facets.realms[user.origin.realmId] = (facets.realms[user.origin.realmId] ?? 0) + 1;
-      if (passesFilters(user, d.flags, query)) users.push(user);
+      if (passesFilters(user, d.flags, query, now)) users.push(user);
     }
     this.last = { key, generation: this.users.generation, policy: this.policy, users, facets };
     return this.last;
@@ -191,7 +208,9 @@ export class UserQueryEngine {
       ...(realmId ? { realmId, realmName: this.realmName(realmId) } : {}),
       enabled: user.enabled,
       ...(user.origin ? { syncedAt: user.origin.syncedAt } : {}),
-      ...flags,
+      incomplete: flags.incomplete,
+      completions: flags.completions,
+      conflicts: flags.conflicts,
     };
   }
 }

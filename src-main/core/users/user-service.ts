@@ -48,7 +48,7 @@ export class UserService {
   readonly engine: UserQueryEngine;
 
   constructor(private readonly ctx: UserContext) {
-    this.engine = new UserQueryEngine(ctx.users, (id) => this.realmName(id));
+    this.engine = new UserQueryEngine(ctx.users, (id) => this.realmName(id), ctx.now);
     this.engine.setFields(this.fields());
   }
 

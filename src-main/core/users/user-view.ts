@@ -8,6 +8,37 @@ export function isCompletion(user: UserRecord, field: FieldDefinition): boolean 
   return value !== '' && value !== (user.origin.base[field.key] ?? '');
 }
 
+/** One value Roster holds that the directory does not: what a change-set export hands over. */
+export interface FieldChange {
+  field: string;
+  /** The directory's value at the last sync. */
+  directory: string;
+  /** Roster's value ('' means it was emptied in Roster). */
+  local: string;
+}
+
+/**
+ * The change set of a user: on external users, every local-owned field whose value differs from what the
+ * directory had at the last sync (completions, edits and emptied values). Internal users have none.
+ */
+export function changeSet(user: UserRecord, fields: readonly FieldDefinition[]): FieldChange[] {
+  if (user.kind !== 'external' || !user.origin) return [];
+  const changes: FieldChange[] = [];
+  for (const field of fields) {
+    if (field.owner !== 'local') continue;
+    const local = user.fields[field.key] ?? '';
+    const directory = user.origin.base[field.key] ?? '';
+    if (local !== directory) changes.push({ field: field.key, directory, local });
+  }
+  return changes;
+}
+
+/** Whether a user has changes that no export has carried yet (or carried with another value). */
+export function hasUnexported(user: UserRecord, fields: readonly FieldDefinition[]): boolean {
+  const exported = user.exported?.values ?? {};
+  return changeSet(user, fields).some((c) => exported[c.field] !== c.local);
+}
+
 /** Each field of a user with its value, owner, lock and where the value comes from. */
 export function fieldStates(user: UserRecord, fields: readonly FieldDefinition[]): FieldState[] {
   return fields.map((field) => {
@@ -37,6 +68,8 @@ export interface UserFlags {
   incomplete: boolean;
   completions: boolean;
   conflicts: boolean;
+  /** Changes no export has carried yet (not a list marker; the Reports screen counts it). */
+  unexported: boolean;
 }
 
 /** Computes the list markers for a user under a field policy. */
@@ -48,5 +81,5 @@ export function userFlags(user: UserRecord, fields: readonly FieldDefinition[]):
     if (!completions && isCompletion(user, field)) completions = true;
     if (incomplete && completions) break;
   }
-  return { incomplete, completions, conflicts: (user.conflicts?.length ?? 0) > 0 };
+  return { incomplete, completions, conflicts: (user.conflicts?.length ?? 0) > 0, unexported: hasUnexported(user, fields) };
 }

@@ -1,0 +1,66 @@
+import type { CsvDelimiter, ExportContent, ExportFormat } from '../../../src-shared/model/export';
+import type { CellValue, ColumnDef, ExportUser } from './columns';
+
+/** What the description sheet (and the comment header of LDIF and PS1 files) says about an export. */
+export interface ExportAbout {
+  format: ExportFormat;
+  content: ExportContent;
+  /** "All users", "Current filter: …", "12 selected users", "Report: not synced for 30 days". */
+  scope: string;
+  /** Names of the realms the users come from. */
+  realms: string[];
+  at: Date;
+  who: string;
+  users: number;
+  skipped: { reason: string; count: number }[];
+  rosterVersion: string;
+}
+
+/**
+ * Everything a format writer needs, already selected and ordered by the export service: writers only turn
+ * rows into bytes. `rows` holds exactly the users to write.
+ */
+export interface ExportDocument {
+  columns: ColumnDef[];
+  rows: ExportUser[];
+  content: ExportContent;
+  /** Joins several values in one cell (multi-valued attributes, roles, changed fields). */
+  separator: string;
+  delimiter: CsvDelimiter;
+  roleName(id: string): string;
+  /** The LDAP attribute a field maps to in this user's realm, or undefined (internal user, unmapped field). */
+  attribute(row: ExportUser, fieldKey: string): string | undefined;
+  about: ExportAbout;
+}
+
+/** How a writer reports progress and learns it should stop (throw the signal's reason, or RosterError 'cancelled'). */
+export interface WriteContext {
+  signal: AbortSignal;
+  /** Rows written so far of the document's rows. */
+  progress(done: number): void;
+}
+
+/** A cell as text: several values joined by the separator, dates as ISO, yes/no as TRUE/FALSE, nothing as ''. */
+export function cellText(value: CellValue, separator: string): string {
+  if (value === null) return '';
+  if (Array.isArray(value)) return value.join(separator);
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
+  return value;
+}
+
+/** Which fields of a row a directory-facing format (LDIF, PS1) writes: the change set, or every chosen field column. */
+export function fieldsToApply(doc: ExportDocument, row: ExportUser): { field: string; attribute: string; values: string[] }[] {
+  const chosen = new Map(doc.columns.filter((c) => c.group === 'field').map((c) => [c.key, c]));
+  const keys = doc.content === 'changes' ? row.changes.map((c) => c.field).filter((k) => chosen.has(k)) : [...chosen.keys()];
+  const out: { field: string; attribute: string; values: string[] }[] = [];
+  for (const field of keys) {
+    const attribute = doc.attribute(row, field);
+    if (!attribute) continue;
+    const value = row.user.fields[field] ?? '';
+    // Custom fields keep every value of their attribute, one per line; '' empties the attribute.
+    const values = value === '' ? [] : chosen.get(field)?.multi ? value.split('\n') : [value];
+    out.push({ field, attribute, values });
+  }
+  return out;
+}
