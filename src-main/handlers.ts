@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { z } from 'zod';
 import { contract, isChannel, type Channel, type ChannelOutput, type ParsedInput, type Prefs } from '../src-shared/ipc/contract';
 import { RosterError, type Result } from '../src-shared/result';
@@ -12,11 +14,17 @@ export interface CallContext {
   signal?: AbortSignal;
 }
 
+/** What only a desktop shell can do: open the file manager, show native file dialogs (Electron provides it). */
+export interface DesktopShell {
+  showInFolder(path: string): void;
+  choosePath(options: { mode: 'save' | 'open'; defaultPath?: string; extensions: string[] }): Promise<string | undefined>;
+}
+
 /** A handler per channel: plain async functions over the core services. */
 export type HandlerTable = { [C in Channel]: (input: ParsedInput<C>, context: CallContext) => Promise<ChannelOutput<C>> };
 
 /** The transport-neutral handler table: Electron IPC, the CLI and the e2e HTTP host all call this. */
-export function createHandlers(services: Services): HandlerTable {
+export function createHandlers(services: Services, desktop?: DesktopShell): HandlerTable {
   const { realms, users, conversion, settings } = services;
   return {
     'app:info': async () => services.info,
@@ -64,6 +72,24 @@ export function createHandlers(services: Services): HandlerTable {
     'jobs:get': async ({ id }) => services.jobs.get(id),
     'jobs:cancel': async ({ id }) => services.jobs.cancel(id),
     'demo:start': () => startDemo(services),
+    'app:show-in-folder': async ({ path }) => {
+      if (!existsSync(path)) throw new RosterError('not-found', `${path} is not there any more; it may have been moved or deleted.`);
+      desktop?.showInFolder(path);
+      return { shown: desktop !== undefined, folder: dirname(path) };
+    },
+    'app:choose-path': async (options) => {
+      if (!desktop) return { unavailable: 'This window has no file dialog; type the full path instead.' };
+      const path = await desktop.choosePath(options);
+      return path === undefined ? {} : { path };
+    },
+    'export:columns': async () => services.exporter.catalogue(),
+    'export:plan': async (request) => services.exporter.plan(request),
+    'export:start': async (request) => services.exporter.start(request),
+    'sheets:open': ({ path }) => services.sheets.open(path),
+    'sheets:preview': async (options) => services.sheets.preview(options),
+    'sheets:page': async ({ sheetId, offset, limit, status }) => services.sheets.page(sheetId, offset, limit, status),
+    'sheets:apply': (options) => services.sheets.apply(options),
+    'reports:overview': async ({ staleDays }) => services.reports.overview(staleDays ?? prefsOf(services).staleDays),
     'prefs:get': async () => prefsOf(services),
     'prefs:set': async ({ prefs }) => {
       await services.store.update((data) => {

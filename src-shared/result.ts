@@ -21,6 +21,8 @@ export type ErrorCode =
   | 'store-corrupt'
   | 'store-locked'
   | 'cancelled'
+  /** A file could not be read or written (permissions, disk full, a folder that is gone). */
+  | 'io'
   | 'internal';
 
 /** Plain, serialisable error: crosses IPC, HTTP and the CLI unchanged. */

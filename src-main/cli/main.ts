@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { RosterError } from '../../src-shared/result';
 import { CLI_VERSION, type GlobalOptions } from './context';
 import { processOutput, type Output } from './output';
+import { exportCommands } from './export-commands';
 import { realmCommands } from './realm-commands';
 import { auditCommands, fieldCommands, roleCommands } from './settings-commands';
 import { syncCommands } from './sync-commands';
@@ -26,6 +27,7 @@ export function buildProgram(output: Output): Command {
   program.addCommand(fieldCommands(global, output));
   program.addCommand(auditCommands(global, output));
   for (const command of syncCommands(global, output)) program.addCommand(command);
+  for (const command of exportCommands(global, output)) program.addCommand(command);
   // Subcommands inherit the error handling and the --data-dir option position-independently.
   for (const command of program.commands) {
     command.exitOverride().configureOutput(program.configureOutput());

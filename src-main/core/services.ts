@@ -7,6 +7,8 @@ import { RealmService } from './realms/realm-service';
 import type { SecretStore } from './secrets/secret-store';
 import { Store } from './store/store';
 import { JobRunner } from './jobs/job-runner';
+import { ExportService } from './export/export-service';
+import { ReportService } from './reports/report-service';
 import { ImportService } from './sync/import-service';
 import { ResyncService } from './sync/resync-service';
 import { ConversionService } from './users/conversion';
@@ -28,6 +30,8 @@ export interface Services {
   jobs: JobRunner;
   importer: ImportService;
   resync: ResyncService;
+  exporter: ExportService;
+  reports: ReportService;
   /** Where bundled resources (the demo directory) are; undefined when not found. */
   resourcesDir?: string;
   events: AppEvents;
@@ -95,6 +99,8 @@ export async function openServices(options: ServiceOptions): Promise<Services> {
     jobs,
     importer: new ImportService(deps, jobs),
     resync: new ResyncService(deps, jobs),
+    exporter: new ExportService(context, users, jobs, options.version),
+    reports: new ReportService(users, now),
     ...(options.resourcesDir ? { resourcesDir: options.resourcesDir } : {}),
     events,
     info: {

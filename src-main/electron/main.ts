@@ -1,8 +1,8 @@
-import { app, BrowserWindow, dialog, session } from 'electron';
+import { app, BrowserWindow, dialog, session, shell } from 'electron';
 import { dataDirFlag, resolveDataDir } from '../core/paths';
 import { openServices, type Services } from '../core/services';
 import { RosterError } from '../../src-shared/result';
-import { createHandlers } from '../handlers';
+import { createHandlers, type DesktopShell } from '../handlers';
 import { registerIpc, sendEvent } from './ipc';
 import { createElectronSecretStore } from './safe-storage-secrets';
 import { createMainWindow } from './window';
@@ -43,7 +43,7 @@ async function start(): Promise<void> {
     fatal(error);
     return;
   }
-  registerIpc(createHandlers(services), devServerUrl);
+  registerIpc(createHandlers(services, desktopShell), devServerUrl);
   services.events.onAny((event, payload) => {
     for (const win of BrowserWindow.getAllWindows()) sendEvent(win.webContents, event, payload);
   });
@@ -52,6 +52,23 @@ async function start(): Promise<void> {
     if (BrowserWindow.getAllWindows().length === 0) createMainWindow(devServerUrl);
   });
 }
+
+/** The file manager and native file dialogs, for exports and returned sheets. */
+const desktopShell: DesktopShell = {
+  showInFolder: (path) => shell.showItemInFolder(path),
+  async choosePath({ mode, defaultPath, extensions }) {
+    const win = BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0];
+    const filters = extensions.length ? [{ name: `${extensions.map((e) => e.toUpperCase()).join(', ')} files`, extensions }] : [];
+    const options = { ...(defaultPath ? { defaultPath } : {}), filters };
+    if (mode === 'save') {
+      const result = win ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options);
+      return result.canceled || !result.filePath ? undefined : result.filePath;
+    }
+    const open = { ...options, properties: ['openFile' as const] };
+    const result = win ? await dialog.showOpenDialog(win, open) : await dialog.showOpenDialog(open);
+    return result.canceled ? undefined : result.filePaths[0];
+  },
+};
 
 function fatal(error: unknown): void {
   const message = error instanceof RosterError || error instanceof Error ? error.message : String(error);

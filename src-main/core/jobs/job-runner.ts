@@ -11,6 +11,9 @@ export interface JobContext {
   setConsistency(text: string): void;
 }
 
+/** What a finished job carries. */
+export type JobOutcome = Partial<Pick<Job, 'summary' | 'export'>>;
+
 /** How often progress events may go out: enough for a smooth bar, not a flood. */
 const PROGRESS_INTERVAL_MS = 100;
 /** Finished jobs kept for `jobs:list`. */
@@ -28,8 +31,13 @@ export class JobRunner {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  /** Starts work as a job. */
+  /** Starts sync work (import, resync, reconcile) as a job whose outcome is a sync summary. */
   start(kind: JobKind, realmId: string, work: (context: JobContext) => Promise<SyncSummary>): Job {
+    return this.startWith(kind, realmId, async (context) => ({ summary: await work(context) }));
+  }
+
+  /** Starts work as a job; what the work returns (a summary, an export result) is put on the finished job. */
+  startWith(kind: JobKind, realmId: string, work: (context: JobContext) => Promise<JobOutcome>): Job {
     const controller = new AbortController();
     const job: Job = { id: randomUUID(), kind, realmId, state: 'running', done: 0, total: 0, phase: 'Starting', startedAt: this.now().toISOString() };
     let lastEmit = 0;
@@ -51,7 +59,7 @@ export class JobRunner {
       // Let the caller get the job before work (and its first events) begins.
       await Promise.resolve();
       try {
-        job.summary = await work(context);
+        Object.assign(job, await work(context));
         job.state = 'done';
         delete job.consistency;
       } catch (error) {
@@ -59,7 +67,8 @@ export class JobRunner {
         job.state = cancelled ? 'cancelled' : 'failed';
         job.error =
           error instanceof RosterError ? error.toAppError() : { code: 'internal', message: `Unexpected error: ${(error as Error)?.message ?? String(error)}` };
-        if (cancelled) job.error = { code: 'cancelled', message: 'Cancelled.' };
+        // A cancelled job keeps a message of its own ("no file was written"); anything else just says so.
+        if (cancelled && !(error instanceof RosterError && error.code === 'cancelled')) job.error = { code: 'cancelled', message: 'Cancelled.' };
       }
       job.finishedAt = this.now().toISOString();
       this.events.emit('jobs:changed', { job: { ...job } });

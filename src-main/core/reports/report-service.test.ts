@@ -1,0 +1,132 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { effectiveFields } from '../../../src-shared/model/fields';
+import type { UserRecord } from '../../../src-shared/model/user';
+import { syntheticUsers } from '../../../e2e/fixtures/users';
+import { runCli } from '../../cli/run-cli';
+import { SessionSecretStore } from '../secrets/secret-store';
+import { openServices, type Services } from '../services';
+import { writeUsersSnapshot } from '../users/user-store';
+
+const NOW = new Date('2026-11-21T12:00:00.000Z');
+const DAY = 86_400_000;
+
+/**
+ * 200 synthetic users (every third external), then made untidy in known ways: some synced long ago, some
+ * disabled in the directory, some no longer found, some with an open conflict, one with an export mark.
+ */
+function untidyUsers(): UserRecord[] {
+  const users = syntheticUsers(200, { at: new Date(NOW.getTime() - 5 * DAY).toISOString() });
+  for (const [i, user] of users.entries()) {
+    if (!user.origin) continue;
+    if (i % 4 === 0) user.origin.syncedAt = new Date(NOW.getTime() - (30 + i) * DAY).toISOString();
+    if (i % 5 === 0) user.origin.directoryEnabled = false;
+    if (i % 17 === 0) user.origin.missingSince = NOW.toISOString();
+    if (i % 19 === 0) user.conflicts = [{ field: 'title', base: 'a', local: 'b', directory: 'c', detectedAt: NOW.toISOString() }];
+  }
+  // User 39 (external, with a local title) has had its completion exported already.
+  const exported = users.find((u) => u.id === 'u000039')!;
+  exported.exported = { at: NOW.toISOString(), values: { title: exported.fields.title! } };
+  return users;
+}
+
+let dir: string;
+let services: Services;
+let users: UserRecord[];
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'roster-reports-'));
+  users = untidyUsers();
+  await writeUsersSnapshot(dir, users);
+  services = await openServices({ dataDir: dir, owner: 'test', transport: 'cli', secrets: new SessionSecretStore('t'), version: 't', now: () => NOW });
+});
+afterEach(async () => {
+  await services.close().catch(() => undefined);
+  await rm(dir, { recursive: true, force: true });
+});
+
+const fields = effectiveFields({}, []);
+const empty = (u: UserRecord, key: string) => (u.fields[key] ?? '').trim() === '';
+/** Each report worked out the slow, obvious way over the plain array. */
+const expected = {
+  missing: users0((u) => fields.some((f) => f.required && empty(u, f.key))),
+  unexported: users0(
+    (u) =>
+      u.kind === 'external' &&
+      fields.some((f) => f.owner === 'local' && (u.fields[f.key] ?? '') !== (u.origin!.base[f.key] ?? '') && u.exported?.values[f.key] !== (u.fields[f.key] ?? '')),
+  ),
+  stale: users0((u) => u.origin !== undefined && NOW.getTime() - Date.parse(u.origin.syncedAt) >= 30 * DAY),
+  disabled: users0((u) => u.origin?.directoryEnabled === false && u.enabled),
+  orphans: users0((u) => u.origin?.missingSince !== undefined),
+  conflicts: users0((u) => (u.conflicts?.length ?? 0) > 0),
+};
+function users0(test: (u: UserRecord) => boolean): () => string[] {
+  return () =>
+    users
+      .filter(test)
+      .map((u) => u.id)
+      .sort();
+}
+
+describe('reports', () => {
+  it('counts each report exactly, and each report’s filter lists exactly the users counted', () => {
+    const overview = services.reports.overview(30);
+    expect(overview.users).toBe(200);
+    for (const report of overview.reports) {
+      const want = expected[report.id]();
+      expect(want.length, report.id).toBeGreaterThan(0);
+      expect(report.count, report.id).toBe(want.length);
+      const listed = services.users
+        .query({ search: '', sort: { column: 'username', direction: 'asc' }, ...report.query }, 0, 1000)
+        .rows.map((r) => r.id)
+        .sort();
+      expect(listed, report.id).toEqual(want);
+    }
+    // The export mark counts: user 39's title went out, so it is not unexported.
+    expect(expected.unexported()).not.toContain('u000039');
+  });
+
+  it('completeness counts the users missing each field, required fields first, and each bar’s filter lists them', () => {
+    const { completeness } = services.reports.overview();
+    expect(completeness.map((c) => c.key)).toEqual([...fields.filter((f) => f.required), ...fields.filter((f) => !f.required)].map((f) => f.key));
+    for (const bar of completeness) {
+      const want = users.filter((u) => empty(u, bar.key)).map((u) => u.id);
+      expect(bar.missing, bar.key).toBe(want.length);
+      expect(bar.total).toBe(200);
+      const page = services.users.query({ search: '', sort: { column: 'username', direction: 'asc' }, ...bar.query }, 0, 1000);
+      expect(page.total, bar.key).toBe(want.length);
+    }
+    // Every 11th synthetic user has no department.
+    expect(completeness.find((c) => c.key === 'department')?.missing).toBe(Math.floor(200 / 11));
+  });
+
+  it('the stale report follows N', () => {
+    const at = (days: number) => services.reports.overview(days).reports.find((r) => r.id === 'stale')!.count;
+    const synced = users.filter((u) => u.origin).map((u) => (NOW.getTime() - Date.parse(u.origin!.syncedAt)) / DAY);
+    expect(at(30)).toBe(synced.filter((d) => d >= 30).length);
+    expect(at(100)).toBe(synced.filter((d) => d >= 100).length);
+    expect(at(3)).toBe(synced.length);
+  });
+
+  it('roster report prints each report, and --json parses', async () => {
+    await services.close();
+    const completeness = await runCli(dir, ['report', 'completeness', '--json']);
+    expect(completeness.code).toBe(0);
+    const parsed = JSON.parse(completeness.out) as { users: number; fields: { key: string; missing: number }[] };
+    expect(parsed.users).toBe(200);
+    expect(parsed.fields.find((f) => f.key === 'department')?.missing).toBe(18);
+
+    const orphans = await runCli(dir, ['report', 'orphans', '--json']);
+    expect(JSON.parse(orphans.out).users.map((u: { id: string }) => u.id).sort()).toEqual(expected.orphans());
+
+    const conflicts = await runCli(dir, ['report', 'conflicts']);
+    expect(conflicts.out).toContain(`Open conflicts: ${expected.conflicts().length} users.`);
+    expect(conflicts.out).toMatch(/title: Roster "b" \/ directory "c"/);
+
+    const bad = await runCli(dir, ['report', 'everything']);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain('Unknown report "everything". Reports: completeness, missing, unexported, stale, disabled, orphans, conflicts.');
+  });
+});
