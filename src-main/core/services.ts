@@ -9,6 +9,7 @@ import { Store } from './store/store';
 import { JobRunner } from './jobs/job-runner';
 import { ExportService } from './export/export-service';
 import { ReportService } from './reports/report-service';
+import { SheetService } from './sheets/sheet-service';
 import { ImportService } from './sync/import-service';
 import { ResyncService } from './sync/resync-service';
 import { ConversionService } from './users/conversion';
@@ -32,6 +33,7 @@ export interface Services {
   resync: ResyncService;
   exporter: ExportService;
   reports: ReportService;
+  sheets: SheetService;
   /** Where bundled resources (the demo directory) are; undefined when not found. */
   resourcesDir?: string;
   events: AppEvents;
@@ -101,6 +103,7 @@ export async function openServices(options: ServiceOptions): Promise<Services> {
     resync: new ResyncService(deps, jobs),
     exporter: new ExportService(context, users, jobs, options.version),
     reports: new ReportService(users, now),
+    sheets: new SheetService(context, users),
     ...(options.resourcesDir ? { resourcesDir: options.resourcesDir } : {}),
     events,
     info: {

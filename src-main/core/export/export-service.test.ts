@@ -73,7 +73,7 @@ describe('LDIF change set against a real slapd', () => {
       const byName = (username: string) => services.users.resolve(username);
       // Three completions: a plain department, an accented one (base64 in LDIF), a new mobile number,
       // and one value emptied in Roster (the directory's employeeNumber of user00003 is removed).
-      await services.users.update(byName('user00001').id, { fields: { department: 'Field Operations' } });
+      await services.users.update(byName('zangstrom').id, { fields: { department: 'Field Operations' } });
       await services.users.update(byName('user00002').id, { fields: { department: 'Ingénierie', mobile: '+33 6 12 34 56 78' } });
       await services.users.update(byName('user00003').id, { fields: { employeeId: '' } });
       const before = await snapshot(server);
@@ -103,7 +103,7 @@ describe('LDIF change set against a real slapd', () => {
         else delete entry[attribute];
         expected.set(dnOf(username), entry);
       };
-      set('user00001', 'departmentNumber', ['Field Operations']);
+      set('zangstrom', 'departmentNumber', ['Field Operations']);
       set('user00002', 'departmentNumber', ['Ingénierie']);
       set('user00002', 'mobile', ['+33 6 12 34 56 78']);
       set('user00003', 'employeeNumber', undefined);

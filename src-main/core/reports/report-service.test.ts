@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { effectiveFields } from '../../../src-shared/model/fields';
-import type { UserRecord } from '../../../src-shared/model/user';
+import { userQuerySchema, type UserRecord } from '../../../src-shared/model/user';
 import { syntheticUsers } from '../../../e2e/fixtures/users';
 import { runCli } from '../../cli/run-cli';
 import { SessionSecretStore } from '../secrets/secret-store';
@@ -79,7 +79,7 @@ describe('reports', () => {
       expect(want.length, report.id).toBeGreaterThan(0);
       expect(report.count, report.id).toBe(want.length);
       const listed = services.users
-        .query({ search: '', sort: { column: 'username', direction: 'asc' }, ...report.query }, 0, 1000)
+        .query(userQuerySchema.parse(report.query), 0, 1000)
         .rows.map((r) => r.id)
         .sort();
       expect(listed, report.id).toEqual(want);
@@ -95,7 +95,7 @@ describe('reports', () => {
       const want = users.filter((u) => empty(u, bar.key)).map((u) => u.id);
       expect(bar.missing, bar.key).toBe(want.length);
       expect(bar.total).toBe(200);
-      const page = services.users.query({ search: '', sort: { column: 'username', direction: 'asc' }, ...bar.query }, 0, 1000);
+      const page = services.users.query(userQuerySchema.parse(bar.query), 0, 1000);
       expect(page.total, bar.key).toBe(want.length);
     }
     // Every 11th synthetic user has no department.
