@@ -1,0 +1,621 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'csv-stringify/sync';
+import { Command } from 'commander';
+import ExcelJS from 'exceljs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { seedUsers } from '../../../e2e/fixtures/users';
+import { DEFAULT_MULTI_VALUE_SEPARATOR } from '../../../src-shared/model/export';
+import { effectiveFields } from '../../../src-shared/model/fields';
+import type { RealmRecord } from '../../../src-shared/model/realm';
+import { realmFromPreset } from '../../../src-shared/model/realm-presets';
+import type { SheetOptions } from '../../../src-shared/model/sheet';
+import type { UserRecord } from '../../../src-shared/model/user';
+import { RosterError } from '../../../src-shared/result';
+import { sheetCommands } from '../../cli/sheet-commands';
+import { exportColumns } from '../export/columns';
+import { cellText } from '../export/document';
+import { neutraliseCell } from '../export/neutralise';
+import { SessionSecretStore } from '../secrets/secret-store';
+import { openServices, type Services } from '../services';
+import { readSheet } from './read-sheet';
+import { autoMapping, parseTarget, resolveMapping } from './sheet-mapping';
+
+let dir: string;
+let services: Services;
+let seeded: UserRecord[];
+let clock = Date.parse('2026-11-21T10:00:00Z');
+const now = () => new Date((clock += 1000));
+
+const open = () =>
+  openServices({ dataDir: dir, owner: 'test', transport: 'cli', secrets: new SessionSecretStore('test'), version: 'test', actor: 'alice', now });
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'roster-sheets-'));
+  // u000001 zangstrom, u000002 user00002 … internal; u000003 user00003 and u000006 user00006 external (directory-owned names).
+  seeded = await seedUsers(dir, 7);
+  services = await open();
+});
+afterEach(async () => {
+  await services.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const failure = async (work: Promise<unknown> | (() => unknown)): Promise<RosterError> => {
+  try {
+    await (typeof work === 'function' ? work() : work);
+  } catch (error) {
+    if (error instanceof RosterError) return error;
+    throw error;
+  }
+  throw new Error('expected a failure');
+};
+
+const user = (index: number): UserRecord => seeded[index - 1] as UserRecord;
+const current = (index: number): UserRecord => services.userStore.get(user(index).id) as UserRecord;
+
+/** A cell as a test writes it: text, or an XLSX value (hyperlink, rich text, number, date…). */
+type Cell = string | number | boolean | Date | { text: string; hyperlink: string } | { richText: { text: string }[] } | { formula: string; result: string };
+
+async function writeCsv(name: string, rows: Cell[][], delimiter = ','): Promise<string> {
+  const path = join(dir, name);
+  await writeFile(
+    path,
+    `\uFEFF${stringify(
+      rows.map((r) => r.map((c) => (typeof c === 'string' ? c : String(c)))),
+      { delimiter, record_delimiter: '\r\n' },
+    )}`,
+  );
+  return path;
+}
+
+async function writeXlsx(name: string, rows: Cell[][]): Promise<string> {
+  const path = join(dir, name);
+  const workbook = new ExcelJS.Workbook();
+  const sheet = workbook.addWorksheet('Returned');
+  for (const row of rows) sheet.addRow(row);
+  workbook.addWorksheet('Second sheet').addRow(['not read']);
+  await workbook.xlsx.writeFile(path);
+  return path;
+}
+
+const write = (format: 'csv' | 'xlsx', stem: string, rows: Cell[][]) => (format === 'csv' ? writeCsv(`${stem}.csv`, rows) : writeXlsx(`${stem}.xlsx`, rows));
+
+/** Opens a sheet and previews it; returns the options used and every row. */
+async function previewed(path: string, extra: Partial<SheetOptions> = {}) {
+  const opened = await services.sheets.open(path);
+  const options: SheetOptions = { sheetId: opened.sheetId, clearEmpty: false, ...extra };
+  const preview = services.sheets.preview(options);
+  return { opened, options, preview, rows: services.sheets.page(opened.sheetId, 0, 1000).rows };
+}
+
+describe('re-import of a returned sheet', () => {
+  it.each(['csv', 'xlsx'] as const)('applies the valid row and refuses an unknown user, a locked field and a malformed email (%s)', async (format) => {
+    const [carol, zoe, frank] = [user(3), user(1), user(6)];
+    const email = (value: string): Cell => (format === 'xlsx' ? { text: value, hyperlink: `mailto:${value}` } : value);
+    const path = await write(format, 'returned', [
+      ['directoryId', 'dn', 'username', 'displayName', 'email', 'department'],
+      [carol.origin!.externalId, carol.origin!.dn, carol.username, carol.fields.displayName!, email(carol.fields.email!), 'Platform QA'],
+      ['ffffffff-0000-4000-8000-000000000099', '', 'nobody', 'No Body', email('nobody@example.org'), 'Sales'],
+      [frank.origin!.externalId, frank.origin!.dn, frank.username, 'Francis Adams', email(frank.fields.email!), frank.fields.department!],
+      ['', '', zoe.username, zoe.fields.displayName!, 'zangstrom(at)example.org', zoe.fields.department!],
+    ]);
+
+    const { opened, options, preview, rows } = await previewed(path);
+    expect(opened).toMatchObject({ rows: 4, source: format === 'xlsx' ? 'worksheet "Returned"' : 'comma-separated' });
+    expect(opened.columns.map((c) => c.target)).toEqual(['directoryId', 'dn', 'username', 'field:displayName', 'field:email', 'field:department']);
+    expect(preview).toEqual({ sheetId: opened.sheetId, counts: { change: 1, unchanged: 0, refused: 3 }, total: 4 });
+    expect(rows.map((r) => [r.row, r.status])).toEqual([
+      [2, 'change'],
+      [3, 'refused'],
+      [4, 'refused'],
+      [5, 'refused'],
+    ]);
+
+    const report = await services.sheets.apply(options);
+    const refusedReasons = [
+      ['No user matches (directoryId ffffffff-0000-4000-8000-000000000099, username nobody).'],
+      [
+        'Full name (displayName) of user00006 is owned by the directory and read-only; change it in the directory, or make the field local in Settings → Fields.',
+      ],
+      ['Email "zangstrom(at)example.org" is not an email address (name@example.org).'],
+    ];
+    expect(report).toEqual({
+      file: path,
+      applied: 1,
+      unchanged: 0,
+      refused: 3,
+      appliedRows: [
+        {
+          row: 2,
+          status: 'change',
+          userId: carol.id,
+          username: carol.username,
+          matchedBy: 'directoryId',
+          changes: [{ field: 'department', before: 'Finance', after: 'Platform QA' }],
+          reasons: [],
+        },
+      ],
+      refusedRows: [
+        { row: 3, status: 'refused', changes: [], reasons: refusedReasons[0] },
+        { row: 4, status: 'refused', userId: frank.id, username: frank.username, matchedBy: 'directoryId', changes: [], reasons: refusedReasons[1] },
+        { row: 5, status: 'refused', userId: zoe.id, username: zoe.username, matchedBy: 'username', changes: [], reasons: refusedReasons[2] },
+      ],
+    });
+
+    expect(current(3).fields).toEqual({ ...carol.fields, department: 'Platform QA' });
+    expect(current(3).updatedAt).not.toBe(carol.updatedAt);
+    expect(current(3).origin).toEqual(carol.origin);
+    for (const untouched of [1, 2, 4, 5, 6, 7]) expect(current(untouched)).toEqual(user(untouched));
+
+    const audit = await services.audit.query({});
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({
+      who: 'alice',
+      action: 'user.sheet-import',
+      userId: carol.id,
+      username: carol.username,
+      realmId: carol.origin!.realmId,
+      changes: [{ field: 'department', before: 'Finance', after: 'Platform QA' }],
+      note: `From returned.${format}, row 2.`,
+    });
+
+    // Applying the same sheet again changes nothing more and writes no audit entry.
+    expect(await services.sheets.apply(options)).toMatchObject({ applied: 0, unchanged: 1, refused: 3 });
+    expect(await services.audit.query({})).toHaveLength(1);
+  });
+
+  it('re-evaluates at apply time: a value set meanwhile is unchanged, and the preview pages follow the store', async () => {
+    const path = await writeCsv('late.csv', [
+      ['username', 'department', 'title'],
+      ['user00002', 'Research', 'Manager'],
+      ['user00004', 'Research', 'Chief of Staff'],
+    ]);
+    const { options, preview } = await previewed(path);
+    expect(preview.counts).toEqual({ change: 2, unchanged: 0, refused: 0 });
+    await services.users.update(user(2).id, { fields: { department: 'Research' } });
+    expect(services.sheets.page(options.sheetId, 0, 10, 'change').rows.map((r) => r.username)).toEqual(['user00004']);
+
+    const report = await services.sheets.apply(options);
+    expect(report).toMatchObject({ applied: 1, unchanged: 1, refused: 0 });
+    expect(report.appliedRows[0]!.changes).toEqual([
+      { field: 'department', before: 'Human Resources', after: 'Research' },
+      { field: 'title', before: 'Director', after: 'Chief of Staff' },
+    ]);
+    const entries = await services.audit.query({ action: 'user.sheet-import' });
+    expect(entries.map((e) => [e.username, e.note])).toEqual([['user00004', 'From late.csv, row 3.']]);
+  });
+
+  it('leaves empty cells alone unless clearEmpty, then clears the field', async () => {
+    const path = await writeCsv('clear.csv', [
+      ['username', 'department', 'phone'],
+      ['user00002', '', '+1 555 0000002'],
+    ]);
+    const { options, rows } = await previewed(path);
+    expect(rows[0]).toMatchObject({ status: 'unchanged', changes: [] });
+
+    const clearing = { ...options, clearEmpty: true };
+    expect(services.sheets.preview(clearing).counts).toEqual({ change: 1, unchanged: 0, refused: 0 });
+    const report = await services.sheets.apply(clearing);
+    expect(report.appliedRows[0]!.changes).toEqual([{ field: 'department', before: 'Marketing', after: '' }]);
+    expect(current(2).fields).not.toHaveProperty('department');
+    expect(current(2).fields.phone).toBe('+1 555 0000002');
+  });
+
+  it('refuses a second row for the same user, and rows whose identities name different users', async () => {
+    const carol = user(3);
+    const path = await writeCsv('twice.csv', [
+      ['id', 'directoryId', 'dn', 'username', 'department'],
+      ['', '', '', 'user00002', 'Research'],
+      ['', '', '', 'USER00002', 'Legal'],
+      ['', '', '', 'user00004', 'Human Resources'],
+      ['', '', '', 'user00004', 'Legal'],
+      [user(5).id, '', '', 'user00007', 'Research'],
+      ['', carol.origin!.externalId.toUpperCase(), 'UID=user00003, OU=People,dc=example,dc=org', '', 'Research'],
+      ['', '', 'uid=user00006,ou=people,dc=example,dc=org', 'user00003', 'Research'],
+      ['', 'ffffffff-0000-4000-8000-000000000099', '', 'user00007', 'Research'],
+      ['', '', '', '', 'Research'],
+    ]);
+    const { rows } = await previewed(path);
+    expect(rows.map((r) => ({ row: r.row, status: r.status, matchedBy: r.matchedBy, reasons: r.reasons }))).toEqual([
+      { row: 2, status: 'change', matchedBy: 'username', reasons: [] },
+      { row: 3, status: 'refused', matchedBy: 'username', reasons: ['user00002 was already changed by row 2; give each user one row.'] },
+      { row: 4, status: 'unchanged', matchedBy: 'username', reasons: [] },
+      { row: 5, status: 'refused', matchedBy: 'username', reasons: ['user00004 is already on row 4; give each user one row.'] },
+      { row: 6, status: 'refused', matchedBy: undefined, reasons: ['The row names two users: id u000005 is user00005, but username user00007 is user00007.'] },
+      // The directory id in upper case and the DN spelled differently still name Carol.
+      { row: 7, status: 'change', matchedBy: 'directoryId', reasons: [] },
+      {
+        row: 8,
+        status: 'refused',
+        matchedBy: undefined,
+        reasons: ['The row names two users: dn uid=user00006,ou=people,dc=example,dc=org is user00006, but username user00003 is user00003.'],
+      },
+      {
+        row: 9,
+        status: 'refused',
+        matchedBy: undefined,
+        reasons: ["No user has directoryId ffffffff-0000-4000-8000-000000000099, but username user00007 is user00007: the row's identities disagree."],
+      },
+      { row: 10, status: 'refused', matchedBy: undefined, reasons: ['The row names no user: its id and directoryId and dn and username cells are empty.'] },
+    ]);
+    expect(rows[5]).toMatchObject({ userId: carol.id, changes: [{ field: 'department', before: 'Finance', after: 'Research' }] });
+  });
+
+  it('lists every reason of a refused row and applies none of its changes', async () => {
+    const path = await writeCsv('many.csv', [
+      ['username', 'givenName', 'phone', 'department'],
+      ['user00006', 'Francis', 'call me', 'Research'],
+    ]);
+    const { options, rows } = await previewed(path);
+    expect(rows[0]).toMatchObject({
+      status: 'refused',
+      changes: [],
+      reasons: [
+        'First name (givenName) of user00006 is owned by the directory and read-only; change it in the directory, or make the field local in Settings → Fields.',
+        'Phone "call me" is not a phone number (digits, spaces, + ( ) - . /).',
+      ],
+    });
+    await services.sheets.apply(options);
+    expect(current(6)).toEqual(user(6));
+
+    // Once the field is local, the same value is accepted.
+    await services.settings.setPolicy('givenName', { owner: 'local' });
+    expect(services.sheets.preview(options).counts.refused).toBe(1);
+    expect(services.sheets.page(options.sheetId, 0, 1).rows[0]!.reasons).toEqual(['Phone "call me" is not a phone number (digits, spaces, + ( ) - . /).']);
+  });
+
+  it("refuses a mapping without an identity or a field column, and takes the admin's choices over the automatic ones", async () => {
+    const path = await writeCsv('map.csv', [
+      ['Login', 'Dept', 'Notes'],
+      ['user00002', 'Research', 'x'],
+    ]);
+    const opened = await services.sheets.open(path);
+    expect(opened.columns.map((c) => [c.header, c.target, c.samples])).toEqual([
+      ['Login', 'username', ['user00002']],
+      ['Dept', 'ignore', ['Research']],
+      ['Notes', 'ignore', ['x']],
+    ]);
+    const options: SheetOptions = { sheetId: opened.sheetId, clearEmpty: false };
+    expect(await failure(() => services.sheets.preview(options))).toMatchObject({
+      code: 'invalid-input',
+      message: 'No column is mapped to a field, so the sheet would change nothing: map a column to a field such as department.',
+    });
+    expect((await failure(() => services.sheets.preview({ ...options, mapping: { '0': 'ignore', '1': 'field:department' } }))).message).toBe(
+      "No column identifies the users: map a column to id, directoryId, dn or username (the sheet's columns: Login, Dept, Notes).",
+    );
+
+    const mapped: SheetOptions = { ...options, mapping: { '1': 'field:department' } };
+    expect(services.sheets.preview(mapped).counts).toEqual({ change: 1, unchanged: 0, refused: 0 });
+    expect((await services.sheets.apply(mapped)).appliedRows[0]!.changes).toEqual([{ field: 'department', before: 'Marketing', after: 'Research' }]);
+    expect(current(2).fields.department).toBe('Research');
+
+    expect(await failure(() => services.sheets.preview({ ...options, mapping: { '2': 'field:nope' } }))).toMatchObject({
+      code: 'invalid-input',
+      message: expect.stringMatching(/^Unknown field nope\. Fields: displayName, /),
+    });
+    expect((await failure(() => services.sheets.preview({ ...options, mapping: { '9': 'ignore' } }))).message).toBe(
+      'The sheet has no column 9; it has 3 columns (0 to 2).',
+    );
+    expect(await failure(() => services.sheets.page('gone', 0, 10))).toMatchObject({
+      code: 'not-found',
+      message: 'That sheet is no longer open; open it again.',
+    });
+  });
+});
+
+describe('automatic mapping', () => {
+  const fields = effectiveFields({}, [
+    { key: 'costCenter', label: 'Cost center', type: 'text', ldapAttribute: 'extensionAttribute7', owner: 'local', required: false },
+  ]);
+  const realm = (mapping: RealmRecord['mapping']): RealmRecord => ({
+    ...realmFromPreset('active-directory', { name: 'Corp', urls: ['ldap://dc1.corp.example'], bindDn: 'CN=reader', baseDn: 'DC=corp,DC=example' }),
+    mapping,
+    id: 'r1',
+    order: 0,
+  });
+
+  it('maps the columns an export writes: identities, ignored account columns, and one per field', () => {
+    const keys = exportColumns(fields).map((c) => c.key);
+    const targets = autoMapping(keys, fields, []);
+    expect(Object.fromEntries(keys.map((k, i) => [k, targets[i]]))).toEqual({
+      directoryId: 'directoryId',
+      dn: 'dn',
+      username: 'username',
+      id: 'id',
+      kind: 'ignore',
+      realm: 'ignore',
+      enabled: 'ignore',
+      directoryEnabled: 'ignore',
+      userPrincipalName: 'ignore',
+      roles: 'ignore',
+      changedFields: 'ignore',
+      syncedAt: 'ignore',
+      expiresAt: 'ignore',
+      updatedAt: 'ignore',
+      ...Object.fromEntries(fields.map((f) => [f.key, `field:${f.key}`])),
+    });
+  });
+
+  it('maps labels, directory attribute names and a realm’s own mapping; the first of two columns wins', () => {
+    const headers = [
+      'Roster ID',
+      'objectGUID',
+      'Distinguished Name',
+      'sAMAccountName',
+      'Job title',
+      'E-mail',
+      'employee_id',
+      'telephoneNumber',
+      'physicalDeliveryOfficeName',
+      'roomNumber',
+      'sn',
+      'extensionAttribute7',
+      'extensionAttribute5',
+      'Department',
+      'department',
+      'Shoe size',
+    ];
+    const targets = autoMapping(headers, fields, [realm({ department: 'extensionAttribute5' })]);
+    expect(Object.fromEntries(headers.map((h, i) => [h, targets[i]]))).toEqual({
+      'Roster ID': 'id',
+      objectGUID: 'directoryId',
+      'Distinguished Name': 'dn',
+      sAMAccountName: 'username',
+      'Job title': 'field:title',
+      'E-mail': 'field:email',
+      employee_id: 'field:employeeId',
+      telephoneNumber: 'field:phone',
+      physicalDeliveryOfficeName: 'field:office',
+      roomNumber: 'ignore',
+      sn: 'field:surname',
+      extensionAttribute7: 'field:costCenter',
+      extensionAttribute5: 'field:department',
+      Department: 'ignore',
+      department: 'ignore',
+      'Shoe size': 'ignore',
+    });
+  });
+
+  it('lets explicit choices win over the automatic ones', () => {
+    const headers = ['uid', 'Dept', 'department'];
+    const auto = autoMapping(headers, fields, []);
+    expect(auto).toEqual(['username', 'ignore', 'field:department']);
+    expect(resolveMapping(headers, auto, { '1': 'field:department' }, fields)).toEqual(['username', 'field:department', 'ignore']);
+    expect(() => resolveMapping(headers, auto, { '1': 'field:title', '2': 'field:title' }, fields)).toThrow(
+      'Columns "Dept" and "department" are both mapped to field:title; map one of them elsewhere.',
+    );
+    expect(() => resolveMapping(headers, auto, { '1': 'ignore', '2': 'ignore' }, fields)).toThrow(/^No column is mapped to a field/);
+    expect([parseTarget('department'), parseTarget('dn'), parseTarget('ignore'), parseTarget('field:costCenter')]).toEqual([
+      'field:department',
+      'dn',
+      'ignore',
+      'field:costCenter',
+    ]);
+    expect(() => parseTarget('cost center')).toThrow(
+      '"cost center" is not a target: use ignore, id, directoryId, dn, username or a field key such as department.',
+    );
+  });
+});
+
+describe('reading sheets', () => {
+  it('un-neutralises exactly what an export neutralised, in CSV and XLSX', async () => {
+    const values = ['=SUM(A1:A2)', '+1 555 0100', '-5', '@home', '\tindented', "'quoted", "it's"];
+    for (const path of [
+      await writeCsv('n.csv', [['v'], ...values.map((v) => [neutraliseCell(v)])], ';'),
+      await writeXlsx('n.xlsx', [['v'], ...values.map((v) => [neutraliseCell(v)])]),
+    ]) {
+      expect((await readSheet(path)).rows.map((r) => r.cells[0])).toEqual(values);
+    }
+  });
+
+  it('reads XLSX cell types as text and keeps row numbers past empty rows', async () => {
+    const path = await writeXlsx('types.xlsx', [
+      ['text', 'link', 'rich', 'formula', 'number', 'big', 'date', 'flag'],
+      [
+        'a',
+        { text: 'x@example.org', hyperlink: 'mailto:x@example.org' },
+        { richText: [{ text: 'Ab' }, { text: 'cd' }] },
+        { formula: 'A2&A2', result: 'aa' },
+        42,
+        1e21,
+        new Date('2026-11-21T00:00:00Z'),
+        true,
+      ],
+      [],
+      ['b', '', '', '', 0.5, 12345678901234, '', false],
+    ]);
+    const sheet = await readSheet(path);
+    expect(sheet.headers).toEqual(['text', 'link', 'rich', 'formula', 'number', 'big', 'date', 'flag']);
+    expect(sheet.rows).toEqual([
+      { row: 2, cells: ['a', 'x@example.org', 'Abcd', 'aa', '42', '1000000000000000000000', '2026-11-21T00:00:00.000Z', 'TRUE'] },
+      { row: 4, cells: ['b', '', '', '', '0.5', '12345678901234', '', 'FALSE'] },
+    ]);
+  });
+
+  it('detects the delimiter, keeps quoted commas and newlines, and counts rows as a spreadsheet does', async () => {
+    const path = join(dir, 'people.tsv');
+    await writeFile(path, 'username\tdn\tnote\r\nuser00002\t"CN=Smith\\, John,OU=Sales"\t"two\nlines"\r\n\r\nuser00004\t\t"say ""hi"""\r\n');
+    expect(await readSheet(path)).toEqual({
+      source: 'tab-separated',
+      headers: ['username', 'dn', 'note'],
+      rows: [
+        { row: 2, cells: ['user00002', 'CN=Smith\\, John,OU=Sales', 'two\nlines'] },
+        { row: 4, cells: ['user00004', '', 'say "hi"'] },
+      ],
+    });
+    const semicolons = await writeCsv(
+      'semi.csv',
+      [
+        ['username', 'department'],
+        ['user00002', 'R;D'],
+      ],
+      ';',
+    );
+    expect(await readSheet(semicolons)).toMatchObject({ source: 'semicolon-separated', rows: [{ row: 2, cells: ['user00002', 'R;D'] }] });
+    const ansi = join(dir, 'ansi.csv');
+    await writeFile(ansi, Buffer.from('username;displayName\r\nuser00002;Zo\xeb\r\n', 'latin1'));
+    expect(await readSheet(ansi)).toMatchObject({ source: 'semicolon-separated, Windows-1252', rows: [{ cells: ['user00002', 'Zoë'] }] });
+  });
+
+  it('gives clear errors for a missing file, an unknown extension, a corrupt workbook, an empty sheet and duplicate headers', async () => {
+    const missing = join(dir, 'nope.xlsx');
+    expect(await failure(services.sheets.open(missing))).toMatchObject({ code: 'not-found', message: `There is no file ${missing}.` });
+
+    const ods = join(dir, 'sheet.ods');
+    await writeFile(ods, 'x');
+    expect(await failure(readSheet(ods))).toMatchObject({
+      code: 'invalid-input',
+      message: 'sheet.ods is not a sheet Roster can read: use .xlsx, .csv, .txt or .tsv.',
+    });
+
+    const corrupt = join(dir, 'corrupt.xlsx');
+    await writeFile(corrupt, 'username,department\nuser00002,Research\n');
+    expect(await failure(readSheet(corrupt))).toMatchObject({
+      code: 'invalid-input',
+      message: expect.stringMatching(
+        /^corrupt\.xlsx is not a valid Excel workbook \(\.xlsx\) \(.+\)\. Save it again from the spreadsheet program as \.xlsx or \.csv\.$/,
+      ),
+    });
+
+    const empty = join(dir, 'empty.csv');
+    await writeFile(empty, '\uFEFF');
+    expect((await failure(readSheet(empty))).message).toBe('empty.csv is empty: its first row should name the columns (e.g. username, department).');
+    expect((await failure(readSheet(await writeXlsx('header-only.xlsx', [['username', 'department']])))).message).toBe(
+      'header-only.xlsx has a header but no rows under it.',
+    );
+    expect(
+      (
+        await failure(
+          readSheet(
+            await writeCsv('dup.csv', [
+              ['username', 'Department', 'department'],
+              ['a', 'b', 'c'],
+            ]),
+          ),
+        )
+      ).message,
+    ).toBe('dup.csv has two columns named "department" (B and C); rename or remove one so each column can be mapped.');
+  });
+});
+
+describe('round trip', () => {
+  it.each(['csv', 'xlsx'] as const)('re-importing an unchanged export of every column gives all unchanged (%s)', async (format) => {
+    await services.settings.addField({ key: 'costCenter', label: 'Cost center', ldapAttribute: 'extensionAttribute7' });
+    await services.users.update(user(2).id, { fields: { costCenter: 'CC-1\nCC-2', title: '=HYPERLINK("x")' } });
+    const fields = services.users.fields();
+    const columns = exportColumns(fields);
+    const roleName = (id: string) => id;
+    const cells = (u: UserRecord) =>
+      columns.map((c) => {
+        const value = c.value({ user: u, changes: [] }, roleName);
+        // Dates stay dates in a workbook, as the export writes them.
+        return format === 'xlsx' && value instanceof Date ? value : neutraliseCell(cellText(value, DEFAULT_MULTI_VALUE_SEPARATOR));
+      });
+    const all = [...services.userStore.all()];
+    const path = await write(format, 'export', [columns.map((c) => c.key), ...all.map(cells)]);
+
+    const { opened, preview, rows } = await previewed(path);
+    expect(opened.columns.filter((c) => c.target !== 'ignore').map((c) => c.header)).toEqual([
+      'directoryId',
+      'dn',
+      'username',
+      'id',
+      ...fields.map((f) => f.key),
+    ]);
+    expect(preview.counts).toEqual({ change: 0, unchanged: all.length, refused: 0 });
+    // The Roster id comes first in the matching order, and agrees with the directory id, DN and username of every row.
+    expect(new Set(rows.map((r) => r.matchedBy))).toEqual(new Set(['id']));
+    expect(rows.map((r) => r.userId).sort()).toEqual(all.map((u) => u.id).sort());
+  });
+});
+
+/**
+ * `roster import-sheet` through its command module alone (main.ts registers it separately), run in-process on
+ * this test's data folder: the services are closed meanwhile, as the CLI takes the store's lock.
+ */
+async function importSheet(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const output = { out: (text: string) => out.push(text), err: (text: string) => out.push(text) };
+  const program = new Command('roster').exitOverride();
+  program.addCommand(sheetCommands(() => ({ dataDir: dir }), output).exitOverride());
+  await services.close();
+  try {
+    await program.parseAsync(['node', 'roster', 'import-sheet', ...args]);
+    return { code: 0, out: out.join('\n'), err: '' };
+  } catch (error) {
+    if (error instanceof RosterError) return { code: 1, out: out.join('\n'), err: error.message };
+    throw error;
+  } finally {
+    services = await open();
+  }
+}
+
+describe('roster import-sheet', () => {
+  const sheet = () =>
+    writeCsv('returned.csv', [
+      ['username', 'Dept', 'displayName', 'email'],
+      ['user00003', 'Platform QA', 'Carol Adams', 'user00003@example.org'],
+      ['nobody', 'Sales', '', ''],
+      ['user00006', 'Legal', 'Francis Adams', ''],
+      ['zangstrom', '', '', 'zangstrom(at)example.org'],
+      ['user00002', '', '', ''],
+    ]);
+
+  it('previews with --dry-run (nothing saved), then applies, as tables and a count line', async () => {
+    const path = await sheet();
+    const dry = await importSheet(path, '--dry-run', '--map', 'dept=department');
+    const locked =
+      'Full name (displayName) of user00006 is owned by the directory and read-only; change it in the directory, or make the field local in Settings → Fields.';
+    const change = 'department: "Finance" → "Platform QA"';
+    expect(dry).toEqual({
+      code: 0,
+      err: '',
+      out: [
+        'Refused rows:',
+        'ROW  USER       REASONS',
+        `---  ---------  ${'-'.repeat(locked.length)}`,
+        '3               No user matches (username nobody).',
+        `4    user00006  ${locked}`,
+        '5    zangstrom  Email "zangstrom(at)example.org" is not an email address (name@example.org).',
+        '',
+        'Rows that would change:',
+        'ROW  USER       CHANGES',
+        `---  ---------  ${'-'.repeat(change.length)}`,
+        `2    user00003  ${change}`,
+        '',
+        'Dry run (nothing saved): 1 would change, 1 unchanged, 3 refused (not applied: fix them in the sheet and import it again).',
+      ].join('\n'),
+    });
+    expect(current(3)).toEqual(user(3));
+    expect(await services.audit.query({})).toEqual([]);
+
+    const applied = await importSheet(path, '--map', 'Dept=department', '--json');
+    expect(applied.code).toBe(0);
+    expect(JSON.parse(applied.out)).toMatchObject({ file: path, applied: 1, unchanged: 1, refused: 3, appliedRows: [{ row: 2, username: 'user00003' }] });
+    expect(current(3).fields.department).toBe('Platform QA');
+    expect((await services.audit.query({ action: 'user.sheet-import' })).map((e) => e.note)).toEqual(['From returned.csv, row 2.']);
+
+    const cleared = await importSheet(path, '--map', 'Dept=department', '--map', 'email=ignore', '--map', 'displayName=ignore', '--clear-empty');
+    expect(cleared.out.split('\n').at(-1)).toBe('2 changed, 2 unchanged, 1 refused (not applied: fix them in the sheet and import it again).');
+    expect(current(1).fields).not.toHaveProperty('department');
+    expect(current(2).fields).not.toHaveProperty('department');
+    expect(current(6).fields.department).toBe('Legal');
+  });
+
+  it('fails with exit code 1 when the file cannot be read or a --map is wrong', async () => {
+    const missing = join(dir, 'missing.csv');
+    expect(await importSheet(missing)).toEqual({ code: 1, out: '', err: `There is no file ${missing}.` });
+    const path = await sheet();
+    expect(await importSheet(path, '--map', 'Dept')).toMatchObject({ code: 1, err: '--map "Dept" should be HEADER=TARGET, e.g. --map "Dept=department".' });
+    expect(await importSheet(path, '--map', 'Division=department')).toMatchObject({
+      code: 1,
+      err: 'The sheet has no column "Division". Its columns: username, Dept, displayName, email.',
+    });
+    expect(await importSheet(path, '--map', 'username=ignore')).toMatchObject({
+      code: 1,
+      err: "No column identifies the users: map a column to id, directoryId, dn or username (the sheet's columns: username, Dept, displayName, email).",
+    });
+  });
+});
