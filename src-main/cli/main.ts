@@ -4,6 +4,7 @@ import { CLI_VERSION, type GlobalOptions } from './context';
 import { processOutput, type Output } from './output';
 import { exportCommands } from './export-commands';
 import { realmCommands } from './realm-commands';
+import { sheetCommands } from './sheet-commands';
 import { auditCommands, fieldCommands, roleCommands } from './settings-commands';
 import { syncCommands } from './sync-commands';
 import { userCommands } from './user-commands';
@@ -28,6 +29,7 @@ export function buildProgram(output: Output): Command {
   program.addCommand(auditCommands(global, output));
   for (const command of syncCommands(global, output)) program.addCommand(command);
   for (const command of exportCommands(global, output)) program.addCommand(command);
+  program.addCommand(sheetCommands(global, output));
   // Subcommands inherit the error handling and the --data-dir option position-independently.
   for (const command of program.commands) {
     command.exitOverride().configureOutput(program.configureOutput());
