@@ -1,0 +1,52 @@
+import { stringify } from 'csv-stringify';
+import { createWriteStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { CsvDelimiter } from '../../../src-shared/model/export';
+import { RosterError } from '../../../src-shared/result';
+import { cellText, type ExportDocument, type WriteContext } from './document';
+import { neutraliseCell } from './neutralise';
+
+/** How often the writers report progress, in rows. */
+export const PROGRESS_EVERY = 500;
+
+/**
+ * Called by the writers before each row: stops with `cancelled` once the signal is aborted (a flag read is
+ * cheap enough to do per row) and reports progress every few hundred rows.
+ */
+export function checkpoint(ctx: WriteContext, done: number): void {
+  if (ctx.signal.aborted) throw new RosterError('cancelled', 'Export cancelled.');
+  if (done > 0 && done % PROGRESS_EVERY === 0) ctx.progress(done);
+}
+
+/** The character a delimiter choice stands for. */
+export const delimiterChar = (delimiter: CsvDelimiter): string => (delimiter === 'tab' ? '\t' : delimiter);
+
+/**
+ * Streams records into a CSV file: UTF-8 with a BOM (so Excel reads accents right), RFC 4180 quoting (a field
+ * with the delimiter, a quote, CR or LF is quoted, quotes doubled), CRLF between records, and every cell
+ * neutralised against formula injection. `records` is pulled as the file drains, so rows are built lazily
+ * and a large export never sits in memory; an error thrown by it (a cancel) stops the write.
+ */
+export async function writeCsvRecords(file: string, records: Iterable<string[]>, delimiter: string): Promise<void> {
+  // Without quoted_match a lone LF or CR (not the CRLF record delimiter) would be left unquoted.
+  const stringifier = stringify({ bom: true, delimiter, record_delimiter: '\r\n', quoted_match: /[\r\n]/ });
+  const neutralised = function* () {
+    for (const record of records) yield record.map(neutraliseCell);
+  };
+  await pipeline(Readable.from(neutralised()), stringifier, createWriteStream(file));
+}
+
+/** Writes the document as CSV: a header of column keys (what re-import maps back), then one record per row. */
+export async function writeCsv(doc: ExportDocument, file: string, ctx: WriteContext): Promise<{ records: number }> {
+  const records = function* () {
+    yield doc.columns.map((c) => c.key);
+    for (const [i, row] of doc.rows.entries()) {
+      checkpoint(ctx, i);
+      yield doc.columns.map((c) => cellText(c.value(row, doc.roleName), doc.separator));
+    }
+  };
+  await writeCsvRecords(file, records(), delimiterChar(doc.delimiter));
+  ctx.progress(doc.rows.length);
+  return { records: doc.rows.length };
+}
