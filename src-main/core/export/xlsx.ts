@@ -85,7 +85,12 @@ export async function writeXlsx(doc: ExportDocument, file: string, ctx: WriteCon
 }
 
 /** The "Users" sheet, row by row; `failure` is the file's write error, if one happened meanwhile. */
-async function writeUsers(workbook: ExcelJS.stream.xlsx.WorkbookWriter, doc: ExportDocument, ctx: WriteContext, failure: () => Error | undefined): Promise<void> {
+async function writeUsers(
+  workbook: ExcelJS.stream.xlsx.WorkbookWriter,
+  doc: ExportDocument,
+  ctx: WriteContext,
+  failure: () => Error | undefined,
+): Promise<void> {
   // Views are written when the sheet opens, so they go in here rather than later.
   const sheet = workbook.addWorksheet('Users', { views: [{ state: 'frozen', ySplit: 1 }] });
   // Column widths and styles are written before the first row, so they are settled up front.
