@@ -1,21 +1,18 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import { Command } from 'commander';
 import ExcelJS from 'exceljs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { seedUsers } from '../../../e2e/fixtures/users';
-import { DEFAULT_MULTI_VALUE_SEPARATOR } from '../../../src-shared/model/export';
+import { seedRealmUsers, seedUsers } from '../../../e2e/fixtures/users';
+import { exportRequestSchema } from '../../../src-shared/model/export';
 import { effectiveFields } from '../../../src-shared/model/fields';
 import type { RealmRecord } from '../../../src-shared/model/realm';
 import { realmFromPreset } from '../../../src-shared/model/realm-presets';
 import type { SheetOptions } from '../../../src-shared/model/sheet';
 import type { UserRecord } from '../../../src-shared/model/user';
 import { RosterError } from '../../../src-shared/result';
-import { sheetCommands } from '../../cli/sheet-commands';
 import { exportColumns } from '../export/columns';
-import { cellText } from '../export/document';
 import { neutraliseCell } from '../export/neutralise';
 import { SessionSecretStore } from '../secrets/secret-store';
 import { openServices, type Services } from '../services';
@@ -500,122 +497,106 @@ describe('reading sheets', () => {
   });
 });
 
-describe('round trip', () => {
-  it.each(['csv', 'xlsx'] as const)('re-importing an unchanged export of every column gives all unchanged (%s)', async (format) => {
-    await services.settings.addField({ key: 'costCenter', label: 'Cost center', ldapAttribute: 'extensionAttribute7' });
-    await services.users.update(user(2).id, { fields: { costCenter: 'CC-1\nCC-2', title: '=HYPERLINK("x")' } });
-    const fields = services.users.fields();
-    const columns = exportColumns(fields);
-    const roleName = (id: string) => id;
-    const cells = (u: UserRecord) =>
-      columns.map((c) => {
-        const value = c.value({ user: u, changes: [] }, roleName);
-        // Dates stay dates in a workbook, as the export writes them.
-        return format === 'xlsx' && value instanceof Date ? value : neutraliseCell(cellText(value, DEFAULT_MULTI_VALUE_SEPARATOR));
-      });
-    const all = [...services.userStore.all()];
-    const path = await write(format, 'export', [columns.map((c) => c.key), ...all.map(cells)]);
-
-    const { opened, preview, rows } = await previewed(path);
-    expect(opened.columns.filter((c) => c.target !== 'ignore').map((c) => c.header)).toEqual([
-      'directoryId',
-      'dn',
-      'username',
-      'id',
-      ...fields.map((f) => f.key),
-    ]);
-    expect(preview.counts).toEqual({ change: 0, unchanged: all.length, refused: 0 });
-    // The Roster id comes first in the matching order, and agrees with the directory id, DN and username of every row.
-    expect(new Set(rows.map((r) => r.matchedBy))).toEqual(new Set(['id']));
-    expect(rows.map((r) => r.userId).sort()).toEqual(all.map((u) => u.id).sort());
-  });
-});
-
-/**
- * `roster import-sheet` through its command module alone (main.ts registers it separately), run in-process on
- * this test's data folder: the services are closed meanwhile, as the CLI takes the store's lock.
- */
-async function importSheet(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const output = { out: (text: string) => out.push(text), err: (text: string) => out.push(text) };
-  const program = new Command('roster').exitOverride();
-  program.addCommand(sheetCommands(() => ({ dataDir: dir }), output).exitOverride());
-  await services.close();
-  try {
-    await program.parseAsync(['node', 'roster', 'import-sheet', ...args]);
-    return { code: 0, out: out.join('\n'), err: '' };
-  } catch (error) {
-    if (error instanceof RosterError) return { code: 1, out: out.join('\n'), err: error.message };
-    throw error;
-  } finally {
+describe('round trip through the real export', () => {
+  beforeEach(async () => {
+    // The export maps fields to a realm's attributes: start again on users linked to a real realm.
+    await services.close();
+    await rm(dir, { recursive: true, force: true });
+    dir = await mkdtemp(join(tmpdir(), 'roster-sheets-'));
+    seeded = (await seedRealmUsers(dir, 7)).users;
     services = await open();
+    await services.settings.addField({ key: 'costCenter', label: 'Cost center', ldapAttribute: 'extensionAttribute7' });
+    // Formula-looking values (neutralised in the file, restored on re-import) and several values of a custom field.
+    await services.users.update(user(2).id, { fields: { department: '=1+1', title: '=HYPERLINK("x")', costCenter: 'CC-1\nCC-2' } });
+    await services.users.update(user(3).id, { fields: { department: '-Sales', costCenter: 'CC-1\nCC-2\nCC-3' } });
+  });
+
+  /** Exports every column of every user with the export service itself. */
+  const exported = async (format: 'csv' | 'xlsx'): Promise<string> => {
+    const path = join(dir, `export.${format}`);
+    const columns = exportColumns(services.users.fields()).map((c) => c.key);
+    const result = await services.exporter.run(exportRequestSchema.parse({ format, path, scope: { kind: 'all' }, content: 'snapshot', columns }));
+    expect(result).toMatchObject({ files: [path], users: 7, records: 7 });
+    return path;
+  };
+
+  /** Changes one cell of the exported file: the `column` cell of `username`'s row, from `before` to `after` as the file holds them. */
+  async function editCell(format: 'csv' | 'xlsx', path: string, username: string, column: string, before: string, after: string): Promise<void> {
+    if (format === 'csv') {
+      const lines = (await readFile(path, 'utf8')).split('\r\n');
+      const at = lines.findIndex((line) => line.split(',').includes(username));
+      expect(lines[at]!.split(before)).toHaveLength(2);
+      lines[at] = lines[at]!.replace(before, after);
+      await writeFile(path, lines.join('\r\n'));
+      return;
+    }
+    const workbook = await new ExcelJS.Workbook().xlsx.readFile(path);
+    const sheet = workbook.getWorksheet('Users')!;
+    const header = (sheet.getRow(1).values as ExcelJS.CellValue[]).indexOf(column);
+    const usernameAt = (sheet.getRow(1).values as ExcelJS.CellValue[]).indexOf('username');
+    let edited = 0;
+    sheet.eachRow((row) => {
+      if (row.getCell(usernameAt).value !== username) return;
+      expect(row.getCell(header).value).toBe(before);
+      row.getCell(header).value = after;
+      edited += 1;
+    });
+    expect(edited).toBe(1);
+    await workbook.xlsx.writeFile(path);
   }
-}
 
-describe('roster import-sheet', () => {
-  const sheet = () =>
-    writeCsv('returned.csv', [
-      ['username', 'Dept', 'displayName', 'email'],
-      ['user00003', 'Platform QA', 'Carol Adams', 'user00003@example.org'],
-      ['nobody', 'Sales', '', ''],
-      ['user00006', 'Legal', 'Francis Adams', ''],
-      ['zangstrom', '', '', 'zangstrom(at)example.org'],
-      ['user00002', '', '', ''],
-    ]);
+  it.each(['csv', 'xlsx'] as const)(
+    're-importing an unchanged export of every column gives all unchanged; one edited cell gives one change (%s)',
+    async (format) => {
+      const path = await exported(format);
+      if (format === 'csv') {
+        const text = await readFile(path, 'utf8');
+        expect(text).toContain(`,'=1+1,`);
+        expect(text).toContain(`,'-Sales,`);
+        expect(text).toContain(',CC-1 | CC-2 | CC-3');
+      } else {
+        const book = await new ExcelJS.Workbook().xlsx.readFile(path);
+        const values = book.getWorksheet('Users')!.getSheetValues().flat();
+        expect(values).toEqual(expect.arrayContaining(["'=1+1", "'-Sales", `'=HYPERLINK("x")`, 'CC-1 | CC-2 | CC-3']));
+      }
 
-  it('previews with --dry-run (nothing saved), then applies, as tables and a count line', async () => {
-    const path = await sheet();
-    const dry = await importSheet(path, '--dry-run', '--map', 'dept=department');
-    const locked =
-      'Full name (displayName) of user00006 is owned by the directory and read-only; change it in the directory, or make the field local in Settings → Fields.';
-    const change = 'department: "Finance" → "Platform QA"';
-    expect(dry).toEqual({
-      code: 0,
-      err: '',
-      out: [
-        'Refused rows:',
-        'ROW  USER       REASONS',
-        `---  ---------  ${'-'.repeat(locked.length)}`,
-        '3               No user matches (username nobody).',
-        `4    user00006  ${locked}`,
-        '5    zangstrom  Email "zangstrom(at)example.org" is not an email address (name@example.org).',
-        '',
-        'Rows that would change:',
-        'ROW  USER       CHANGES',
-        `---  ---------  ${'-'.repeat(change.length)}`,
-        `2    user00003  ${change}`,
-        '',
-        'Dry run (nothing saved): 1 would change, 1 unchanged, 3 refused (not applied: fix them in the sheet and import it again).',
-      ].join('\n'),
-    });
-    expect(current(3)).toEqual(user(3));
-    expect(await services.audit.query({})).toEqual([]);
+      const fields = services.users.fields();
+      const all = [...services.userStore.all()];
+      const { opened, options, preview, rows } = await previewed(path);
+      expect(opened.source).toBe(format === 'xlsx' ? 'worksheet "Users"' : 'comma-separated');
+      expect(opened.columns.filter((c) => c.target !== 'ignore').map((c) => c.header)).toEqual([
+        'directoryId',
+        'dn',
+        'username',
+        'id',
+        ...fields.map((f) => f.key),
+      ]);
+      expect(opened.columns.filter((c) => c.target !== 'ignore').map((c) => c.target)).toEqual([
+        'directoryId',
+        'dn',
+        'username',
+        'id',
+        ...fields.map((f) => `field:${f.key}`),
+      ]);
+      expect(preview.counts).toEqual({ change: 0, unchanged: all.length, refused: 0 });
+      // Empty cells are empty fields: clearing them changes nothing either.
+      expect(services.sheets.preview({ ...options, clearEmpty: true }).counts).toEqual({ change: 0, unchanged: all.length, refused: 0 });
+      // The Roster id comes first in the matching order, and agrees with the directory id, DN and username of every row.
+      expect(new Set(rows.map((r) => r.matchedBy))).toEqual(new Set(['id']));
+      expect(rows.map((r) => r.userId).sort()).toEqual(all.map((u) => u.id).sort());
 
-    const applied = await importSheet(path, '--map', 'Dept=department', '--json');
-    expect(applied.code).toBe(0);
-    expect(JSON.parse(applied.out)).toMatchObject({ file: path, applied: 1, unchanged: 1, refused: 3, appliedRows: [{ row: 2, username: 'user00003' }] });
-    expect(current(3).fields.department).toBe('Platform QA');
-    expect((await services.audit.query({ action: 'user.sheet-import' })).map((e) => e.note)).toEqual(['From returned.csv, row 2.']);
-
-    const cleared = await importSheet(path, '--map', 'Dept=department', '--map', 'email=ignore', '--map', 'displayName=ignore', '--clear-empty');
-    expect(cleared.out.split('\n').at(-1)).toBe('2 changed, 2 unchanged, 1 refused (not applied: fix them in the sheet and import it again).');
-    expect(current(1).fields).not.toHaveProperty('department');
-    expect(current(2).fields).not.toHaveProperty('department');
-    expect(current(6).fields.department).toBe('Legal');
-  });
-
-  it('fails with exit code 1 when the file cannot be read or a --map is wrong', async () => {
-    const missing = join(dir, 'missing.csv');
-    expect(await importSheet(missing)).toEqual({ code: 1, out: '', err: `There is no file ${missing}.` });
-    const path = await sheet();
-    expect(await importSheet(path, '--map', 'Dept')).toMatchObject({ code: 1, err: '--map "Dept" should be HEADER=TARGET, e.g. --map "Dept=department".' });
-    expect(await importSheet(path, '--map', 'Division=department')).toMatchObject({
-      code: 1,
-      err: 'The sheet has no column "Division". Its columns: username, Dept, displayName, email.',
-    });
-    expect(await importSheet(path, '--map', 'username=ignore')).toMatchObject({
-      code: 1,
-      err: "No column identifies the users: map a column to id, directoryId, dn or username (the sheet's columns: username, Dept, displayName, email).",
-    });
-  });
+      await editCell(format, path, user(3).username, 'costCenter', 'CC-1 | CC-2 | CC-3', 'CC-2 | CC-9');
+      const edited = await previewed(path);
+      expect(edited.preview.counts).toEqual({ change: 1, unchanged: all.length - 1, refused: 0 });
+      expect(edited.rows.filter((r) => r.status !== 'unchanged')).toEqual([
+        expect.objectContaining({
+          status: 'change',
+          userId: user(3).id,
+          username: user(3).username,
+          changes: [{ field: 'costCenter', before: 'CC-1\nCC-2\nCC-3', after: 'CC-2\nCC-9' }],
+          reasons: [],
+        }),
+      ]);
+    },
+  );
 });
