@@ -1,10 +1,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { benchExport } from './export';
 import { benchImport, type ImportBenchResult } from './import';
 import { benchSearch, type SearchBenchResult } from './ldap-search';
 import { benchUserStore, type StoreBenchResult } from './users-store';
 
-// `npm run bench [-- --quick] [-- --only search|import|store]`: each case on private data, Roster vs a plain reference in the same run.
+// `npm run bench [-- --quick] [-- --only search|import|store|export]`: each case on private data, Roster vs a plain reference in the same run.
 const quick = process.argv.includes('--quick');
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
 const dir = join(import.meta.dirname, 'results');
@@ -60,4 +61,13 @@ if (!only || only === 'store') {
     );
   }
   await writeFile(join(dir, 'user-store.json'), JSON.stringify({ at: new Date().toISOString(), node: process.version, results }, null, 2));
+}
+
+if (!only || only === 'export') {
+  const r = await benchExport(quick ? 10_000 : 100_000);
+  process.stdout.write(`export ${r.users.toLocaleString('en')} users x ${r.columns} columns: reference (csv-stringify, one write) ${r.referenceMs} ms\n`);
+  for (const c of r.cases) {
+    process.stdout.write(`  ${c.format} ${c.content}: ${c.users.toLocaleString('en')} users, ${c.ms} ms, ${c.mb} MB, ratio ${c.ratio}\n`);
+  }
+  await writeFile(join(dir, 'export.json'), JSON.stringify({ at: new Date().toISOString(), node: process.version, result: r }, null, 2));
 }
