@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
-import type { UserDetail, UserFacets, UserQuery, UserRow, UserSortColumn } from '../../../src-shared/model/user';
+import type { UserDetail, UserFacets, UserQuery, UserQueryInput, UserRow, UserSortColumn } from '../../../src-shared/model/user';
 import type { AppError, Result } from '../../../src-shared/result';
 import { call, subscribe } from '../api';
 import { bulkMessage, type BulkRequest } from '../screens/users/list/bulk-messages';
@@ -8,7 +8,23 @@ import { BLOCK_SIZE, blocksFor, blocksToFetch, flightKey, idsInRange, rowAt, wit
 import { bulkTarget, isSelected, NO_SELECTION, selectAll, selectOne, selectRange, toggleOne, type Selection } from '../screens/users/list/selection';
 
 /** The filters of the list (everything in the query but the search text and the sort). */
-export type UserFilters = Pick<UserQuery, 'kind' | 'realmId' | 'enabled' | 'incomplete' | 'completions' | 'conflicts'>;
+export type UserFilters = Omit<UserQuery, 'search' | 'sort'>;
+
+/** A report's filter shown on the list (opened from Reports): its name and the filters it set. */
+export interface ListReport {
+  label: string;
+  filters: UserFilters;
+}
+
+/** The filters a query holds, without its search text and sort. */
+export function filtersOf(query: UserQueryInput): UserFilters {
+  const { search: _search, sort: _sort, ...filters } = query;
+  return Object.fromEntries(Object.entries(filters).filter(([, v]) => v !== undefined)) as UserFilters;
+}
+
+/** Whether the list still shows a report: every filter it set holds the same value. */
+export const isReportShown = (report: ListReport | null, query: UserQuery): report is ListReport =>
+  report !== null && Object.entries(report.filters).every(([key, value]) => query[key as keyof UserFilters] === value);
 
 /** What the "New user" dialog sends. */
 export interface NewUserInput {
@@ -51,12 +67,18 @@ interface UsersListState {
   focusIndex: number;
   selection: Selection;
   bulk: BulkState;
+  /** The report the list was opened on from Reports, shown as a removable chip while its filters hold. */
+  report: ListReport | null;
 
   /** Loads the saved sort, then the first rows (once; later calls do nothing). */
   init(): Promise<void>;
   setSearch(text: string): void;
   setFilters(filters: UserFilters): void;
   clearFilters(): void;
+  /** Shows the users of a report (or a completeness bar): its filters replace the search and filters. */
+  showReport(label: string, query: UserQueryInput): void;
+  /** Takes the report's filters off the list (other filters stay). */
+  clearReport(): void;
   sortBy(column: UserSortColumn): Promise<void>;
   /** Refetches the visible rows and counts for the current query (data changed). */
   refresh(): void;
@@ -104,6 +126,7 @@ const initialState = () => ({
   focusIndex: 0,
   selection: NO_SELECTION,
   bulk: { busy: false, message: null, error: null },
+  report: null,
 });
 
 // Timers and requests in flight live outside the state: they never render.
@@ -213,6 +236,20 @@ export const useUsersListStore = create<UsersListState>()((set, get) => {
       set({ searchInput: '' });
       applyQuery({ search: '', sort: get().query.sort });
     },
+    showReport: (label, query) => {
+      clearTimeout(searchTimer);
+      const filters = filtersOf(query);
+      const search = query.search?.trim() ?? '';
+      set({ searchInput: search, report: { label, filters } });
+      applyQuery({ search, sort: get().query.sort, ...filters });
+    },
+    clearReport: () => {
+      const { report, query } = get();
+      if (!report) return;
+      const rest = Object.fromEntries(Object.entries(query).filter(([key]) => !(key in report.filters))) as UserQuery;
+      set({ report: null });
+      applyQuery(rest);
+    },
     sortBy: async (column) => {
       const { query } = get();
       const direction = query.sort.column === column && query.sort.direction === 'asc' ? 'desc' : 'asc';
@@ -308,6 +345,9 @@ export const useUsersStatus = () =>
     useShallow((s) => ({ total: s.total, loaded: s.loaded, loading: s.loading, error: s.error, actionError: s.actionError, queryVersion: s.queryVersion })),
   );
 
+/** The report the list shows, while its filters still hold (null otherwise). */
+export const useListReport = () => useUsersListStore((s) => (isReportShown(s.report, s.query) ? s.report : null));
+
 /** The counts beside each filter (null until the first answer). */
 export const useUserFacets = () => useUsersListStore((s) => s.facets);
 
@@ -331,6 +371,8 @@ export const useUsersListActions = () =>
       setSearch: s.setSearch,
       setFilters: s.setFilters,
       clearFilters: s.clearFilters,
+      showReport: s.showReport,
+      clearReport: s.clearReport,
       sortBy: s.sortBy,
       refresh: s.refresh,
       showRange: s.showRange,

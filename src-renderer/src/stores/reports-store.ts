@@ -1,0 +1,141 @@
+import { create } from 'zustand';
+import { useShallow } from 'zustand/react/shallow';
+import { DEFAULT_STALE_DAYS, type FieldCompleteness, type ReportSummary, type ReportsOverview } from '../../../src-shared/model/report';
+import type { UserQueryInput } from '../../../src-shared/model/user';
+import type { AppError } from '../../../src-shared/result';
+import { call, subscribe } from '../api';
+import { useAppStore } from './app-store';
+import { useExportStore } from './export-store';
+import { useUsersListStore } from './users-list-store';
+
+interface ReportsState {
+  overview: ReportsOverview | null;
+  loaded: boolean;
+  loading: boolean;
+  error: AppError | null;
+  /** The "not synced for N days" report's N (remembered in prefs). */
+  staleDays: number;
+  /** A failed `prefs:set` of N. */
+  saveError: AppError | null;
+  /** Reads N from prefs (once), then the overview. */
+  load(): Promise<void>;
+  setStaleDays(days: number): void;
+  /** Opens the Users list on a report's (or a bar's) users. */
+  showUsers(label: string, query: UserQueryInput): void;
+  /** Opens Export with a report's users as the scope. */
+  exportUsers(label: string, query: UserQueryInput): void;
+  /** Reloads (coalesced) when users or fields change; returns the unsubscribe function. */
+  watch(): () => void;
+}
+
+/** The longest N the contract takes (100 years). */
+export const MAX_STALE_DAYS = 36_500;
+/** Pause after typing N before it is saved and the reports are counted again. */
+export const STALE_DEBOUNCE_MS = 400;
+const CHANGE_COALESCE_MS = 300;
+
+/** Whether a typed N is one the reports accept: a whole number of days from 1 to 36,500. */
+export const validStaleDays = (text: string): number | null => {
+  if (!/^\d{1,5}$/.test(text.trim())) return null;
+  const days = Number(text.trim());
+  return days >= 1 && days <= MAX_STALE_DAYS ? days : null;
+};
+
+/** What the Users list's chip and the Export scope call a report: the stale one says its N. */
+export function reportLabel(report: Pick<ReportSummary, 'id' | 'title' | 'query'>): string {
+  const days = report.query.staleDays;
+  if (report.id === 'stale' && days !== undefined) return `Not synced for ${days.toLocaleString('en-US')} ${days === 1 ? 'day' : 'days'}`;
+  return report.title;
+}
+
+/** The chart's bars: required fields first, each group in catalogue order. */
+export const chartOrder = (fields: readonly FieldCompleteness[]): FieldCompleteness[] => [
+  ...fields.filter((f) => f.required),
+  ...fields.filter((f) => !f.required),
+];
+
+/** A bar's accessible name: "Department: 12 of 301 users missing". */
+export const barLabel = (field: Pick<FieldCompleteness, 'label' | 'missing' | 'total'>): string =>
+  `${field.label}: ${field.missing.toLocaleString('en-US')} of ${field.total.toLocaleString('en-US')} ${field.total === 1 ? 'user' : 'users'} missing`;
+
+let seq = 0;
+let prefsRead = false;
+let staleTimer: ReturnType<typeof setTimeout> | undefined;
+let changeTimer: ReturnType<typeof setTimeout> | undefined;
+
+const initialState = () => ({ overview: null, loaded: false, loading: false, error: null, staleDays: DEFAULT_STALE_DAYS, saveError: null });
+
+/** The Reports screen: completeness per field and the data-quality reports, each opening the users it counts. */
+export const useReportsStore = create<ReportsState>()((set, get) => {
+  const fetchOverview = async () => {
+    const mine = ++seq;
+    set({ loading: true });
+    const result = await call('reports:overview', { staleDays: get().staleDays });
+    if (mine !== seq) return;
+    set(result.ok ? { overview: result.value, loaded: true, loading: false, error: null } : { loaded: true, loading: false, error: result.error });
+  };
+  return {
+    ...initialState(),
+    load: async () => {
+      if (!prefsRead) {
+        const prefs = await call('prefs:get', {});
+        prefsRead = true;
+        if (prefs.ok) set({ staleDays: prefs.value.staleDays });
+      }
+      await fetchOverview();
+    },
+    setStaleDays: (days) => {
+      if (days === get().staleDays) return;
+      set({ staleDays: days, saveError: null });
+      clearTimeout(staleTimer);
+      staleTimer = setTimeout(() => {
+        void fetchOverview();
+        void call('prefs:set', { prefs: { staleDays: days } }).then((saved) => {
+          if (!saved.ok) set({ saveError: saved.error });
+        });
+      }, STALE_DEBOUNCE_MS);
+    },
+    showUsers: (label, query) => {
+      useUsersListStore.getState().showReport(label, query);
+      const app = useAppStore.getState();
+      app.closeUser();
+      app.go('users');
+    },
+    exportUsers: (label, query) => useExportStore.getState().openWith({ kind: 'report', label, query }),
+    watch: () => {
+      const later = () => {
+        clearTimeout(changeTimer);
+        changeTimer = setTimeout(() => void fetchOverview(), CHANGE_COALESCE_MS);
+      };
+      const offs = [
+        subscribe('users:changed', later),
+        subscribe('settings:changed', ({ what }) => {
+          if (what === 'fields') later();
+        }),
+      ];
+      return () => {
+        clearTimeout(changeTimer);
+        for (const off of offs) off();
+      };
+    },
+  };
+});
+
+/** Puts the screen back as at start (tests). */
+export function resetReports(): void {
+  clearTimeout(staleTimer);
+  clearTimeout(changeTimer);
+  seq = 0;
+  prefsRead = false;
+  useReportsStore.setState(initialState());
+}
+
+/** The overview and its load state. */
+export const useReportsOverview = () => useReportsStore(useShallow((s) => ({ overview: s.overview, loaded: s.loaded, loading: s.loading, error: s.error })));
+
+/** N of "not synced for N days", and a failed save of it. */
+export const useStaleDays = () => useReportsStore(useShallow((s) => ({ staleDays: s.staleDays, saveError: s.saveError })));
+
+/** The screen's actions (stable references). */
+export const useReportsActions = () =>
+  useReportsStore(useShallow((s) => ({ load: s.load, setStaleDays: s.setStaleDays, showUsers: s.showUsers, exportUsers: s.exportUsers, watch: s.watch })));
