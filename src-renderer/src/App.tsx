@@ -3,9 +3,10 @@ import { DemoDoneNotice } from './components/DemoDoneNotice';
 import { NavBar } from './components/NavBar';
 import { StatusBar } from './components/StatusBar';
 import { AuditScreen } from './screens/audit/AuditScreen';
+import { ExportScreen } from './screens/export/ExportScreen';
 import { ImportScreen } from './screens/import/ImportScreen';
-import { PlaceholderScreen } from './screens/placeholder/PlaceholderScreen';
 import { RealmsScreen } from './screens/realms/RealmsScreen';
+import { ReportsScreen } from './screens/reports/ReportsScreen';
 import { SettingsScreen } from './screens/settings/SettingsScreen';
 import { UserDetailScreen } from './screens/users/detail/UserDetailScreen';
 import { UsersScreen } from './screens/users/list/UsersScreen';
@@ -28,12 +29,14 @@ function CurrentScreen() {
       return <ImportScreen />;
     case 'realms':
       return <RealmsScreen />;
+    case 'reports':
+      return <ReportsScreen />;
+    case 'export':
+      return <ExportScreen />;
     case 'audit':
       return <AuditScreen />;
     case 'settings':
       return <SettingsScreen />;
-    default:
-      return <PlaceholderScreen key={screen} screen={screen} />;
   }
 }
 

@@ -3,7 +3,7 @@ import type { Job } from '../../../src-shared/model/sync';
 import { jobPercent, useCancelError, useJob, useJobsActions } from '../stores/jobs-store';
 
 /** What a running job is called in progress text and the status bar. */
-export const JOB_TITLES: Record<Job['kind'], string> = { import: 'Importing', resync: 'Resyncing', reconcile: 'Reconciling' };
+export const JOB_TITLES: Record<Job['kind'], string> = { import: 'Importing', resync: 'Resyncing', reconcile: 'Reconciling', export: 'Exporting' };
 
 const count = (n: number) => n.toLocaleString('en-US');
 

@@ -1,9 +1,10 @@
-import { useEffect } from 'react';
+import { useEffect, type ReactNode } from 'react';
+import type { ExportResult } from '../../../src-shared/model/export';
 import type { Job, SyncChange, SyncSummary } from '../../../src-shared/model/sync';
 import { ChangesTable } from '../screens/audit/ChangesTable';
 import { useFieldLabels, useFieldsActions, useFieldsStatus } from '../stores/fields-store';
 
-const KIND_NAMES: Record<Job['kind'], string> = { import: 'Import', resync: 'Resync', reconcile: 'Reconcile' };
+const KIND_NAMES: Record<Job['kind'], string> = { import: 'Import', resync: 'Resync', reconcile: 'Reconcile', export: 'Export' };
 const STATE_WORDS: Record<Job['state'], string> = { running: 'running', done: 'finished', failed: 'failed', cancelled: 'cancelled' };
 const ACTION_LABELS: Record<SyncChange['action'], string> = {
   created: 'Created',
@@ -43,8 +44,59 @@ function ChangeItem({ change, labels }: { change: SyncChange; labels: Record<str
   );
 }
 
+/** What an export wrote: users, records, what it skipped and why, and the files. */
+function ExportFigures({ result }: { result: ExportResult }) {
+  const skipped = result.skipped.filter((s) => s.count > 0);
+  const skippedTotal = skipped.reduce((sum, s) => sum + s.count, 0);
+  return (
+    <>
+      <dl className="job-report__figures">
+        <div className="job-report__figure" data-testid="report-users">
+          <dt>Users</dt>
+          <dd>{count(result.users)}</dd>
+        </div>
+        <div className="job-report__figure" data-testid="report-records">
+          <dt>{result.format === 'ldif' ? 'Modify records' : 'Rows'}</dt>
+          <dd>{count(result.records)}</dd>
+        </div>
+        <div className="job-report__figure" data-testid="report-skipped">
+          <dt>Left out</dt>
+          <dd>{count(skippedTotal)}</dd>
+        </div>
+      </dl>
+      {skipped.length > 0 && (
+        <ul className="job-report__skipped">
+          {skipped.map((s) => (
+            <li key={s.reason}>
+              {count(s.count)} left out: {s.reason}
+            </li>
+          ))}
+        </ul>
+      )}
+      <div className="job-report__files">
+        <span className="muted">{result.files.length === 1 ? 'File' : 'Files'}</span>
+        <ul>
+          {result.files.map((file) => (
+            <li key={file} className="mono" data-testid="report-file">
+              {file}
+            </li>
+          ))}
+        </ul>
+      </div>
+      <p className="muted job-report__scope">Scope: {result.scope}</p>
+    </>
+  );
+}
+
+interface JobReportProps {
+  job: Job;
+  onClose?: () => void;
+  /** Buttons for what comes next ("Show in folder"), under the figures. */
+  actions?: ReactNode;
+}
+
 /** What a finished job did: the counts, its error and what the store holds if it stopped early, per-user changes. */
-export function JobReport({ job, onClose }: { job: Job; onClose?: () => void }) {
+export function JobReport({ job, onClose, actions }: JobReportProps) {
   const labels = useFieldLabels();
   const { loaded } = useFieldsStatus();
   const { load } = useFieldsActions();
@@ -59,7 +111,7 @@ export function JobReport({ job, onClose }: { job: Job; onClose?: () => void }) 
     <section className={`job-report job-report--${job.state}`} data-testid="job-report" data-state={job.state} aria-labelledby={`job-report-${job.id}`}>
       <header className="job-report__header">
         <h2 id={`job-report-${job.id}`}>{title}</h2>
-        {job.total > 0 && (
+        {job.total > 0 && job.kind !== 'export' && (
           <span className="muted">
             {count(job.total)} {job.total === 1 ? 'entry' : 'entries'}
           </span>
@@ -87,6 +139,8 @@ export function JobReport({ job, onClose }: { job: Job; onClose?: () => void }) 
           ))}
         </dl>
       )}
+      {job.export && <ExportFigures result={job.export} />}
+      {actions && <div className="job-report__actions">{actions}</div>}
       {shown.length > 0 && (
         <details className="job-report__changes">
           <summary>

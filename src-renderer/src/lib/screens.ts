@@ -13,11 +13,8 @@ export const SCREEN_LABELS: Record<ScreenId, string> = {
   settings: 'Settings',
 };
 
-/** Screens not built yet. */
-export type ComingSoonScreen = Exclude<ScreenId, 'users' | 'import' | 'realms' | 'audit' | 'settings'>;
+/** Screens not built yet (none now; a new screen starts here with a placeholder). */
+export type ComingSoonScreen = Exclude<ScreenId, 'users' | 'import' | 'realms' | 'reports' | 'export' | 'audit' | 'settings'>;
 
 /** What each screen not built yet will do, shown in its placeholder (one sentence each). */
-export const COMING_SOON: Record<ComingSoonScreen, string> = {
-  reports: 'This screen will report missing and stale data and the outcome of each realm reconcile.',
-  export: 'This screen will export the store or only its completions as XLSX, CSV, an LDIF change set or a PowerShell script.',
-};
+export const COMING_SOON: Record<ComingSoonScreen, string> = {};

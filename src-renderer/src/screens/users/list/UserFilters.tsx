@@ -1,15 +1,35 @@
 import type { ReactNode } from 'react';
-import type { UserQuery } from '../../../../../src-shared/model/user';
 import { useRealms } from '../../../stores/realms-store';
-import { useUserFacets, useUsersListActions, useUsersQuery, type UserFilters as Filters } from '../../../stores/users-list-store';
+import { filtersOf, useListReport, useUserFacets, useUsersListActions, useUsersQuery, type UserFilters as Filters } from '../../../stores/users-list-store';
 import { FacetButton } from './FacetButton';
 
-/** The filters the query holds, without the search text and sort. */
-const filtersOf = ({ kind, realmId, enabled, incomplete, completions, conflicts }: UserQuery): Filters => ({ kind, realmId, enabled, incomplete, completions, conflicts });
+/** The report the list was opened on (from Reports), as a chip that takes its filters off. */
+function ReportChip() {
+  const report = useListReport();
+  const { clearReport } = useUsersListActions();
+  if (!report) return null;
+  return (
+    <div className="user-filters__group" role="group" aria-label="Report">
+      <span className="report-chip" data-testid="report-chip">
+        <span className="report-chip__label">Report: {report.label}</span>
+        <button
+          type="button"
+          className="report-chip__remove"
+          aria-label={`Remove the report filter: ${report.label}`}
+          title="Show all users again"
+          onClick={clearReport}
+        >
+          ×
+        </button>
+      </span>
+    </div>
+  );
+}
 
 /**
  * The filter sidebar: where users come from (all, internal, external, each realm), login state, and data
  * state. Groups combine (AND); within "Source" and "Login" one choice holds. Counts are over the search.
+ * A report opened from Reports shows on top as a chip; its filters combine with the others.
  */
 export function UserFilters() {
   const { query } = useUsersQuery();
@@ -25,6 +45,7 @@ export function UserFilters() {
   const realmIds = [...realms.map((r) => r.id), ...Object.keys(facets?.realms ?? {}).filter((id) => !realms.some((r) => r.id === id))];
   return (
     <aside className="user-filters" aria-label="Filters">
+      <ReportChip />
       <FilterGroup title="Source">
         <FacetButton name="all" label="All users" count={facets?.all} pressed={source === 'all'} onClick={() => apply({ kind: undefined, realmId: undefined })} />
         <FacetButton name="internal" label="Internal" count={facets?.internal} pressed={source === 'internal'} onClick={() => apply({ kind: 'internal', realmId: undefined })} />

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { useExportActions } from '../../../stores/export-store';
 import { useBulkResync, useSyncActions } from '../../../stores/sync-store';
 import { useBulkState, useUsersListActions, useUsersQuery, useUsersSelection, useUsersStatus } from '../../../stores/users-list-store';
 import { BulkBar, type BulkAction } from './BulkBar';
@@ -6,7 +7,7 @@ import { BulkResyncPanel } from './BulkResyncPanel';
 import { RolePickerDialog } from './RolePickerDialog';
 import { bulkTarget, selectedCount } from './selection';
 
-/** The user list's bulk bar: login on/off and roles for the selection (ids, or everything in the filter). */
+/** The user list's bulk bar: login, roles, resync and export for the selection (ids, or everything in the filter). */
 export function UsersBulkBar() {
   const { selection } = useUsersSelection();
   const { total } = useUsersStatus();
@@ -16,6 +17,7 @@ export function UsersBulkBar() {
   const { query } = useUsersQuery();
   const resync = useBulkResync();
   const { resyncUsers } = useSyncActions();
+  const { openWith } = useExportActions();
   const count = selectedCount(selection, total);
   const target = bulkTarget(selection, query);
   const resyncShown = resync.jobId !== null || resync.error !== null || resync.needsPassword || resync.busy;
@@ -32,6 +34,13 @@ export function UsersBulkBar() {
       title: 'Compare the selected external users with their directories (internal users are left alone)',
       run: () => target && void resyncUsers(target),
       disabled: count === 0 || resync.busy,
+    },
+    {
+      id: 'export',
+      label: 'Export selected…',
+      title: 'Export the selected users (XLSX, CSV, LDIF change set or PowerShell)',
+      run: () => openWith({ kind: 'selection' }),
+      disabled: count === 0,
     },
   ];
   const summary = selection.all

@@ -1,0 +1,98 @@
+import type { ExportColumn } from '../../../../src-shared/model/export';
+import { useExportActions, useExportChoices } from '../../stores/export-store';
+import { isRequiredColumn } from './export-choices';
+
+const GROUPS: { id: ExportColumn['group']; title: string; hint: string }[] = [
+  {
+    id: 'identity',
+    title: 'Identity',
+    hint: 'Always written: directory owners and re-import find each user by them.',
+  },
+  { id: 'account', title: 'Account', hint: 'Roster’s own state of each user.' },
+  { id: 'field', title: 'Fields', hint: '“Roster” fields are completed here; the directory owns the others.' },
+];
+
+/** One column of the checklist. */
+function ColumnCheck({ column, checked, onChange }: { column: ExportColumn; checked: boolean; onChange(on: boolean): void }) {
+  const required = isRequiredColumn(column.key);
+  const id = `export-column-${column.key}`;
+  return (
+    <li className="export-columns__check" title={column.description}>
+      <input id={id} type="checkbox" checked={checked || required} disabled={required} onChange={(event) => onChange(event.target.checked)} />
+      <label htmlFor={id}>
+        {column.label}
+        {required && <span className="visually-hidden"> (always written)</span>}
+      </label>
+      {column.owner === 'local' && <span className="badge">Roster</span>}
+    </li>
+  );
+}
+
+/** The columns: a checklist by group (identity always on), and the chosen ones in order with up/down. */
+export function ExportColumns({ catalogue }: { catalogue: ExportColumn[] }) {
+  const { columns } = useExportChoices();
+  const { toggleColumn, moveColumn } = useExportActions();
+  const byKey = new Map(catalogue.map((c) => [c.key, c]));
+  const chosen = new Set(columns);
+  return (
+    <div className="export-columns" data-testid="export-columns">
+      <fieldset className="export-section export-columns__pick">
+        <legend className="export-section__title">Columns</legend>
+        {GROUPS.map((group) => (
+          <div key={group.id} className="export-columns__group" role="group" aria-labelledby={`export-columns-${group.id}`}>
+            <h3 id={`export-columns-${group.id}`} className="export-columns__title">
+              {group.title}
+            </h3>
+            <p className="export-columns__hint muted">{group.hint}</p>
+            <ul className="export-columns__list">
+              {catalogue
+                .filter((c) => c.group === group.id)
+                .map((column) => (
+                  <ColumnCheck key={column.key} column={column} checked={chosen.has(column.key)} onChange={(on) => toggleColumn(column.key, on)} />
+                ))}
+            </ul>
+          </div>
+        ))}
+      </fieldset>
+      <section className="export-section export-columns__order" aria-labelledby="export-order-title">
+        <h2 id="export-order-title" className="export-section__title">
+          Order ({columns.length})
+        </h2>
+        <ol className="export-order" data-testid="export-order">
+          {columns.map((key, index) => {
+            const label = byKey.get(key)?.label ?? key;
+            const first = index === 0;
+            const last = index === columns.length - 1;
+            return (
+              <li key={key} className="export-order__item" data-column={key}>
+                <span className="export-order__number" aria-hidden="true">
+                  {index + 1}
+                </span>
+                <span className="export-order__label">{label}</span>
+                {/* aria-disabled, not disabled: a button that moved to the end keeps the keyboard focus. */}
+                <button
+                  type="button"
+                  className="icon-button"
+                  aria-label={`Move ${label} up`}
+                  aria-disabled={first}
+                  onClick={() => !first && moveColumn(key, -1)}
+                >
+                  ↑
+                </button>
+                <button
+                  type="button"
+                  className="icon-button"
+                  aria-label={`Move ${label} down`}
+                  aria-disabled={last}
+                  onClick={() => !last && moveColumn(key, 1)}
+                >
+                  ↓
+                </button>
+              </li>
+            );
+          })}
+        </ol>
+      </section>
+    </div>
+  );
+}

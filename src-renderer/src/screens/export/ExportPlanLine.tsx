@@ -1,0 +1,39 @@
+import { useExportChoices, useExportPlan } from '../../stores/export-store';
+import { emptyReason, planSentence } from './plan-text';
+import { fileNameOf } from './export-choices';
+
+/** What the export would write, kept live as choices change: users, what is skipped, files that exist. */
+export function ExportPlanLine() {
+  const { plan, planning, planError } = useExportPlan();
+  const { content } = useExportChoices();
+  if (planError) {
+    return (
+      <p className="export-plan export-plan--error" role="alert" data-testid="export-plan">
+        {planError.message}
+      </p>
+    );
+  }
+  if (!plan) {
+    return (
+      <p className="export-plan muted" role="status" data-testid="export-plan">
+        {planning ? 'Counting the users to export…' : 'Choose where to save the export.'}
+      </p>
+    );
+  }
+  const empty = emptyReason(plan, content);
+  return (
+    <div className="export-plan" role="status" data-testid="export-plan" data-users={plan.users} aria-busy={planning}>
+      <p className="export-plan__sentence" data-testid="export-plan-sentence">
+        {planSentence(plan)}
+        {planning && <span className="spinner export-plan__spinner" aria-hidden="true" />}
+      </p>
+      {empty && <p className="export-plan__note">{empty}</p>}
+      {plan.files.length > 1 && <p className="export-plan__note muted">Writes {plan.files.map(fileNameOf).join(' and ')} side by side.</p>}
+      {plan.existing.length > 0 && (
+        <p className="export-plan__note export-plan__note--warn">
+          {plan.existing.map(fileNameOf).join(', ')} {plan.existing.length === 1 ? 'exists' : 'exist'} already: you will be asked before it is replaced.
+        </p>
+      )}
+    </div>
+  );
+}

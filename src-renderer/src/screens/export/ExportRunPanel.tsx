@@ -1,0 +1,56 @@
+import { JobProgress } from '../../components/JobProgress';
+import { JobReport } from '../../components/JobReport';
+import { useExportActions, useExportRun } from '../../stores/export-store';
+import { useJob } from '../../stores/jobs-store';
+import { resultSentence } from './plan-text';
+
+/** The export started here: a refusal, its progress with Cancel, then what it wrote and "Show in folder". */
+export function ExportRunPanel() {
+  const { jobId, startError, shownFolder, showError } = useExportRun();
+  const { showInFolder, dismissResult } = useExportActions();
+  const job = useJob(jobId);
+  const result = job?.export;
+  return (
+    <>
+      {startError && (
+        <p className="banner banner--error" role="alert">
+          Could not export: {startError.message}
+        </p>
+      )}
+      {jobId && (!job || job.state === 'running') && <JobProgress jobId={jobId} label="Exporting…" />}
+      {job && job.state !== 'running' && (
+        <JobReport
+          job={job}
+          onClose={dismissResult}
+          actions={
+            result && job.state === 'done' ? (
+              <>
+                <span className="export-result__sentence" data-testid="export-result">
+                  {resultSentence(result)}
+                </span>
+                <button type="button" className="button button--small" onClick={() => void showInFolder()}>
+                  Show in folder
+                </button>
+                <span role="status" className="export-result__folder" data-testid="export-folder">
+                  {shownFolder &&
+                    (shownFolder.shown ? (
+                      'Opened in your file manager.'
+                    ) : (
+                      <>
+                        Saved in <span className="mono">{shownFolder.folder}</span>
+                      </>
+                    ))}
+                </span>
+                {showError && (
+                  <span className="export-result__error" role="alert">
+                    Could not show the folder: {showError.message}
+                  </span>
+                )}
+              </>
+            ) : undefined
+          }
+        />
+      )}
+    </>
+  );
+}
