@@ -1,0 +1,272 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
+import { realmFromPreset } from '../src-shared/model/realm-presets';
+import { expect, test as base } from './fixtures/app';
+import { startSlapd, type SlapdServer } from './fixtures/slapd';
+import { seedUsers, withServices } from './fixtures/users';
+
+const test = base.extend<{ ldap: SlapdServer }>({
+  ldap: async ({}, use) => {
+    const server = await startSlapd({ flavor: 'openldap', users: 12 });
+    try {
+      await use(server);
+    } finally {
+      await server.stop();
+    }
+  },
+});
+
+/** Goes to a screen through the main navigation. */
+const go = (app: Page, screen: string) => app.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: screen }).click();
+
+/** Opens a user's detail from the list by searching for the username. */
+async function openUser(app: Page, username: string) {
+  await app.getByRole('searchbox', { name: 'Search users' }).fill(username);
+  const rows = app.getByTestId('user-row');
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toHaveAttribute('data-username', username);
+  await rows.first().click();
+  await app.keyboard.press('Enter');
+  const detail = app.getByTestId('user-detail');
+  await expect(detail.getByRole('heading', { name: username })).toBeVisible();
+  return detail;
+}
+
+/** Completes a user's department in the detail and goes back to the list. */
+async function completeDepartment(app: Page, username: string, department: string) {
+  const detail = await openUser(app, username);
+  await detail.getByLabel('Department', { exact: true }).fill(department);
+  await detail.getByRole('button', { name: 'Save' }).click();
+  await expect(detail.locator('[data-testid="field-row"][data-field="department"]').getByTestId('completion-marker')).toBeVisible();
+  await app.getByRole('button', { name: 'Back to users' }).click();
+}
+
+/** The first worksheet as objects keyed by the header row (column keys). */
+async function readXlsx(path: string): Promise<{ sheets: string[]; rows: Record<string, string>[] }> {
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.readFile(path);
+  const sheet = workbook.worksheets[0]!;
+  const header = (sheet.getRow(1).values as unknown[]).map((v) => String(v ?? ''));
+  const rows: Record<string, string>[] = [];
+  sheet.eachRow((row, number) => {
+    if (number === 1) return;
+    rows.push(Object.fromEntries(header.map((key, i) => [key, row.getCell(i).text]).filter(([key]) => key !== '')));
+  });
+  return { sheets: workbook.worksheets.map((w) => w.name), rows };
+}
+
+test.describe('with an OpenLDAP realm of 12 imported users', () => {
+  // Before the host opens the data folder: an OpenLDAP realm on the test's slapd, its 12 users imported.
+  test.use({
+    seed: async ({ ldap }, use) => {
+      await use(async (dataDir) => {
+        await withServices(dataDir, async (call, services) => {
+          const realm = await call('realms:create', {
+            realm: realmFromPreset('openldap', { name: 'Lab directory', urls: [ldap.url], bindDn: ldap.readerDn, baseDn: ldap.baseDn }),
+            password: ldap.readerPassword,
+          });
+          const search = await call('import:search', { realmId: realm.id, query: '*' });
+          const job = await call('import:run', { searchId: search.searchId });
+          const done = await services.jobs.wait(job.id);
+          if (done.summary?.created !== 12) throw new Error(`The seed imported ${done.summary?.created ?? 0} users, not 12.`);
+        });
+      });
+    },
+  });
+
+  test('completions exported as XLSX and CSV change sets, read back; an existing file is replaced only when confirmed; reports follow', async ({
+    app,
+  }, testInfo) => {
+    const dir = testInfo.outputPath('exports');
+    await mkdir(dir, { recursive: true });
+    const xlsxPath = join(dir, 'changes.xlsx');
+    const csvPath = join(dir, 'changes.csv');
+
+    await completeDepartment(app, 'user00003', 'Field Research');
+    await completeDepartment(app, 'user00004', 'Night Operations');
+
+    // Reports before the export: both completions wait to be exported.
+    await go(app, 'Reports');
+    const unexported = app.locator('[data-testid="report-card"][data-report="unexported"]');
+    await expect(unexported.getByTestId('report-count')).toHaveAttribute('data-count', '2');
+
+    await go(app, 'Export');
+    const form = app.getByRole('form', { name: 'Export users' });
+    await expect(form.getByRole('radio', { name: 'All users' })).toBeChecked();
+    await form.getByRole('radio', { name: 'Only completions and changes since the last sync' }).check();
+    await form.getByRole('radio', { name: 'Excel workbook (.xlsx)' }).check();
+    // The identity columns cannot be left out.
+    await expect(form.getByRole('checkbox', { name: /^Distinguished name/ })).toBeDisabled();
+    await expect(form.getByRole('checkbox', { name: /^Distinguished name/ })).toBeChecked();
+    // The HTTP host has no file dialog: Browse… says so and the path is typed.
+    await form.getByRole('button', { name: 'Browse…' }).click();
+    await expect(form.getByRole('button', { name: 'Browse…' })).toHaveCount(0);
+    await expect(form.getByLabel('Save to')).toBeFocused();
+    await form.getByLabel('Save to').fill(xlsxPath);
+    const plan = app.getByTestId('export-plan-sentence');
+    await expect(plan).toHaveText('2 users will be written; 10 left out (no changes since the last sync)');
+    await app.screenshot({ path: testInfo.outputPath('export-form.png') });
+
+    await form.getByRole('button', { name: 'Export', exact: true }).click();
+    const report = app.getByTestId('job-report');
+    await expect(report).toHaveAttribute('data-state', 'done');
+    await expect(report.getByRole('heading', { name: 'Export finished' })).toBeVisible();
+    await expect(report.getByTestId('report-users').locator('dd')).toHaveText('2');
+    await expect(report.getByTestId('report-file')).toHaveText(xlsxPath);
+    await expect(app.getByTestId('export-result')).toHaveText('Wrote 2 users to 1 file');
+    await report.getByRole('button', { name: 'Show in folder' }).click();
+    await expect(app.getByTestId('export-folder')).toHaveText(`Saved in ${dir}`);
+    await app.screenshot({ path: testInfo.outputPath('export-result.png') });
+
+    const xlsx = await readXlsx(xlsxPath);
+    expect(xlsx.sheets).toHaveLength(2);
+    expect(xlsx.rows.map((r) => [r.username, r.department])).toEqual([
+      ['user00003', 'Field Research'],
+      ['user00004', 'Night Operations'],
+    ]);
+
+    // The same as CSV with semicolons: the typed path follows the format.
+    await form.getByRole('radio', { name: 'CSV (.csv)' }).check();
+    await expect(form.getByLabel('Save to')).toHaveValue(csvPath);
+    await form.getByLabel('Delimiter').selectOption(';');
+    await expect(plan).toHaveText(/^2 users will be written/);
+    await form.getByRole('button', { name: 'Export', exact: true }).click();
+    await expect(report).toHaveAttribute('data-state', 'done');
+    await expect(report.getByTestId('report-file')).toHaveText(csvPath);
+    await expect(report.getByTestId('report-users').locator('dd')).toHaveText('2');
+    const csvBytes = await readFile(csvPath);
+    expect([...csvBytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const csv = parse(csvBytes, { bom: true, columns: true, delimiter: ';' }) as Record<string, string>[];
+    expect(csv.map((r) => [r.username, r.department])).toEqual([
+      ['user00003', 'Field Research'],
+      ['user00004', 'Night Operations'],
+    ]);
+
+    // Back to XLSX: the file exists, the plan says so, and Export asks first. Escape keeps the file.
+    await form.getByRole('radio', { name: 'Excel workbook (.xlsx)' }).check();
+    await expect(form.getByLabel('Save to')).toHaveValue(xlsxPath);
+    await expect(app.getByTestId('export-plan')).toContainText('changes.xlsx exists already');
+    const before = (await stat(xlsxPath)).mtimeMs;
+    await form.getByRole('button', { name: 'Export', exact: true }).click();
+    const replace = app.getByRole('dialog', { name: 'Replace changes.xlsx?' });
+    await expect(replace).toBeVisible();
+    await expect(replace.getByRole('button', { name: 'Cancel' })).toBeFocused();
+    await app.screenshot({ path: testInfo.outputPath('export-replace.png') });
+    await app.keyboard.press('Escape');
+    await expect(replace).toBeHidden();
+    expect((await stat(xlsxPath)).mtimeMs).toBe(before);
+    await form.getByRole('button', { name: 'Export', exact: true }).click();
+    await replace.getByRole('button', { name: 'Replace' }).click();
+    await expect(replace).toBeHidden();
+    await expect(report).toHaveAttribute('data-state', 'done');
+    await expect(report.getByTestId('report-file')).toHaveText(xlsxPath);
+    expect((await readXlsx(xlsxPath)).rows).toHaveLength(2);
+
+    // Reports: nothing is left to export; a completeness bar opens the users missing that field.
+    await go(app, 'Reports');
+    await expect(unexported.getByTestId('report-count')).toHaveAttribute('data-count', '0');
+    const chart = app.getByTestId('completeness-chart');
+    await expect(chart.getByRole('button', { name: 'Department: 0 of 12 users missing' })).toBeVisible();
+    await app.screenshot({ path: testInfo.outputPath('reports.png') });
+    const bar = chart.locator('[data-testid="completeness-bar"]:not([data-missing="0"])').first();
+    const name = (await bar.getAttribute('aria-label'))!;
+    const [, label, missing] = /^(.+): (\d+) of 12 users missing$/.exec(name)!;
+    await bar.click();
+    await expect(app.getByRole('heading', { name: 'Users' })).toBeVisible();
+    const chip = app.getByTestId('report-chip');
+    await expect(chip).toContainText(`Report: Missing ${label}`);
+    await expect(app.getByTestId('users-total')).toHaveAttribute('data-count', missing!);
+    await app.screenshot({ path: testInfo.outputPath('reports-users.png') });
+    await chip.getByRole('button', { name: `Remove the report filter: Missing ${label}` }).click();
+    await expect(chip).toHaveCount(0);
+    await expect(app.getByTestId('users-total')).toHaveAttribute('data-count', '12');
+  });
+
+  test('a returned sheet is previewed row by row and its valid rows applied; Export selected takes the selection', async ({ app }, testInfo) => {
+    const sheetPath = testInfo.outputPath('returned.csv');
+    await writeFile(sheetPath, 'username,department\r\nuser00005,Field Ops\r\nnobody,Sales\r\n');
+
+    // Export selected: the Export screen opens on the list's selection.
+    await app.getByRole('searchbox', { name: 'Search users' }).fill('user0000');
+    await expect(app.getByTestId('user-row')).toHaveCount(8);
+    await app.locator('[data-testid="user-row"][data-username="user00002"]').click();
+    await app.locator('[data-testid="user-row"][data-username="user00003"]').click({ modifiers: ['ControlOrMeta'] });
+    await app.getByTestId('bulk-bar').getByRole('button', { name: 'Export selected…' }).click();
+    const form = app.getByRole('form', { name: 'Export users' });
+    await expect(form.getByRole('radio', { name: 'The selection in Users' })).toBeChecked();
+    await expect(form.getByText('2 users selected')).toBeVisible();
+    await form.getByRole('radio', { name: 'Full snapshot' }).check();
+    await form.getByLabel('Save to').fill(testInfo.outputPath('selected.xlsx'));
+    await expect(app.getByTestId('export-plan-sentence')).toHaveText('2 users will be written');
+
+    await app.getByRole('tab', { name: 'Re-import a returned sheet' }).click();
+    const section = app.getByTestId('sheet-import');
+    await section.getByLabel('Sheet', { exact: true }).fill(sheetPath);
+    await section.getByLabel('Sheet', { exact: true }).press('Enter');
+    await expect(section.getByTestId('sheet-summary')).toContainText('2 rows');
+    await expect(section.getByLabel('username', { exact: true })).toHaveValue('username');
+    await expect(section.getByLabel('department', { exact: true })).toHaveValue('field:department');
+    await section.getByRole('checkbox', { name: 'Empty cells clear values' }).check();
+    await section.getByRole('checkbox', { name: 'Empty cells clear values' }).uncheck();
+    await section.getByRole('button', { name: 'Preview' }).click();
+
+    const preview = section.getByTestId('sheet-preview');
+    await expect(preview.getByTestId('sheet-count-change')).toHaveAttribute('data-count', '1');
+    await expect(preview.getByTestId('sheet-count-unchanged')).toHaveAttribute('data-count', '0');
+    await expect(preview.getByTestId('sheet-count-refused')).toHaveAttribute('data-count', '1');
+    const changed = preview.locator('[data-testid="sheet-row"][data-status="change"]');
+    await expect(changed).toHaveAttribute('data-username', 'user00005');
+    await expect(changed.locator('[data-field="department"]')).toContainText('Field Ops');
+    await preview.getByTestId('sheet-count-refused').click();
+    const refused = preview.locator('[data-testid="sheet-row"][data-status="refused"]');
+    await expect(refused).toHaveAttribute('data-row', '3');
+    await expect(refused).toContainText('No user matches (username nobody).');
+    await app.screenshot({ path: testInfo.outputPath('sheet-preview.png') });
+
+    await preview.getByRole('button', { name: 'Apply 1 row' }).click();
+    const report = section.getByTestId('sheet-report');
+    await expect(report.getByTestId('sheet-applied').locator('dd')).toHaveText('1');
+    await expect(report.getByTestId('sheet-refused').locator('dd')).toHaveText('1');
+    await expect(report.locator('[data-testid="sheet-row"][data-status="refused"]')).toContainText('No user matches (username nobody).');
+    await app.screenshot({ path: testInfo.outputPath('sheet-report.png') });
+
+    // The applied value is the user's now, a completion like any other.
+    await go(app, 'Users');
+    const detail = await openUser(app, 'user00005');
+    await expect(detail.getByLabel('Department', { exact: true })).toHaveValue('Field Ops');
+  });
+});
+
+test.describe('with 30,000 users', () => {
+  test.use({
+    seed: async ({}, use) => {
+      await use(async (dataDir) => {
+        await seedUsers(dataDir, 30_000);
+      });
+    },
+  });
+
+  test('a large export shows its progress and can be cancelled, leaving no file', async ({ app }, testInfo) => {
+    const path = testInfo.outputPath('everyone.xlsx');
+    await go(app, 'Export');
+    const form = app.getByRole('form', { name: 'Export users' });
+    // The default: the Everything preset, a full snapshot as a workbook.
+    await expect(form.getByRole('radio', { name: 'Everything' })).toBeChecked();
+    await form.getByLabel('Save to').fill(path);
+    await expect(app.getByTestId('export-plan-sentence')).toHaveText('30,000 users will be written');
+    await form.getByRole('button', { name: 'Export', exact: true }).click();
+    const progress = app.getByTestId('job-progress');
+    await expect(progress.getByRole('progressbar')).toBeVisible();
+    await expect(app.getByTestId('status-job')).toContainText('Exporting…');
+    await app.screenshot({ path: testInfo.outputPath('export-progress.png') });
+    await progress.getByRole('button', { name: 'Cancel' }).click();
+    const report = app.getByTestId('job-report');
+    await expect(report).toHaveAttribute('data-state', 'cancelled');
+    await expect(report.getByRole('alert')).toContainText('no file was written');
+    expect(existsSync(path)).toBe(false);
+  });
+});
