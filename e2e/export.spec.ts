@@ -107,6 +107,17 @@ test.describe('with an OpenLDAP realm of 12 imported users', () => {
     await expect(form.getByRole('button', { name: 'Browse…' })).toHaveCount(0);
     await expect(form.getByLabel('Save to')).toBeFocused();
     await form.getByLabel('Save to').fill(xlsxPath);
+    // Columns move with the keyboard; the button keeps the focus as its column moves.
+    const order = form.getByTestId('export-order').locator('li');
+    const departmentAt = async () => (await order.evaluateAll((items) => items.map((li) => li.getAttribute('data-column')))).indexOf('department');
+    const position = await departmentAt();
+    const up = form.getByRole('button', { name: 'Move Department up' });
+    await up.focus();
+    await app.keyboard.press('Enter');
+    await app.keyboard.press('Space');
+    await expect.poll(departmentAt).toBe(position - 2);
+    await expect(up).toBeFocused();
+    await expect(form.getByRole('radio', { name: 'Everything' })).not.toBeChecked();
     const plan = app.getByTestId('export-plan-sentence');
     await expect(plan).toHaveText('2 users will be written; 10 left out (no changes since the last sync)');
     await app.screenshot({ path: testInfo.outputPath('export-form.png') });
@@ -134,9 +145,10 @@ test.describe('with an OpenLDAP realm of 12 imported users', () => {
     await expect(form.getByLabel('Save to')).toHaveValue(csvPath);
     await form.getByLabel('Delimiter').selectOption(';');
     await expect(plan).toHaveText(/^2 users will be written/);
-    await form.getByRole('button', { name: 'Export', exact: true }).click();
-    await expect(report).toHaveAttribute('data-state', 'done');
+    // Enter in the path submits.
+    await form.getByLabel('Save to').press('Enter');
     await expect(report.getByTestId('report-file')).toHaveText(csvPath);
+    await expect(report).toHaveAttribute('data-state', 'done');
     await expect(report.getByTestId('report-users').locator('dd')).toHaveText('2');
     const csvBytes = await readFile(csvPath);
     expect([...csvBytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
@@ -171,6 +183,11 @@ test.describe('with an OpenLDAP realm of 12 imported users', () => {
     await expect(unexported.getByTestId('report-count')).toHaveAttribute('data-count', '0');
     const chart = app.getByTestId('completeness-chart');
     await expect(chart.getByRole('button', { name: 'Department: 0 of 12 users missing' })).toBeVisible();
+    // N of "not synced for N days" is the admin's: the report follows it.
+    const stale = app.locator('[data-testid="report-card"][data-report="stale"]');
+    await stale.getByLabel('Days without a sync').fill('7');
+    await expect(stale.getByRole('heading', { name: 'Not synced for 7 days' })).toBeVisible();
+    await expect(stale).toContainText('for 7 days or more');
     await app.screenshot({ path: testInfo.outputPath('reports.png') });
     const bar = chart.locator('[data-testid="completeness-bar"]:not([data-missing="0"])').first();
     const name = (await bar.getAttribute('aria-label'))!;

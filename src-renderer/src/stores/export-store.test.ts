@@ -138,6 +138,14 @@ describe('choices', () => {
     expect(of('export:plan')).toHaveLength(1);
   });
 
+  it('takes a group of columns out or puts it back at the end, identity columns staying in', async () => {
+    await store().init();
+    store().toggleColumns(['directoryId', 'kind', 'department'], false);
+    expect(store().columns).toEqual(['directoryId', 'dn', 'username']);
+    store().toggleColumns(['department', 'kind'], true);
+    expect(store().columns).toEqual(['directoryId', 'dn', 'username', 'department', 'kind']);
+  });
+
   it('keeps a typed path, swapping only the extension when the format changes', async () => {
     await store().init();
     store().setPath('/tmp/out/people.xlsx');

@@ -75,6 +75,8 @@ interface ExportState extends ExportChoices {
   setContent(content: ExportContent): void;
   setDelimiter(delimiter: CsvDelimiter): void;
   toggleColumn(key: string, on: boolean): void;
+  /** Adds (at the end, in the order given) or takes out several columns at once: a group's All / None. */
+  toggleColumns(keys: readonly string[], on: boolean): void;
   moveColumn(key: string, by: -1 | 1): void;
   setPath(path: string): void;
   browse(): Promise<void>;
@@ -254,6 +256,7 @@ export const useExportStore = create<ExportState>()((set, get) => {
     setContent: (content) => choose({ content }),
     setDelimiter: (delimiter) => choose({ delimiter }),
     toggleColumn: (key, on) => choose({ columns: toggleColumn(get().columns, key, on) }),
+    toggleColumns: (keys, on) => choose({ columns: keys.reduce<string[]>((columns, key) => toggleColumn(columns, key, on), get().columns) }),
     moveColumn: (key, by) => choose({ columns: moveColumn(get().columns, key, by) }),
     setPath: (path) => {
       set({ path, pathEdited: true, pathError: null });
@@ -402,6 +405,7 @@ export const useExportActions = () =>
       setContent: s.setContent,
       setDelimiter: s.setDelimiter,
       toggleColumn: s.toggleColumn,
+      toggleColumns: s.toggleColumns,
       moveColumn: s.moveColumn,
       setPath: s.setPath,
       browse: s.browse,

@@ -106,6 +106,7 @@ export const useSheetImportStore = create<SheetImportState>()((set, get) => {
     },
     open: async () => {
       const path = get().path.trim();
+      if (get().opening) return;
       if (path === '') {
         set({ openError: { code: 'invalid-input', message: 'Type the path of the sheet to read (.xlsx or .csv).' } });
         return;

@@ -31,28 +31,57 @@ function ColumnCheck({ column, checked, onChange }: { column: ExportColumn; chec
 /** The columns: a checklist by group (identity always on), and the chosen ones in order with up/down. */
 export function ExportColumns({ catalogue }: { catalogue: ExportColumn[] }) {
   const { columns } = useExportChoices();
-  const { toggleColumn, moveColumn } = useExportActions();
+  const { toggleColumn, toggleColumns, moveColumn } = useExportActions();
   const byKey = new Map(catalogue.map((c) => [c.key, c]));
   const chosen = new Set(columns);
   return (
     <div className="export-columns" data-testid="export-columns">
       <fieldset className="export-section export-columns__pick">
         <legend className="export-section__title">Columns</legend>
-        {GROUPS.map((group) => (
-          <div key={group.id} className="export-columns__group" role="group" aria-labelledby={`export-columns-${group.id}`}>
-            <h3 id={`export-columns-${group.id}`} className="export-columns__title">
-              {group.title}
-            </h3>
-            <p className="export-columns__hint muted">{group.hint}</p>
-            <ul className="export-columns__list">
-              {catalogue
-                .filter((c) => c.group === group.id)
-                .map((column) => (
+        {GROUPS.map((group) => {
+          const members = catalogue.filter((c) => c.group === group.id);
+          const keys = members.map((c) => c.key);
+          const all = keys.every((k) => chosen.has(k));
+          const none = !keys.some((k) => chosen.has(k));
+          return (
+            <div key={group.id} className="export-columns__group" role="group" aria-labelledby={`export-columns-${group.id}`}>
+              <div className="export-columns__head">
+                <h3 id={`export-columns-${group.id}`} className="export-columns__title">
+                  {group.title}
+                </h3>
+                {/* aria-disabled, not disabled: the button just pressed keeps the keyboard focus. */}
+                {group.id !== 'identity' && (
+                  <>
+                    <button
+                      type="button"
+                      className="link-button link-button--plain"
+                      aria-label={`Every ${group.title.toLowerCase()} column`}
+                      aria-disabled={all}
+                      onClick={() => !all && toggleColumns(keys, true)}
+                    >
+                      All
+                    </button>
+                    <button
+                      type="button"
+                      className="link-button link-button--plain"
+                      aria-label={`No ${group.title.toLowerCase()} column`}
+                      aria-disabled={none}
+                      onClick={() => !none && toggleColumns(keys, false)}
+                    >
+                      None
+                    </button>
+                  </>
+                )}
+              </div>
+              <p className="export-columns__hint muted">{group.hint}</p>
+              <ul className="export-columns__list">
+                {members.map((column) => (
                   <ColumnCheck key={column.key} column={column} checked={chosen.has(column.key)} onChange={(on) => toggleColumn(column.key, on)} />
                 ))}
-            </ul>
-          </div>
-        ))}
+              </ul>
+            </div>
+          );
+        })}
       </fieldset>
       <section className="export-section export-columns__order" aria-labelledby="export-order-title">
         <h2 id="export-order-title" className="export-section__title">

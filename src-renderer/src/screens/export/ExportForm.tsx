@@ -40,7 +40,7 @@ export function ExportForm() {
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (!running) void exportNow();
+    if (!running && !starting) void exportNow();
   };
 
   if (loadError) {
@@ -78,7 +78,8 @@ export function ExportForm() {
         <ExportRunPanel />
         <div className="export-form__action">
           <ExportPlanLine />
-          <button type="submit" className="button button--primary" disabled={starting || running} aria-busy={starting}>
+          {/* aria-disabled, not disabled: focus stays on Export while it runs (submit ignores it meanwhile). */}
+          <button type="submit" className="button button--primary" aria-disabled={starting || running} aria-busy={starting || running}>
             {starting ? 'Starting…' : running ? 'Exporting…' : 'Export'}
           </button>
         </div>

@@ -25,7 +25,7 @@ export function ExportRunPanel() {
           actions={
             result && job.state === 'done' ? (
               <>
-                <span className="export-result__sentence" data-testid="export-result">
+                <span className="export-result__sentence" data-testid="export-result" role="status">
                   {resultSentence(result)}
                 </span>
                 <button type="button" className="button button--small" onClick={() => void showInFolder()}>

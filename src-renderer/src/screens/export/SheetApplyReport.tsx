@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import type { SheetApplyReport } from '../../../../src-shared/model/sheet';
 import { useFieldLabels } from '../../stores/fields-store';
 import { useSheetImportActions } from '../../stores/sheet-import-store';
@@ -9,10 +10,17 @@ const count = (n: number) => n.toLocaleString('en-US');
 export function SheetApplyReportView({ report }: { report: SheetApplyReport }) {
   const labels = useFieldLabels();
   const { reset } = useSheetImportActions();
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  // Apply went away with the preview: the report it produced takes the focus instead of the page.
+  useEffect(() => {
+    if (!document.activeElement || document.activeElement === document.body) headingRef.current?.focus();
+  }, []);
   return (
     <section className="job-report job-report--done sheet-report" aria-labelledby="sheet-report-title" data-testid="sheet-report">
       <header className="job-report__header">
-        <h2 id="sheet-report-title">Sheet applied</h2>
+        <h2 id="sheet-report-title" ref={headingRef} tabIndex={-1}>
+          Sheet applied
+        </h2>
         <span className="muted mono">{report.file}</span>
         <button type="button" className="button button--small job-report__close" onClick={reset}>
           Read another sheet

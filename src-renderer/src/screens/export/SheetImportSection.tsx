@@ -47,7 +47,7 @@ function SheetFileForm() {
               Browse…
             </button>
           )}
-          <button type="submit" className={sheet ? 'button' : 'button button--primary'} disabled={opening} aria-busy={opening}>
+          <button type="submit" className={sheet ? 'button' : 'button button--primary'} aria-disabled={opening} aria-busy={opening}>
             {opening ? 'Opening…' : 'Open'}
           </button>
         </div>

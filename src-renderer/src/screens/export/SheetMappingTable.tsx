@@ -15,7 +15,7 @@ export function SheetMappingTable({ sheet }: { sheet: SheetOpened }) {
   const problems = mappingProblems(sheet.columns, mapping, labelOf);
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (problems.length === 0) void previewNow();
+    if (problems.length === 0 && !previewing) void previewNow();
   };
   return (
     <form className="sheet-mapping" onSubmit={submit} noValidate aria-labelledby="sheet-mapping-title">
@@ -108,7 +108,7 @@ export function SheetMappingTable({ sheet }: { sheet: SheetOpened }) {
         </p>
       )}
       <div className="sheet-mapping__actions">
-        <button type="submit" className="button button--primary" disabled={previewing || problems.length > 0} aria-busy={previewing}>
+        <button type="submit" className="button button--primary" aria-disabled={previewing || problems.length > 0} aria-busy={previewing}>
           {previewing ? 'Checking every row…' : 'Preview'}
         </button>
       </div>
