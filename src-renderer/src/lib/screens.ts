@@ -12,9 +12,3 @@ export const SCREEN_LABELS: Record<ScreenId, string> = {
   audit: 'Audit',
   settings: 'Settings',
 };
-
-/** Screens not built yet (none now; a new screen starts here with a placeholder). */
-export type ComingSoonScreen = Exclude<ScreenId, 'users' | 'import' | 'realms' | 'reports' | 'export' | 'audit' | 'settings'>;
-
-/** What each screen not built yet will do, shown in its placeholder (one sentence each). */
-export const COMING_SOON: Record<ComingSoonScreen, string> = {};
