@@ -4,10 +4,9 @@ import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
-import { realmFromPreset } from '../src-shared/model/realm-presets';
 import { expect, test as base } from './fixtures/app';
 import { startSlapd, type SlapdServer } from './fixtures/slapd';
-import { seedUsers, withServices } from './fixtures/users';
+import { importLdapRealm, seedUsers, withServices } from './fixtures/users';
 
 const test = base.extend<{ ldap: SlapdServer }>({
   ldap: async ({}, use) => {
@@ -64,16 +63,7 @@ test.describe('with an OpenLDAP realm of 12 imported users', () => {
   test.use({
     seed: async ({ ldap }, use) => {
       await use(async (dataDir) => {
-        await withServices(dataDir, async (call, services) => {
-          const realm = await call('realms:create', {
-            realm: realmFromPreset('openldap', { name: 'Lab directory', urls: [ldap.url], bindDn: ldap.readerDn, baseDn: ldap.baseDn }),
-            password: ldap.readerPassword,
-          });
-          const search = await call('import:search', { realmId: realm.id, query: '*' });
-          const job = await call('import:run', { searchId: search.searchId });
-          const done = await services.jobs.wait(job.id);
-          if (done.summary?.created !== 12) throw new Error(`The seed imported ${done.summary?.created ?? 0} users, not 12.`);
-        });
+        await withServices(dataDir, (call, services) => importLdapRealm(call, services, ldap, 12));
       });
     },
   });

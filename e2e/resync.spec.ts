@@ -1,9 +1,8 @@
 import { execFile } from 'node:child_process';
 import type { Page } from '@playwright/test';
-import { realmFromPreset } from '../src-shared/model/realm-presets';
 import { expect, test as base } from './fixtures/app';
 import { startSlapd, type SlapdServer } from './fixtures/slapd';
-import { withServices } from './fixtures/users';
+import { importLdapRealm, withServices } from './fixtures/users';
 
 // Every test changes the directory, so each gets its own slapd (a retry starts from the same entries).
 const test = base.extend<{ ldap: SlapdServer }>({
@@ -23,14 +22,7 @@ test.use({
   seed: async ({ ldap }, use) => {
     await use(async (dataDir) => {
       await withServices(dataDir, async (call, services) => {
-        const realm = await call('realms:create', {
-          realm: realmFromPreset('openldap', { name: 'Lab directory', urls: [ldap.url], bindDn: ldap.readerDn, baseDn: ldap.baseDn }),
-          password: ldap.readerPassword,
-        });
-        const search = await call('import:search', { realmId: realm.id, query: '*' });
-        const job = await call('import:run', { searchId: search.searchId });
-        const done = await services.jobs.wait(job.id);
-        if (done.summary?.created !== 12) throw new Error(`The seed imported ${done.summary?.created ?? 0} users, not 12.`);
+        await importLdapRealm(call, services, ldap, 12);
         const page = await call('users:query', { query: { search: 'user00007' }, limit: 1 });
         await call('users:update', { id: page.rows[0]!.id, fields: { department: 'Roster research' } });
       });
