@@ -65,7 +65,14 @@ const PROPERTY_COLUMNS: readonly ColumnDef[] = [
     description: '“internal” (made in Roster) or “external” (imported from a realm).',
     value: ({ user }) => user.kind,
   },
-  { key: 'realm', label: 'Realm', group: 'account', type: 'text', description: 'The realm an external user comes from.', value: ({ realm }) => realm?.name ?? '' },
+  {
+    key: 'realm',
+    label: 'Realm',
+    group: 'account',
+    type: 'text',
+    description: 'The realm an external user comes from.',
+    value: ({ realm }) => realm?.name ?? '',
+  },
   {
     key: 'enabled',
     label: 'Login enabled in Roster',
@@ -122,33 +129,37 @@ const PROPERTY_COLUMNS: readonly ColumnDef[] = [
     description: 'When the directory account expires (AD accountExpires), if it does.',
     value: ({ user }) => date(user.origin?.expiresAt),
   },
-  { key: 'updatedAt', label: 'Last changed', group: 'account', type: 'date', description: 'When Roster last changed the user.', value: ({ user }) => date(user.updatedAt) },
+  {
+    key: 'updatedAt',
+    label: 'Last changed',
+    group: 'account',
+    type: 'date',
+    description: 'When Roster last changed the user.',
+    value: ({ user }) => date(user.updatedAt),
+  },
 ];
 
 /** Every column an export can have: identity, account, then each field of the catalogue. */
 export function exportColumns(fields: readonly FieldDefinition[]): ColumnDef[] {
-  const fieldColumns = fields.map(
-    (field): ColumnDef => ({
-      key: field.key,
-      label: field.label,
-      group: 'field',
-      type: CELL_TYPES[field.type],
-      owner: field.owner,
-      ...(field.custom ? { multi: true } : {}),
-      description: `${field.label}: ${field.owner === 'local' ? 'completed in Roster' : 'owned by the directory'}${field.required ? ', required' : ''}.`,
-      // Custom fields keep every value of their attribute, one per line.
-      value: ({ user }) => {
-        const value = user.fields[field.key] ?? '';
-        return field.custom && value.includes('\n') ? value.split('\n') : value;
-      },
-    }),
-  );
+  const fieldColumns = fields.map((field): ColumnDef => ({
+    key: field.key,
+    label: field.label,
+    group: 'field',
+    type: CELL_TYPES[field.type],
+    owner: field.owner,
+    ...(field.custom ? { multi: true } : {}),
+    description: `${field.label}: ${field.owner === 'local' ? 'completed in Roster' : 'owned by the directory'}${field.required ? ', required' : ''}.`,
+    // Custom fields keep every value of their attribute, one per line.
+    value: ({ user }) => {
+      const value = user.fields[field.key] ?? '';
+      return field.custom && value.includes('\n') ? value.split('\n') : value;
+    },
+  }));
   return [...PROPERTY_COLUMNS, ...fieldColumns];
 }
 
 /** Column metadata without the readers, for the renderer. */
-export const describeColumns = (columns: readonly ColumnDef[]): ExportColumn[] =>
-  columns.map(({ value: _value, ...column }) => column);
+export const describeColumns = (columns: readonly ColumnDef[]): ExportColumn[] => columns.map(({ value: _value, ...column }) => column);
 
 /** The identity columns, the display name, then every local field: what directory owners need to apply completions. */
 function ownerColumns(fields: readonly FieldDefinition[]): string[] {
@@ -199,7 +210,10 @@ export function resolveColumns(catalogue: readonly ColumnDef[], keys: readonly s
   const byKey = new Map(catalogue.map((c) => [c.key, c]));
   const unknown = keys.filter((k) => !byKey.has(k));
   if (unknown.length > 0) {
-    throw new RosterError('invalid-input', `Unknown column${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}. Columns: ${catalogue.map((c) => c.key).join(', ')}.`);
+    throw new RosterError(
+      'invalid-input',
+      `Unknown column${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}. Columns: ${catalogue.map((c) => c.key).join(', ')}.`,
+    );
   }
   const chosen = [...new Set(keys)];
   const missing = IDENTITY_COLUMNS.filter((k) => !chosen.includes(k));

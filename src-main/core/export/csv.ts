@@ -3,21 +3,8 @@ import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { CsvDelimiter } from '../../../src-shared/model/export';
-import { RosterError } from '../../../src-shared/result';
-import { cellText, type ExportDocument, type WriteContext } from './document';
+import { cellText, checkpoint, type ExportDocument, type WriteContext } from './document';
 import { neutraliseCell } from './neutralise';
-
-/** How often the writers report progress, in rows. */
-export const PROGRESS_EVERY = 500;
-
-/**
- * Called by the writers before each row: stops with `cancelled` once the signal is aborted (a flag read is
- * cheap enough to do per row) and reports progress every few hundred rows.
- */
-export function checkpoint(ctx: WriteContext, done: number): void {
-  if (ctx.signal.aborted) throw new RosterError('cancelled', 'Export cancelled.');
-  if (done > 0 && done % PROGRESS_EVERY === 0) ctx.progress(done);
-}
 
 /** The character a delimiter choice stands for. */
 export const delimiterChar = (delimiter: CsvDelimiter): string => (delimiter === 'tab' ? '\t' : delimiter);

@@ -1,3 +1,4 @@
+import { RosterError } from '../../../src-shared/result';
 import type { CsvDelimiter, ExportContent, ExportFormat } from '../../../src-shared/model/export';
 import type { CellValue, ColumnDef, ExportUser } from './columns';
 
@@ -50,7 +51,10 @@ export function cellText(value: CellValue, separator: string): string {
 }
 
 /** Which fields of a row a directory-facing format (LDIF, PS1) writes: the change set, or every chosen field column. */
-export function fieldsToApply(doc: ExportDocument, row: ExportUser): { field: string; attribute: string; values: string[] }[] {
+export function fieldsToApply(
+  doc: Pick<ExportDocument, 'columns' | 'content' | 'attribute'>,
+  row: ExportUser,
+): { field: string; attribute: string; values: string[] }[] {
   const chosen = new Map(doc.columns.filter((c) => c.group === 'field').map((c) => [c.key, c]));
   const keys = doc.content === 'changes' ? row.changes.map((c) => c.field).filter((k) => chosen.has(k)) : [...chosen.keys()];
   const out: { field: string; attribute: string; values: string[] }[] = [];
@@ -63,4 +67,16 @@ export function fieldsToApply(doc: ExportDocument, row: ExportUser): { field: st
     out.push({ field, attribute, values });
   }
   return out;
+}
+
+/** How often the writers report progress, in rows. */
+export const PROGRESS_EVERY = 500;
+
+/**
+ * Called by the writers before each row: stops with `cancelled` once the signal is aborted (a flag read is
+ * cheap enough to do per row) and reports progress every few hundred rows.
+ */
+export function checkpoint(ctx: WriteContext, done: number): void {
+  if (ctx.signal.aborted) throw new RosterError('cancelled', 'Export cancelled.');
+  if (done > 0 && done % PROGRESS_EVERY === 0) ctx.progress(done);
 }

@@ -91,7 +91,9 @@ describe('LDIF change set against a real slapd', () => {
       expect(ldif).toContain(`departmentNumber:: ${Buffer.from('Ingénierie').toString('base64')}`);
       expect(ldif).toMatch(/replace: employeeNumber\n-/);
 
-      await run('ldapmodify', ['-x', '-H', server.url, '-D', server.rootDn, '-w', server.rootPassword, '-f', out], { env: { ...process.env, LDAPNOINIT: '1' } });
+      await run('ldapmodify', ['-x', '-H', server.url, '-D', server.rootDn, '-w', server.rootPassword, '-f', out], {
+        env: { ...process.env, LDAPNOINIT: '1' },
+      });
       const after = await snapshot(server);
 
       // Exactly the completed attributes changed; every other attribute of every entry is as it was.

@@ -3,13 +3,7 @@ import { rename, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, extname, join } from 'node:path';
 import type { ExportCatalogue } from '../../../src-shared/ipc/contract';
-import {
-  EXPORT_EXTENSIONS,
-  type ExportPlan,
-  type ExportRequest,
-  type ExportResult,
-  type ExportScope,
-} from '../../../src-shared/model/export';
+import { EXPORT_EXTENSIONS, type ExportPlan, type ExportRequest, type ExportResult, type ExportScope } from '../../../src-shared/model/export';
 import type { FieldDefinition } from '../../../src-shared/model/fields';
 import type { RealmRecord } from '../../../src-shared/model/realm';
 import type { Job } from '../../../src-shared/model/sync';
@@ -122,7 +116,11 @@ export class ExportService {
     const skipped = new Map<string, number>();
     const skip = (reason: string) => skipped.set(reason, (skipped.get(reason) ?? 0) + 1);
     const rows: ExportUser[] = [];
-    const probe: Pick<ExportDocument, 'columns' | 'content' | 'attribute'> = { columns, content: request.content, attribute: (row, key) => this.attribute(row, key, fields) };
+    const probe: Pick<ExportDocument, 'columns' | 'content' | 'attribute'> = {
+      columns,
+      content: request.content,
+      attribute: (row, key) => this.attribute(row, key, fields),
+    };
     for (const user of users) {
       const realm = this.realm(user.origin?.realmId);
       const row: ExportUser = { user, ...(realm ? { realm } : {}), changes: changeSet(user, fields) };
@@ -149,7 +147,7 @@ export class ExportService {
           skip('users of realms without objectGUID (Set-ADUser is for Active Directory)');
           continue;
         }
-        if (fieldsToApply(probe as ExportDocument, row).length === 0) {
+        if (fieldsToApply(probe, row).length === 0) {
           skip('no chosen field maps to a directory attribute');
           continue;
         }
@@ -177,9 +175,13 @@ export class ExportService {
     if (!existsSync(folder)) throw new RosterError('not-found', `The folder ${folder} does not exist; choose another place to save the export.`);
     const existing = files.filter((f) => existsSync(f));
     if (existing.length > 0 && !request.overwrite) {
-      throw new RosterError('conflict', `${existing.join(' and ')} already exist${existing.length === 1 ? 's' : ''}; choose another name or confirm replacing it.`, {
-        existing: existing.join('\n'),
-      });
+      throw new RosterError(
+        'conflict',
+        `${existing.join(' and ')} already exist${existing.length === 1 ? 's' : ''}; choose another name or confirm replacing it.`,
+        {
+          existing: existing.join('\n'),
+        },
+      );
     }
     return files;
   }
@@ -191,7 +193,10 @@ export class ExportService {
   }
 
   /** Writes an export (the CLI runs this directly; the app through `start`). */
-  async run(request: ExportRequest, context: Pick<JobContext, 'signal' | 'progress'> = { signal: new AbortController().signal, progress: () => {} }): Promise<ExportResult> {
+  async run(
+    request: ExportRequest,
+    context: Pick<JobContext, 'signal' | 'progress'> = { signal: new AbortController().signal, progress: () => {} },
+  ): Promise<ExportResult> {
     const files = this.checkTargets(request);
     const selection = this.select(request);
     const at = this.ctx.now();

@@ -1,8 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { checkpoint } from './csv';
-import { fieldsToApply, type ExportDocument, type WriteContext } from './document';
+import { checkpoint, fieldsToApply, type ExportDocument, type WriteContext } from './document';
 
 /** RFC 2849 suggests lines of at most 76 characters; longer ones are folded. */
 const LINE_LIMIT = 76;

@@ -1,8 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { RosterError } from '../../../src-shared/result';
 import type { ExportUser } from './columns';
-import { checkpoint, writeCsvRecords } from './csv';
-import { fieldsToApply, type ExportDocument, type WriteContext } from './document';
+import { writeCsvRecords } from './csv';
+import { checkpoint, fieldsToApply, type ExportDocument, type WriteContext } from './document';
 
 /** The CSV columns before the attributes: who the row is (the script changes users by objectGUID). */
 const IDENTITY_HEADERS = ['ObjectGUID', 'DistinguishedName', 'SamAccountName'] as const;

@@ -3,8 +3,7 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { EXPORT_FORMAT_LABELS, type ExportCellType } from '../../../src-shared/model/export';
 import type { CellValue, ColumnDef } from './columns';
-import { checkpoint } from './csv';
-import { cellText, type ExportDocument, type WriteContext } from './document';
+import { checkpoint, cellText, type ExportDocument, type WriteContext } from './document';
 import { neutraliseCell } from './neutralise';
 
 /** Column types written as text cells (format `@`): leading zeros and 15+ digit numbers stay as typed. */
