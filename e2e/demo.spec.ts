@@ -1,4 +1,5 @@
 import { expect, test } from './fixtures/app';
+import { goTo } from './fixtures/ui';
 
 test('a fresh data folder offers "Try with demo data", which imports the demo directory and shows its users', async ({ app }, testInfo) => {
   // An empty store opens Realms, with the offer where the realm form would be.
@@ -8,7 +9,7 @@ test('a fresh data folder offers "Try with demo data", which imports the demo di
   await expect(realmsOffer.getByRole('button', { name: 'Try with demo data' })).toBeVisible();
 
   // The empty Users list offers it too; start it from there.
-  await app.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Users' }).click();
+  await goTo(app, 'Users');
   const usersOffer = app.getByTestId('users-empty').getByTestId('first-run');
   await expect(usersOffer).toBeVisible();
   await app.screenshot({ path: testInfo.outputPath('first-run.png') });
@@ -28,7 +29,7 @@ test('a fresh data folder offers "Try with demo data", which imports the demo di
   await expect(report).toBeHidden();
 
   // The demo realm reads a file: its form asks for the file, not for a server, a bind or a connection test.
-  await app.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Realms' }).click();
+  await goTo(app, 'Realms');
   await expect(app.getByLabel('Kind')).toHaveValue('ldif-file');
   await expect(app.getByLabel('LDIF file')).toHaveValue(/directory\.ldif$/);
   await expect(app.getByText('an export from ldifde, slapcat or ldapsearch')).toBeVisible();

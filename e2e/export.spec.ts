@@ -7,6 +7,7 @@ import ExcelJS from 'exceljs';
 import { expect, test as base } from './fixtures/app';
 import { startSlapd, type SlapdServer } from './fixtures/slapd';
 import { importLdapRealm, seedUsers, withServices } from './fixtures/users';
+import { goTo, openUser } from './fixtures/ui';
 
 const test = base.extend<{ ldap: SlapdServer }>({
   ldap: async ({}, use) => {
@@ -18,22 +19,6 @@ const test = base.extend<{ ldap: SlapdServer }>({
     }
   },
 });
-
-/** Goes to a screen through the main navigation. */
-const go = (app: Page, screen: string) => app.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: screen }).click();
-
-/** Opens a user's detail from the list by searching for the username. */
-async function openUser(app: Page, username: string) {
-  await app.getByRole('searchbox', { name: 'Search users' }).fill(username);
-  const rows = app.getByTestId('user-row');
-  await expect(rows).toHaveCount(1);
-  await expect(rows.first()).toHaveAttribute('data-username', username);
-  await rows.first().click();
-  await app.keyboard.press('Enter');
-  const detail = app.getByTestId('user-detail');
-  await expect(detail.getByRole('heading', { name: username })).toBeVisible();
-  return detail;
-}
 
 /** Completes a user's department in the detail and goes back to the list. */
 async function completeDepartment(app: Page, username: string, department: string) {
@@ -80,11 +65,11 @@ test.describe('with an OpenLDAP realm of 12 imported users', () => {
     await completeDepartment(app, 'user00004', 'Night Operations');
 
     // Reports before the export: both completions wait to be exported.
-    await go(app, 'Reports');
+    await goTo(app, 'Reports');
     const unexported = app.locator('[data-testid="report-card"][data-report="unexported"]');
     await expect(unexported.getByTestId('report-count')).toHaveAttribute('data-count', '2');
 
-    await go(app, 'Export');
+    await goTo(app, 'Export');
     const form = app.getByRole('form', { name: 'Export users' });
     await expect(form.getByRole('radio', { name: 'All users' })).toBeChecked();
     await form.getByRole('radio', { name: 'Only completions and changes since the last sync' }).check();
@@ -169,7 +154,7 @@ test.describe('with an OpenLDAP realm of 12 imported users', () => {
     expect((await readXlsx(xlsxPath)).rows).toHaveLength(2);
 
     // Reports: nothing is left to export; a completeness bar opens the users missing that field.
-    await go(app, 'Reports');
+    await goTo(app, 'Reports');
     await expect(unexported.getByTestId('report-count')).toHaveAttribute('data-count', '0');
     const chart = app.getByTestId('completeness-chart');
     await expect(chart.getByRole('button', { name: 'Department: 0 of 12 users missing' })).toBeVisible();
@@ -242,7 +227,7 @@ test.describe('with an OpenLDAP realm of 12 imported users', () => {
     await app.screenshot({ path: testInfo.outputPath('sheet-report.png') });
 
     // The applied value is the user's now, a completion like any other.
-    await go(app, 'Users');
+    await goTo(app, 'Users');
     const detail = await openUser(app, 'user00005');
     await expect(detail.getByLabel('Department', { exact: true })).toHaveValue('Field Ops');
   });
@@ -259,7 +244,7 @@ test.describe('with 30,000 users', () => {
 
   test('a large export shows its progress and can be cancelled, leaving no file', async ({ app }, testInfo) => {
     const path = testInfo.outputPath('everyone.xlsx');
-    await go(app, 'Export');
+    await goTo(app, 'Export');
     const form = app.getByRole('form', { name: 'Export users' });
     // The default: the Everything preset, a full snapshot as a workbook.
     await expect(form.getByRole('radio', { name: 'Everything' })).toBeChecked();

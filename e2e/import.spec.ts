@@ -3,6 +3,7 @@ import { realmFromPreset } from '../src-shared/model/realm-presets';
 import { expect, test as base } from './fixtures/app';
 import { startSlapd, type SlapdServer } from './fixtures/slapd';
 import { withServices } from './fixtures/users';
+import { goTo } from './fixtures/ui';
 
 /** More than AD's 1,000-entry page and more than any "first 1000" shortcut would show. */
 const USERS = 1500;
@@ -39,7 +40,7 @@ test.use({
 });
 
 async function openImport(app: Page) {
-  await app.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Import' }).click();
+  await goTo(app, 'Import');
   await expect(app.getByRole('heading', { name: 'Import LDAP users' })).toBeVisible();
   await expect(app.getByLabel('Realm', { exact: true })).toHaveValue(/.+/);
 }
@@ -93,7 +94,7 @@ test('import by keyword, then everyone: honest counts beyond 1,000, statuses, th
   await expect(rows.first()).toContainText('Already imported');
 
   // The Users list has the user; the Import screen keeps its state across the visit.
-  await app.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Users' }).click();
+  await goTo(app, 'Users');
   await expect(app.getByTestId('users-total')).toHaveAttribute('data-count', '1');
   await expect(app.getByTestId('user-row').first()).toHaveAttribute('data-username', 'zangstrom');
   await openImport(app);
@@ -137,7 +138,7 @@ test('import by keyword, then everyone: honest counts beyond 1,000, statuses, th
   await expect(chips.getByRole('button', { name: /^Already imported/ })).toContainText('1,500');
   await expect(chips.getByRole('button', { name: /^New/ })).toBeDisabled();
 
-  await app.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Users' }).click();
+  await goTo(app, 'Users');
   await expect(app.getByTestId('users-total')).toHaveAttribute('data-count', String(USERS));
 });
 

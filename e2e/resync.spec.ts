@@ -3,6 +3,7 @@ import type { Page } from '@playwright/test';
 import { expect, test as base } from './fixtures/app';
 import { startSlapd, type SlapdServer } from './fixtures/slapd';
 import { importLdapRealm, withServices } from './fixtures/users';
+import { goTo, openUser } from './fixtures/ui';
 
 // Every test changes the directory, so each gets its own slapd (a retry starts from the same entries).
 const test = base.extend<{ ldap: SlapdServer }>({
@@ -46,19 +47,6 @@ function ldapModify(server: SlapdServer, ldif: string): Promise<void> {
 const dnOf = (server: SlapdServer, uid: string) => `uid=${uid},${server.peopleDn}`;
 const replace = (server: SlapdServer, uid: string, attribute: string, value: string) =>
   `dn: ${dnOf(server, uid)}\nchangetype: modify\nreplace: ${attribute}\n${attribute}: ${value}\n\n`;
-
-/** Opens a user's detail from the list by searching for the username. */
-async function openUser(app: Page, username: string) {
-  await app.getByRole('searchbox', { name: 'Search users' }).fill(username);
-  const rows = app.getByTestId('user-row');
-  await expect(rows).toHaveCount(1);
-  await expect(rows.first()).toHaveAttribute('data-username', username);
-  await rows.first().click();
-  await app.keyboard.press('Enter');
-  const detail = app.getByTestId('user-detail');
-  await expect(detail.getByRole('heading', { name: username })).toBeVisible();
-  return detail;
-}
 
 test('resync one user after the directory changed their title', async ({ app, ldap }, testInfo) => {
   await ldapModify(ldap, replace(ldap, 'user00002', 'title', 'Chief Widget Officer'));
@@ -158,7 +146,7 @@ test('reconcile a realm from the Realms screen, read the report, then resolve it
     ].join(''),
   );
 
-  await app.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Realms' }).click();
+  await goTo(app, 'Realms');
   const row = app.getByTestId('realm-row').filter({ hasText: 'Lab directory' });
   await expect(row.getByTestId('reconcile-status')).toContainText('Never reconciled');
   await row.getByRole('button', { name: 'Reconcile…' }).click();
@@ -209,6 +197,6 @@ test('reconcile a realm from the Realms screen, read the report, then resolve it
   await expect(detail.getByText('No other user has conflicts.')).toBeVisible();
 
   // The realm remembers when it was last reconciled.
-  await app.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Realms' }).click();
+  await goTo(app, 'Realms');
   await expect(row.getByTestId('reconcile-status')).toContainText('Reconciled');
 });

@@ -3,6 +3,7 @@ import { realmFromPreset } from '../src-shared/model/realm-presets';
 import { expect, test } from './fixtures/app';
 import { startSlapd, type SlapdServer } from './fixtures/slapd';
 import { seedUsers, withServices } from './fixtures/users';
+import { goTo } from './fixtures/ui';
 
 let server: SlapdServer;
 
@@ -89,14 +90,14 @@ test('convert, complete, lock, disable and copy roles on one user, then read it 
   await app.screenshot({ path: testInfo.outputPath('user-detail.png') });
 
   // Lock Department in Settings: the directory owns it from now on.
-  await app.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Settings' }).click();
+  await goTo(app, 'Settings');
   const owner = app.getByLabel('Owner of Department', { exact: true });
   await owner.selectOption('directory');
   await expect(app.locator('[data-testid="field-policy"][data-field="department"]')).toHaveAttribute('data-owner', 'directory');
   await expect(app.locator('[data-testid="field-policy"][data-field="department"]').getByRole('status')).toHaveText('Saved');
 
   // Back on the user: Department is read-only with the lock, and no longer a completion.
-  await app.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Users' }).click();
+  await goTo(app, 'Users');
   await expect(detail.getByRole('heading', { name: 'zangstrom' })).toBeVisible();
   await expect(departmentRow.getByRole('img', { name: 'Locked: owned by the directory' })).toBeVisible();
   await expect(detail.getByLabel('Department', { exact: true })).not.toBeEditable();
@@ -137,7 +138,7 @@ test('add and remove a custom field, delete a held role after being told who hol
   app,
   transport,
 }, testInfo) => {
-  await app.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Settings' }).click();
+  await goTo(app, 'Settings');
   // A custom field: refused until its key is valid, then listed with its attribute, then removed.
   await app.getByRole('button', { name: 'Add custom field…' }).click();
   const form = app.getByRole('form', { name: 'Add custom field' });
@@ -164,7 +165,7 @@ test('add and remove a custom field, delete a held role after being told who hol
   await expect(confirm).toBeHidden();
   await expect(vpn).toHaveCount(0);
 
-  await app.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Audit' }).click();
+  await goTo(app, 'Audit');
   await app.getByLabel('Action', { exact: true }).selectOption('role.delete');
   const entries = app.getByTestId('audit-entry');
   await expect(entries).toHaveCount(1);
