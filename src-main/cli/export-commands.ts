@@ -17,7 +17,7 @@ import {
 import { CLI_REPORTS, DEFAULT_STALE_DAYS, REPORT_IDS, type CliReport, type ReportId } from '../../src-shared/model/report';
 import type { UserQueryInput } from '../../src-shared/model/user';
 import { RosterError } from '../../src-shared/result';
-import { reportQuery } from '../core/reports/report-service';
+import { reportQuery, reportTitle } from '../core/reports/report-service';
 import type { Services } from '../core/services';
 import { withCli, type GlobalOptions } from './context';
 import { table, type Output } from './output';
@@ -98,7 +98,12 @@ export function exportCommands(global: () => GlobalOptions, output: Output): Com
       await withCli(global(), false, async (cli) => {
         const realmId = flags.realm ? cli.services.realms.resolve(flags.realm).id : undefined;
         const { scope, content } = scopeRequest(flags.scope, days(flags.days), realmId);
-        const columns = flags.columns ? flags.columns.split(',').map((c) => c.trim()).filter(Boolean) : presetColumns(cli.services, flags.preset);
+        const columns = flags.columns
+          ? flags.columns
+              .split(',')
+              .map((c) => c.trim())
+              .filter(Boolean)
+          : presetColumns(cli.services, flags.preset);
         const input: ExportRequestInput = {
           format: flags.format,
           path: resolve(flags.out),
@@ -152,14 +157,20 @@ export function formatReport(services: Services, name: CliReport, staleDays: num
   if (name === 'completeness') {
     const { completeness, users } = services.reports.overview(staleDays);
     if (json) return JSON.stringify({ users, fields: completeness.map(({ query: _query, ...f }) => f) }, null, 2);
-    const rows = completeness.map((f) => [f.key, f.label, f.required ? 'yes' : '', String(f.missing), `${users === 0 ? 0 : Math.round((100 * (users - f.missing)) / users)}%`]);
+    const rows = completeness.map((f) => [
+      f.key,
+      f.label,
+      f.required ? 'yes' : '',
+      String(f.missing),
+      `${users === 0 ? 0 : Math.round((100 * (users - f.missing)) / users)}%`,
+    ]);
     return `${table(['FIELD', 'LABEL', 'REQUIRED', 'MISSING', 'COMPLETE'], rows)}\n${users} user${users === 1 ? '' : 's'}.`;
   }
   const id: ReportId = name;
   const users = services.reports.list(id, staleDays);
-  const title = services.reports.overview(staleDays).reports.find((r) => r.id === id)!;
-  if (json) return JSON.stringify({ report: id, title: title.title, count: users.length, users }, null, 2);
+  const title = reportTitle(id);
+  if (json) return JSON.stringify({ report: id, title, count: users.length, users }, null, 2);
   const rows = users.map((u) => [u.username, u.displayName, u.realm ?? '(internal)', u.detail]);
-  const count = `${title.title}: ${users.length} user${users.length === 1 ? '' : 's'}.`;
+  const count = `${title}: ${users.length} user${users.length === 1 ? '' : 's'}.`;
   return rows.length ? `${table(['USER', 'NAME', 'REALM', 'DETAIL'], rows)}\n${count}` : count;
 }

@@ -5,9 +5,10 @@ import { basename, dirname, extname, join } from 'node:path';
 import type { ExportCatalogue } from '../../../src-shared/ipc/contract';
 import { EXPORT_EXTENSIONS, type ExportPlan, type ExportRequest, type ExportResult, type ExportScope } from '../../../src-shared/model/export';
 import type { FieldDefinition } from '../../../src-shared/model/fields';
+import { describeQuery, type QueryNames } from '../../../src-shared/model/query-text';
 import type { RealmRecord } from '../../../src-shared/model/realm';
 import type { Job } from '../../../src-shared/model/sync';
-import { userQuerySchema, type UserQuery, type UserRecord } from '../../../src-shared/model/user';
+import { userQuerySchema, type UserRecord } from '../../../src-shared/model/user';
 import { RosterError } from '../../../src-shared/result';
 import type { NewAuditEntry } from '../audit/audit-log';
 import type { JobContext, JobRunner } from '../jobs/job-runner';
@@ -21,24 +22,6 @@ import { writeCsv } from './csv';
 import { writeLdif } from './ldif';
 import { writePs1 } from './ps1';
 import { writeXlsx } from './xlsx';
-
-/** A one-line description of a list query, for the export's description and the audit note. */
-export function describeQuery(query: UserQuery, fields: readonly FieldDefinition[], realmName: (id: string) => string): string {
-  const parts: string[] = [];
-  if (query.search.trim()) parts.push(`search “${query.search.trim()}”`);
-  if (query.kind) parts.push(`${query.kind} users`);
-  if (query.realmId) parts.push(`realm ${realmName(query.realmId)}`);
-  if (query.enabled !== undefined) parts.push(query.enabled ? 'login enabled' : 'login disabled');
-  if (query.incomplete) parts.push('missing required fields');
-  if (query.completions) parts.push('with completions');
-  if (query.conflicts) parts.push('with open conflicts');
-  if (query.missingField) parts.push(`missing ${fields.find((f) => f.key === query.missingField)?.label ?? query.missingField}`);
-  if (query.unexported) parts.push('completions not exported');
-  if (query.staleDays !== undefined) parts.push(`not synced for ${query.staleDays} days`);
-  if (query.directoryEnabled !== undefined) parts.push(query.directoryEnabled ? 'enabled in the directory' : 'disabled in the directory');
-  if (query.notFound) parts.push('not found in their realm');
-  return parts.length ? `Users ${parts.join(', ')}` : 'All users';
-}
 
 /** The folder exports go to unless the admin picks another: their Downloads folder, else their home. */
 export function defaultExportFolder(): string {
@@ -87,6 +70,12 @@ export class ExportService {
     return { columns: describeColumns(exportColumns(fields)), presets: exportPresets(fields), defaultFolder: defaultExportFolder() };
   }
 
+  /** Realm and field names for describing a query in words. */
+  private queryNames(): QueryNames {
+    const fields = this.users.fields();
+    return { realm: (id) => this.realm(id)?.name, field: (key) => fields.find((f) => f.key === key)?.label };
+  }
+
   private realm(id: string | undefined): RealmRecord | undefined {
     return id === undefined ? undefined : this.ctx.store.data.realms.find((r) => r.id === id);
   }
@@ -101,7 +90,7 @@ export class ExportService {
         const query = userQuerySchema.parse(scope.query);
         return {
           users: this.users.engine.matching(query),
-          label: scope.label ?? describeQuery(query, this.users.fields(), (id) => this.users.realmName(id)),
+          label: scope.label ?? describeQuery(query, this.queryNames()),
         };
       }
     }

@@ -1,4 +1,11 @@
-import { DEFAULT_STALE_DAYS, type FieldCompleteness, type ReportId, type ReportSummary, type ReportUser, type ReportsOverview } from '../../../src-shared/model/report';
+import {
+  DEFAULT_STALE_DAYS,
+  type FieldCompleteness,
+  type ReportId,
+  type ReportSummary,
+  type ReportUser,
+  type ReportsOverview,
+} from '../../../src-shared/model/report';
 import { userQuerySchema, type UserQueryInput, type UserRecord } from '../../../src-shared/model/user';
 import type { UserService } from '../users/user-service';
 import { changeSet } from '../users/user-view';
@@ -18,6 +25,9 @@ const REPORTS: Record<ReportId, { title: string; description: (days: number) => 
   orphans: { title: 'Not found in their realm', description: () => 'External users a reconcile no longer found in their directory.' },
   conflicts: { title: 'Open conflicts', description: () => 'Users with fields changed both in Roster and in the directory, waiting for a decision.' },
 };
+
+/** A report's title, as the screen and the CLI show it. */
+export const reportTitle = (id: ReportId): string => REPORTS[id].title;
 
 /** The list filter behind each report. */
 export function reportQuery(id: ReportId, staleDays: number): UserQueryInput {
@@ -59,7 +69,13 @@ export class ReportService {
       .sort((a, b) => Number(b.required) - Number(a.required));
     const reports: ReportSummary[] = (Object.keys(REPORTS) as ReportId[]).map((id) => {
       const query = reportQuery(id, staleDays);
-      return { id, title: REPORTS[id].title, description: REPORTS[id].description(staleDays), count: this.users.engine.matching(userQuerySchema.parse(query)).length, query };
+      return {
+        id,
+        title: REPORTS[id].title,
+        description: REPORTS[id].description(staleDays),
+        count: this.users.engine.matching(userQuerySchema.parse(query)).length,
+        query,
+      };
     });
     return { at: this.now().toISOString(), users: all.length, staleDays, completeness, reports };
   }

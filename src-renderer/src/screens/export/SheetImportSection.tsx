@@ -1,6 +1,5 @@
-import { useEffect, useRef, type FormEvent } from 'react';
-import { Field } from '../../components/Field';
-import { describedBy } from '../../lib/field-aria';
+import type { FormEvent } from 'react';
+import { PathField } from '../../components/PathField';
 import { useExportPath } from '../../stores/export-store';
 import { useSheetApply, useSheetFile, useSheetImportActions, useSheetPreview } from '../../stores/sheet-import-store';
 import { SheetApplyReportView } from './SheetApplyReport';
@@ -14,13 +13,6 @@ function SheetFileForm() {
   const { browseUnavailable: noSaveDialog } = useExportPath();
   const browseUnavailable = noSheetDialog ?? noSaveDialog;
   const { setPath, browse, open } = useSheetImportActions();
-  const inputRef = useRef<HTMLInputElement>(null);
-  const noDialog = browseUnavailable !== null;
-  const wasUnavailable = useRef(noDialog);
-  useEffect(() => {
-    if (noDialog && !wasUnavailable.current) inputRef.current?.focus();
-    wasUnavailable.current = noDialog;
-  }, [noDialog]);
   const submit = (event: FormEvent) => {
     event.preventDefault();
     void open();
@@ -30,36 +22,23 @@ function SheetFileForm() {
     : 'An Excel workbook (its first sheet) or a CSV file, with a header row: an export from Roster, edited and sent back.';
   return (
     <form className="sheet-file" onSubmit={submit} noValidate aria-label="Sheet to read">
-      <Field id="sheet-path" label="Sheet" hint={hint}>
-        <div className="input-row">
-          <input
-            ref={inputRef}
-            id="sheet-path"
-            className="input mono"
-            value={path}
-            spellCheck={false}
-            autoComplete="off"
-            onChange={(event) => setPath(event.target.value)}
-            {...describedBy('sheet-path', undefined, true)}
-          />
-          {!browseUnavailable && (
-            <button type="button" className="button" onClick={() => void browse()}>
-              Browse…
-            </button>
-          )}
-          <button type="submit" className={sheet ? 'button' : 'button button--primary'} aria-disabled={opening} aria-busy={opening}>
-            {opening ? 'Opening…' : 'Open'}
-          </button>
-        </div>
-      </Field>
+      <PathField
+        id="sheet-path"
+        label="Sheet"
+        value={path}
+        onChange={setPath}
+        onBrowse={() => void browse()}
+        browseUnavailable={browseUnavailable}
+        browseError={browseError}
+        hint={hint}
+      >
+        <button type="submit" className={sheet ? 'button' : 'button button--primary'} aria-disabled={opening} aria-busy={opening}>
+          {opening ? 'Opening…' : 'Open'}
+        </button>
+      </PathField>
       {openError && (
         <p className="banner banner--error" role="alert">
           Could not open the sheet: {openError.message}
-        </p>
-      )}
-      {browseError && (
-        <p className="banner banner--error" role="alert">
-          Could not open the file dialog: {browseError.message}
         </p>
       )}
     </form>
