@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import type { ConnectionTestReport } from '../../src-shared/model/connection-test';
 import { MAPPABLE_FIELDS, REALM_KINDS, TLS_MODES, type MappableField, type RealmInput, type RealmKind, type TlsMode } from '../../src-shared/model/realm';
 import { realmFromPreset } from '../../src-shared/model/realm-presets';
+import { parseSources, sourcesProblem } from '../../src-shared/model/realm-mapping';
 import { RosterError } from '../../src-shared/result';
 import { summarise } from '../core/realms/realm-service';
 import { readPassword } from '../core/secrets/password-source';
@@ -10,14 +11,22 @@ import { collect, passwordOptions, type PasswordFlags } from './options';
 import { withCli, type GlobalOptions } from './context';
 import { table, type Output } from './output';
 
-const parseMapping = (pairs: string[]): Partial<Record<MappableField, string>> => {
-  const mapping: Partial<Record<MappableField, string>> = {};
+/** `--map displayName=displayName,cn,givenName+sn` (repeatable): each field's ordered list of attributes. */
+export const parseMapping = (pairs: string[]): Partial<Record<MappableField, string[]>> => {
+  const mapping: Partial<Record<MappableField, string[]>> = {};
   for (const pair of pairs) {
-    const [field, attribute] = pair.split('=', 2);
-    if (!field || !attribute || !(MAPPABLE_FIELDS as readonly string[]).includes(field)) {
-      throw new RosterError('invalid-input', `--map takes FIELD=ATTRIBUTE with FIELD one of ${MAPPABLE_FIELDS.join(', ')}; got "${pair}".`);
+    const eq = pair.indexOf('=');
+    const field = eq < 0 ? pair : pair.slice(0, eq).trim();
+    const sources = eq < 0 ? [] : parseSources(pair.slice(eq + 1));
+    if (!(MAPPABLE_FIELDS as readonly string[]).includes(field) || sources.length === 0) {
+      throw new RosterError(
+        'invalid-input',
+        `--map takes FIELD=ATTR[,ATTR…] (the first attribute with a value wins, e.g. displayName=displayName,cn,givenName+sn) with FIELD one of ${MAPPABLE_FIELDS.join(', ')}; got "${pair}".`,
+      );
     }
-    mapping[field as MappableField] = attribute;
+    const problem = sourcesProblem(sources);
+    if (problem) throw new RosterError('invalid-input', `--map ${field}: ${problem}`);
+    mapping[field as MappableField] = sources;
   }
   return mapping;
 };

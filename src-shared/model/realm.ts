@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ATTRIBUTE_SOURCE_PATTERN } from './realm-mapping';
 
 /** Kinds of directory a realm can point at. */
 export const REALM_KINDS = ['active-directory', 'openldap', 'ldap', 'ldif-file'] as const;
@@ -6,6 +7,13 @@ export type RealmKind = (typeof REALM_KINDS)[number];
 
 export const TLS_MODES = ['none', 'ldaps', 'starttls'] as const;
 export type TlsMode = (typeof TLS_MODES)[number];
+
+/** What directory an LDIF export came from: it decides the mapping, the user filter and the id attribute. */
+export const LDIF_FLAVOURS = ['active-directory', 'openldap'] as const;
+export type LdifFlavour = (typeof LDIF_FLAVOURS)[number];
+
+/** The id attribute that means "no id in the data: match by DN" (LDIF exports without entryUUID). */
+export const DN_AS_ID = 'dn';
 
 /** The most entries a server page may carry: AD refuses more (MaxPageSize). */
 export const MAX_PAGE_SIZE = 1000;
@@ -49,7 +57,13 @@ export const realmInputSchema = z
       operationTimeoutMs: z.number().int().min(1_000).max(600_000).default(30_000),
     }),
     /** For `ldif-file` realms: the LDIF export (ldifde, slapcat, ldapsearch) Roster reads instead of a server. */
-    ldif: z.object({ path: z.string().trim().min(1, 'Choose the LDIF file to read') }).optional(),
+    ldif: z
+      .object({
+        path: z.string().trim().min(1, 'Choose the LDIF file to read'),
+        /** The directory the export came from, detected from the file or chosen by the admin. */
+        flavour: z.enum(LDIF_FLAVOURS).optional(),
+      })
+      .optional(),
     search: z.object({
       baseDn: z.string().trim(),
       userFilter: z.string().trim().min(1),
@@ -57,7 +71,11 @@ export const realmInputSchema = z
       pageSize: z.number().int().min(1).max(MAX_PAGE_SIZE, `Page size is at most ${MAX_PAGE_SIZE} (Active Directory's MaxPageSize)`).default(500),
     }),
     idAttribute: z.string().trim().min(1),
-    mapping: z.partialRecord(z.enum(MAPPABLE_FIELDS), z.string().trim()),
+    /** Per field, the attributes to read in order (`displayName`, `cn`, `givenName+sn`): the first non-empty wins. */
+    mapping: z.partialRecord(
+      z.enum(MAPPABLE_FIELDS),
+      z.array(z.string().trim().regex(ATTRIBUTE_SOURCE_PATTERN, 'List attribute names separated by commas, e.g. displayName, cn, givenName+sn')).min(1),
+    ),
   })
   // `when` runs these even when other fields are invalid too, so a form shows every problem at once.
   .refine((realm) => realm.kind !== 'ldif-file' || realm.ldif !== undefined, {

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CsvDelimiter, ExportContent } from '../../../src-shared/model/export';
 import { effectiveFields, type CustomField } from '../../../src-shared/model/fields';
 import { REALM_PRESETS } from '../../../src-shared/model/realm-presets';
+import { primaryAttribute } from '../../../src-shared/model/realm-mapping';
 import type { UserRecord } from '../../../src-shared/model/user';
 import { unfoldLines } from '../ldif/lines';
 import { changeSet } from '../users/user-view';
@@ -29,7 +30,9 @@ const OTHER_PHONES: CustomField = {
 };
 const FIELDS = effectiveFields({}, [OTHER_PHONES]);
 const CATALOGUE = exportColumns(FIELDS);
-const AD_MAPPING: Record<string, string | undefined> = REALM_PRESETS['active-directory'].mapping;
+const AD_MAPPING: Record<string, string | undefined> = Object.fromEntries(
+  Object.entries(REALM_PRESETS['active-directory'].mapping).map(([field, sources]) => [field, primaryAttribute(sources)]),
+);
 const ROLES = new Map([
   ['r1', 'Admins'],
   ['r2', 'Staff'],

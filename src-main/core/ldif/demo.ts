@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { RealmInput } from '../../../src-shared/model/realm';
-import { REALM_PRESETS } from '../../../src-shared/model/realm-presets';
+import { copyMapping, LDIF_FLAVOUR_PRESETS } from '../../../src-shared/model/realm-presets';
 import { RosterError } from '../../../src-shared/result';
 
 /** The demo directory's file, relative to the resources folder. */
@@ -27,15 +27,15 @@ export function findResourcesDir(from: string = import.meta.dirname): string {
 
 /** The realm "Try with demo data" adds: the bundled LDIF export of DC=demo,DC=example, read offline. */
 export function demoRealmInput(resourcesDir: string): RealmInput {
-  const preset = REALM_PRESETS['ldif-file'];
+  const preset = LDIF_FLAVOUR_PRESETS['active-directory'];
   return {
     name: 'Demo directory (offline)',
     kind: 'ldif-file',
     enabled: true,
     connection: { urls: [], tls: 'none', verifyCertificate: true, bindDn: '', connectTimeoutMs: 5_000, operationTimeoutMs: 30_000 },
-    ldif: { path: resolve(resourcesDir, DEMO_LDIF) },
+    ldif: { path: resolve(resourcesDir, DEMO_LDIF), flavour: 'active-directory' },
     search: { baseDn: DEMO_BASE_DN, userFilter: preset.userFilter, scope: 'sub', pageSize: 500 },
     idAttribute: preset.idAttribute,
-    mapping: { ...preset.mapping },
+    mapping: copyMapping(preset.mapping),
   };
 }

@@ -1,6 +1,7 @@
 import type { FieldDefinition } from '../../../src-shared/model/fields';
 import type { RealmRecord } from '../../../src-shared/model/realm';
 import { REALM_PRESETS } from '../../../src-shared/model/realm-presets';
+import { primaryAttribute } from '../../../src-shared/model/realm-mapping';
 import { SHEET_MATCH_TARGETS, sheetTargetSchema, type SheetMatchTarget, type SheetTarget } from '../../../src-shared/model/sheet';
 import { RosterError } from '../../../src-shared/result';
 import { attributeMap } from '../sync/mapping';
@@ -42,7 +43,7 @@ export function autoMapping(headers: readonly string[], fields: readonly FieldDe
   for (const realm of realms) for (const [key, attribute] of attributeMap(realm, fields)) add(attribute, `field:${key}`);
   const known = new Set(fields.map((f) => f.key));
   for (const preset of [REALM_PRESETS['active-directory'], REALM_PRESETS.openldap]) {
-    for (const [key, attribute] of Object.entries(preset.mapping)) if (key !== 'username' && known.has(key)) add(attribute, `field:${key}`);
+    for (const [key, sources] of Object.entries(preset.mapping)) if (key !== 'username' && known.has(key)) add(primaryAttribute(sources), `field:${key}`);
   }
 
   const taken = new Set<SheetTarget>();

@@ -354,7 +354,7 @@ describe('automatic mapping', () => {
       'department',
       'Shoe size',
     ];
-    const targets = autoMapping(headers, fields, [realm({ department: 'extensionAttribute5' })]);
+    const targets = autoMapping(headers, fields, [realm({ department: ['extensionAttribute5'] })]);
     expect(Object.fromEntries(headers.map((h, i) => [h, targets[i]]))).toEqual({
       'Roster ID': 'id',
       objectGUID: 'directoryId',

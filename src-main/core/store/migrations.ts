@@ -1,3 +1,4 @@
+import { AD_USER_FILTER } from '../../../src-shared/model/realm-presets';
 import { CURRENT_SCHEMA_VERSION, type StoreData } from './schema';
 
 type Doc = Record<string, unknown>;
@@ -52,7 +53,54 @@ const v2ToV3: Migration = {
   },
 };
 
-const MIGRATIONS: Migration[] = [v1ToV2, v2ToV3];
+/** The filters earlier presets wrote: realms still on them move to the preset that selects only normal users. */
+const OLD_AD_FILTERS = new Set([
+  '(&(objectCategory=person)(objectClass=user))',
+  '(&(objectCategory=person)(objectClass=user)(!(isCriticalSystemObject=TRUE)))',
+  '(&(objectClass=user)(!(objectClass=computer)))',
+]);
+
+/**
+ * Version 4 maps each field to an ORDERED list of attributes. A one-attribute mapping becomes a list of
+ * one; a Full name still on the old preset (`displayName` alone, empty for most inetOrgPerson entries)
+ * gets the preset's fallbacks, cn then givenName+sn. Realms on an old Active Directory preset filter get the
+ * one that leaves out trust, computer and critical system accounts.
+ */
+const v3ToV4: Migration = {
+  from: 3,
+  describe: 'attribute mapping as ordered lists (Full name falls back to cn), AD preset filter for normal user accounts',
+  up(doc) {
+    const realms = Array.isArray(doc.realms) ? doc.realms : [];
+    return {
+      ...doc,
+      schemaVersion: 4,
+      realms: realms.map((realm: unknown) => {
+        if (!isRecord(realm)) return realm;
+        const mapping: Record<string, string[]> = {};
+        for (const [field, value] of Object.entries(isRecord(realm.mapping) ? realm.mapping : {})) {
+          const list = Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : typeof value === 'string' ? [value] : [];
+          const sources = list.map((v) => v.trim()).filter((v) => v !== '');
+          if (sources.length) mapping[field] = sources;
+        }
+        if (mapping.displayName?.length === 1 && mapping.displayName[0]?.toLowerCase() === 'displayname')
+          mapping.displayName = ['displayName', 'cn', 'givenName+sn'];
+        const search = isRecord(realm.search) ? { ...realm.search } : realm.search;
+        const kind = realm.kind;
+        if (
+          isRecord(search) &&
+          (kind === 'active-directory' || kind === 'ldif-file') &&
+          typeof search.userFilter === 'string' &&
+          OLD_AD_FILTERS.has(search.userFilter)
+        ) {
+          search.userFilter = AD_USER_FILTER;
+        }
+        return { ...realm, mapping, search };
+      }),
+    };
+  },
+};
+
+const MIGRATIONS: Migration[] = [v1ToV2, v2ToV3, v3ToV4];
 
 /** Applies every migration from the document's version up to the current one. */
 export function migrate(doc: Doc): { data: StoreData; applied: string[] } {

@@ -7,6 +7,7 @@ import { RosterError } from '../../../src-shared/result';
 import { realmFromPreset } from '../../../src-shared/model/realm-presets';
 import { LOCK_FILE } from './lock';
 import { Store, STORE_FILE } from './store';
+import { AD_USER_FILTER } from '../../../src-shared/model/realm-presets';
 import { CURRENT_SCHEMA_VERSION } from './schema';
 
 let dir: string;
@@ -40,7 +41,7 @@ describe('Store', () => {
     const store = await open();
     await store.update((d) => void d.realms.push(realm('a', 0)));
     await store.close();
-    expect(JSON.parse(await readFile(join(dir, STORE_FILE), 'utf8'))).toMatchObject({ schemaVersion: 3, realms: [{ id: 'a', name: 'a' }] });
+    expect(JSON.parse(await readFile(join(dir, STORE_FILE), 'utf8'))).toMatchObject({ schemaVersion: 4, realms: [{ id: 'a', name: 'a' }] });
     const again = await open();
     expect(again.data.realms.map((r) => r.id)).toEqual(['a']);
     await again.close();
@@ -108,7 +109,7 @@ describe('Store', () => {
     };
     await writeFile(join(dir, STORE_FILE), JSON.stringify(v1));
     const store = await open();
-    expect(store.data.schemaVersion).toBe(3);
+    expect(store.data.schemaVersion).toBe(4);
     expect(store.data.roles).toEqual([]);
     expect(store.data.fields).toEqual({ overrides: {}, custom: [] });
     expect(store.data.realms.map((r) => [r.id, r.order, r.connection.urls])).toEqual([
@@ -119,11 +120,69 @@ describe('Store', () => {
     expect(store.data.realms[0]?.connection.tls).toBe('ldaps');
     const backup = join(dir, 'backups', 'roster.v1.2026-11-21T10-00-00-000Z.json');
     expect(store.notices[0]).toBe(
-      `Upgraded the data file (v1→v2: realm connection.url -> connection.urls[], explicit realm order; v2→v3: roles, field policy and preferences); the previous version is kept at ${backup}.`,
+      `Upgraded the data file (v1→v2: realm connection.url -> connection.urls[], explicit realm order; v2→v3: roles, field policy and preferences; v3→v4: attribute mapping as ordered lists (Full name falls back to cn), AD preset filter for normal user accounts); the previous version is kept at ${backup}.`,
     );
     expect(JSON.parse(await readFile(backup, 'utf8'))).toEqual(v1);
     await store.close();
-    expect(JSON.parse(await readFile(join(dir, STORE_FILE), 'utf8')).schemaVersion).toBe(3);
+    expect(JSON.parse(await readFile(join(dir, STORE_FILE), 'utf8')).schemaVersion).toBe(4);
+  });
+
+  it('migrates a version 3 mapping to ordered lists: Full name gains cn and givenName+sn, old AD filters become the normal-user filter', async () => {
+    const v3 = {
+      schemaVersion: 3,
+      roles: [],
+      fields: { overrides: {}, custom: [] },
+      prefs: {},
+      settings: {},
+      realms: [
+        {
+          id: 'ol',
+          name: 'Lab',
+          kind: 'openldap',
+          order: 0,
+          connection: { urls: ['ldap://lab'] },
+          search: { baseDn: 'dc=lab', userFilter: '(objectClass=inetOrgPerson)' },
+          mapping: { username: 'uid', displayName: 'displayName', email: 'mail', manager: '' },
+        },
+        {
+          id: 'ad',
+          name: 'Corp',
+          kind: 'active-directory',
+          order: 1,
+          connection: { urls: ['ldap://dc1'] },
+          search: { baseDn: 'DC=corp', userFilter: '(&(objectCategory=person)(objectClass=user)(!(isCriticalSystemObject=TRUE)))' },
+          mapping: { username: 'sAMAccountName', displayName: 'name' },
+        },
+        {
+          id: 'file',
+          name: 'Export',
+          kind: 'ldif-file',
+          order: 2,
+          connection: { urls: [] },
+          search: { baseDn: '', userFilter: '(&(objectClass=user)(!(objectClass=computer)))' },
+          mapping: { username: 'sAMAccountName' },
+        },
+        {
+          id: 'own',
+          name: 'Own filter',
+          kind: 'active-directory',
+          order: 3,
+          connection: { urls: ['ldap://dc2'] },
+          search: { baseDn: 'DC=corp', userFilter: '(&(objectClass=user)(department=IT))' },
+          mapping: {},
+        },
+      ],
+    };
+    await writeFile(join(dir, STORE_FILE), JSON.stringify(v3));
+    const store = await open();
+    expect(store.data.schemaVersion).toBe(4);
+    expect(store.data.realms.map((r) => [r.id, r.mapping, r.search.userFilter])).toEqual([
+      ['ol', { username: ['uid'], displayName: ['displayName', 'cn', 'givenName+sn'], email: ['mail'] }, '(objectClass=inetOrgPerson)'],
+      ['ad', { username: ['sAMAccountName'], displayName: ['name'] }, AD_USER_FILTER],
+      ['file', { username: ['sAMAccountName'] }, AD_USER_FILTER],
+      ['own', {}, '(&(objectClass=user)(department=IT))'],
+    ]);
+    await store.close();
   });
 
   it('lets only one writer in; a reader may look while it writes', async () => {

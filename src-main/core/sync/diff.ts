@@ -3,7 +3,7 @@ import type { FieldDefinition } from '../../../src-shared/model/fields';
 import type { RealmRecord } from '../../../src-shared/model/realm';
 import type { FieldDiff, UserDiff } from '../../../src-shared/model/sync';
 import type { FieldConflict, FieldValues, UserRecord } from '../../../src-shared/model/user';
-import { attributeMap, type DirectoryUser } from './mapping';
+import { sourceMap, type DirectoryUser } from './mapping';
 
 /** The per-field choice of value: the directory's or Roster's. */
 export type Choices = Record<string, 'directory' | 'local'>;
@@ -29,7 +29,7 @@ export function mergeField(field: FieldDefinition, base: string | undefined, loc
 
 /** The diff of a user against a directory entry over every field the realm maps. */
 export function threeWayDiff(user: UserRecord, realm: RealmRecord, fields: readonly FieldDefinition[], entry: DirectoryUser): UserDiff {
-  const mapped = attributeMap(realm, fields);
+  const mapped = sourceMap(realm, fields);
   const linked = user.origin?.realmId === realm.id ? user.origin : undefined;
   const rows: FieldDiff[] = [];
   for (const field of fields) {

@@ -1,5 +1,6 @@
 import type { FieldDefinition } from '../../../src-shared/model/fields';
-import type { MappableField, RealmInput } from '../../../src-shared/model/realm';
+import { DN_AS_ID, type MappableField, type RealmInput } from '../../../src-shared/model/realm';
+import { listAttributes, primaryAttribute, sourceAttributes } from '../../../src-shared/model/realm-mapping';
 import type { FieldValues } from '../../../src-shared/model/user';
 import { guidToString } from '../ldap/guid';
 import type { LdapEntry } from '../ldap/search';
@@ -15,30 +16,53 @@ export interface DirectoryUser {
   userPrincipalName?: string;
 }
 
-/** The LDAP attribute each field reads in a realm: the realm's mapping, else a custom field's own attribute. */
-export function attributeMap(realm: RealmInput, fields: readonly FieldDefinition[]): ReadonlyMap<string, string> {
+/** Per field, the attribute sources a realm reads in order: the realm's mapping, else a custom field's own attribute. */
+export function sourceMap(realm: RealmInput, fields: readonly FieldDefinition[]): ReadonlyMap<string, readonly string[]> {
   // Diffing a whole realm asks this once per entry with the same realm and catalogue: work it out once.
-  const byRealm = attributeMaps.get(fields) ?? new WeakMap<RealmInput, Map<string, string>>();
-  attributeMaps.set(fields, byRealm);
+  const byRealm = sourceMaps.get(fields) ?? new WeakMap<RealmInput, Map<string, string[]>>();
+  sourceMaps.set(fields, byRealm);
   let map = byRealm.get(realm);
   if (!map) {
-    map = new Map<string, string>();
+    map = new Map<string, string[]>();
     for (const field of fields) {
-      const attribute = realm.mapping[field.key as MappableField] ?? field.ldapAttribute;
-      if (attribute) map.set(field.key, attribute);
+      const sources = realm.mapping[field.key as MappableField] ?? (field.ldapAttribute ? [field.ldapAttribute] : []);
+      if (sources.length) map.set(field.key, sources);
     }
     byRealm.set(realm, map);
   }
   return map;
 }
 
-const attributeMaps = new WeakMap<readonly FieldDefinition[], WeakMap<RealmInput, Map<string, string>>>();
+const sourceMaps = new WeakMap<readonly FieldDefinition[], WeakMap<RealmInput, Map<string, string[]>>>();
+
+/**
+ * The one attribute each field is WRITTEN to (change sets, sheet headers): the first single attribute of its
+ * list, so Full name = displayName, cn, givenName+sn goes back as displayName. Fields mapped only through a
+ * composite (givenName+sn) have none.
+ */
+export function attributeMap(realm: RealmInput, fields: readonly FieldDefinition[]): ReadonlyMap<string, string> {
+  const map = new Map<string, string>();
+  for (const [field, sources] of sourceMap(realm, fields)) {
+    const attribute = primaryAttribute(sources);
+    if (attribute) map.set(field, attribute);
+  }
+  return map;
+}
+
+/** The attribute that holds a realm's usernames (searched by resync, conversion and keyword queries). */
+export const usernameAttribute = (realm: RealmInput): string => primaryAttribute(realm.mapping.username) ?? 'uid';
 
 /** Every attribute a search must request for a realm: mapped ones, the id, and the account state attributes. */
 export function attributesToRequest(realm: RealmInput, fields: readonly FieldDefinition[]): string[] {
-  const wanted = new Set<string>([realm.idAttribute, realm.mapping.username ?? 'uid', ...attributeMap(realm, fields).values()]);
-  if (realm.kind === 'active-directory') for (const a of ['userAccountControl', 'accountExpires', 'userPrincipalName']) wanted.add(a);
-  return [...wanted];
+  const wanted = new Map<string, string>();
+  const add = (attribute: string) => {
+    if (attribute !== DN_AS_ID && !wanted.has(attribute.toLowerCase())) wanted.set(attribute.toLowerCase(), attribute);
+  };
+  add(realm.idAttribute);
+  for (const attribute of listAttributes(realm.mapping.username ?? ['uid'])) add(attribute);
+  for (const sources of sourceMap(realm, fields).values()) for (const attribute of listAttributes(sources)) add(attribute);
+  if (realm.kind === 'active-directory') for (const a of ['userAccountControl', 'accountExpires', 'userPrincipalName']) add(a);
+  return [...wanted.values()];
 }
 
 const FILETIME_EPOCH_OFFSET = 116_444_736_000_000_000n;
@@ -52,26 +76,84 @@ export function accountExpiresToIso(value: string | undefined): string | undefin
   return new Date(Number((ticks - FILETIME_EPOCH_OFFSET) / 10_000n)).toISOString();
 }
 
-/** The value of the RDN's attribute in a DN (`uid=jdoe,ou=people` -> jdoe for uid), lower-cased, or undefined. */
-const rdnValue = (dn: string, attribute: string): string | undefined => {
-  const match = /^\s*([^=]+)=((?:\\.|[^,+])*)/.exec(dn);
-  if (!match || match[1]!.trim().toLowerCase() !== attribute.toLowerCase()) return undefined;
-  return match[2]!.replace(/\\(.)/g, '$1').trim().toLowerCase();
-};
+/**
+ * The value of the RDN's attribute in a DN (`uid=jdoe, ou=people` -> jdoe for uid), lower-cased, or
+ * undefined. Escapes are decoded (`\,`, and `\C3\A9` as UTF-8) and a multi-valued RDN (`cn=A+uid=b`) is read per part.
+ */
+export function rdnValue(dn: string, attribute: string): string | undefined {
+  const wanted = attribute.toLowerCase();
+  let type = '';
+  let value = '';
+  let inValue = false;
+  let bytes: number[] = [];
+  const flush = () => {
+    if (bytes.length) value += Buffer.from(bytes).toString('utf8');
+    bytes = [];
+  };
+  for (let i = 0; i <= dn.length; i += 1) {
+    const c = dn[i];
+    if (c === undefined || (c === ',' && inValue) || (c === '+' && inValue)) {
+      flush();
+      if (type.trim().toLowerCase() === wanted) return value.trim().toLowerCase();
+      if (c !== '+') return undefined;
+      type = '';
+      value = '';
+      inValue = false;
+      continue;
+    }
+    if (!inValue) {
+      if (c === '=') inValue = true;
+      else type += c;
+      continue;
+    }
+    if (c === '\\' && i + 1 < dn.length) {
+      const hex = dn.slice(i + 1, i + 3);
+      if (/^[0-9a-fA-F]{2}$/.test(hex)) {
+        bytes.push(Number.parseInt(hex, 16));
+        i += 2;
+      } else {
+        flush();
+        value += dn[i + 1];
+        i += 1;
+      }
+      continue;
+    }
+    flush();
+    value += c;
+  }
+  return undefined;
+}
 
 /**
  * Picks one value of a possibly multi-valued attribute. The stated rule: when the attribute names the
- * entry (uid=…, cn=…), the value in the DN wins; otherwise the first value the server returns.
+ * entry (uid=…, cn=…), the value in the DN wins; otherwise the first value the server returns. Only the
+ * plain attribute counts: `cn;lang-es` is another attribute description and is never read for `cn`.
  */
 export function pickValue(entry: LdapEntry, attribute: string): string {
   const values = entry.text[attribute.toLowerCase()] ?? [];
   if (values.length <= 1) return values[0] ?? '';
   const named = rdnValue(entry.dn, attribute);
-  return (named !== undefined ? values.find((v) => v.toLowerCase() === named) : undefined) ?? (values[0] as string);
+  return (named !== undefined ? values.find((v) => v.trim().toLowerCase() === named) : undefined) ?? (values[0] as string);
+}
+
+/** The first non-empty value of a field's sources; a `givenName+sn` source joins its non-empty parts with a space. */
+export function sourcedValue(entry: LdapEntry, sources: readonly string[]): { value: string; source?: string } {
+  for (const source of sources) {
+    const value = source.includes('+')
+      ? sourceAttributes(source)
+          .map((attribute) => pickValue(entry, attribute).trim())
+          .filter((v) => v !== '')
+          .join(' ')
+      : pickValue(entry, source);
+    if (value.trim() !== '') return { value, source };
+  }
+  return { value: '' };
 }
 
 /** The immutable id: binary GUIDs as their canonical string, text ids as sent. */
 export function externalIdOf(entry: LdapEntry, idAttribute: string): string {
+  // Entries without an id attribute are matched by DN (then username): no id is recorded.
+  if (idAttribute === DN_AS_ID) return '';
   const key = idAttribute.toLowerCase();
   const bytes = entry.binary[key]?.[0];
   if (bytes) return bytes.length === 16 ? guidToString(bytes) : bytes.toString('hex');
@@ -81,13 +163,13 @@ export function externalIdOf(entry: LdapEntry, idAttribute: string): string {
 /** A mapper for one realm and field catalogue: the attribute plan is worked out once, not per entry. */
 export function directoryMapper(realm: RealmInput, fields: readonly FieldDefinition[]): (entry: LdapEntry) => DirectoryUser {
   const custom = new Set(fields.filter((f) => f.custom).map((f) => f.key));
-  const plan = [...attributeMap(realm, fields)].map(([field, attribute]) => ({ field, attribute, key: attribute.toLowerCase(), multi: custom.has(field) }));
-  const usernameAttribute = realm.mapping.username ?? 'uid';
+  const plan = [...sourceMap(realm, fields)].map(([field, sources]) => ({ field, sources, multi: custom.has(field) }));
+  const usernameSources = realm.mapping.username ?? ['uid'];
   return (entry) => {
     const values: FieldValues = {};
-    for (const { field, attribute, key, multi } of plan) {
+    for (const { field, sources, multi } of plan) {
       // Custom fields keep every value (one per line); built-in fields are single-valued by the rule above.
-      const value = multi ? (entry.text[key] ?? []).join('\n') : pickValue(entry, attribute);
+      const value = multi ? multiValue(entry, sources) : sourcedValue(entry, sources).value;
       if (value !== '') values[field] = value;
     }
     const uac = Number.parseInt(entry.text.useraccountcontrol?.[0] ?? '', 10);
@@ -96,7 +178,7 @@ export function directoryMapper(realm: RealmInput, fields: readonly FieldDefinit
     return {
       dn: entry.dn,
       externalId: externalIdOf(entry, realm.idAttribute),
-      username: pickValue(entry, usernameAttribute),
+      username: sourcedValue(entry, usernameSources).value,
       fields: values,
       // userAccountControl bit 0x2 is ACCOUNTDISABLE; directories without it are taken as enabled.
       enabled: Number.isNaN(uac) ? true : (uac & 0x2) === 0,
@@ -104,6 +186,15 @@ export function directoryMapper(realm: RealmInput, fields: readonly FieldDefinit
       ...(upn ? { userPrincipalName: upn } : {}),
     };
   };
+}
+
+/** Every value of the first source that has any (custom fields keep all their values, one per line). */
+function multiValue(entry: LdapEntry, sources: readonly string[]): string {
+  for (const source of sources) {
+    const values = sourceAttributes(source).flatMap((attribute) => entry.text[attribute.toLowerCase()] ?? []);
+    if (values.some((v) => v !== '')) return values.join('\n');
+  }
+  return '';
 }
 
 /** Maps one directory entry to a DirectoryUser under a realm's mapping and the field catalogue. */

@@ -5,7 +5,10 @@ import { useDraftValue, useFormActions } from '../../stores/realm-form-hooks';
 import { FormSection } from './FormSection';
 import type { FieldErrors } from './realm-validation';
 
-/** Which LDAP attribute fills each Roster field; an empty attribute leaves the field unmapped. */
+/**
+ * Which LDAP attributes fill each Roster field, in order: the first with a value wins (`displayName, cn,
+ * givenName+sn`); `a+b` joins two attributes with a space. An empty row leaves the field unmapped.
+ */
 export function MappingSection({ errors }: { errors: FieldErrors }) {
   const mapping = useDraftValue((d) => d.mapping);
   const kind = useDraftValue((d) => d.kind);
@@ -21,7 +24,7 @@ export function MappingSection({ errors }: { errors: FieldErrors }) {
         <thead>
           <tr>
             <th scope="col">Roster field</th>
-            <th scope="col">LDAP attribute</th>
+            <th scope="col">LDAP attributes, first with a value wins</th>
           </tr>
         </thead>
         <tbody>
@@ -36,7 +39,7 @@ export function MappingSection({ errors }: { errors: FieldErrors }) {
                   <input
                     id={id}
                     className="input input--cell mono"
-                    title={`LDAP attribute for ${FIELD_LABELS[field]}`}
+                    title={`LDAP attributes for ${FIELD_LABELS[field]}, in order: the first with a value wins (a+b joins two with a space)`}
                     value={mapping[field]}
                     placeholder="not mapped"
                     spellCheck={false}

@@ -1,5 +1,6 @@
-import { realmFromPreset, REALM_PRESETS } from '../../../../src-shared/model/realm-presets';
-import { MAPPABLE_FIELDS, type MappableField, type RealmInput, type RealmKind, type TlsMode } from '../../../../src-shared/model/realm';
+import { presetFor, realmFromPreset } from '../../../../src-shared/model/realm-presets';
+import { formatSources } from '../../../../src-shared/model/realm-mapping';
+import { MAPPABLE_FIELDS, type LdifFlavour, type MappableField, type RealmInput, type RealmKind, type TlsMode } from '../../../../src-shared/model/realm';
 
 /** The realm form's values as typed: numbers stay strings until validation, timeouts are in seconds. */
 export interface RealmDraft {
@@ -7,6 +8,8 @@ export interface RealmDraft {
   kind: RealmKind;
   /** For `ldif-file` realms: the LDIF export to read. */
   ldifPath: string;
+  /** For `ldif-file` realms: the directory the export came from, once detected or chosen ('' = not known yet). */
+  ldifFlavour: LdifFlavour | '';
   urls: string[];
   tls: TlsMode;
   caCertPem: string;
@@ -22,11 +25,12 @@ export interface RealmDraft {
   scope: 'sub' | 'one';
   pageSize: string;
   idAttribute: string;
+  /** Per field, the attribute list as typed: `displayName, cn, givenName+sn`. */
   mapping: Record<MappableField, string>;
 }
 
-const fullMapping = (mapping: Partial<Record<MappableField, string>>): Record<MappableField, string> =>
-  Object.fromEntries(MAPPABLE_FIELDS.map((f) => [f, mapping[f] ?? ''])) as Record<MappableField, string>;
+const fullMapping = (mapping: Partial<Record<MappableField, string[]>>): Record<MappableField, string> =>
+  Object.fromEntries(MAPPABLE_FIELDS.map((f) => [f, formatSources(mapping[f])])) as Record<MappableField, string>;
 
 const seconds = (ms: number): string => String(ms / 1000);
 
@@ -37,6 +41,7 @@ export function draftFromRealm(realm: RealmInput): RealmDraft {
     name: realm.name,
     kind: realm.kind,
     ldifPath: realm.ldif?.path ?? '',
+    ldifFlavour: realm.ldif?.flavour ?? '',
     urls: c.urls.length ? [...c.urls] : [''],
     tls: c.tls,
     caCertPem: c.caCertPem ?? '',
@@ -62,10 +67,10 @@ export const newDraft = (kind: RealmKind = 'active-directory'): RealmDraft =>
 /** Whether the realm reads an LDIF file instead of a server (no server, TLS or bind settings). */
 export const isFileRealm = (draft: Pick<RealmDraft, 'kind'>): boolean => draft.kind === 'ldif-file';
 
-/** The draft with the kind's preset filter, id attribute and mapping. */
-export function withPreset(draft: RealmDraft, kind: RealmKind): RealmDraft {
-  const preset = REALM_PRESETS[kind];
-  return { ...draft, kind, userFilter: preset.userFilter, idAttribute: preset.idAttribute, mapping: fullMapping(preset.mapping) };
+/** The draft with the kind's preset filter, id attribute and mapping (for an LDIF file, its flavour's). */
+export function withPreset(draft: RealmDraft, kind: RealmKind, flavour: LdifFlavour | '' = kind === 'ldif-file' ? draft.ldifFlavour : ''): RealmDraft {
+  const preset = presetFor(kind, flavour || undefined);
+  return { ...draft, kind, ldifFlavour: flavour, userFilter: preset.userFilter, idAttribute: preset.idAttribute, mapping: fullMapping(preset.mapping) };
 }
 
 /** Whether two drafts describe the same realm settings (the password fields aside). */

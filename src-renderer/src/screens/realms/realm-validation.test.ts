@@ -79,7 +79,27 @@ describe('checkDraft for an LDIF file realm', () => {
 describe('drafts', () => {
   it('applies the preset of a kind', () => {
     const ad = withPreset(filled(), 'active-directory');
-    expect([ad.userFilter, ad.idAttribute, ad.mapping.username]).toEqual(['(&(objectCategory=person)(objectClass=user)(!(isCriticalSystemObject=TRUE)))', 'objectGUID', 'sAMAccountName']);
+    expect([ad.userFilter, ad.idAttribute, ad.mapping.username, ad.mapping.displayName]).toEqual([
+      '(&(objectClass=user)(sAMAccountType=805306368)(!(isCriticalSystemObject=TRUE)))',
+      'objectGUID',
+      'sAMAccountName',
+      'displayName, cn, givenName+sn',
+    ]);
+    const file = withPreset(filled(), 'ldif-file', 'openldap');
+    expect([file.ldifFlavour, file.userFilter, file.idAttribute, file.mapping.username]).toEqual([
+      'openldap',
+      '(objectClass=inetOrgPerson)',
+      'entryUUID',
+      'uid',
+    ]);
+  });
+
+  it('sends each field as its ordered list of attributes, and points a bad one at its row', () => {
+    const draft = filled();
+    const check = checkDraft({ ...draft, mapping: { ...draft.mapping, displayName: ' displayName ,cn, givenName + sn ,' } }, true);
+    expect(check.ok && check.input.mapping.displayName).toEqual(['displayName', 'cn', 'givenName+sn']);
+    const bad = checkDraft({ ...draft, mapping: { ...draft.mapping, email: 'mail, e mail' } }, true);
+    expect(bad.ok ? {} : bad.errors).toEqual({ 'mapping.email': 'List attribute names separated by commas, e.g. displayName, cn, givenName+sn' });
   });
 
   it('counts a typed password as a change but not as a settings change', () => {

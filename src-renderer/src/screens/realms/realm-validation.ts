@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { realmInputSchema, type MappableField, type RealmInput } from '../../../../src-shared/model/realm';
+import { parseSources } from '../../../../src-shared/model/realm-mapping';
 import { isFileRealm, type RealmDraft } from './realm-draft';
 
 /** Messages per field, keyed by the realm input path (`name`, `connection.urls.1`, `search.pageSize`…). */
@@ -19,7 +20,12 @@ function toCandidate(draft: RealmDraft, enabled: boolean) {
   // A file realm has no server: URLs and bind DN typed before switching kind are hidden, so not sent either.
   const file = isFileRealm(draft);
   const urlSlots = file ? [] : draft.urls.flatMap((url, slot) => (url.trim() ? [slot] : []));
-  const mapping = Object.fromEntries(Object.entries(draft.mapping).filter(([, attr]) => attr.trim() !== '')) as Partial<Record<MappableField, string>>;
+  const mapping = Object.fromEntries(
+    Object.entries(draft.mapping).flatMap(([field, text]) => {
+      const sources = parseSources(text);
+      return sources.length ? [[field, sources]] : [];
+    }),
+  ) as Partial<Record<MappableField, string[]>>;
   const candidate = {
     name: draft.name,
     kind: draft.kind,
@@ -33,7 +39,7 @@ function toCandidate(draft: RealmDraft, enabled: boolean) {
       connectTimeoutMs: parseNumber(draft.connectTimeoutS, 1000),
       operationTimeoutMs: parseNumber(draft.operationTimeoutS, 1000),
     },
-    ...(file ? { ldif: { path: draft.ldifPath } } : {}),
+    ...(file ? { ldif: { path: draft.ldifPath, ...(draft.ldifFlavour ? { flavour: draft.ldifFlavour } : {}) } } : {}),
     search: { baseDn: draft.baseDn, userFilter: draft.userFilter, scope: draft.scope, pageSize: parseNumber(draft.pageSize, 1) },
     idAttribute: draft.idAttribute,
     mapping,
@@ -58,6 +64,8 @@ function messageFor(key: string, issue: z.core.$ZodIssue): string {
 }
 
 function keyFor(path: PropertyKey[], urlSlots: number[]): string {
+  // A bad attribute in a field's list is shown on that field's row.
+  if (path[0] === 'mapping') return path.slice(0, 2).map(String).join('.');
   if (path[0] === 'connection' && path[1] === 'urls') {
     const sent = typeof path[2] === 'number' ? path[2] : 0;
     return `connection.urls.${urlSlots[sent] ?? 0}`;
