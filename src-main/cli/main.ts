@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { RosterError } from '../../src-shared/result';
 import { CLI_VERSION, type GlobalOptions } from './context';
-import { processOutput, type Output } from './output';
+import { processOutput, quietOnClosedPipe, type Output } from './output';
 import { exportCommands } from './export-commands';
 import { realmCommands } from './realm-commands';
 import { sheetCommands } from './sheet-commands';
@@ -45,6 +45,7 @@ export function buildProgram(output: Output): Command {
 
 /** Runs the CLI; returns the exit code instead of exiting so tests can call it in-process. */
 export async function main(argv: string[], output: Output = processOutput): Promise<number> {
+  if (output === processOutput) for (const stream of [process.stdout, process.stderr]) quietOnClosedPipe(stream);
   const program = buildProgram(output);
   try {
     await program.parseAsync(argv);
