@@ -1,13 +1,13 @@
-import type { RealmRecord } from '../../../src-shared/model/realm';
+import type { AuditChange } from '../../../src-shared/model/audit';
+import { DN_AS_ID, type RealmRecord } from '../../../src-shared/model/realm';
 import type { DirectoryCandidate, UserDetail, UserRecord } from '../../../src-shared/model/user';
 import { RosterError } from '../../../src-shared/result';
 import { equalityWithin } from '../ldap/filter';
-import { searchAll } from '../ldap/search';
-import { withSession } from '../ldap/session';
-import { targetOf, type RealmService } from '../realms/realm-service';
-import { attributesToRequest, toDirectoryUser, type DirectoryUser } from '../sync/mapping';
-import { realmById, requirePassword, type SyncDeps } from '../sync/sync-context';
-import { diffFields, type UserContext, type UserService } from './user-service';
+import type { RealmService } from '../realms/realm-service';
+import { applyDiff, threeWayDiff } from '../sync/diff';
+import { directoryMapper, usernameAttribute, type DirectoryUser } from '../sync/mapping';
+import { realmById, requirePassword, withSource, type SyncDeps } from '../sync/sync-context';
+import type { UserContext, UserService } from './user-service';
 
 /** How many directory entries a username lookup lists at most. */
 const MAX_CANDIDATES = 50;
@@ -45,60 +45,49 @@ export class ConversionService {
     return this.users.detail(id);
   }
 
-  /** Directory entries of a realm whose username equals this user's (ignoring case). */
+  /**
+   * Directory entries of a realm whose username equals this user's (ignoring case), read through the realm's
+   * directory source (LDAP server or LDIF file) with the realm's user filter and the username escaped.
+   */
   async findInRealm(id: string, realmId: string, given?: string, signal?: AbortSignal): Promise<DirectoryCandidate[]> {
     const user = this.users.require(id);
     const realm = realmById(this.deps, realmId);
-    const attribute = realm.mapping.username ?? 'uid';
-    const filter = equalityWithin(realm.search.userFilter, attribute, user.username);
-    const fields = this.users.fields();
-    const entries = await withSession(
-      targetOf(realm),
-      await requirePassword(this.deps, realm, given, 'search the directory'),
-      (session) =>
-        searchAll(session, {
-          baseDn: realm.search.baseDn,
-          filter,
-          scope: realm.search.scope,
-          attributes: attributesToRequest(realm, fields),
-          pageSize: MAX_CANDIDATES,
-          signal,
-        }),
-      signal,
-    );
-    return entries.slice(0, MAX_CANDIDATES).map((entry) => {
-      const d = toDirectoryUser(realm, fields, entry);
-      return {
-        dn: d.dn,
-        externalId: d.externalId,
-        username: d.username,
-        email: d.fields.email ?? '',
-        displayName: d.fields.displayName ?? '',
-        enabled: d.enabled,
-      };
+    const map = directoryMapper(realm, this.users.fields());
+    const filter = equalityWithin(realm.search.userFilter, usernameAttribute(realm), user.username);
+    const password = await requirePassword(this.deps, realm, given, 'search the directory');
+    const found = await withSource(this.deps, realm, password, signal, async (source) => {
+      const entries: DirectoryUser[] = [];
+      for await (const page of source.search(filter, signal)) {
+        for (const entry of page) if (entries.length < MAX_CANDIDATES) entries.push(map(entry));
+      }
+      return entries;
     });
+    return found.map((d) => ({
+      dn: d.dn,
+      externalId: d.externalId,
+      username: d.username,
+      email: d.fields.email ?? '',
+      displayName: d.fields.displayName ?? '',
+      enabled: d.enabled,
+    }));
   }
 
-  /** Reads one entry by DN. */
+  /** Reads one entry by DN through the realm's directory source. */
   private async entry(realm: RealmRecord, dn: string, given?: string, signal?: AbortSignal): Promise<DirectoryUser> {
-    const fields = this.users.fields();
-    const entries = await withSession(
-      targetOf(realm),
-      await requirePassword(this.deps, realm, given, 'search the directory'),
-      (session) =>
-        searchAll(session, { baseDn: dn, filter: '(objectClass=*)', scope: 'base', attributes: attributesToRequest(realm, fields), pageSize: 1, signal }),
-      signal,
-    );
-    const found = entries[0];
+    const password = await requirePassword(this.deps, realm, given, 'search the directory');
+    const found = await withSource(this.deps, realm, password, signal, (source) => source.readDn(dn, signal));
     if (!found) throw new RosterError('not-found', `The directory entry ${dn} was not found in realm "${realm.name}".`);
-    const d = toDirectoryUser(realm, fields, found);
-    if (!d.externalId) throw new RosterError('ldap-error', `The entry ${dn} has no ${realm.idAttribute}; check the realm's unique id attribute.`);
+    const d = directoryMapper(realm, this.users.fields())(found);
+    // A realm whose entries carry no id (an LDIF export without entryUUID) links by DN, as import does.
+    if (!d.externalId && realm.idAttribute !== DN_AS_ID)
+      throw new RosterError('ldap-error', `The entry ${dn} has no ${realm.idAttribute}; check the realm's unique id attribute.`);
     return d;
   }
 
   /**
-   * Links an internal user to a directory entry. Directory-owned fields take the directory's values; local
-   * fields keep what Roster has (or take the directory's when Roster has none).
+   * Links an internal user to a directory entry with the three-way merge import and resync use (no base yet):
+   * directory-owned fields take the directory's values; local fields keep what Roster has, or take the
+   * directory's when Roster has none.
    */
   async toExternal(id: string, realmId: string, dn: string, given?: string, signal?: AbortSignal): Promise<UserDetail> {
     const realm = realmById(this.deps, realmId);
@@ -106,45 +95,19 @@ export class ConversionService {
     await this.ctx.users.transact(() => {
       const user = this.users.require(id);
       if (user.kind === 'external') throw new RosterError('invalid-input', `${user.username} is already linked to ${user.origin?.dn ?? 'a directory'}.`);
-      const linked = this.ctx.users.findByExternalId(realm.id, directory.externalId);
+      const linked =
+        (directory.externalId ? this.ctx.users.findByExternalId(realm.id, directory.externalId) : undefined) ?? this.ctx.users.findByDn(realm.id, directory.dn);
       if (linked)
         throw new RosterError('conflict', `${directory.dn} is already linked to the user ${linked.username}; one directory entry cannot be two users.`);
       if (directory.username.toLowerCase() !== user.username.toLowerCase()) {
         throw new RosterError('conflict', `${directory.dn} has the username "${directory.username}", not "${user.username}"; choose the entry that matches.`);
       }
-      const fields = { ...user.fields };
-      for (const field of this.users.fields()) {
-        const value = directory.fields[field.key] ?? '';
-        if (field.owner === 'directory' || !fields[field.key]) {
-          if (value === '') delete fields[field.key];
-          else fields[field.key] = value;
-        }
-      }
-      const at = this.ctx.now().toISOString();
-      const updated: UserRecord = {
-        ...user,
-        kind: 'external',
-        fields,
-        origin: {
-          realmId: realm.id,
-          externalId: directory.externalId,
-          dn: directory.dn,
-          syncedAt: at,
-          base: directory.fields,
-          baseUsername: directory.username,
-          directoryEnabled: directory.enabled,
-          ...(directory.expiresAt ? { expiresAt: directory.expiresAt } : {}),
-          ...(directory.userPrincipalName ? { userPrincipalName: directory.userPrincipalName } : {}),
-        },
-        updatedAt: at,
-      };
-      const changes = [
-        { field: 'kind', before: 'internal', after: 'external' },
-        { field: 'realm', before: '', after: realm.name },
-        { field: 'dn', before: '', after: directory.dn },
-        ...diffFields(user.fields, fields),
-      ];
-      return { ops: [{ put: updated }], audit: [this.users.entry('user.to-external', updated, changes, `Linked to ${directory.dn}.`)], result: undefined };
+      const diff = threeWayDiff(user, realm, this.users.fields(), directory);
+      const applied = applyDiff(user, diff, directory, this.ctx.now().toISOString(), { usernameFree: false });
+      // The conversion's entry also names the realm the user joined, next to the change of kind.
+      const changes = applied.changes.flatMap((c): AuditChange[] => (c.field === 'kind' ? [c, { field: 'realm', before: '', after: realm.name }] : [c]));
+      const note = `Linked to ${directory.dn}.`;
+      return { ops: [{ put: applied.user }], audit: [this.users.entry('user.to-external', applied.user, changes, note)], result: undefined };
     });
     this.users.changed([id]);
     return this.users.detail(id);

@@ -20,7 +20,8 @@ export function ConvertToExternalDialog({ detail, onClose }: { detail: UserDetai
   const [busy, setBusy] = useState<'find' | 'convert' | null>(null);
   const [error, setError] = useState<AppError | null>(null);
   const realm = realms.find((r) => r.id === realmId);
-  const askPassword = realm !== undefined && realm.password !== 'saved';
+  // A file realm, or one read anonymously, has no bind password to ask for.
+  const askPassword = realm !== undefined && realm.kind !== 'ldif-file' && realm.connection.bindDn !== '' && realm.password !== 'saved';
 
   const chooseRealm = (id: string) => {
     setRealmId(id);
@@ -120,7 +121,9 @@ export function ConvertToExternalDialog({ detail, onClose }: { detail: UserDetai
             {busy === 'find' && <span className="spinner" aria-hidden="true" />}
             {busy === 'find' ? 'Finding…' : 'Find'}
           </button>
-          <span className="field__hint">Looks for entries with the username “{detail.user.username}”.</span>
+          <span className="field__hint">
+            Looks for entries with the username “{detail.user.username}”{realm?.kind === 'ldif-file' ? ' in the realm’s LDIF file' : ''}.
+          </span>
         </div>
         {error && (
           <p className="banner banner--error" role="alert">
