@@ -1,7 +1,19 @@
 import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { ConnectionTestReport } from '../../src-shared/model/connection-test';
-import { MAPPABLE_FIELDS, REALM_KINDS, TLS_MODES, type MappableField, type RealmInput, type RealmKind, type TlsMode } from '../../src-shared/model/realm';
+import {
+  LDIF_FLAVOURS,
+  MAPPABLE_FIELDS,
+  REALM_KINDS,
+  TLS_MODES,
+  type LdifFlavour,
+  type MappableField,
+  type RealmInput,
+  type RealmKind,
+  type TlsMode,
+} from '../../src-shared/model/realm';
+import { flavourName, realmNotes } from '../../src-shared/model/realm-status';
 import { realmFromPreset } from '../../src-shared/model/realm-presets';
 import { parseSources, sourcesProblem } from '../../src-shared/model/realm-mapping';
 import { RosterError } from '../../src-shared/result';
@@ -31,6 +43,8 @@ export const parseMapping = (pairs: string[]): Partial<Record<MappableField, str
   return mapping;
 };
 
+const plural = (n: number, one: string, many = `${one}s`): string => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
+
 /** Prints each test step as a check list, the way the realm settings screen shows it. */
 export function formatReport(report: ConnectionTestReport): string {
   const mark = { ok: '✓', failed: '✗', skipped: '-' } as const;
@@ -47,9 +61,15 @@ export function realmCommands(global: () => GlobalOptions, output: Output): Comm
       .description('add a realm')
       .requiredOption('--name <NAME>', 'a name for the realm')
       .addOption(new Option('--kind <KIND>', 'directory kind').choices([...REALM_KINDS]).makeOptionMandatory())
-      .requiredOption('--url <URL>', 'server URL, e.g. ldap://dc1.corp.example:389 (repeat for failover)', collect)
-      .requiredOption('--bind-dn <DN>', 'DN to bind as (read-only service account)')
-      .requiredOption('--base-dn <DN>', 'where users are searched')
+      .option('--url <URL>', 'server URL, e.g. ldap://dc1.corp.example:389 (repeat for failover)', collect)
+      .option('--bind-dn <DN>', 'DN to bind as (read-only service account)')
+      .option('--base-dn <DN>', 'where users are searched (for an LDIF file: default the whole file)')
+      .option('--ldif <FILE>', 'for --kind ldif-file: the LDIF export to read (ldifde, slapcat, ldapsearch)')
+      .addOption(
+        new Option('--flavour <FLAVOUR>', 'for --kind ldif-file: the directory the export came from (default: detected from the file)').choices([
+          ...LDIF_FLAVOURS,
+        ]),
+      )
       .option('--filter <FILTER>', "user filter (default: the kind's preset)")
       .addOption(new Option('--tls <MODE>', 'transport security').choices([...TLS_MODES]))
       .option('--ca-file <FILE>', 'PEM file of the CA that issued the server certificate')
@@ -61,9 +81,11 @@ export function realmCommands(global: () => GlobalOptions, output: Output): Comm
       flags: PasswordFlags & {
         name: string;
         kind: RealmKind;
-        url: string[];
-        bindDn: string;
-        baseDn: string;
+        url?: string[];
+        bindDn?: string;
+        baseDn?: string;
+        ldif?: string;
+        flavour?: LdifFlavour;
         filter?: string;
         tls?: TlsMode;
         caFile?: string;
@@ -72,13 +94,23 @@ export function realmCommands(global: () => GlobalOptions, output: Output): Comm
         map?: string[];
       },
     ) => {
+      if (flags.kind === 'ldif-file') return addLdifRealm(flags);
+      const missing = [
+        ['--url', flags.url],
+        ['--bind-dn', flags.bindDn],
+        ['--base-dn', flags.baseDn],
+      ].flatMap(([name, value]) => (value === undefined ? [name] : []));
+      if (missing.length)
+        throw new RosterError('invalid-input', `A ${flags.kind} realm needs ${missing.join(', ')} (an offline realm: --kind ldif-file --ldif FILE).`);
+      if (flags.ldif || flags.flavour) throw new RosterError('invalid-input', '--ldif and --flavour are for --kind ldif-file only.');
+      const urls = flags.url ?? [];
       const password = await readPassword(flags);
-      const input: RealmInput = realmFromPreset(flags.kind, { name: flags.name, urls: flags.url, bindDn: flags.bindDn, baseDn: flags.baseDn });
+      const input: RealmInput = realmFromPreset(flags.kind, { name: flags.name, urls, bindDn: flags.bindDn ?? '', baseDn: flags.baseDn ?? '' });
       if (flags.filter) input.search.userFilter = flags.filter;
       if (flags.pageSize !== undefined) input.search.pageSize = flags.pageSize;
       if (flags.idAttribute) input.idAttribute = flags.idAttribute;
       if (flags.map) input.mapping = { ...input.mapping, ...parseMapping(flags.map) };
-      input.connection.tls = flags.tls ?? (flags.url.every((u) => /^ldaps:/i.test(u)) ? 'ldaps' : 'none');
+      input.connection.tls = flags.tls ?? (urls.every((u) => /^ldaps:/i.test(u)) ? 'ldaps' : 'none');
       if (flags.caFile) {
         try {
           input.connection.caCertPem = await readFile(flags.caFile, 'utf8');
@@ -99,6 +131,36 @@ export function realmCommands(global: () => GlobalOptions, output: Output): Comm
       });
     },
   );
+
+  /** An offline realm: the file says which directory it came from (unless --flavour does) and which id its users carry. */
+  async function addLdifRealm(flags: {
+    name: string;
+    ldif?: string;
+    flavour?: LdifFlavour;
+    baseDn?: string;
+    filter?: string;
+    idAttribute?: string;
+    map?: string[];
+    url?: string[];
+    bindDn?: string;
+  }): Promise<void> {
+    if (!flags.ldif) throw new RosterError('invalid-input', 'An ldif-file realm needs --ldif FILE: the LDIF export (ldifde, slapcat, ldapsearch) to read.');
+    if (flags.url || flags.bindDn) throw new RosterError('invalid-input', 'An ldif-file realm reads a file: leave out --url and --bind-dn.');
+    const path = resolve(flags.ldif);
+    await withCli(global(), false, async (cli) => {
+      const seen = await cli.call('realms:inspect-ldif', { path, ...(flags.flavour ? { flavour: flags.flavour } : {}) });
+      const input = realmFromPreset('ldif-file', { name: flags.name, urls: [], bindDn: '', baseDn: flags.baseDn ?? '', ldifPath: path, flavour: seen.flavour });
+      input.idAttribute = flags.idAttribute ?? seen.idAttribute;
+      if (flags.filter) input.search.userFilter = flags.filter;
+      if (flags.map) input.mapping = { ...input.mapping, ...parseMapping(flags.map) };
+      const created = await cli.call('realms:create', { realm: input });
+      const how = flags.flavour ? `read as ${flavourName(seen.flavour)} (--flavour)` : `${flavourName(seen.flavour)} export detected: ${seen.reason}`;
+      output.out(
+        `Added realm "${created.name}" (ldif-file, id ${created.id}): ${path}, ${how}; ${plural(seen.users, 'user')} of ${plural(seen.entries, 'entry', 'entries')}.`,
+      );
+      for (const note of realmNotes(created).slice(1)) output.out(`Note: ${note}`);
+    });
+  }
 
   realm
     .command('list')

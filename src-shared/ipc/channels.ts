@@ -10,6 +10,7 @@ export const CHANNEL_NAMES = [
   'realms:set-enabled',
   'realms:reorder',
   'realms:delete',
+  'realms:inspect-ldif',
   'realms:test',
   'users:query',
   'users:get',

@@ -95,6 +95,22 @@ export const realmInputSchema = z
   });
 export type RealmInput = z.infer<typeof realmInputSchema>;
 
+/** What an LDIF file holds, as Roster reads it: the directory it came from and the id its users carry. */
+export interface LdifInspection {
+  path: string;
+  /** The flavour used: the one chosen, else the detected one. */
+  flavour: LdifFlavour;
+  /** The flavour the file's entries point to. */
+  detected: LdifFlavour;
+  /** Why the file was taken for that flavour, in words. */
+  reason: string;
+  entries: number;
+  /** Entries the flavour's preset filter selects. */
+  users: number;
+  /** The id attribute those users carry; DN_AS_ID when they carry none. */
+  idAttribute: string;
+}
+
 /** Outcome of the last "Test connection", kept so the status bar can tell reachability. */
 export interface RealmTestStatus {
   at: string;

@@ -33,7 +33,7 @@ export function clearLdifCache(): void {
   cache.clear();
 }
 
-function unreadable(path: string, realm: RealmRecord, error: unknown): RosterError {
+function unreadable(path: string, owner: string, error: unknown): RosterError {
   const code = (error as NodeJS.ErrnoException).code;
   const reason =
     code === 'ENOENT'
@@ -43,18 +43,23 @@ function unreadable(path: string, realm: RealmRecord, error: unknown): RosterErr
         : code === 'EISDIR'
           ? 'it is a folder'
           : (error as Error).message;
-  return new RosterError('not-found', `The LDIF file ${path} of realm "${realm.name}" cannot be read: ${reason}. Choose the file again in the realm settings.`);
+  return new RosterError('not-found', `The LDIF file ${path}${owner} cannot be read: ${reason}. Choose the file again in the realm settings.`);
 }
 
-async function loadDirectory(realm: RealmRecord): Promise<LdifDirectory> {
+async function loadDirectory(realm: Pick<RealmRecord, 'name' | 'ldif'>): Promise<LdifDirectory> {
   if (!realm.ldif?.path) throw new RosterError('invalid-input', `Realm "${realm.name}" has no LDIF file; choose one in the realm settings.`);
-  const path = resolve(realm.ldif.path);
+  return loadLdifFile(realm.ldif.path, realm.name ? ` of realm "${realm.name}"` : '');
+}
+
+/** The parsed file at `path`, cached per file version (path, mtime, size); `owner` names the realm in errors. */
+export async function loadLdifFile(file: string, owner = ''): Promise<LdifDirectory> {
+  const path = resolve(file);
   let info;
   try {
     info = await stat(path);
     if (info.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
   } catch (error) {
-    throw unreadable(path, realm, error);
+    throw unreadable(path, owner, error);
   }
   const hit = cache.get(path);
   if (hit && hit.mtimeMs === info.mtimeMs && hit.size === info.size) {
@@ -65,7 +70,7 @@ async function loadDirectory(realm: RealmRecord): Promise<LdifDirectory> {
   const directory = readFile(path).then(
     (bytes) => new LdifDirectory(parseLdif(bytes, `The LDIF file ${path}`)),
     (error: unknown) => {
-      throw unreadable(path, realm, error);
+      throw unreadable(path, owner, error);
     },
   );
   cache.delete(path);

@@ -1,0 +1,139 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from './run-cli';
+
+let dir: string;
+const roster = (...args: string[]) => runCli(join(dir, 'data'), args);
+const json = async (...args: string[]) => {
+  const result = await roster(...args, '--json');
+  expect(result.err).toBe('');
+  expect(result.code).toBe(0);
+  return JSON.parse(result.out);
+};
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'roster-cli-ldif-'));
+});
+afterEach(() => rm(dir, { recursive: true, force: true }));
+
+// As ldapsearch writes a plain inetOrgPerson tree without '+': no entryUUID, no displayName, a DN with spaces.
+const OPENLDAP_EXPORT = `version: 1
+
+dn: dc=example,dc=org
+objectClass: dcObject
+objectClass: organization
+o: Example
+dc: example
+
+dn: uid=bjensen, ou=People, dc=example,dc=org
+objectclass: inetOrgPerson
+uid: bjensen
+cn: Barbara Jensen
+cn: Babs Jensen
+cn;lang-es: Babet
+sn: Jensen
+mail: bjensen@example.org
+
+dn: uid=tmorris,ou=People,dc=example,dc=org
+objectClass: top
+objectClass: inetOrgPerson
+uid: tmorris
+cn: Ted Morris
+sn: Morris
+`;
+
+// As ldifde writes a domain: two people, the built-in accounts, a computer and a trust account.
+const AD_EXPORT = [
+  ['CN=Ann Lee,OU=Staff,DC=corp,DC=example', 'alee', '805306368', 'Ann Lee', 'FALSE'],
+  ['CN=Bob Ray,OU=Staff,DC=corp,DC=example', 'bray', '805306368', '', 'FALSE'],
+  ['CN=Administrator,CN=Users,DC=corp,DC=example', 'Administrator', '805306368', '', 'TRUE'],
+  ['CN=krbtgt,CN=Users,DC=corp,DC=example', 'krbtgt', '805306368', '', 'TRUE'],
+  ['CN=WS01,CN=Computers,DC=corp,DC=example', 'WS01$', '805306369', '', 'FALSE'],
+  ['CN=CHILD1$,CN=Users,DC=corp,DC=example', 'CHILD1$', '805306370', '', 'FALSE'],
+]
+  .map(([dn, sam, type, display, critical], i) =>
+    [
+      `dn: ${dn}`,
+      'objectClass: top',
+      'objectClass: person',
+      'objectClass: organizationalPerson',
+      'objectClass: user',
+      ...(sam === 'WS01$' ? ['objectClass: computer'] : []),
+      `cn: ${dn.slice(3, dn.indexOf(','))}`,
+      `sAMAccountName: ${sam}`,
+      `sAMAccountType: ${type}`,
+      ...(display ? [`displayName: ${display}`] : []),
+      ...(critical === 'TRUE' ? ['isCriticalSystemObject: TRUE'] : []),
+      `objectGUID:: ${Buffer.from(Array.from({ length: 16 }, (_, b) => (b === 0 ? i + 1 : b))).toString('base64')}`,
+      'userAccountControl: 512',
+      '',
+    ].join('\n'),
+  )
+  .join('\n');
+
+describe('roster realm add --kind ldif-file', () => {
+  it('detects an OpenLDAP export without ids, says users are matched by DN, and imports it with names from cn', async () => {
+    const file = join(dir, 'people.ldif');
+    await writeFile(file, OPENLDAP_EXPORT);
+    const added = await roster('realm', 'add', '--name', 'Lab export', '--kind', 'ldif-file', '--ldif', file);
+    expect(added.code).toBe(0);
+    expect(added.out.split('\n')).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^Added realm "Lab export" \\(ldif-file, id [0-9a-f-]{36}\\): ${file.replace(/[.]/g, '\\.')}, OpenLDAP export detected: no entry has objectGUID or sAMAccountName, so it is read as an OpenLDAP export; 2 users of 3 entries\\.$`,
+        ),
+      ),
+      "Note: Users are matched by DN: the entries carry no id attribute (entryUUID), so a user renamed or moved in the directory is taken for a new one. Export with slapcat, or ask ldapsearch for '+' as well, to keep ids.",
+    ]);
+    const [realm] = await json('realm', 'list');
+    expect(realm).toMatchObject({
+      kind: 'ldif-file',
+      idAttribute: 'dn',
+      ldif: { path: file, flavour: 'openldap' },
+      search: { userFilter: '(objectClass=inetOrgPerson)' },
+    });
+
+    expect(await json('import', '--realm', 'Lab export', '--query', '*')).toMatchObject({ created: 2, conflicts: 0 });
+    const users = await json('users', 'list');
+    expect(users.users.map((u: { username: string; displayName: string }) => [u.username, u.displayName])).toEqual([
+      ['bjensen', 'Barbara Jensen'],
+      ['tmorris', 'Ted Morris'],
+    ]);
+  });
+
+  it('detects an Active Directory export and imports only its normal user accounts', async () => {
+    const file = join(dir, 'corp.ldf');
+    await writeFile(file, AD_EXPORT);
+    const added = await roster('realm', 'add', '--name', 'Corp offline', '--kind', 'ldif-file', '--ldif', file);
+    expect(added.out).toContain(
+      'Active Directory export detected: CN=Ann Lee,OU=Staff,DC=corp,DC=example has objectGUID, as Active Directory entries do; 2 users of 6 entries.',
+    );
+    expect(await json('import', '--realm', 'Corp offline', '--query', '*')).toMatchObject({ created: 2 });
+    const users = await json('users', 'list');
+    expect(users.users.map((u: { username: string; displayName: string }) => [u.username, u.displayName])).toEqual([
+      ['alee', 'Ann Lee'],
+      ['bray', 'Bob Ray'],
+    ]);
+  });
+
+  it('takes --flavour over detection, and refuses a missing file or server options with clear messages', async () => {
+    const file = join(dir, 'corp.ldf');
+    await writeFile(file, AD_EXPORT);
+    const forced = await roster('realm', 'add', '--name', 'Forced', '--kind', 'ldif-file', '--ldif', file, '--flavour', 'openldap');
+    expect(forced.out).toContain('read as OpenLDAP (--flavour); 0 users of 6 entries.');
+    expect(await roster('realm', 'add', '--name', 'X', '--kind', 'ldif-file')).toMatchObject({
+      code: 1,
+      err: 'roster: An ldif-file realm needs --ldif FILE: the LDIF export (ldifde, slapcat, ldapsearch) to read.',
+    });
+    expect(await roster('realm', 'add', '--name', 'X', '--kind', 'ldif-file', '--ldif', join(dir, 'nope.ldif'))).toMatchObject({
+      code: 1,
+      err: `roster: The LDIF file ${join(dir, 'nope.ldif')} cannot be read: it does not exist. Choose the file again in the realm settings.`,
+    });
+    expect(await roster('realm', 'add', '--name', 'X', '--kind', 'openldap', '--url', 'ldap://x')).toMatchObject({
+      code: 1,
+      err: 'roster: A openldap realm needs --bind-dn, --base-dn (an offline realm: --kind ldif-file --ldif FILE).',
+    });
+  });
+});
