@@ -75,7 +75,10 @@ export type ExportScope = z.input<typeof exportScopeSchema>;
 
 const columnKey = z.string().regex(/^[a-zA-Z][a-zA-Z0-9]{0,39}$/, 'A column is named by its key, e.g. department');
 
-/** Everything an export needs; `path` is where the file goes (ps1 also writes the CSV beside it). */
+/**
+ * Everything an export needs; `path` is where the file goes (ps1 also writes the CSV beside it). An LDIF or PS1
+ * export whose users come from several realms writes one file per realm, named `<name>-<realm>.<ext>`.
+ */
 export const exportRequestSchema = z
   .object({
     format: z.enum(EXPORT_FORMATS),
@@ -93,12 +96,27 @@ export const exportRequestSchema = z
 export type ExportRequest = z.output<typeof exportRequestSchema>;
 export type ExportRequestInput = z.input<typeof exportRequestSchema>;
 
+/**
+ * One file of an export (for PS1, the script and the CSV it reads) and the users it carries. An LDIF change set
+ * or a PowerShell script is applied to ONE directory, so those formats write one part per realm; XLSX and CSV
+ * write one part for every realm (a `realm` column tells their rows apart).
+ */
+export interface ExportPart {
+  /** The realm whose directory the files are for (LDIF, PS1); absent for XLSX and CSV, and when no user is written. */
+  realm?: { id: string; name: string };
+  files: string[];
+  users: number;
+}
+
 /** How many users an export would write, before it runs. */
 export interface ExportPlan {
   users: number;
   /** Users in scope the format cannot carry (internal users in LDIF/PS1, users without changes in a change set). */
   skipped: { reason: string; count: number }[];
+  /** Every file the export writes, part after part. */
   files: string[];
+  /** The files per realm (LDIF, PS1) or the one part of an XLSX or CSV. */
+  parts: ExportPart[];
   /** Files that exist already and would be replaced. */
   existing: string[];
 }
@@ -107,7 +125,10 @@ export interface ExportPlan {
 export interface ExportResult {
   format: ExportFormat;
   content: ExportContent;
+  /** Every file written, part after part. */
   files: string[];
+  /** What each file (per realm for LDIF and PS1) carries. */
+  parts: (ExportPart & { records: number })[];
   users: number;
   /** LDIF: modify records; PS1/CSV/XLSX: data rows. */
   records: number;

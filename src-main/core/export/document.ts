@@ -1,6 +1,21 @@
 import { RosterError } from '../../../src-shared/result';
 import type { CsvDelimiter, ExportContent, ExportFormat } from '../../../src-shared/model/export';
+import type { RealmKind } from '../../../src-shared/model/realm';
 import type { CellValue, ColumnDef, ExportUser } from './columns';
+
+/** The directory a realm stands for, as the headers name it so whoever applies a file knows where it goes. */
+export interface ExportDirectory {
+  realm: string;
+  kind: RealmKind;
+  /** The realm's server URLs (none for an `ldif-file` realm). */
+  urls: string[];
+  /** For an `ldif-file` realm: the LDIF file Roster reads in place of the directory it was exported from. */
+  ldifFile?: string;
+  /** The realm's base DN, else the entry every exported DN is under, else ''. */
+  baseDn: string;
+  /** Users of this realm in the export. */
+  users: number;
+}
 
 /** What the description sheet (and the comment header of LDIF and PS1 files) says about an export. */
 export interface ExportAbout {
@@ -10,6 +25,10 @@ export interface ExportAbout {
   scope: string;
   /** Names of the realms the users come from. */
   realms: string[];
+  /** Where each of those realms' directory is; one for an LDIF or PS1 file, which is applied to one directory. */
+  directories?: ExportDirectory[];
+  /** When LDIF or PS1 is written per realm: the names of the other realms' files of the same export. */
+  siblings?: string[];
   at: Date;
   who: string;
   users: number;

@@ -1,57 +1,11 @@
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { Client } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { realmFromPreset } from '../../../src-shared/model/realm-presets';
-import { exportRequestSchema, type ExportRequestInput } from '../../../src-shared/model/export';
 import { startSlapd, type SlapdServer } from '../../../e2e/fixtures/slapd';
 import { seedRealmUsers } from '../../../e2e/fixtures/users';
-import { SessionSecretStore } from '../secrets/secret-store';
-import { openServices, type Services } from '../services';
-
-const run = promisify(execFile);
-
-const open = (dataDir: string) =>
-  openServices({ dataDir, owner: 'test', transport: 'cli', secrets: new SessionSecretStore('t'), version: 't', actor: 'alice' });
-
-async function withStore<T>(work: (services: Services, dir: string) => Promise<T>, seed?: (dir: string) => Promise<unknown>): Promise<T> {
-  const dir = await mkdtemp(join(tmpdir(), 'roster-export-'));
-  await seed?.(dir);
-  const services = await open(dir);
-  try {
-    return await work(services, dir);
-  } finally {
-    await services.close().catch(() => undefined);
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
-const request = (input: ExportRequestInput) => exportRequestSchema.parse(input);
-
-/** Every attribute of every user entry, as the directory holds it (operational attributes left out). */
-async function snapshot(server: SlapdServer): Promise<Map<string, Record<string, string[]>>> {
-  const client = new Client({ url: server.url });
-  try {
-    await client.bind(server.rootDn, server.rootPassword);
-    const { searchEntries } = await client.search(server.peopleDn, { scope: 'one', filter: '(objectClass=inetOrgPerson)' });
-    const entries = new Map<string, Record<string, string[]>>();
-    for (const entry of searchEntries) {
-      const attributes: Record<string, string[]> = {};
-      for (const [name, value] of Object.entries(entry)) {
-        if (name === 'dn') continue;
-        attributes[name] = (Array.isArray(value) ? value : [value]).map(String).sort();
-      }
-      entries.set(entry.dn, attributes);
-    }
-    return entries;
-  } finally {
-    await client.unbind();
-  }
-}
+import { expectedAfter, ldapmodify, request, snapshot, withStore } from './export-fixtures';
 
 describe('LDIF change set against a real slapd', () => {
   let server: SlapdServer;
@@ -91,25 +45,19 @@ describe('LDIF change set against a real slapd', () => {
       expect(ldif).toContain(`departmentNumber:: ${Buffer.from('Ingénierie').toString('base64')}`);
       expect(ldif).toMatch(/replace: employeeNumber\n-/);
 
-      await run('ldapmodify', ['-x', '-H', server.url, '-D', server.rootDn, '-w', server.rootPassword, '-f', out], {
-        env: { ...process.env, LDAPNOINIT: '1' },
-      });
+      await ldapmodify(server, out);
       const after = await snapshot(server);
 
       // Exactly the completed attributes changed; every other attribute of every entry is as it was.
       const dnOf = (username: string) => byName(username).origin!.dn;
-      const expected = new Map(before);
-      const set = (username: string, attribute: string, values: string[] | undefined) => {
-        const entry = { ...expected.get(dnOf(username))! };
-        if (values) entry[attribute] = values;
-        else delete entry[attribute];
-        expected.set(dnOf(username), entry);
-      };
-      set('zangstrom', 'departmentNumber', ['Field Operations']);
-      set('user00002', 'departmentNumber', ['Ingénierie']);
-      set('user00002', 'mobile', ['+33 6 12 34 56 78']);
-      set('user00003', 'employeeNumber', undefined);
-      expect(after).toEqual(expected);
+      expect(after).toEqual(
+        expectedAfter(before, [
+          { dn: dnOf('zangstrom'), attribute: 'departmentNumber', values: ['Field Operations'] },
+          { dn: dnOf('user00002'), attribute: 'departmentNumber', values: ['Ingénierie'] },
+          { dn: dnOf('user00002'), attribute: 'mobile', values: ['+33 6 12 34 56 78'] },
+          { dn: dnOf('user00003'), attribute: 'employeeNumber', values: undefined },
+        ]),
+      );
 
       const reconcile = await services.jobs.wait((await services.resync.reconcile(realm.id)).id);
       expect(reconcile.state).toBe('done');

@@ -1,9 +1,9 @@
-import { existsSync } from 'node:fs';
-import { rename, rm, stat } from 'node:fs/promises';
+import { existsSync, statSync } from 'node:fs';
+import { rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
-import { basename, dirname, extname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { ExportCatalogue } from '../../../src-shared/ipc/contract';
-import { EXPORT_EXTENSIONS, type ExportPlan, type ExportRequest, type ExportResult, type ExportScope } from '../../../src-shared/model/export';
+import type { ExportPart, ExportPlan, ExportRequest, ExportResult, ExportScope } from '../../../src-shared/model/export';
 import type { FieldDefinition } from '../../../src-shared/model/fields';
 import { describeQuery, type QueryNames } from '../../../src-shared/model/query-text';
 import type { RealmRecord } from '../../../src-shared/model/realm';
@@ -16,10 +16,12 @@ import { attributeMap } from '../sync/mapping';
 import type { UserContext, UserService } from '../users/user-service';
 import type { UserOp } from '../users/user-store';
 import { changeSet } from '../users/user-view';
-import { defaultColumns, describeColumns, exportColumns, exportPresets, resolveColumns, type ColumnDef, type ExportUser } from './columns';
-import { fieldsToApply, type ExportDocument } from './document';
+import { defaultColumns, describeColumns, exportColumns, exportPresets, resolveColumns, withRealmColumn, type ColumnDef, type ExportUser } from './columns';
+import { fieldsToApply, type ExportDocument, type WriteContext } from './document';
 import { writeCsv } from './csv';
+import { besideName, commitFiles } from './file-set';
 import { writeLdif } from './ldif';
+import { directoriesOf, planParts, type PartPlan } from './parts';
 import { writePs1 } from './ps1';
 import { writeXlsx } from './xlsx';
 
@@ -27,14 +29,6 @@ import { writeXlsx } from './xlsx';
 export function defaultExportFolder(): string {
   const downloads = join(homedir(), 'Downloads');
   return existsSync(downloads) ? downloads : homedir();
-}
-
-/** The files a request writes: the path itself, and for PowerShell the CSV beside the script. */
-export function exportFiles(request: Pick<ExportRequest, 'format' | 'path'>): string[] {
-  const ext = EXPORT_EXTENSIONS[request.format];
-  const path = extname(request.path).toLowerCase() === ext ? request.path : `${request.path}${ext}`;
-  if (request.format !== 'ps1') return [path];
-  return [path, join(dirname(path), `${basename(path, ext)}.csv`)];
 }
 
 /** Set-ADUser names users by objectGUID: only realms identified by it can be in a PowerShell export. */
@@ -48,13 +42,31 @@ interface Selection {
   fields: FieldDefinition[];
 }
 
+/** A selection split into the files it goes to (per realm for LDIF and PS1). */
+interface Prepared {
+  selection: Selection;
+  parts: PartPlan[];
+  files: string[];
+}
+
 const PROGRESS_PHASE = 'Writing';
+
+/** "a", "a and b", "a, b and c". */
+const listed = (items: readonly string[]): string => (items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`);
+
+/** A part as the plan and the result tell it. */
+const partOf = (part: PartPlan): ExportPart => ({
+  ...(part.realm ? { realm: { id: part.realm.id, name: part.realm.name } } : {}),
+  files: part.files,
+  users: part.rows.length,
+});
 
 /**
  * Exports for directory owners: picks the users (scope), keeps the change set when asked, resolves the
- * columns, has a format writer turn them into a file (written beside the target and renamed into place,
- * so a cancelled or failed export leaves nothing half-written), then records the export in the audit
- * journal and marks the changes it carried as exported.
+ * columns, splits LDIF and PS1 into one file per realm (each is applied to one directory), has a format
+ * writer turn each part into a file (written beside the target, and the whole set renamed into place only
+ * once every file is written, so a cancelled or failed export leaves none of them), then records the export
+ * in the audit journal and marks the changes it carried as exported.
  */
 export class ExportService {
   constructor(
@@ -99,7 +111,11 @@ export class ExportService {
   /** The users and columns a request writes, and what it leaves out and why. */
   private select(request: ExportRequest): Selection {
     const fields = this.users.fields();
-    const columns = resolveColumns(exportColumns(fields), request.columns ?? defaultColumns(fields, request.format));
+    const catalogue = exportColumns(fields);
+    const resolved = resolveColumns(catalogue, request.columns ?? defaultColumns(fields, request.format));
+    // A change set in a sheet may hold users of several directories: each row says whose it is.
+    const sheet = request.format === 'xlsx' || request.format === 'csv';
+    const columns = sheet && request.content === 'changes' ? withRealmColumn(resolved, catalogue) : resolved;
     const chosenFields = new Set(columns.filter((c) => c.group === 'field').map((c) => c.key));
     const { users, label } = this.scoped(request.scope);
     const skipped = new Map<string, number>();
@@ -150,35 +166,43 @@ export class ExportService {
     return row.realm ? attributeMap(row.realm, fields).get(key) : undefined;
   }
 
-  /** How many users a request would write, what it skips, and which of its files exist already. */
-  plan(request: ExportRequest): ExportPlan {
+  /** The selection and the files it goes to. */
+  private prepare(request: ExportRequest): Prepared {
     const selection = this.select(request);
-    const files = exportFiles(request);
-    return { users: selection.rows.length, skipped: selection.skipped, files, existing: files.filter((f) => existsSync(f)) };
+    const parts = planParts(request, selection.rows);
+    return { selection, parts, files: parts.flatMap((p) => p.files) };
   }
 
-  /** Refuses to replace files without `overwrite`, and a folder that does not exist. */
-  private checkTargets(request: ExportRequest): string[] {
-    const files = exportFiles(request);
+  /** How many users a request would write, what it skips, the files per realm, and which of them exist already. */
+  plan(request: ExportRequest): ExportPlan {
+    const { selection, parts, files } = this.prepare(request);
+    return { users: selection.rows.length, skipped: selection.skipped, files, parts: parts.map(partOf), existing: files.filter((f) => existsSync(f)) };
+  }
+
+  /** Refuses to replace any of the files without `overwrite`, a folder in a file's place, and a folder that does not exist. */
+  private checkTargets(request: ExportRequest, files: readonly string[]): void {
     const folder = dirname(files[0]!);
     if (!existsSync(folder)) throw new RosterError('not-found', `The folder ${folder} does not exist; choose another place to save the export.`);
     const existing = files.filter((f) => existsSync(f));
+    const folders = existing.filter((f) => statSync(f).isDirectory());
+    if (folders.length > 0)
+      throw new RosterError('conflict', `${listed(folders)} ${folders.length === 1 ? 'is a folder' : 'are folders'}; choose another name.`);
     if (existing.length > 0 && !request.overwrite) {
       throw new RosterError(
         'conflict',
-        `${existing.join(' and ')} already exist${existing.length === 1 ? 's' : ''}; choose another name or confirm replacing it.`,
+        `${listed(existing)} already exist${existing.length === 1 ? 's' : ''}; choose another name or confirm replacing ${existing.length === 1 ? 'it' : 'them'}.`,
         {
           existing: existing.join('\n'),
         },
       );
     }
-    return files;
   }
 
-  /** Starts an export as a job; problems with the target are reported at once, before the job starts. */
+  /** Starts an export as a job; problems with the target files are reported at once, before the job starts. */
   start(request: ExportRequest): Job {
-    this.checkTargets(request);
-    return this.jobs.startWith('export', '', async (context) => ({ export: await this.run(request, context) }));
+    const prepared = this.prepare(request);
+    this.checkTargets(request, prepared.files);
+    return this.jobs.startWith('export', '', async (context) => ({ export: await this.write(request, prepared, context) }));
   }
 
   /** Writes an export (the CLI runs this directly; the app through `start`). */
@@ -186,14 +210,20 @@ export class ExportService {
     request: ExportRequest,
     context: Pick<JobContext, 'signal' | 'progress'> = { signal: new AbortController().signal, progress: () => {} },
   ): Promise<ExportResult> {
-    const files = this.checkTargets(request);
-    const selection = this.select(request);
-    const at = this.ctx.now();
-    const realms = [...new Set(selection.rows.map((r) => r.realm?.name).filter((n): n is string => n !== undefined))].sort();
+    const prepared = this.prepare(request);
+    this.checkTargets(request, prepared.files);
+    return this.write(request, prepared, context);
+  }
+
+  /** The document of one part: its rows, and an About naming its realm's directory and the other files of the set. */
+  private document(request: ExportRequest, prepared: Prepared, part: PartPlan, at: Date): ExportDocument {
+    const { selection } = prepared;
     const roles = new Map(this.ctx.store.data.roles.map((r) => [r.id, r.name]));
-    const doc: ExportDocument = {
+    const directories = directoriesOf(part.rows);
+    const siblings = prepared.parts.filter((p) => p !== part).flatMap((p) => p.files.slice(0, 1).map((f) => basename(f)));
+    return {
       columns: selection.columns,
-      rows: selection.rows,
+      rows: part.rows,
       content: request.content,
       separator: request.separator,
       delimiter: request.delimiter,
@@ -203,56 +233,78 @@ export class ExportService {
         format: request.format,
         content: request.content,
         scope: selection.scope,
-        realms,
+        realms: directories.map((d) => d.realm),
+        directories,
+        ...(siblings.length > 0 ? { siblings } : {}),
         at,
         who: this.ctx.actor,
-        users: selection.rows.length,
+        users: part.rows.length,
         skipped: selection.skipped,
         rosterVersion: this.version,
       },
     };
+  }
+
+  /** Has the format's writer write one part to its temporary files; returns the records written. */
+  private async writePart(doc: ExportDocument, format: ExportRequest['format'], temps: readonly string[], write: WriteContext): Promise<number> {
+    if (format === 'xlsx') return (await writeXlsx(doc, temps[0]!, write)).records;
+    if (format === 'csv') return (await writeCsv(doc, temps[0]!, write)).records;
+    if (format === 'ldif') return (await writeLdif(doc, temps[0]!, write)).records;
+    return (await writePs1(doc, temps[0]!, temps[1]!, write)).records;
+  }
+
+  /** Writes every part under temporary names, then puts the whole set in place; records it. */
+  private async write(request: ExportRequest, prepared: Prepared, context: Pick<JobContext, 'signal' | 'progress'>): Promise<ExportResult> {
+    const { selection, parts, files } = prepared;
+    const at = this.ctx.now();
     const total = selection.rows.length;
     context.progress(0, total, PROGRESS_PHASE);
-    const write = { signal: context.signal, progress: (done: number) => context.progress(done, total, PROGRESS_PHASE) };
-    // Written beside the target under a temporary name, then renamed: never a half-written export.
-    const temps = files.map((f) => join(dirname(f), `.${basename(f)}.${process.pid}.partial`));
-    let records: number;
+    // Written beside the targets under temporary names, then renamed as a set: never a half-written export,
+    // never some realms' files without the others.
+    const temps = parts.map((part) => part.files.map((f) => besideName(f, 'partial')));
+    const records: number[] = [];
     try {
-      if (request.format === 'xlsx') records = (await writeXlsx(doc, temps[0]!, write)).records;
-      else if (request.format === 'csv') records = (await writeCsv(doc, temps[0]!, write)).records;
-      else if (request.format === 'ldif') records = (await writeLdif(doc, temps[0]!, write)).records;
-      else records = (await writePs1(doc, temps[0]!, temps[1]!, write)).records;
+      let offset = 0;
+      for (const [i, part] of parts.entries()) {
+        const before = offset;
+        const write = { signal: context.signal, progress: (done: number) => context.progress(before + done, total, PROGRESS_PHASE) };
+        records.push(await this.writePart(this.document(request, prepared, part, at), request.format, temps[i]!, write));
+        offset += part.rows.length;
+      }
       if (context.signal.aborted) throw new RosterError('cancelled', 'Export cancelled; no file was written.');
       // Checked again: a file may have appeared while this export was being written.
-      this.checkTargets(request);
-      for (let i = 0; i < files.length; i += 1) await rename(temps[i]!, files[i]!);
+      this.checkTargets(request, files);
+      await commitFiles(parts.flatMap((part, i) => part.files.map((target, j) => ({ temp: temps[i]![j]!, target }))));
     } catch (error) {
-      await Promise.all(temps.map((t) => rm(t, { force: true })));
+      await Promise.all(temps.flat().map((t) => rm(t, { force: true })));
       if (error instanceof RosterError && error.code === 'cancelled') throw new RosterError('cancelled', 'Export cancelled; no file was written.');
       if (error instanceof RosterError) throw error;
-      throw new RosterError('io', `The export could not be written to ${files[0]}: ${(error as Error).message}`);
+      throw new RosterError('io', `The export could not be written to ${listed(files)}: ${(error as Error).message}`);
     }
     const bytes = (await Promise.all(files.map((f) => stat(f)))).reduce((sum, s) => sum + s.size, 0);
     const result: ExportResult = {
       format: request.format,
       content: request.content,
       files,
+      parts: parts.map((part, i) => ({ ...partOf(part), records: records[i]! })),
       users: selection.rows.length,
-      records,
+      records: records.reduce((sum, n) => sum + n, 0),
       skipped: selection.skipped,
       columns: selection.columns.map((c) => c.key),
       bytes,
       scope: selection.scope,
     };
-    await this.record(result, doc, at);
+    await this.record(result, selection, at);
     context.progress(total, total, 'Done');
     return result;
   }
 
   /** The audit entry, and each carried change marked as exported (if the value is still the one written). */
-  private async record(result: ExportResult, doc: ExportDocument, at: Date): Promise<void> {
-    const chosen = new Set(doc.columns.filter((c) => c.group === 'field').map((c) => c.key));
-    const carried = doc.rows.map((row) => ({ id: row.user.id, changes: row.changes.filter((c) => chosen.has(c.field)) })).filter((r) => r.changes.length > 0);
+  private async record(result: ExportResult, selection: Selection, at: Date): Promise<void> {
+    const chosen = new Set(selection.columns.filter((c) => c.group === 'field').map((c) => c.key));
+    const carried = selection.rows
+      .map((row) => ({ id: row.user.id, changes: row.changes.filter((c) => chosen.has(c.field)) }))
+      .filter((r) => r.changes.length > 0);
     const skipped = result.skipped.map((s) => `${s.count} left out: ${s.reason}`).join('; ');
     const entry: NewAuditEntry = {
       at: at.toISOString(),
@@ -261,7 +313,7 @@ export class ExportService {
       changes: [],
       note:
         `Exported ${result.users} user${result.users === 1 ? '' : 's'} (${result.content === 'changes' ? 'change set' : 'snapshot'}, ${result.scope}) ` +
-        `as ${result.format.toUpperCase()} to ${result.files.join(' and ')}.${skipped ? ` ${skipped}.` : ''}`,
+        `as ${result.format.toUpperCase()} to ${listed(result.files)}${result.parts.length > 1 ? ' (one file per realm)' : ''}.${skipped ? ` ${skipped}.` : ''}`,
     };
     const ids = await this.ctx.users.transact(() => {
       const ops: UserOp[] = [];

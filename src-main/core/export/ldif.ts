@@ -2,6 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { checkpoint, fieldsToApply, type ExportDocument, type WriteContext } from './document';
+import { describeDirectory } from './parts';
 
 /** RFC 2849 suggests lines of at most 76 characters; longer ones are folded. */
 const LINE_LIMIT = 76;
@@ -47,18 +48,39 @@ export function ldifLine(name: string, value: string): string {
 /** A comment line: newlines cannot continue a comment, so they become spaces. */
 const comment = (text: string): string => foldLine(`# ${text.replace(/[\r\n]+/g, ' ')}`);
 
-/** The comment header: what the file is, where it comes from, and how to apply it. */
+/**
+ * Which directory the file is for: a file is applied to one directory, so the header names it (server and base
+ * DN), and for an `ldif-file` realm says that the change set is for the directory its LDIF was exported from.
+ */
+function directoryLines(doc: ExportDocument): { lines: string[]; server: string } {
+  const { about } = doc;
+  const [directory, ...more] = about.directories ?? [];
+  if (!directory || more.length > 0) return { lines: [`Realms: ${about.realms.length > 0 ? about.realms.join(', ') : 'none'}`], server: 'ldap://server' };
+  const lines = [`Directory: ${describeDirectory(directory)}`];
+  if (directory.kind === 'ldif-file') {
+    lines.push(
+      `Roster reads this realm from an LDIF file: apply the change set to the directory that file was exported from (entries under ${directory.baseDn || 'the DNs below'}), not to the file.`,
+    );
+  } else {
+    lines.push(`Apply it to this directory only: every DN below is an entry of ${directory.realm}.`);
+  }
+  if (about.siblings?.length) lines.push(`The other realms' users are in their own files: ${about.siblings.join(', ')}`);
+  return { lines, server: directory.urls[0] ?? 'ldap://server' };
+}
+
+/** The comment header: what the file is, which directory it is for, where it comes from, and how to apply it. */
 function header(doc: ExportDocument): string[] {
   const { about } = doc;
+  const directory = directoryLines(doc);
   const lines = [
     `Roster LDIF for ldapmodify: ${about.content === 'changes' ? 'change set (completions, edits and emptied values since the last sync)' : 'every chosen field'}`,
+    ...directory.lines,
     `Scope: ${about.scope}`,
-    `Realms: ${about.realms.length > 0 ? about.realms.join(', ') : 'none'}`,
     `Written ${about.at.toISOString()} by ${about.who} (Roster ${about.rosterVersion})`,
     `Users: ${about.users}`,
     ...about.skipped.map((s) => `Skipped: ${s.count} ${s.reason}`),
     'Each record replaces the listed attributes; a replace without values removes the attribute.',
-    'Apply with: ldapmodify -H ldap://server -D <bind DN> -W -f <this file>',
+    `Apply with: ldapmodify -H ${directory.server} -D <bind DN> -W -f <this file>`,
   ];
   return lines.map(comment);
 }

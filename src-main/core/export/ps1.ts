@@ -3,6 +3,7 @@ import { RosterError } from '../../../src-shared/result';
 import type { ExportUser } from './columns';
 import { writeCsvRecords } from './csv';
 import { checkpoint, fieldsToApply, type ExportDocument, type WriteContext } from './document';
+import { describeDirectory } from './parts';
 
 /** The CSV columns before the attributes: who the row is (the script changes users by objectGUID). */
 const IDENTITY_HEADERS = ['ObjectGUID', 'DistinguishedName', 'SamAccountName'] as const;
@@ -107,7 +108,9 @@ function ps1Script(doc: ExportDocument, attributes: readonly Attribute[], users:
   const names = attributes.map((a) => a.name);
   const multi = attributes.filter((a) => a.multi).map((a) => a.name);
   const list = (items: readonly string[]): string => `@(${items.map(psQuote).join(', ')})`;
-  const source = `Roster ${about.content === 'changes' ? 'change set' : 'export'} of ${about.at.toISOString()} by ${about.who}; scope: ${about.scope}; ${users} users`;
+  const directory = about.directories?.length === 1 ? about.directories[0] : undefined;
+  const server = directory?.urls[0]?.replace(/^ldaps?:\/\/([^/:]+).*$/i, '$1');
+  const source = `Roster ${about.content === 'changes' ? 'change set' : 'export'} of ${about.at.toISOString()} by ${about.who}; scope: ${about.scope}; ${users} users${directory ? `; for ${describeDirectory(directory)}` : ''}`;
   return [
     '#Requires -Modules ActiveDirectory',
     '<#',
@@ -125,10 +128,21 @@ function ps1Script(doc: ExportDocument, attributes: readonly Attribute[], users:
     'Each user gets one line in the log and on the console (OK, WHATIF, or FAILED: the error), then a summary.',
     'The script exits with code 1 when a user failed.',
     '',
+    ...(directory
+      ? [
+          `This script is for ONE directory: ${helpText(describeDirectory(directory))}.`,
+          directory.kind === 'ldif-file'
+            ? 'Roster reads that realm from an LDIF file: run the script against the domain the file was exported from.'
+            : `Run it against that domain only (-Server ${helpText(server ?? '<domain controller>')}).`,
+          ...(about.siblings?.length ? [`The other realms' users are in their own scripts: ${helpText(about.siblings.join(', '))}.`] : []),
+          '',
+        ]
+      : []),
     'Source export:',
     `  Content:   ${about.content === 'changes' ? 'change set (completions, edits and emptied values since the last sync)' : 'snapshot (every chosen field)'}`,
     `  Scope:     ${helpText(about.scope)}`,
     `  Realms:    ${helpText(about.realms.join(', ') || 'none')}`,
+    ...(directory ? [`  Directory: ${helpText(describeDirectory(directory))}`] : []),
     `  Written:   ${about.at.toISOString()} by ${helpText(about.who)} (Roster ${helpText(about.rosterVersion)})`,
     `  Users:     ${users} in the CSV of ${about.users} exported`,
     ...about.skipped.map((s) => `  Skipped:   ${s.count} ${helpText(s.reason)}`),

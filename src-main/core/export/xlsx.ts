@@ -5,6 +5,7 @@ import { EXPORT_FORMAT_LABELS, type ExportCellType } from '../../../src-shared/m
 import type { CellValue, ColumnDef } from './columns';
 import { checkpoint, cellText, type ExportDocument, type WriteContext } from './document';
 import { neutraliseCell } from './neutralise';
+import { KIND_NAMES } from './parts';
 
 /** Column types written as text cells (format `@`): leading zeros and 15+ digit numbers stay as typed. */
 const TEXT_TYPES: ReadonlySet<ExportCellType> = new Set(['text', 'identifier', 'phone', 'email', 'dn', 'list']);
@@ -162,6 +163,16 @@ function writeAbout(workbook: ExcelJS.stream.xlsx.WorkbookWriter, doc: ExportDoc
     'Formula-looking cells',
     "A cell that would start a formula (= + - @, tab or carriage return) has a leading apostrophe (') so spreadsheet programs show it as text; Roster's re-import removes it.",
   ]);
+  const directories = about.directories ?? [];
+  if (directories.length > 0) {
+    sheet.addRow([]).commit();
+    add(['Directories'], { bold: true });
+    add(['Realm', 'Directory', 'Users', 'Base DN'], { bold: true });
+    for (const d of directories) {
+      const where = d.kind === 'ldif-file' ? `read from the LDIF file ${d.ldifFile ?? '(not set)'}` : d.urls.join(' ') || '(no server set)';
+      add([d.realm, `${KIND_NAMES[d.kind]}: ${where}`, d.users, d.baseDn || '(not known)']);
+    }
+  }
   sheet.addRow([]).commit();
   add(['Columns'], { bold: true });
   add(['Key', 'Label', 'Type', 'Description'], { bold: true });
