@@ -4,22 +4,22 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { CsvDelimiter } from '../../../src-shared/model/export';
 import { cellText, checkpoint, type ExportDocument, type WriteContext } from './document';
-import { neutraliseCell } from './neutralise';
+import { neutraliseCsvCell } from './neutralise';
 
 /** The character a delimiter choice stands for. */
 export const delimiterChar = (delimiter: CsvDelimiter): string => (delimiter === 'tab' ? '\t' : delimiter);
 
 /**
  * Streams records into a CSV file: UTF-8 with a BOM (so Excel reads accents right), RFC 4180 quoting (a field
- * with the delimiter, a quote, CR or LF is quoted, quotes doubled), CRLF between records, and every cell
- * neutralised against formula injection. `records` is pulled as the file drains, so rows are built lazily
- * and a large export never sits in memory; an error thrown by it (a cancel) stops the write.
+ * with the delimiter, a quote, CR or LF is quoted, quotes doubled), CRLF between records, and a cell that
+ * could run a formula neutralised (see neutralise.ts). `records` is pulled as the file drains, so rows are
+ * built lazily and a large export never sits in memory; an error thrown by it (a cancel) stops the write.
  */
 export async function writeCsvRecords(file: string, records: Iterable<string[]>, delimiter: string): Promise<void> {
   // Without quoted_match a lone LF or CR (not the CRLF record delimiter) would be left unquoted.
   const stringifier = stringify({ bom: true, delimiter, record_delimiter: '\r\n', quoted_match: /[\r\n]/ });
   const neutralised = function* () {
-    for (const record of records) yield record.map(neutraliseCell);
+    for (const record of records) yield record.map(neutraliseCsvCell);
   };
   await pipeline(Readable.from(neutralised()), stringifier, createWriteStream(file));
 }

@@ -3,6 +3,7 @@ import { RosterError } from '../../../src-shared/result';
 import type { ExportUser } from './columns';
 import { writeCsvRecords } from './csv';
 import { checkpoint, fieldsToApply, type ExportDocument, type WriteContext } from './document';
+import { ADDED_APOSTROPHE_PATTERN } from './neutralise';
 import { describeDirectory } from './parts';
 
 /** The CSV columns before the attributes: who the row is (the script changes users by objectGUID). */
@@ -194,9 +195,9 @@ function ps1Script(doc: ExportDocument, attributes: readonly Attribute[], users:
     '    Add-Content -LiteralPath $LogPath -Value $Line -Encoding UTF8',
     '}',
     '',
-    '# Roster puts an apostrophe before cells that would start a spreadsheet formula; take it off again.',
+    '# Roster puts an apostrophe before a cell that could run a spreadsheet formula, and before one that starts with an apostrophe; take exactly that one off again.',
     'function Restore-Cell([string]$Value) {',
-    "    if ($Value -match '^''[=+\\-@\\t\\r]') { return $Value.Substring(1) }",
+    `    if ($Value -cmatch ${psQuote(ADDED_APOSTROPHE_PATTERN)}) { return $Value.Substring(1) }`,
     '    return $Value',
     '}',
     '',

@@ -79,12 +79,12 @@ const SMITH = external(
 const LONG = external('u2', 'along', 'CN=Long,OU=Sales,DC=corp,DC=example', 'a0b1c2d3-e4f5-4a6b-8c7d-9e0f1a2b3c4d', { title: 'Old' }, { title: LONG_TITLE });
 /** External, nothing changed: no LDIF record, no PS1 row. */
 const SAME = external('u3', 'same', 'CN=Same,OU=Sales,DC=corp,DC=example', 'b0b1c2d3-e4f5-4a6b-8c7d-9e0f1a2b3c4d', { department: 'Sales' }, {});
-/** Internal, with every formula-looking start. */
+/** Internal, with every formula-looking start, and a phone number that only looks like one. */
 const EVIL = user({
   id: 'u4',
   username: 'evil',
   roles: ['r1', 'r2'],
-  fields: { displayName: '=HYPERLINK("x")', givenName: '+1+1', surname: '-2', title: '@SUM(A1)', department: '\tTabbed' },
+  fields: { displayName: '=HYPERLINK("x")', givenName: '+1+1', surname: '-2', title: '@SUM(A1)', department: '\tTabbed', mobile: '+49 30 1234567' },
 });
 const USERS = [SMITH, LONG, SAME, EVIL];
 
@@ -142,7 +142,7 @@ const HEADER = ['directoryId', 'dn', 'username', ...KEYS];
 const column = (key: string): number => HEADER.indexOf(key) + 1;
 
 describe('writeXlsx', () => {
-  it('writes typed, neutralised cells under a bold frozen filtered header, and an About sheet', async () => {
+  it('writes typed, exact cells under a bold frozen filtered header, and an About sheet', async () => {
     const file = join(dir, 'users.xlsx');
     const progress: number[] = [];
     const doc = documentOf('changes');
@@ -171,8 +171,8 @@ describe('writeXlsx', () => {
     expect(smith.getCell(column('dn')).value).toBe(SMITH_DN);
     expect(smith.getCell(column('office')).value).toBe(QUOTES_AND_NEWLINE);
     expect(smith.getCell(column('givenName')).value).toBe('Jöhn');
-    // Several values in one cell, joined by the stated separator (and neutralised as a whole: it starts with +).
-    expect(smith.getCell(column('otherPhones')).value).toBe("'+1 555 0101 | +1 555 0102");
+    // Several values in one cell, joined by the stated separator; a text cell needs no formula guard.
+    expect(smith.getCell(column('otherPhones')).value).toBe('+1 555 0101 | +1 555 0102');
     expect(sheet.getRow(5).getCell(column('roles')).value).toBe('Admins | Staff');
 
     const synced = smith.getCell(column('syncedAt'));
@@ -185,12 +185,14 @@ describe('writeXlsx', () => {
     expect((smith.getCell(column('title')).fill as ExcelJS.FillPattern | undefined)?.pattern).not.toBe('solid');
 
     const evil = sheet.getRow(5);
-    expect(['displayName', 'givenName', 'surname', 'title', 'department'].map((k) => evil.getCell(column(k)).value)).toEqual([
-      '\'=HYPERLINK("x")',
-      "'+1+1",
-      "'-2",
-      "'@SUM(A1)",
-      "'\tTabbed",
+    // Text cells are never evaluated: every value exactly, no apostrophe added.
+    expect(['displayName', 'givenName', 'surname', 'title', 'department', 'mobile'].map((k) => evil.getCell(column(k)).value)).toEqual([
+      '=HYPERLINK("x")',
+      '+1+1',
+      '-2',
+      '@SUM(A1)',
+      '\tTabbed',
+      '+49 30 1234567',
     ]);
     const types = new Set<ExcelJS.ValueType>();
     for (const s of workbook.worksheets) s.eachRow((row) => row.eachCell((cell) => types.add(cell.type)));
@@ -207,7 +209,7 @@ describe('writeXlsx', () => {
     expect(pairs.get('Realms')).toBe('Corp AD');
     expect((pairs.get('When (UTC)') as Date).toISOString()).toBe('2024-03-05T08:00:00.000Z');
     expect(String(pairs.get('Multi-value separator'))).toContain('" | "');
-    expect(String(pairs.get('Formula-looking cells'))).toContain('apostrophe');
+    expect(String(pairs.get('Formula-looking cells'))).toContain('written exactly');
     // The columns table: key, label, type, description.
     expect(pairs.get('phone')).toBe('Phone');
   });
@@ -233,15 +235,18 @@ describe('writeCsv', () => {
     expect(smith[column('phone') - 1]).toBe('0014255550177');
     expect(smith[column('employeeId') - 1]).toBe('012345');
     expect(smith[column('givenName') - 1]).toBe('Jöhn');
+    // The separator's | is also DDE's, so a joined phone list is neutralised as a whole.
     expect(smith[column('otherPhones') - 1]).toBe("'+1 555 0101 | +1 555 0102");
     expect(smith[column('syncedAt') - 1]).toBe(SYNCED_AT);
     const evil = records[4]!;
-    expect(['displayName', 'givenName', 'surname', 'title', 'department', 'roles'].map((k) => evil[column(k) - 1])).toEqual([
+    // = @ TAB always; + and - only before more than a number or phone number (+1+1 and -2 are digits and signs).
+    expect(['displayName', 'givenName', 'surname', 'title', 'department', 'mobile', 'roles'].map((k) => evil[column(k) - 1])).toEqual([
       '\'=HYPERLINK("x")',
-      "'+1+1",
-      "'-2",
+      '+1+1',
+      '-2',
       "'@SUM(A1)",
       "'\tTabbed",
+      '+49 30 1234567',
       'Admins | Staff',
     ]);
   });

@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { EXPORT_FORMAT_LABELS, type ExportCellType } from '../../../src-shared/model/export';
 import type { CellValue, ColumnDef } from './columns';
 import { checkpoint, cellText, type ExportDocument, type WriteContext } from './document';
-import { neutraliseCell } from './neutralise';
+import { xlsxTextCell } from './xlsx-text';
 import { KIND_NAMES } from './parts';
 
 /** Column types written as text cells (format `@`): leading zeros and 15+ digit numbers stay as typed. */
@@ -30,11 +30,18 @@ function columnWidth(doc: ExportDocument, column: ColumnDef): number {
   return Math.min(MAX_WIDTH, Math.max(MIN_WIDTH, longest + 2));
 }
 
-/** A cell as exceljs writes it: dates and yes/no typed, text neutralised, several values joined, nothing empty. */
+/**
+ * A cell as exceljs writes it: dates and yes/no typed, several values joined, nothing empty, and text exactly
+ * as Roster holds it. Text cells are never evaluated when a workbook opens, so `=1+2` or `+49 30 1234567`
+ * needs no apostrophe (an apostrophe would end up in the directory through any tool but Roster's). Excel's
+ * quotePrefix style would also keep such a cell text when someone edits it, but exceljs has no quotePrefix
+ * (its style model and the streaming WorkbookWriter cannot write one), so the text columns' `@` number
+ * format does that job: a cell edited under `@` stays text.
+ */
 function cellValue(value: CellValue, separator: string): ExcelJS.CellValue {
   if (value === null || value instanceof Date || typeof value === 'boolean') return value;
   const text = Array.isArray(value) ? value.join(separator) : value;
-  return text === '' ? null : neutraliseCell(text);
+  return text === '' ? null : xlsxTextCell(text);
 }
 
 const columnStyle = (type: ExportCellType): Partial<ExcelJS.Style> =>
@@ -137,7 +144,7 @@ function writeAbout(workbook: ExcelJS.stream.xlsx.WorkbookWriter, doc: ExportDoc
   const sheet = workbook.addWorksheet('About this export');
   sheet.columns = [{ width: 26 }, { width: 48 }, { width: 12 }, { width: 90 }];
   const add = (values: ExcelJS.CellValue[], style?: { bold?: boolean; numFmt?: string }) => {
-    const row = sheet.addRow(values.map((v) => (typeof v === 'string' ? neutraliseCell(v) : v)));
+    const row = sheet.addRow(values);
     row.getCell(1).font = BOLD;
     if (style?.bold) row.font = BOLD;
     if (style?.numFmt) row.getCell(2).numFmt = style.numFmt;
@@ -161,7 +168,7 @@ function writeAbout(workbook: ExcelJS.stream.xlsx.WorkbookWriter, doc: ExportDoc
   add(['Dates', 'Date cells are in UTC.']);
   add([
     'Formula-looking cells',
-    "A cell that would start a formula (= + - @, tab or carriage return) has a leading apostrophe (') so spreadsheet programs show it as text; Roster's re-import removes it.",
+    'Values are written exactly as Roster holds them, with nothing added: a text cell is never evaluated, so one that starts with = + - or @ is shown as text.',
   ]);
   const directories = about.directories ?? [];
   if (directories.length > 0) {

@@ -3,6 +3,7 @@ import { basename, extname } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { RosterError } from '../../../src-shared/result';
+import { restoreCsvCell } from '../export/neutralise';
 
 /** One data row: its number as the spreadsheet program shows it (the header is row 1) and its cells as text. */
 export interface SheetRow {
@@ -21,11 +22,32 @@ export interface SheetData {
 /** The extensions Roster reads, as the error for any other says. */
 const ACCEPTED = '.xlsx, .csv, .txt or .tsv';
 
-/** What an export's neutralise step put in front of a formula-looking cell: exactly that apostrophe comes off. */
-const NEUTRALISED = /^'[=+\-@\t\r]/;
+/** Read records, and how a cell's text becomes the value Roster exported (see `restoreCsvCell`, `legacyApostrophes`). */
+interface ReadRecords {
+  source: string;
+  records: SheetRow[];
+  restore: (text: string) => string;
+}
 
-/** A cell as exported, with the apostrophe that kept it from being a formula taken off again. */
-export const unneutraliseCell = (text: string): string => (NEUTRALISED.test(text) ? text.slice(1) : text);
+/**
+ * Roster's XLSX exports used to put an apostrophe before every cell starting with = + - @ TAB or CR, and said
+ * so on their About sheet in these words. Only in such a workbook does re-import take that apostrophe off:
+ * exports now write values exactly, and there a value that starts with an apostrophe really does.
+ */
+const LEGACY_ABOUT = { sheet: 'About this export', label: 'Formula-looking cells', says: "has a leading apostrophe (')" };
+const LEGACY_APOSTROPHE = /^'[=+\-@\t\r]/;
+const legacyRestore = (text: string): string => (LEGACY_APOSTROPHE.test(text) ? text.slice(1) : text);
+const exact = (text: string): string => text;
+
+/** Whether the workbook is an XLSX export of an earlier Roster, which added apostrophes (see LEGACY_ABOUT). */
+function legacyApostrophes(workbook: ExcelJS.Workbook): boolean {
+  let legacy = false;
+  workbook.getWorksheet(LEGACY_ABOUT.sheet)?.eachRow((row) => {
+    const said = row.getCell(2).value;
+    legacy ||= row.getCell(1).value === LEGACY_ABOUT.label && typeof said === 'string' && said.includes(LEGACY_ABOUT.says);
+  });
+  return legacy;
+}
 
 /** A number as a person typed it: no exponent, no grouping (1e21 stays 1000000000000000000000). */
 function numberText(n: number): string {
@@ -67,7 +89,7 @@ export function columnLetter(index: number): string {
   return name;
 }
 
-async function readXlsx(path: string): Promise<{ source: string; records: { row: number; cells: string[] }[] }> {
+async function readXlsx(path: string): Promise<ReadRecords> {
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.readFile(path);
@@ -79,7 +101,7 @@ async function readXlsx(path: string): Promise<{ source: string; records: { row:
   }
   const sheet = workbook.worksheets[0];
   if (!sheet) throw new RosterError('invalid-input', `${basename(path)} has no worksheet.`);
-  const records: { row: number; cells: string[] }[] = [];
+  const records: SheetRow[] = [];
   sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
     // row.values is 1-based and sparse: index 0 is unused, missing cells are holes.
     const values = row.values as unknown[];
@@ -87,7 +109,7 @@ async function readXlsx(path: string): Promise<{ source: string; records: { row:
     for (let c = 1; c < values.length; c += 1) cells.push(xlsxText(values[c]));
     records.push({ row: rowNumber, cells });
   });
-  return { source: `worksheet "${sheet.name}"`, records };
+  return { source: `worksheet "${sheet.name}"`, records, restore: legacyApostrophes(workbook) ? legacyRestore : exact };
 }
 
 /** The delimiter of the header line among `,` `;` and TAB: the most frequent outside quotes (ties go to `preferred`). */
@@ -110,7 +132,7 @@ export function detectDelimiter(text: string, preferred: ',' | '\t' = ','): stri
 
 const DELIMITER_NAMES: Record<string, string> = { ',': 'comma', ';': 'semicolon', '\t': 'tab' };
 
-async function readCsv(path: string): Promise<{ source: string; records: { row: number; cells: string[] }[] }> {
+async function readCsv(path: string): Promise<ReadRecords> {
   const bytes = await readFile(path);
   let text: string;
   let encoding = '';
@@ -129,13 +151,18 @@ async function readCsv(path: string): Promise<{ source: string; records: { row: 
     throw new RosterError('invalid-input', `${basename(path)} is not a readable CSV file (${(error as Error).message}).`);
   }
   // Every record counts (an empty line is an empty row in a spreadsheet too), so row numbers match.
-  return { source: `${DELIMITER_NAMES[delimiter]}-separated${encoding}`, records: parsed.map((cells, i) => ({ row: i + 1, cells })) };
+  return {
+    source: `${DELIMITER_NAMES[delimiter]}-separated${encoding}`,
+    records: parsed.map((cells, i) => ({ row: i + 1, cells })),
+    restore: restoreCsvCell,
+  };
 }
 
 /**
  * Reads a returned sheet: the first worksheet of an XLSX, or a CSV (`,` `;` or TAB, UTF-8 with or without BOM).
- * Row 1 is the header; fully empty rows are skipped but row numbers stay those the spreadsheet shows; the
- * apostrophe an export put before formula-looking cells is removed.
+ * Row 1 is the header; fully empty rows are skipped but row numbers stay those the spreadsheet shows. Cells
+ * come back as exported: in a CSV, the apostrophe the export's formula guard added is taken off again; an
+ * XLSX holds its values exactly (but for the apostrophes of workbooks from earlier Roster versions).
  */
 export async function readSheet(path: string): Promise<SheetData> {
   const name = basename(path);
@@ -146,13 +173,13 @@ export async function readSheet(path: string): Promise<SheetData> {
     throw new RosterError('not-found', `There is no file ${path}.`);
   }
   const ext = extname(path).toLowerCase();
-  let read: Awaited<ReturnType<typeof readCsv>>;
+  let read: ReadRecords;
   if (ext === '.xlsx') read = await readXlsx(path);
   else if (ext === '.csv' || ext === '.txt' || ext === '.tsv') read = await readCsv(path);
   else
     throw new RosterError('invalid-input', `${name} is not a sheet Roster can read: use ${ACCEPTED}${ext === '.xls' ? ' (save the old .xls as .xlsx)' : ''}.`);
 
-  const records = read.records.map((r) => ({ row: r.row, cells: r.cells.map(unneutraliseCell) }));
+  const records = read.records.map((r) => ({ row: r.row, cells: r.cells.map(read.restore) }));
   const header = records[0];
   if (!header || header.row !== 1 || header.cells.every((c) => c.trim() === '')) {
     throw new RosterError('invalid-input', `${name} is empty: its first row should name the columns (e.g. username, department).`);

@@ -13,7 +13,7 @@ import type { SheetOptions } from '../../../src-shared/model/sheet';
 import type { UserRecord } from '../../../src-shared/model/user';
 import { RosterError } from '../../../src-shared/result';
 import { exportColumns } from '../export/columns';
-import { neutraliseCell } from '../export/neutralise';
+import { neutraliseCsvCell } from '../export/neutralise';
 import { SessionSecretStore } from '../secrets/secret-store';
 import { openServices, type Services } from '../services';
 import { readSheet } from './read-sheet';
@@ -397,14 +397,16 @@ describe('automatic mapping', () => {
 });
 
 describe('reading sheets', () => {
-  it('un-neutralises exactly what an export neutralised, in CSV and XLSX', async () => {
-    const values = ['=SUM(A1:A2)', '+1 555 0100', '-5', '@home', '\tindented', "'quoted", "it's"];
-    for (const path of [
-      await writeCsv('n.csv', [['v'], ...values.map((v) => [neutraliseCell(v)])], ';'),
-      await writeXlsx('n.xlsx', [['v'], ...values.map((v) => [neutraliseCell(v)])]),
-    ]) {
-      expect((await readSheet(path)).rows.map((r) => r.cells[0])).toEqual(values);
-    }
+  it('takes off exactly the apostrophe a CSV export added, and reads XLSX values as they are', async () => {
+    const values = ['=SUM(A1:A2)', '+1 555 0100', '-5', '-Sales', '@home', '\tindented', "'quoted", "'=x", "it's"];
+    const csv = await writeCsv('n.csv', [['v'], ...values.map((v) => [neutraliseCsvCell(v)])], ';');
+    expect((await readSheet(csv)).rows.map((r) => r.cells[0])).toEqual(values);
+    // An apostrophe the export would not have added stays.
+    const foreign = await writeCsv('foreign.csv', [['v'], ["'quoted"], ["O'Brien"]]);
+    expect((await readSheet(foreign)).rows.map((r) => r.cells[0])).toEqual(["'quoted", "O'Brien"]);
+    // XLSX exports write values exactly: a leading apostrophe in a workbook is part of the value.
+    const xlsx = await writeXlsx('n.xlsx', [['v'], ...values.map((v) => [v]), ["'+1 555 0100"]]);
+    expect((await readSheet(xlsx)).rows.map((r) => r.cells[0])).toEqual([...values, "'+1 555 0100"]);
   });
 
   it('reads XLSX cell types as text and keeps row numbers past empty rows', async () => {
@@ -506,7 +508,7 @@ describe('round trip through the real export', () => {
     seeded = (await seedRealmUsers(dir, 7)).users;
     services = await open();
     await services.settings.addField({ key: 'costCenter', label: 'Cost center', ldapAttribute: 'extensionAttribute7' });
-    // Formula-looking values (neutralised in the file, restored on re-import) and several values of a custom field.
+    // Formula-looking values (neutralised in a CSV, restored on re-import) and several values of a custom field.
     await services.users.update(user(2).id, { fields: { department: '=1+1', title: '=HYPERLINK("x")', costCenter: 'CC-1\nCC-2' } });
     await services.users.update(user(3).id, { fields: { department: '-Sales', costCenter: 'CC-1\nCC-2\nCC-3' } });
   });
@@ -550,14 +552,18 @@ describe('round trip through the real export', () => {
     async (format) => {
       const path = await exported(format);
       if (format === 'csv') {
+        // Formulas neutralised; phone numbers exact.
         const text = await readFile(path, 'utf8');
         expect(text).toContain(`,'=1+1,`);
         expect(text).toContain(`,'-Sales,`);
+        expect(text).toContain(',+1 555 0000002,');
         expect(text).toContain(',CC-1 | CC-2 | CC-3');
       } else {
+        // Every value exact: a text cell is never evaluated.
         const book = await new ExcelJS.Workbook().xlsx.readFile(path);
         const values = book.getWorksheet('Users')!.getSheetValues().flat();
-        expect(values).toEqual(expect.arrayContaining(["'=1+1", "'-Sales", `'=HYPERLINK("x")`, 'CC-1 | CC-2 | CC-3']));
+        expect(values).toEqual(expect.arrayContaining(['=1+1', '-Sales', '=HYPERLINK("x")', '+1 555 0000002', 'CC-1 | CC-2 | CC-3']));
+        expect(values.filter((v) => typeof v === 'string' && v.startsWith("'"))).toEqual([]);
       }
 
       const fields = services.users.fields();
