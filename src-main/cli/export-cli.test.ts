@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { seedTwoRealms } from '../../e2e/fixtures/two-realms';
 import { seedRealmUsers, withServices } from '../../e2e/fixtures/users';
 import type { UserRecord } from '../../src-shared/model/user';
 import { runCli } from './run-cli';
@@ -38,7 +39,9 @@ describe('roster export', () => {
       [users[1]!.username, 'Payroll'],
       [users[3]!.username, 'Legal'],
     ]);
-    expect(Object.keys(rows[0]!)).toEqual(['directoryId', 'dn', 'username', 'displayName', 'department']);
+    // A change set in a sheet says whose each row is: the realm column comes with it.
+    expect(Object.keys(rows[0]!)).toEqual(['directoryId', 'dn', 'username', 'realm', 'displayName', 'department']);
+    expect(rows.map((r) => r.realm)).toEqual(['Synthetic', 'Synthetic']);
 
     const again = await roster('export', '--format', 'csv', '--out', out, '--scope', 'changed');
     expect(again.code).toBe(1);
@@ -59,7 +62,10 @@ describe('roster export', () => {
     const ldif = join(dir, 'changes.ldif');
     const ldifRun = await roster('export', '--format', 'ldif', '--out', ldif, '--scope', 'changed');
     expect(ldifRun.code).toBe(0);
-    expect(ldifRun.out.split('\n').slice(2)).toEqual(['Left out 6: internal users: they have no directory entry to change.', 'Left out 4: no changes since the last sync.']);
+    expect(ldifRun.out.split('\n').slice(2)).toEqual([
+      'Left out 6: internal users: they have no directory entry to change.',
+      'Left out 4: no changes since the last sync.',
+    ]);
     const text = await readFile(ldif, 'utf8');
     expect(text.match(/^changetype: modify$/gm)).toHaveLength(2);
 
@@ -79,5 +85,57 @@ describe('roster export', () => {
     const folder = await roster('export', '--format', 'csv', '--out', join(dir, 'missing', 'x.csv'));
     expect(folder.code).toBe(1);
     expect(folder.err).toContain(`The folder ${join(dir, 'missing')} does not exist`);
+  });
+});
+
+describe('roster export over two realms', () => {
+  let two: string;
+  beforeEach(async () => {
+    two = await mkdtemp(join(tmpdir(), 'roster-cli-export-two-'));
+    // Head office and Branch Zürich, 4 external users each; one department completed in each realm.
+    await seedTwoRealms(two, { kind: 'openldap', count: 4 });
+    await withServices(two, async (call) => {
+      await call('users:update', { id: 'u000002', fields: { department: 'Payroll' } });
+      await call('users:update', { id: 'z000003', fields: { department: 'Logistik' } });
+    });
+    return () => rm(two, { recursive: true, force: true });
+  });
+
+  it('writes one LDIF per realm and lists each file under its realm, in words and in --json', async () => {
+    const out = join(two, 'roster-changes-2026-12-01.ldif');
+    const files = [join(two, 'roster-changes-2026-12-01-branch-zurich.ldif'), join(two, 'roster-changes-2026-12-01-head-office.ldif')];
+    const human = await runCli(two, ['export', '--format', 'ldif', '--out', out, '--scope', 'changed', '--columns', 'department']);
+    expect(human.err).toBe('');
+    expect(human.code).toBe(0);
+    expect(human.out.split('\n')[0]).toMatch(
+      /^Exported 2 users \(change set, All users\) as LDIF: 2 records, \d+(\.\d)? (bytes|kB), one file per realm \(each is applied to its own directory\):$/,
+    );
+    expect(human.out.split('\n').slice(1)).toEqual([
+      '  Branch Zürich (1 user, 1 record):',
+      `    ${files[0]}`,
+      '  Head office (1 user, 1 record):',
+      `    ${files[1]}`,
+      'Left out 6: no changes since the last sync.',
+    ]);
+    expect(await readFile(files[0]!, 'utf8')).toContain('departmentNumber: Logistik');
+    expect(await readFile(files[1]!, 'utf8')).toContain('departmentNumber: Payroll');
+
+    // Any file of the set that exists is refused, naming it; --force replaces the set.
+    const again = await runCli(two, ['export', '--format', 'ldif', '--out', out, '--scope', 'changed', '--columns', 'department', '--json']);
+    expect(again.code).toBe(1);
+    expect(again.err).toBe(`roster: ${files[0]} and ${files[1]} already exist; choose another name or confirm replacing them.`);
+    const ps1 = await runCli(two, ['export', '--format', 'ps1', '--out', join(two, 'apply'), '--scope', 'changed', '--json']);
+    expect(ps1.code).toBe(0);
+    // The seeded realms are OpenLDAP (no objectGUID): the script has no one to change, so no realm splits it.
+    expect(JSON.parse(ps1.out)).toMatchObject({ users: 0, files: [join(two, 'apply.ps1'), join(two, 'apply.csv')] });
+
+    const json = await runCli(two, ['export', '--format', 'ldif', '--out', out, '--scope', 'changed', '--columns', 'department', '--force', '--json']);
+    expect(json.code).toBe(0);
+    const result = JSON.parse(json.out) as { files: string[]; parts: unknown[] };
+    expect(result.files).toEqual(files);
+    expect(result.parts).toEqual([
+      { realm: { id: expect.any(String), name: 'Branch Zürich' }, files: [files[0]], users: 1, records: 1 },
+      { realm: { id: expect.any(String), name: 'Head office' }, files: [files[1]], users: 1, records: 1 },
+    ]);
   });
 });

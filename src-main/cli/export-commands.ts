@@ -46,12 +46,22 @@ export function scopeRequest(name: ExportScopeName, staleDays: number, realmId?:
 
 const kilobytes = (bytes: number): string => (bytes < 1024 ? `${bytes} bytes` : `${(bytes / 1024).toFixed(1)} kB`);
 
-/** One line per file and what was left out. */
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** One line per file (under its realm when LDIF or PS1 went one file per realm) and what was left out. */
 export function formatExport(result: ExportResult): string {
   const what = result.content === 'changes' ? 'change set' : 'snapshot';
+  const perRealm = result.parts.length > 1;
+  const files = perRealm
+    ? result.parts.flatMap((part) => [
+        `  ${part.realm?.name ?? 'No realm'} (${plural(part.users, 'user')}, ${plural(part.records, 'record')}):`,
+        ...part.files.map((f) => `    ${f}`),
+      ])
+    : result.files.map((f) => `  ${f}`);
   const lines = [
-    `Exported ${result.users} user${result.users === 1 ? '' : 's'} (${what}, ${result.scope}) as ${result.format.toUpperCase()}: ${result.records} record${result.records === 1 ? '' : 's'}, ${kilobytes(result.bytes)}.`,
-    ...result.files.map((f) => `  ${f}`),
+    `Exported ${plural(result.users, 'user')} (${what}, ${result.scope}) as ${result.format.toUpperCase()}: ${plural(result.records, 'record')}, ${kilobytes(result.bytes)}` +
+      (perRealm ? ', one file per realm (each is applied to its own directory):' : '.'),
+    ...files,
     ...result.skipped.map((s) => `Left out ${s.count}: ${s.reason}.`),
   ];
   return lines.join('\n');
@@ -83,7 +93,10 @@ export function exportCommands(global: () => GlobalOptions, output: Output): Com
   const exportCommand = new Command('export')
     .description('export users for directory owners: XLSX, CSV, an LDIF change set for ldapmodify, or a Set-ADUser PowerShell script')
     .addOption(new Option('--format <FORMAT>', 'file format').choices(EXPORT_FORMATS).makeOptionMandatory())
-    .requiredOption('--out <FILE>', 'where to write (ps1 also writes the CSV it reads beside the script)')
+    .requiredOption(
+      '--out <FILE>',
+      'where to write (ps1 also writes the CSV it reads beside the script; LDIF and ps1 spanning several realms write FILE-<realm> per realm)',
+    )
     .addOption(new Option('--scope <SCOPE>', 'which users: changed = only completions and changes since the last sync').choices(EXPORT_SCOPES).default('all'))
     .addOption(new Option('--content <CONTENT>', 'override: snapshot (current values) or changes (the change set)').choices(['snapshot', 'changes']))
     .option('--columns <KEYS>', 'columns in order, comma-separated (identity columns are always added); see `roster export --list-columns`')
