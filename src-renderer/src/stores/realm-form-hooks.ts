@@ -21,6 +21,9 @@ export const useIsDirty = () => useRealmFormStore((s) => s.target.kind !== 'none
 export const useSaveStatus = () =>
   useRealmFormStore(useShallow((s) => ({ saving: s.saving, savedAt: s.savedAt, formError: s.formError })));
 
+/** What the form knows of the chosen LDIF file. */
+export const useLdifFileState = () => useRealmFormStore((s) => s.ldifFile);
+
 /** The form's connection test. */
 export const useTestState = () => useRealmFormStore((s) => s.test);
 
@@ -39,6 +42,7 @@ export const useFormActions = () =>
       save: s.save,
       cancel: s.cancel,
       runTest: s.runTest,
+      inspectLdif: s.inspectLdif,
       confirmDiscard: s.confirmDiscard,
       keepEditing: s.keepEditing,
     })),

@@ -77,3 +77,66 @@ describe('save', () => {
     expect(state.savedAt).not.toBeNull();
   });
 });
+
+describe('inspectLdif', () => {
+  const inspection = (over: Record<string, unknown> = {}) => ({
+    path: '/exports/people.ldif',
+    flavour: 'openldap',
+    detected: 'openldap',
+    reason: 'no entry has objectGUID or sAMAccountName, so it is read as an OpenLDAP export',
+    entries: 3,
+    users: 2,
+    idAttribute: 'dn',
+    ...over,
+  });
+
+  it('gives a new file realm the detected flavour: its filter, mapping and the id its users carry', async () => {
+    answer = () => ({ ok: true, value: inspection() });
+    useRealmFormStore.getState().open({ kind: 'new' });
+    useRealmFormStore.getState().chooseKind('ldif-file');
+    useRealmFormStore.getState().edit((d) => ({ ...d, ldifPath: ' /exports/people.ldif ' }));
+    await useRealmFormStore.getState().inspectLdif();
+    expect(calls).toEqual([{ channel: 'realms:inspect-ldif', input: { path: '/exports/people.ldif' } }]);
+    const { draft, ldifFile } = useRealmFormStore.getState();
+    expect([draft.ldifFlavour, draft.userFilter, draft.idAttribute, draft.mapping.username, draft.mapping.displayName]).toEqual([
+      'openldap',
+      '(objectClass=inetOrgPerson)',
+      'dn',
+      'uid',
+      'displayName, cn, givenName+sn',
+    ]);
+    expect(ldifFile).toEqual({ checking: false, inspection: inspection(), error: null });
+  });
+
+  it("re-reading a saved realm's file only reports; choosing a flavour applies it", async () => {
+    const fileRealm: Realm = {
+      ...realmFromPreset('ldif-file', { name: 'Export', urls: [], bindDn: '', baseDn: '', ldifPath: '/exports/corp.ldf', flavour: 'active-directory' }),
+      id: 'f1',
+      order: 1,
+      password: 'missing',
+    };
+    useRealmsStore.setState({ realms: [saved, fileRealm], loaded: true });
+    useRealmFormStore.getState().open({ kind: 'realm', id: 'f1' });
+    useRealmFormStore.getState().edit((d) => ({ ...d, mapping: { ...d.mapping, displayName: 'name' } }));
+    answer = () => ({ ok: true, value: inspection({ flavour: 'active-directory', detected: 'active-directory', idAttribute: 'objectGUID' }) });
+    await useRealmFormStore.getState().inspectLdif();
+    expect(useRealmFormStore.getState().draft.mapping.displayName).toBe('name');
+
+    answer = () => ({ ok: true, value: inspection({ flavour: 'openldap', detected: 'active-directory', idAttribute: 'entryUUID' }) });
+    await useRealmFormStore.getState().inspectLdif('openldap');
+    expect(calls.at(-1)).toEqual({ channel: 'realms:inspect-ldif', input: { path: '/exports/corp.ldf', flavour: 'openldap' } });
+    const { draft } = useRealmFormStore.getState();
+    expect([draft.ldifFlavour, draft.idAttribute, draft.mapping.displayName]).toEqual(['openldap', 'entryUUID', 'displayName, cn, givenName+sn']);
+  });
+
+  it('shows why a file cannot be read and changes nothing', async () => {
+    answer = () => ({ ok: false, error: { code: 'not-found', message: 'The LDIF file /x cannot be read: it does not exist.' } });
+    useRealmFormStore.getState().open({ kind: 'new' });
+    useRealmFormStore.getState().chooseKind('ldif-file');
+    useRealmFormStore.getState().edit((d) => ({ ...d, ldifPath: '/x' }));
+    const before = useRealmFormStore.getState().draft;
+    await useRealmFormStore.getState().inspectLdif();
+    expect(useRealmFormStore.getState().draft).toBe(before);
+    expect(useRealmFormStore.getState().ldifFile.error?.message).toBe('The LDIF file /x cannot be read: it does not exist.');
+  });
+});

@@ -1,12 +1,19 @@
 import { create } from 'zustand';
 import type { ChannelInput } from '../../../src-shared/ipc/contract';
 import type { ConnectionTestReport } from '../../../src-shared/model/connection-test';
-import type { Realm, RealmKind } from '../../../src-shared/model/realm';
+import type { LdifFlavour, LdifInspection, Realm, RealmKind } from '../../../src-shared/model/realm';
 import type { AppError, Result } from '../../../src-shared/result';
 import { call } from '../api';
 import { draftFromRealm, isDirty, newDraft, sameSettings, withPreset, type RealmDraft } from '../screens/realms/realm-draft';
 import { checkDraft, type FieldErrors } from '../screens/realms/realm-validation';
 import { useRealmsStore } from './realms-store';
+
+/** What the form knows of the chosen LDIF file: being read, what it holds, or why it cannot be read. */
+export interface LdifFileState {
+  checking: boolean;
+  inspection: LdifInspection | null;
+  error: AppError | null;
+}
 
 /** What the realm form shows: nothing, a new realm, or a saved one. */
 export type FormTarget = { kind: 'none' } | { kind: 'new' } | { kind: 'realm'; id: string };
@@ -32,6 +39,7 @@ interface RealmFormState {
   /** When the last save succeeded, for the brief "Saved" confirmation. */
   savedAt: number | null;
   test: TestState;
+  ldifFile: LdifFileState;
   /** A target waiting for the user to confirm discarding unsaved changes. */
   pending: FormTarget | null;
   request(target: FormTarget): void;
@@ -42,11 +50,19 @@ interface RealmFormState {
   save(): Promise<boolean>;
   cancel(): void;
   runTest(): Promise<boolean>;
+  /**
+   * Reads the draft's LDIF file: which directory it came from and which id its users carry. A new realm, or
+   * an explicit `flavour` ('detect' = the file's own), takes that flavour's preset; re-reading the file of a
+   * saved realm only reports, so a tuned mapping is never rewritten behind the admin's back.
+   */
+  inspectLdif(flavour?: LdifFlavour | 'detect'): Promise<void>;
   confirmDiscard(): void;
   keepEditing(): void;
 }
 
 const IDLE_TEST: TestState = { running: false, report: null, error: null };
+const IDLE_LDIF: LdifFileState = { checking: false, inspection: null, error: null };
+let ldifSeq = 0;
 const savedRealm = (target: FormTarget): Realm | undefined =>
   target.kind === 'realm' ? useRealmsStore.getState().realms.find((r) => r.id === target.id) : undefined;
 const blank = newDraft();
@@ -65,6 +81,7 @@ export const useRealmFormStore = create<RealmFormState>()((set, get) => ({
   saving: false,
   savedAt: null,
   test: IDLE_TEST,
+  ldifFile: IDLE_LDIF,
   pending: null,
   request: (target) => {
     const { draft, baseline, target: current } = get();
@@ -75,7 +92,7 @@ export const useRealmFormStore = create<RealmFormState>()((set, get) => ({
     testSeq++;
     const realm = savedRealm(target);
     const draft = realm ? draftFromRealm(realm) : newDraft();
-    set(({ session }) => ({ target, session: session + 1, draft, baseline: draft, showErrors: false, serverErrors: {}, formError: null, saving: false, savedAt: null, test: IDLE_TEST, pending: null }));
+    set(({ session }) => ({ target, session: session + 1, draft, baseline: draft, showErrors: false, serverErrors: {}, formError: null, saving: false, savedAt: null, test: IDLE_TEST, ldifFile: IDLE_LDIF, pending: null }));
   },
   edit: (change, field) =>
     set(({ draft, serverErrors }) => {
@@ -143,6 +160,19 @@ export const useRealmFormStore = create<RealmFormState>()((set, get) => ({
     set({ test: result.ok ? { running: false, report: result.value, error: null } : { running: false, report: null, error: result.error } });
     if (asSaved) await useRealmsStore.getState().load();
     return result.ok && result.value.ok;
+  },
+  inspectLdif: async (flavour) => {
+    const { draft, target } = get();
+    const path = draft.ldifPath.trim();
+    if (target.kind === 'none' || path === '') return;
+    const seq = ++ldifSeq;
+    set({ ldifFile: { checking: true, inspection: null, error: null } });
+    const result = await call('realms:inspect-ldif', { path, ...(flavour && flavour !== 'detect' ? { flavour } : {}) });
+    if (seq !== ldifSeq || get().target !== target) return;
+    if (!result.ok) return set({ ldifFile: { checking: false, inspection: null, error: result.error } });
+    const seen = result.value;
+    set({ ldifFile: { checking: false, inspection: seen, error: null } });
+    if (flavour !== undefined || target.kind === 'new') get().edit((d) => ({ ...withPreset(d, 'ldif-file', seen.flavour), idAttribute: seen.idAttribute }));
   },
   confirmDiscard: () => {
     const { pending } = get();

@@ -4,7 +4,7 @@ import { describedBy } from '../../lib/field-aria';
 import { useDraftValue, useFormActions } from '../../stores/realm-form-hooks';
 import type { RealmDraft } from './realm-draft';
 
-type PassThrough = Pick<InputHTMLAttributes<HTMLInputElement>, 'placeholder' | 'inputMode' | 'autoComplete' | 'type' | 'min' | 'max' | 'step'>;
+type PassThrough = Pick<InputHTMLAttributes<HTMLInputElement>, 'placeholder' | 'inputMode' | 'autoComplete' | 'type' | 'min' | 'max' | 'step' | 'onBlur'>;
 
 interface DraftTextFieldProps extends PassThrough {
   id: string;

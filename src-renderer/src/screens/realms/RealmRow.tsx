@@ -1,5 +1,6 @@
 import type { KeyboardEvent, MouseEvent } from 'react';
 import type { Realm } from '../../../../src-shared/model/realm';
+import { realmNotes } from '../../../../src-shared/model/realm-status';
 import { KIND_LABELS } from '../../lib/realm-labels';
 import { ReconcileButton } from './ReconcileButton';
 import { RealmTestStatus } from './RealmTestStatus';
@@ -69,6 +70,11 @@ export function RealmRow({ realm, selected, first, last, onSelect, onMove, onTog
       <div className="realm-row__meta mono" title={realm.search.baseDn}>
         {realm.search.baseDn}
       </div>
+      {realmNotes(realm).map((note) => (
+        <p key={note} className={note.startsWith('Read as') ? 'realm-row__meta muted' : 'note note--warning'}>
+          {note}
+        </p>
+      ))}
       <div className="realm-row__bottom">
         <RealmTestStatus realm={realm} />
         <div className="realm-row__actions">
