@@ -136,4 +136,35 @@ describe('roster realm add --kind ldif-file', () => {
       err: 'roster: A openldap realm needs --bind-dn, --base-dn (an offline realm: --kind ldif-file --ldif FILE).',
     });
   });
+
+  it('takes an ordered list per field with --map, and refuses a list that is not attribute names', async () => {
+    const file = join(dir, 'people.ldif');
+    await writeFile(file, OPENLDAP_EXPORT);
+    const added = await roster(
+      'realm',
+      'add',
+      '--name',
+      'Lab',
+      '--kind',
+      'ldif-file',
+      '--ldif',
+      file,
+      '--map',
+      'displayName=displayName,givenName+sn,cn',
+      '--map',
+      'email=mail',
+    );
+    expect(added.code).toBe(0);
+    const [realm] = await json('realm', 'list');
+    expect(realm.mapping).toMatchObject({ displayName: ['displayName', 'givenName+sn', 'cn'], email: ['mail'] });
+    await json('import', '--realm', 'Lab', '--query', '*');
+    const users = await json('users', 'list');
+    // No givenName in the file: givenName+sn gives the surname alone, before cn is reached.
+    expect(users.users.map((u: { displayName: string }) => u.displayName)).toEqual(['Jensen', 'Morris']);
+    expect(await roster('realm', 'add', '--name', 'Bad', '--kind', 'ldif-file', '--ldif', file, '--map', 'displayName=display name')).toMatchObject({
+      code: 1,
+      err: 'roster: --map displayName: "display name" is not an attribute name: list attributes separated by commas, e.g. displayName, cn, givenName+sn.',
+    });
+    expect(await roster('realm', 'add', '--name', 'Bad', '--kind', 'ldif-file', '--ldif', file, '--map', 'fullName=cn')).toMatchObject({ code: 1 });
+  });
 });
