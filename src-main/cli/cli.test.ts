@@ -124,6 +124,7 @@ describe('roster realm', () => {
       'rootdse:ok',
       'base:ok',
       'users:ok',
+      'coverage:ok',
     ]);
   });
 

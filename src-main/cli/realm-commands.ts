@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import type { ConnectionTestReport } from '../../src-shared/model/connection-test';
+import { coverageLine, type ConnectionTestReport } from '../../src-shared/model/connection-test';
 import {
   LDIF_FLAVOURS,
   MAPPABLE_FIELDS,
@@ -45,10 +45,19 @@ export const parseMapping = (pairs: string[]): Partial<Record<MappableField, str
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
 
-/** Prints each test step as a check list, the way the realm settings screen shows it. */
+/**
+ * Prints each test step as a check list, the way the realm settings screen shows it; under the mapping step,
+ * one line per field (those that need attention marked ⚠).
+ */
 export function formatReport(report: ConnectionTestReport): string {
-  const mark = { ok: '✓', failed: '✗', skipped: '-' } as const;
-  return report.steps.map((s) => `${mark[s.status]} ${s.label}: ${s.detail}`).join('\n');
+  const mark = { ok: '✓', warning: '⚠', failed: '✗', skipped: '-' } as const;
+  const coverage = report.coverage;
+  return report.steps
+    .flatMap((s) => [
+      `${mark[s.status]} ${s.label}: ${s.detail}`,
+      ...(s.step === 'coverage' && coverage ? coverage.fields.map((f) => `  ${f.warning ? '⚠' : ' '} ${coverageLine(f, coverage.sampled)}`) : []),
+    ])
+    .join('\n');
 }
 
 /** `roster realm …`: add, list, remove, enable, disable, test. */
@@ -221,7 +230,7 @@ export function realmCommands(global: () => GlobalOptions, output: Output): Comm
     realm
       .command('test')
       .argument('<NAME>', 'realm name or id')
-      .description('test the connection: reach, TLS, bind, RootDSE, base DN, users')
+      .description('test the connection (reach, TLS, bind, RootDSE, base DN, users) and the mapping on a sample of users; for an LDIF realm, the file')
       .option('--json', 'machine-readable report'),
   ).action(async (name: string, flags: PasswordFlags & { json?: boolean }) => {
     const password = await readPassword(flags);

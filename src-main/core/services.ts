@@ -80,7 +80,8 @@ export async function openServices(options: ServiceOptions): Promise<Services> {
     throw error;
   }
   const events = new AppEvents();
-  const realms = new RealmService(store, options.secrets, events, options.now);
+  // The catalogue is read when a test runs (custom fields may change meanwhile), by then `users` exists.
+  const realms = new RealmService(store, options.secrets, events, options.now, () => users.fields());
   const context = { store, users: userStore, audit, events, actor: options.actor ?? osUser(), now };
   const users = new UserService(context);
   events.onAny((event) => {

@@ -1,10 +1,16 @@
 import { connect as netConnect } from 'node:net';
 import { connect as tlsConnect, type PeerCertificate } from 'node:tls';
 import type { Client } from 'ldapts';
-import type { ConnectionStep, ConnectionStepResult, ConnectionTestReport, ServerInfo } from '../../../src-shared/model/connection-test';
+import {
+  CONNECTION_STEPS,
+  type ConnectionStepResult,
+  type ConnectionTestReport,
+  type ServerInfo,
+} from '../../../src-shared/model/connection-test';
 import { RosterError } from '../../../src-shared/result';
+import { COVERAGE_SAMPLE, coverageOutcome, type CoverageProbe } from '../realms/mapping-coverage';
 import { translateLdapError } from './errors';
-import { searchPages } from './search';
+import { searchPages, type LdapEntry } from './search';
 import { abortable, clientFor, parseLdapUrl, tlsOptionsFor, type LdapTarget } from './session';
 
 /** What to test: where to connect, and where users should be found. */
@@ -13,18 +19,31 @@ export interface ConnectionTestInput {
   password: string | undefined;
   baseDn: string;
   userFilter: string;
+  /** The realm's search scope (default: the whole subtree). */
+  scope?: 'sub' | 'one';
   /** Stop counting users here; the report then says "at least". */
   userCountCap?: number;
+  /** The realm's mapping, to apply to a sample of its users; without it that step is skipped. */
+  coverage?: CoverageProbe;
   signal?: AbortSignal;
 }
 
-const LABELS: Record<ConnectionStep, string> = {
+type LdapStep = (typeof CONNECTION_STEPS)[number];
+
+/** What a step found when it is not simply "ok": a warning, with its detail. */
+interface StepOutcome {
+  status: 'ok' | 'warning' | 'skipped';
+  detail: string;
+}
+
+const LABELS: Record<LdapStep, string> = {
   reach: 'Reach the host',
   tls: 'Secure the connection (TLS)',
   bind: 'Bind (log in)',
   rootdse: 'Read the server description (RootDSE)',
   base: 'Find the base DN',
   users: 'Count users matching the filter',
+  coverage: 'Check the attribute mapping on a sample of users',
 };
 
 const PAGED_RESULTS_OID = '1.2.840.113556.1.4.319';
@@ -115,17 +134,13 @@ export async function testConnection(input: ConnectionTestInput): Promise<Connec
   const report: ConnectionTestReport = { ok: false, url: target.urls[0] ?? '', steps };
   let client: Client | undefined;
 
-  const run = async (step: ConnectionStep, work: () => Promise<string | undefined>): Promise<void> => {
+  const run = async (step: LdapStep, work: () => Promise<string | StepOutcome | undefined>): Promise<void> => {
     const started = performance.now();
     try {
-      const detail = await work();
-      steps.push({
-        step,
-        label: LABELS[step],
-        status: detail === undefined ? 'skipped' : 'ok',
-        detail: detail ?? 'Not needed.',
-        ms: Math.round(performance.now() - started),
-      });
+      const done = await work();
+      const outcome: StepOutcome =
+        done === undefined ? { status: 'skipped', detail: 'Not needed.' } : typeof done === 'string' ? { status: 'ok', detail: done } : done;
+      steps.push({ step, label: LABELS[step], ...outcome, ms: Math.round(performance.now() - started) });
     } catch (error) {
       const translated = translateLdapError(error, { url: report.url, bindDn: target.bindDn, baseDn: input.baseDn });
       steps.push({ step, label: LABELS[step], status: 'failed', detail: translated.message, ms: Math.round(performance.now() - started) });
@@ -193,7 +208,7 @@ export async function testConnection(input: ConnectionTestInput): Promise<Connec
       for await (const page of searchPages(session, {
         baseDn: input.baseDn,
         filter: input.userFilter,
-        scope: 'sub',
+        scope: input.scope ?? 'sub',
         attributes: ['1.1'],
         pageSize: 1000,
         signal,
@@ -205,6 +220,27 @@ export async function testConnection(input: ConnectionTestInput): Promise<Connec
       report.userCountCapped = count >= cap;
       return `${report.userCountCapped ? 'At least ' : ''}${report.userCount} user${report.userCount === 1 ? '' : 's'} match ${input.userFilter}.`;
     });
+    await run('coverage', async () => {
+      const probe = input.coverage;
+      if (!probe) return { status: 'skipped', detail: 'Not requested.' };
+      if (!report.userCount) return { status: 'skipped', detail: 'No users match the filter: there is nothing to sample.' };
+      const session = { url: report.url, client: activeClient, close: async () => undefined };
+      const sample: LdapEntry[] = [];
+      // One page holds the whole sample; leaving the search after it is what the count above does too.
+      for await (const page of searchPages(session, {
+        baseDn: input.baseDn,
+        filter: input.userFilter,
+        scope: input.scope ?? 'sub',
+        attributes: probe.attributes,
+        pageSize: COVERAGE_SAMPLE,
+        signal,
+      })) {
+        sample.push(...page);
+        if (sample.length >= COVERAGE_SAMPLE) break;
+      }
+      report.coverage = probe.measure(sample.slice(0, COVERAGE_SAMPLE), (report.userCount ?? 0) > COVERAGE_SAMPLE);
+      return coverageOutcome(report.coverage);
+    });
     report.ok = true;
   } catch (error) {
     const translated = error instanceof RosterError ? error : translateLdapError(error, { url: report.url });
@@ -215,7 +251,7 @@ export async function testConnection(input: ConnectionTestInput): Promise<Connec
     }
     report.error = translated.toAppError();
     const failedAt = steps.length;
-    for (const step of Object.keys(LABELS).slice(failedAt) as ConnectionStep[]) {
+    for (const step of CONNECTION_STEPS.slice(failedAt)) {
       steps.push({ step, label: LABELS[step], status: 'skipped', detail: 'Not run: an earlier step failed.', ms: 0 });
     }
   } finally {

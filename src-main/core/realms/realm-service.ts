@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { ConnectionTestReport } from '../../../src-shared/model/connection-test';
+import { coverageWarnings, type ConnectionTestReport } from '../../../src-shared/model/connection-test';
 import type { Realm, RealmInput, RealmRecord } from '../../../src-shared/model/realm';
 import { RosterError } from '../../../src-shared/result';
+import { effectiveFields, type FieldDefinition } from '../../../src-shared/model/fields';
 import { testConnection } from '../ldap/test-connection';
+import { testLdifFile } from '../ldif/test-ldif-file';
+import { coverageProbe } from './mapping-coverage';
 import type { LdapTarget } from '../ldap/session';
 import type { AppEvents } from '../events';
 import type { SecretStore } from '../secrets/secret-store';
@@ -21,6 +24,8 @@ export class RealmService {
     private readonly secrets: SecretStore,
     private readonly events: AppEvents,
     private readonly now: () => Date = () => new Date(),
+    /** The field catalogue (custom fields, required flags), for the mapping coverage of a test. */
+    private readonly fields: () => readonly FieldDefinition[] = () => effectiveFields({}, []),
   ) {}
 
   private changed(...ids: string[]): void {
@@ -140,13 +145,20 @@ export class RealmService {
     const saved = args.id ? this.record(args.id) : undefined;
     const realm = args.draft ?? saved;
     if (!realm) throw new RosterError('invalid-input', 'Nothing to test: give a realm id or a draft.');
-    const report = await testConnection({
-      target: targetOf(realm),
-      password: await this.passwordFor(saved?.id, args.password),
-      baseDn: realm.search.baseDn,
-      userFilter: realm.search.userFilter,
-      signal: args.signal,
-    });
+    // A draft is judged by its own mapping, so the admin sees the coverage change as they edit the list.
+    const coverage = coverageProbe(realm, this.fields());
+    const report =
+      realm.kind === 'ldif-file'
+        ? await testLdifFile(realm, coverage, args.signal)
+        : await testConnection({
+            target: targetOf(realm),
+            password: await this.passwordFor(saved?.id, args.password),
+            baseDn: realm.search.baseDn,
+            userFilter: realm.search.userFilter,
+            scope: realm.search.scope,
+            coverage,
+            signal: args.signal,
+          });
     if (saved && !args.draft) {
       const lastTest = { at: this.now().toISOString(), ok: report.ok, message: report.ok ? summarise(report) : (report.error?.message ?? 'Failed') };
       await this.store.update((data) => {
@@ -159,8 +171,11 @@ export class RealmService {
   }
 }
 
-/** One line for a successful test: vendor, base DN, users. */
+/** One line for a successful test: vendor (or file), base DN, users, and how many mapping warnings. */
 export function summarise(report: ConnectionTestReport): string {
   const count = report.userCount === undefined ? '' : `${report.userCountCapped ? 'at least ' : ''}${report.userCount} users`;
-  return [`${report.server?.vendor ?? 'LDAP server'} at ${report.url}`, report.baseDnFound ? 'base DN found' : '', count].filter(Boolean).join(', ');
+  const where = report.server || !report.steps.some((s) => s.step === 'file') ? `${report.server?.vendor ?? 'LDAP server'} at ${report.url}` : `LDIF file ${report.url}`;
+  const warnings = report.coverage ? coverageWarnings(report.coverage).length : 0;
+  const line = [where, report.baseDnFound ? 'base DN found' : '', count].filter(Boolean).join(', ');
+  return warnings ? `${line}; mapping: ${warnings} warning${warnings === 1 ? '' : 's'}` : line;
 }
