@@ -61,7 +61,7 @@ export function createHandlers(services: Services, desktop?: DesktopShell): Hand
     'audit:csv': ({ filter }) => services.auditor.csv(filter),
     'import:search': ({ realmId, query, filter, password }, { signal }) => services.importer.search(realmId, query, filter, password, signal),
     'import:page': async ({ searchId, offset, limit, status }) => services.importer.page(searchId, offset, limit, status),
-    'import:run': async ({ searchId, dns }) => services.importer.run(searchId, dns),
+    'import:run': async ({ searchId, dns, clash }) => services.importer.run(searchId, dns, clash),
     'sync:candidates': ({ userId, realmId, password }, { signal }) => services.resync.candidates(userId, realmId, password, signal),
     'sync:preview': ({ userId, realmId, dn, password }, { signal }) => services.resync.preview(userId, realmId, dn, password, signal),
     'sync:apply': ({ userId, realmId, dn, choices, password }, { signal }) => services.resync.apply(userId, realmId, dn, choices, password, signal),

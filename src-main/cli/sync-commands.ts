@@ -1,5 +1,6 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import type { SyncSummary } from '../../src-shared/model/sync';
+import { DEFAULT_RENAME_RULE, USERNAME_CLASH_CHOICES, type UsernameClashChoice, type UsernameClashInput } from '../../src-shared/model/username-clash';
 import { RosterError } from '../../src-shared/result';
 import { readPassword } from '../core/secrets/password-source';
 import { collect, passwordOptions, type PasswordFlags } from './options';
@@ -20,40 +21,75 @@ export function formatSummary(summary: SyncSummary): string {
   const counts =
     `${summary.dryRun ? 'Dry run (nothing saved): ' : ''}${summary.created} created, ${summary.updated} updated, ${summary.unchanged} unchanged, ` +
     `${summary.conflicts} conflicts, ${summary.notFound} not found, ${summary.disabledUpstream} disabled in the directory (${summary.matched} matched).`;
-  return rows.length ? `${table(['USER', 'ACTION', 'CHANGES', 'DN'], rows)}\n${counts}` : counts;
+  const clashes = summary.usernameClashes;
+  const clashLine = clashes
+    ? `\nUsernames held in another realm: ${clashes.link} linked, ${clashes.rename} imported under another username, ${clashes.skip} skipped.`
+    : '';
+  return rows.length ? `${table(['USER', 'ACTION', 'CHANGES', 'DN'], rows)}\n${counts}${clashLine}` : `${counts}${clashLine}`;
 }
+
+/** The flags settling usernames that belong to users of another realm (a domain migration, a merger). */
+interface ClashFlags {
+  onUsernameClash: UsernameClashChoice;
+  renameRule: string;
+}
+
+const clashOptions = (command: Command): Command =>
+  command
+    .addOption(
+      new Option(
+        '--on-username-clash <CHOICE>',
+        'an entry whose username belongs to a user of another realm: skip it, link that user to it (id, local fields, roles, history kept), or rename (import it under --rename-rule)',
+      )
+        .choices([...USERNAME_CLASH_CHOICES])
+        .default('skip'),
+    )
+    .option(
+      '--rename-rule <RULE>',
+      'the username given with --on-username-clash rename: {username} and {realm} (the realm name, lower-case)',
+      DEFAULT_RENAME_RULE,
+    );
+
+const clashInput = (flags: ClashFlags): UsernameClashInput => ({ onUsernameClash: flags.onUsernameClash, renameRule: flags.renameRule });
 
 /** `roster import` and `roster resync`. */
 export function syncCommands(global: () => GlobalOptions, output: Output): Command[] {
   const importCommand = passwordOptions(
-    new Command('import')
+    clashOptions(new Command('import'))
       .description('import (or resync) users of a realm matching a keyword, * for everyone, or an LDAP filter')
       .requiredOption('--realm <NAME>', 'realm name or id')
       .option('--query <Q>', 'keyword: a substring of username, full name or mail; * for everyone', '')
       .option('--filter <FILTER>', 'a raw LDAP filter instead of --query (validated before it is sent)')
       .option('--dry-run', 'report what would change without saving anything')
       .option('--json', 'machine-readable summary'),
-  ).action(async (flags: PasswordFlags & { realm: string; query: string; filter?: string; dryRun?: boolean; json?: boolean }) => {
+  ).action(async (flags: PasswordFlags & ClashFlags & { realm: string; query: string; filter?: string; dryRun?: boolean; json?: boolean }) => {
     if (!flags.filter && flags.query.trim() === '') throw new RosterError('invalid-input', 'Give --query KEYWORD (or "*" for everyone) or --filter FILTER.');
     const password = await readPassword(flags);
     await withCli(global(), Boolean(flags.dryRun), async (cli) => {
       const realm = cli.services.realms.resolve(flags.realm);
       const filter = cli.services.importer.filterFor(realm.id, flags.query, flags.filter);
-      const summary = await cli.services.importer.streamImport(realm.id, filter, { password, dryRun: flags.dryRun });
+      const summary = await cli.services.importer.streamImport(realm.id, filter, { password, dryRun: flags.dryRun, clash: clashInput(flags) });
       output.out(flags.json ? asJson(summary) : formatSummary(summary));
     });
   });
 
   const resyncCommand = passwordOptions(
-    new Command('resync')
-      .description('resync users with their directory: named users, or --all (reconcile the whole realm)')
+    clashOptions(new Command('resync'))
+      .description(
+        'resync users with their directory: named users, or --all (reconcile the whole realm); a named user of another realm is linked to (or imported beside) the entry with its username by --on-username-clash link|rename',
+      )
       .requiredOption('--realm <NAME>', 'realm name or id')
       .option('--user <USERNAME>', 'a user to resync (repeatable)', collect)
       .option('--all', 'every user of the realm (reports users no longer found)')
       .option('--dry-run', 'report what would change without saving anything')
       .option('--json', 'machine-readable summary'),
-  ).action(async (flags: PasswordFlags & { realm: string; user?: string[]; all?: boolean; dryRun?: boolean; json?: boolean }) => {
+  ).action(async (flags: PasswordFlags & ClashFlags & { realm: string; user?: string[]; all?: boolean; dryRun?: boolean; json?: boolean }) => {
     if (Boolean(flags.all) === Boolean(flags.user?.length)) throw new RosterError('invalid-input', 'Give --user USERNAME (repeatable) or --all, not both.');
+    if (flags.all && flags.onUsernameClash !== 'skip')
+      throw new RosterError(
+        'invalid-input',
+        `--all compares only users already linked to the realm; to settle usernames held in another realm, run: roster import --realm ${JSON.stringify(flags.realm)} --query '*' --on-username-clash ${flags.onUsernameClash}`,
+      );
     const password = await readPassword(flags);
     await withCli(global(), Boolean(flags.dryRun), async (cli) => {
       const realm = cli.services.realms.resolve(flags.realm);
@@ -62,7 +98,7 @@ export function syncCommands(global: () => GlobalOptions, output: Output): Comma
         : await cli.services.resync.resyncNow(
             flags.user!.map((u) => cli.services.users.resolve(u)),
             realm.id,
-            { password, dryRun: flags.dryRun },
+            { password, dryRun: flags.dryRun, clash: clashInput(flags) },
           );
       output.out(flags.json ? asJson(summary) : formatSummary(summary));
     });

@@ -7,6 +7,7 @@ import { realmInputSchema, type Realm } from '../model/realm';
 import type { ReportsOverview } from '../model/report';
 import { SHEET_ROW_STATUSES, sheetOptionsSchema, type SheetApplyReport, type SheetOpened, type SheetPreview, type SheetRowResult } from '../model/sheet';
 import { IMPORT_STATUSES, type ImportRow, type ImportSearch, type Job, type UserDiff } from '../model/sync';
+import { usernameClashSchema } from '../model/username-clash';
 import {
   userQuerySchema,
   userSortSchema,
@@ -148,9 +149,19 @@ export const contract = {
       })
       .strict(),
   ),
-  /** Imports (or resyncs) the chosen entries of a search, or all of them: a job. */
+  /**
+   * Imports (or resyncs) the chosen entries of a search, or all of them: a job. `clash` settles entries whose
+   * username belongs to a user of another realm: link, rename (rule + per-DN names) or skip (the default).
+   */
   'import:run': channel<Job>()(
-    z.object({ searchId: id, dns: z.array(z.string().min(1).max(2048)).max(200_000).optional(), password: password.optional() }).strict(),
+    z
+      .object({
+        searchId: id,
+        dns: z.array(z.string().min(1).max(2048)).max(200_000).optional(),
+        password: password.optional(),
+        clash: usernameClashSchema.optional(),
+      })
+      .strict(),
   ),
   /** Directory entries that could be this user in a realm (by id, DN, then username), best first. */
   'sync:candidates': channel<DirectoryCandidate[]>()(z.object({ userId: id, realmId: id.optional(), password: password.optional() }).strict()),

@@ -1,6 +1,7 @@
 import type { AppError } from '../result';
 import type { AuditChange } from './audit';
 import type { ExportResult } from './export';
+import type { UsernameClashChoice } from './username-clash';
 
 /** What the three-way merge decided for one field. */
 export const FIELD_OUTCOMES = ['unchanged', 'take-directory', 'keep-local', 'converged', 'conflict'] as const;
@@ -36,8 +37,11 @@ export interface UserDiff {
   changes: number;
 }
 
-/** How an import search result relates to the store. */
-export const IMPORT_STATUSES = ['new', 'unchanged', 'changed', 'conflict'] as const;
+/**
+ * How an import search result relates to the store. `clash`: its username belongs to an external user of
+ * another realm, which the admin may link to this entry, import under another username, or skip.
+ */
+export const IMPORT_STATUSES = ['new', 'unchanged', 'changed', 'conflict', 'clash'] as const;
 export type ImportStatus = (typeof IMPORT_STATUSES)[number];
 
 /** One directory entry found by an import search. */
@@ -53,8 +57,17 @@ export interface ImportRow {
   userId?: string;
   /** Fields whose directory value differs from what Roster last synced (status `changed`). */
   changedFields: string[];
-  /** Why it is a conflict ("username taken by an internal user…"). */
+  /** Why it is a conflict ("username taken by an internal user…") or a clash. */
   note?: string;
+  /** For `clash` rows: the user holding the username (`userId`) is this one, of this realm. */
+  clash?: { username: string; realmId: string; realmName: string };
+}
+
+/** Clashing entries of a search, per realm whose users hold their usernames. */
+export interface ClashRealm {
+  realmId: string;
+  realmName: string;
+  count: number;
 }
 
 /** A finished import search kept in main so the page can scroll through all of it. */
@@ -64,6 +77,8 @@ export interface ImportSearch {
   filter: string;
   total: number;
   counts: Record<ImportStatus, number>;
+  /** Where the `clash` entries' usernames are held, most first. */
+  clashRealms: ClashRealm[];
 }
 
 /** Per-user outcome of an import, resync or reconcile. */
@@ -74,6 +89,8 @@ export interface SyncChange {
   action: 'created' | 'updated' | 'unchanged' | 'conflict' | 'not-found' | 'skipped';
   changes: AuditChange[];
   note?: string;
+  /** The entry's username belonged to a user of another realm: what was done about it. */
+  clash?: UsernameClashChoice;
 }
 
 /** The report of an import, resync or reconcile. */
@@ -90,6 +107,8 @@ export interface SyncSummary {
   changes: SyncChange[];
   changesTruncated?: boolean;
   dryRun?: boolean;
+  /** Entries whose username belonged to a user of another realm: linked, imported under another name, skipped. */
+  usernameClashes?: Record<UsernameClashChoice, number>;
 }
 
 export const JOB_KINDS = ['import', 'resync', 'reconcile', 'export'] as const;

@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { RealmRecord } from '../../../src-shared/model/realm';
 import type { SyncChange, SyncSummary } from '../../../src-shared/model/sync';
 import type { UserRecord } from '../../../src-shared/model/user';
+import { validateUsername } from '../../../src-shared/model/fields';
 import type { NewAuditEntry } from '../audit/audit-log';
 import type { UserOp } from '../users/user-store';
+import { relinkUser, SKIP_CLASHES, type ClashPolicy } from './clash';
 import { applyDiff, newUserFrom, threeWayDiff } from './diff';
 import type { DirectoryUser } from './mapping';
 import { matchEntry } from './match';
@@ -32,6 +34,10 @@ export function record(summary: SyncSummary, change: SyncChange): void {
   else if (change.action === 'unchanged') summary.unchanged += 1;
   else if (change.action === 'conflict') summary.conflicts += 1;
   else if (change.action === 'not-found') summary.notFound += 1;
+  if (change.clash) {
+    summary.usernameClashes ??= { skip: 0, link: 0, rename: 0 };
+    summary.usernameClashes[change.clash] += 1;
+  }
   if (summary.changes.length < MAX_SUMMARY_CHANGES) summary.changes.push(change);
   else summary.changesTruncated = true;
 }
@@ -46,15 +52,17 @@ export interface Pair {
 /**
  * Syncs one batch of entries into the store as ONE transaction, so a failure or a cancel between batches
  * leaves the store at a batch boundary. Entries are matched (id, DN, username) unless the pair names its
- * user; new entries are created when `create` is set (import), never by a reconcile.
+ * user; new entries are created when `create` is set (import), never by a reconcile. An entry whose
+ * username belongs to a user of another realm is settled by `clash` (skipped when absent).
  */
 export async function syncBatch(
   deps: SyncDeps,
   realm: RealmRecord,
   pairs: readonly Pair[],
   summary: SyncSummary,
-  options: { create: boolean; dryRun?: boolean },
+  options: { create: boolean; dryRun?: boolean; clash?: ClashPolicy },
 ): Promise<void> {
+  const clash = options.clash ?? SKIP_CLASHES;
   const plan = () => {
     const ops: UserOp[] = [];
     const audit: NewAuditEntry[] = [];
@@ -86,6 +94,69 @@ export async function syncBatch(
       const match = known ? { kind: 'id' as const, user: current(known) } : matchEntry(deps.ctx.users, realm.id, (id) => deps.users.realmName(id), entry);
       if (match.kind === 'conflict') {
         outcomes.push({ userId: match.user.id, username: entry.username, dn: entry.dn, action: 'conflict', changes: [], note: match.note });
+        continue;
+      }
+      if (match.kind === 'clash') {
+        const holder = current(match.user);
+        const decision = clash.decide(entry);
+        if (decision.choice === 'skip') {
+          outcomes.push({
+            userId: holder.id,
+            username: entry.username,
+            dn: entry.dn,
+            action: 'conflict',
+            changes: [],
+            note: `${match.note} Skipped.`,
+            clash: 'skip',
+          });
+        } else if (claimed.has(holder.id)) {
+          // Two entries of this realm share the username: the first one settled it; this one is a conflict.
+          outcomes.push({
+            userId: holder.id,
+            username: entry.username,
+            dn: entry.dn,
+            action: 'conflict',
+            changes: [],
+            note: `Another entry of this run with the username ${entry.username} was already settled for ${holder.username}; ${entry.dn} was left out.`,
+          });
+        } else if (decision.choice === 'link') {
+          summary.matched += 1;
+          const relinked = relinkUser(holder, realm, fields, entry, at, (id) => deps.users.realmName(id));
+          ops.push({ put: relinked.user });
+          claim(relinked.user);
+          audit.push(syncEntry(deps, 'user.relink', relinked.user, realm.id, relinked.changes, relinked.note));
+          outcomes.push({
+            userId: holder.id,
+            username: holder.username,
+            dn: entry.dn,
+            action: 'updated',
+            changes: relinked.changes,
+            note: relinked.note,
+            clash: 'link',
+          });
+        } else {
+          const name = decision.username;
+          const problem = decision.typed ? validateUsername(name) : name === '' ? 'The rename rule gave an empty username.' : null;
+          const taken = claimedNames.has(name.toLowerCase()) ? name : deps.ctx.users.findByUsername(name)?.username;
+          if (problem || taken !== undefined) {
+            outcomes.push({
+              userId: holder.id,
+              username: entry.username,
+              dn: entry.dn,
+              action: 'conflict',
+              changes: [],
+              note: `${match.note} It was not imported as ${name}: ${problem ?? `${taken} already has that username (usernames are unique ignoring case); choose another name.`}`,
+            });
+            continue;
+          }
+          const user: UserRecord = { ...newUserFrom(entry, realm.id, randomUUID(), at), username: name };
+          ops.push({ put: user });
+          claim(user);
+          const changes = Object.entries(user.fields).map(([field, after]) => ({ field, before: '', after }));
+          const note = `Imported from ${entry.dn} as ${name}: the username ${entry.username} belongs to ${holder.username} of realm "${deps.users.realmName(match.realmId)}".`;
+          audit.push(syncEntry(deps, 'user.import', user, realm.id, [{ field: 'username', before: '', after: name }, ...changes], note));
+          outcomes.push({ userId: user.id, username: name, dn: entry.dn, action: 'created', changes, note, clash: 'rename' });
+        }
         continue;
       }
       if (match.kind === 'none') {

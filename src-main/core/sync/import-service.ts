@@ -1,11 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { IMPORT_STATUSES, type ImportRow, type ImportSearch, type ImportStatus, type Job, type SyncSummary } from '../../../src-shared/model/sync';
+import {
+  IMPORT_STATUSES,
+  type ClashRealm,
+  type ImportRow,
+  type ImportSearch,
+  type ImportStatus,
+  type Job,
+  type SyncSummary,
+} from '../../../src-shared/model/sync';
+import type { UsernameClashInput } from '../../../src-shared/model/username-clash';
 import type { FieldDefinition } from '../../../src-shared/model/fields';
 import type { RealmRecord } from '../../../src-shared/model/realm';
 import { RosterError } from '../../../src-shared/result';
 import { keywordFilter, validateFilter } from '../ldap/filter';
 import type { JobRunner } from '../jobs/job-runner';
 import { emptySummary, syncBatch } from './batch';
+import { clashPolicy, type ClashPolicy } from './clash';
 import { threeWayDiff } from './diff';
 import { directoryMapper, type DirectoryUser } from './mapping';
 import { matchEntry } from './match';
@@ -66,11 +76,20 @@ export class ImportService {
       realmId,
       filter: effective,
       total: entries.length,
-      counts: { new: 0, unchanged: 0, changed: 0, conflict: 0 },
+      counts: { new: 0, unchanged: 0, changed: 0, conflict: 0, clash: 0 },
+      clashRealms: [],
     };
     this.searches.set(search.searchId, { search, entries });
     for (const key of [...this.searches.keys()].slice(0, Math.max(0, this.searches.size - KEEP_SEARCHES))) this.searches.delete(key);
-    for (const row of this.rows(search.searchId)) search.counts[row.status] += 1;
+    const clashes = new Map<string, ClashRealm>();
+    for (const row of this.rows(search.searchId)) {
+      search.counts[row.status] += 1;
+      if (!row.clash) continue;
+      const realm = clashes.get(row.clash.realmId) ?? { realmId: row.clash.realmId, realmName: row.clash.realmName, count: 0 };
+      realm.count += 1;
+      clashes.set(realm.realmId, realm);
+    }
+    search.clashRealms = [...clashes.values()].sort((a, b) => b.count - a.count || a.realmName.localeCompare(b.realmName));
     return search;
   }
 
@@ -96,6 +115,10 @@ export class ImportService {
     if (match.kind === 'conflict') return { ...base, status: 'conflict', userId: match.user.id, changedFields: [], note: match.note };
     const diff = threeWayDiff(match.user, realm, fields, entry);
     const linked = match.user.origin?.realmId === realmId;
+    if (match.kind === 'clash') {
+      const clash = { username: match.user.username, realmId: match.realmId, realmName: this.deps.users.realmName(match.realmId) };
+      return { ...base, status: 'clash', userId: match.user.id, changedFields: [], note: match.note, clash };
+    }
     const changedFields = diff.fields.filter((f) => !linked || f.directory !== f.base).map((f) => f.field);
     if (diff.username_change) changedFields.push('username');
     if (diff.dn_change) changedFields.push('dn');
@@ -122,15 +145,25 @@ export class ImportService {
     return { total: rows.length, offset, rows: rows.slice(offset, offset + limit) };
   }
 
-  /** Imports (or resyncs) entries already read, in batches; `dryRun` reports without writing. */
+  /**
+   * Imports (or resyncs) entries already read, in batches; `dryRun` reports without writing. `clash` says
+   * what to do with entries whose username belongs to a user of another realm (skip them by default).
+   */
   async importEntries(
     realmId: string,
     entries: readonly DirectoryUser[],
-    options: { dryRun?: boolean; signal?: AbortSignal; progress?: (done: number, total: number) => void; setConsistency?: (text: string) => void } = {},
+    options: {
+      dryRun?: boolean;
+      clash?: UsernameClashInput;
+      signal?: AbortSignal;
+      progress?: (done: number, total: number) => void;
+      setConsistency?: (text: string) => void;
+    } = {},
   ): Promise<SyncSummary> {
     const realm = realmById(this.deps, realmId);
     const summary = emptySummary(realmId, options.dryRun);
     options.setConsistency?.('Nothing was imported yet.');
+    const clash = clashPolicy(options.clash, realm);
     for (let start = 0; start < entries.length; start += BATCH_SIZE) {
       checkCancelled(options.signal);
       await syncBatch(
@@ -138,7 +171,7 @@ export class ImportService {
         realm,
         entries.slice(start, start + BATCH_SIZE).map((entry) => ({ entry })),
         summary,
-        { create: true, dryRun: options.dryRun },
+        { create: true, dryRun: options.dryRun, clash },
       );
       const done = Math.min(entries.length, start + BATCH_SIZE);
       options.setConsistency?.(
@@ -150,11 +183,13 @@ export class ImportService {
     return summary;
   }
 
-  /** Starts a job importing the chosen entries of a search (all of them when `dns` is absent). */
-  run(searchId: string, dns?: string[]): Job {
+  /** Starts a job importing the chosen entries of a search (all of them when `dns` is absent), settling username clashes by `clash`. */
+  run(searchId: string, dns?: string[], clash?: UsernameClashInput): Job {
     const { search, entries } = this.stored(searchId);
     let chosen = entries;
     if (dns) {
+    // A bad rule or typed name is refused now, before a job starts.
+    clashPolicy(clash, realmById(this.deps, search.realmId));
       const wanted = new Set(dns);
       chosen = entries.filter((e) => wanted.has(e.dn));
       if (chosen.length !== wanted.size)
@@ -164,6 +199,7 @@ export class ImportService {
       this.importEntries(search.realmId, chosen, {
         signal: job.signal,
         progress: (done, total) => job.progress(done, total, `Importing ${done.toLocaleString('en')} of ${total.toLocaleString('en')}`),
+        clash,
         setConsistency: job.setConsistency,
       }),
     );
@@ -176,11 +212,19 @@ export class ImportService {
   async streamImport(
     realmId: string,
     filter: string,
-    options: { password?: string; dryRun?: boolean; signal?: AbortSignal; progress?: (done: number) => void; setConsistency?: (text: string) => void } = {},
+    options: {
+      password?: string;
+      dryRun?: boolean;
+      clash?: UsernameClashInput;
+      signal?: AbortSignal;
+      progress?: (done: number) => void;
+      setConsistency?: (text: string) => void;
+    } = {},
   ): Promise<SyncSummary> {
     const realm = realmById(this.deps, realmId);
     const map = directoryMapper(realm, this.deps.users.fields());
     const summary = emptySummary(realmId, options.dryRun);
+    const clash: ClashPolicy = clashPolicy(options.clash, realm);
     options.setConsistency?.('Nothing was imported yet.');
     let done = 0;
     await withSource(this.deps, realm, options.password, options.signal, async (source) => {
@@ -198,7 +242,7 @@ export class ImportService {
           realm,
           page.value.map((entry) => ({ entry: map(entry) })),
           summary,
-          { create: true, dryRun: options.dryRun },
+          { create: true, dryRun: options.dryRun, clash },
         );
         done += page.value.length;
         options.setConsistency?.(`The first ${done.toLocaleString('en')} entries were imported and saved; the rest were not read or not written.`);
@@ -210,13 +254,15 @@ export class ImportService {
   }
 
   /** Searches and imports in one go (the CLI, the demo) as a job. */
-  searchAndImport(realmId: string, query: string, filter: string | undefined, password?: string): Job {
+  searchAndImport(realmId: string, query: string, filter: string | undefined, password?: string, clash?: UsernameClashInput): Job {
     const effective = this.filterFor(realmId, query, filter);
     return this.jobs.start('import', realmId, (job) =>
       this.streamImport(realmId, effective, {
+    clashPolicy(clash, realmById(this.deps, realmId));
         password,
         signal: job.signal,
         progress: (done) => job.progress(done, 0, `Importing: ${done.toLocaleString('en')} entries so far`),
+        clash,
         setConsistency: job.setConsistency,
       }),
     );

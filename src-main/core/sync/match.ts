@@ -2,13 +2,21 @@ import type { UserRecord } from '../../../src-shared/model/user';
 import type { UserStore } from '../users/user-store';
 import type { DirectoryUser } from './mapping';
 
-/** How a directory entry relates to the store. */
-export type Match = { kind: 'id' | 'dn' | 'username'; user: UserRecord } | { kind: 'none' } | { kind: 'conflict'; user: UserRecord; note: string };
+/**
+ * How a directory entry relates to the store. A `clash` is the one conflict with a way out: the username
+ * belongs to an external user of ANOTHER realm (`realmId`), which the admin may link, rename around, or skip.
+ */
+export type Match =
+  | { kind: 'id' | 'dn' | 'username'; user: UserRecord }
+  | { kind: 'none' }
+  | { kind: 'conflict'; user: UserRecord; note: string }
+  | { kind: 'clash'; user: UserRecord; note: string; realmId: string };
 
 /**
  * Finds the Roster user a directory entry is: realm + immutable id first, then realm + DN, then username —
  * and never merges two people: a DN or username held by a user linked to ANOTHER directory object is a
- * conflict to report, not a match. A rename or move upstream keeps the id, so it updates, never duplicates.
+ * conflict to report, not a match (a username held in another realm is a `clash`, settled only by the
+ * admin's choice). A rename or move upstream keeps the id, so it updates, never duplicates.
  */
 export function matchEntry(users: UserStore, realmId: string, realmName: (id: string) => string, entry: DirectoryUser): Match {
   const byId = entry.externalId ? users.findByExternalId(realmId, entry.externalId) : undefined;
@@ -35,8 +43,12 @@ export function matchEntry(users: UserStore, realmId: string, realmName: (id: st
     };
   }
   return {
-    kind: 'conflict',
+    kind: 'clash',
     user: byName,
-    note: `The username ${entry.username} belongs to an external user of realm "${realmName(byName.origin.realmId)}"; Roster does not merge users across realms.`,
+    realmId: byName.origin.realmId,
+    note:
+      `The username ${entry.username} belongs to ${byName.username}, an external user of realm "${realmName(byName.origin.realmId)}" ` +
+      `(${byName.origin.dn}); Roster does not merge users across realms unless told to: link that user to this entry, ` +
+      `import this entry under another username, or skip it.`,
   };
 }

@@ -1,14 +1,17 @@
 import type { RealmRecord } from '../../../src-shared/model/realm';
-import type { Job, SyncSummary, UserDiff } from '../../../src-shared/model/sync';
+import type { Job, SyncChange, SyncSummary, UserDiff } from '../../../src-shared/model/sync';
+import type { UsernameClashInput } from '../../../src-shared/model/username-clash';
 import type { DirectoryCandidate, UserDetail, UserRecord, UserTarget } from '../../../src-shared/model/user';
 import { RosterError } from '../../../src-shared/result';
 import { equalityWithin, wrap } from '../ldap/filter';
 import type { LdapEntry } from '../ldap/search';
 import type { JobRunner } from '../jobs/job-runner';
-import { emptySummary, syncBatch, type Pair } from './batch';
+import { emptySummary, record, syncBatch, type Pair } from './batch';
+import { clashPolicy, linkedElsewhere, relinkDiff, relinkUser, type ClashPolicy } from './clash';
 import { applyDiff, threeWayDiff, type Choices } from './diff';
-import { directoryMapper, toDirectoryUser, type DirectoryUser } from './mapping';
+import { directoryMapper, toDirectoryUser, usernameAttribute, type DirectoryUser } from './mapping';
 import { BATCH_SIZE, checkCancelled, realmById, requirePassword, syncEntry, withSource, type SyncDeps } from './sync-context';
+import { matchEntry } from './match';
 import type { DirectorySource } from './source';
 
 /**
@@ -81,7 +84,8 @@ export class ResyncService {
   async preview(userId: string, realmId: string, dn: string, password?: string, signal?: AbortSignal): Promise<UserDiff> {
     const realm = realmById(this.deps, realmId);
     const entry = await withSource(this.deps, realm, password, signal, (source) => this.entry(source, realm, dn, signal));
-    return threeWayDiff(this.deps.users.require(userId), realm, this.deps.users.fields(), entry);
+    const user = this.deps.users.require(userId);
+    return (linkedElsewhere(user, realm.id) ? relinkDiff : threeWayDiff)(user, realm, this.deps.users.fields(), entry);
   }
 
   /** Applies the diff against a fresh read of the entry, with the admin's choices; every conflict is settled. */
@@ -93,8 +97,21 @@ export class ResyncService {
       const other = this.deps.ctx.users.findByExternalId(realm.id, entry.externalId);
       if (other && other.id !== user.id)
         throw new RosterError('conflict', `${entry.dn} is already linked to the user ${other.username}; one directory entry cannot be two users.`);
-      const diff = threeWayDiff(user, realm, this.deps.users.fields(), entry);
+      const moving = linkedElsewhere(user, realm.id);
+      const diff = (moving ? relinkDiff : threeWayDiff)(user, realm, this.deps.users.fields(), entry);
       const holder = diff.username_change ? this.deps.ctx.users.findByUsername(diff.username_change.to) : undefined;
+      if (moving) {
+        const at = this.deps.ctx.now().toISOString();
+        const relinked = relinkUser(user, realm, this.deps.users.fields(), entry, at, (id) => this.deps.users.realmName(id), {
+          choices,
+          usernameFree: !holder || holder.id === user.id,
+        });
+        return {
+          ops: [{ put: relinked.user }],
+          audit: [syncEntry(this.deps, 'user.relink', relinked.user, realm.id, relinked.changes, relinked.note)],
+          result: undefined,
+        };
+      }
       const applied = applyDiff(user, diff, entry, this.deps.ctx.now().toISOString(), { choices, usernameFree: !holder || holder.id === user.id });
       const chosen = diff.fields
         .filter((f) => f.outcome === 'conflict')
@@ -162,13 +179,18 @@ export class ResyncService {
     await this.deps.ctx.users.compactIfDue();
   }
 
-  /** Resyncs users (each against its own realm) without a job: the CLI's `resync --user`. */
+  /**
+   * Resyncs users without a job: the CLI's `resync --user`. Users linked to the realm are compared with
+   * their entries. A user of ANOTHER realm is refused, unless `clash` chooses link or rename: then the
+   * realm's entry with the same username is settled as an import would settle that username clash.
+   */
   async resyncNow(
     users: readonly UserRecord[],
     realmId: string,
     options: {
       password?: string;
       dryRun?: boolean;
+      clash?: UsernameClashInput;
       signal?: AbortSignal;
       progress?: (done: number, total: number) => void;
       setConsistency?: (t: string) => void;
@@ -176,20 +198,83 @@ export class ResyncService {
   ): Promise<SyncSummary> {
     const realm = realmById(this.deps, realmId);
     const summary = emptySummary(realm.id, options.dryRun);
+    const clash = clashPolicy(options.clash, realm);
+    const linked = users.filter((u) => u.origin?.realmId === realm.id);
     const strangers = users.filter((u) => u.origin?.realmId !== realm.id);
-    if (strangers.length)
-      throw new RosterError(
-        'invalid-input',
-        `${strangers.map((u) => u.username).join(', ')} ${strangers.length === 1 ? 'is' : 'are'} not linked to realm "${realm.name}".`,
-      );
-    await withSource(this.deps, realm, options.password, options.signal, (source) =>
-      this.syncUsers(realm, users, summary, options, async (user) => {
+    const bringIn = (options.clash?.onUsernameClash ?? 'skip') !== 'skip' || Object.keys(options.clash?.overrides ?? {}).length > 0;
+    if (strangers.length && (!bringIn || strangers.some((u) => u.kind !== 'external' || !u.origin)))
+      throw new RosterError('invalid-input', this.strangersMessage(strangers, realm));
+    await withSource(this.deps, realm, options.password, options.signal, async (source) => {
+      await this.syncUsers(realm, linked, summary, options, async (user) => {
         const [byId] = await source.findById(user.origin!.externalId, options.signal);
         const entry = byId ?? (await source.readDn(user.origin!.dn, options.signal));
         return entry ? this.toUser(realm, entry) : undefined;
-      }),
-    );
+      });
+      if (strangers.length) await this.bringIn(source, realm, strangers, summary, clash, options);
+    });
     return summary;
+  }
+
+  /** Why users of other realms (or internal users) cannot be resynced against this realm, and what would. */
+  private strangersMessage(strangers: readonly UserRecord[], realm: RealmRecord): string {
+    const internal = strangers.filter((u) => u.kind !== 'external' || !u.origin);
+    const names = (list: readonly UserRecord[]) => `${list.map((u) => u.username).join(', ')} ${list.length === 1 ? 'is' : 'are'}`;
+    if (internal.length) return `${names(internal)} not linked to realm "${realm.name}" (internal users are linked by converting them to external).`;
+    const realms = [...new Set(strangers.map((u) => `"${this.deps.users.realmName(u.origin!.realmId)}"`))].join(', ');
+    return (
+      `${names(strangers)} not linked to realm "${realm.name}" but to ${realms}. To bring in "${realm.name}"'s entry with the same username, ` +
+      `choose link (re-link the user to it) or rename (import it as another user) for username clashes.`
+    );
+  }
+
+  /**
+   * Users of other realms against this one: each is looked up here by its username, and the one entry
+   * found is settled by the clash policy (link or rename). None, several, or an entry already someone
+   * else's is reported, never guessed.
+   */
+  private async bringIn(
+    source: DirectorySource,
+    realm: RealmRecord,
+    strangers: readonly UserRecord[],
+    summary: SyncSummary,
+    clash: ClashPolicy,
+    options: { dryRun?: boolean; signal?: AbortSignal },
+  ): Promise<void> {
+    const attribute = usernameAttribute(realm);
+    const realmName = (id: string) => this.deps.users.realmName(id);
+    const pairs: Pair[] = [];
+    for (const user of strangers) {
+      checkCancelled(options.signal);
+      const found: DirectoryUser[] = [];
+      for await (const page of source.search(equalityWithin(realm.search.userFilter, attribute, user.username), options.signal))
+        for (const raw of page) found.push(this.toUser(realm, raw));
+      const match = found.length === 1 ? matchEntry(this.deps.ctx.users, realm.id, realmName, found[0]!) : undefined;
+      if (match?.kind === 'clash' && match.user.id === user.id) {
+        pairs.push({ entry: found[0]! });
+        continue;
+      }
+      const from = `realm "${realmName(user.origin!.realmId)}"`;
+      const outcome: Pick<SyncChange, 'action' | 'note'> =
+        found.length === 0
+          ? { action: 'not-found', note: `No entry of realm "${realm.name}" has the username ${user.username}; ${user.username} stays linked to ${from}.` }
+          : found.length > 1
+            ? {
+                action: 'conflict',
+                note: `${found.length} entries of realm "${realm.name}" have the username ${user.username} (${found.map((f) => f.dn).join('; ')}); none was chosen.`,
+              }
+            : {
+                action: 'conflict',
+                note:
+                  match && match.kind !== 'none' && match.kind !== 'clash' && match.user.id !== user.id
+                    ? `${found[0]!.dn} of realm "${realm.name}" is already ${match.user.username}'s entry; ${user.username} stays linked to ${from}.`
+                    : `${found[0]!.dn} of realm "${realm.name}" could not be matched to ${user.username}; it stays linked to ${from}.`,
+              };
+      record(summary, { userId: user.id, username: user.username, dn: found[0]?.dn ?? '', changes: [], ...outcome });
+    }
+    for (let start = 0; start < pairs.length; start += BATCH_SIZE) {
+      checkCancelled(options.signal);
+      await syncBatch(this.deps, realm, pairs.slice(start, start + BATCH_SIZE), summary, { create: true, dryRun: options.dryRun, clash });
+    }
   }
 
   /** Starts a job resyncing the targeted external users, realm by realm (a missing password is refused before it starts). */

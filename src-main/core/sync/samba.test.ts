@@ -380,7 +380,7 @@ describe.skipIf(skip)(`Import, resync and reconcile against Samba's AD DC${skipN
       const realm = await createRealm(call, 'Samba AD');
       const search = await call('import:search', { realmId: realm.id, query: '*' });
       expect(search.total).toBe(USERS + BUILT_IN_PERSONS.length);
-      expect(search.counts).toEqual({ new: USERS + BUILT_IN_PERSONS.length, unchanged: 0, changed: 0, conflict: 0 });
+      expect(search.counts).toEqual({ new: USERS + BUILT_IN_PERSONS.length, unchanged: 0, changed: 0, conflict: 0, clash: 0 });
       const page = await call('import:page', { searchId: search.searchId, offset: 0, limit: 1000 });
       expect(sorted(page.rows.map((r) => r.username))).toEqual(expectedNames);
       expect(Object.fromEntries(page.rows.map((r) => [r.username, r.dn]))).toEqual(Object.fromEntries([...before.values()].map((v) => [v.sam, v.dn])));
@@ -406,7 +406,7 @@ describe.skipIf(skip)(`Import, resync and reconcile against Samba's AD DC${skipN
 
       // A second search finds everything imported and unchanged.
       const again = await call('import:search', { realmId: realm.id, query: '*' });
-      expect(again.counts).toEqual({ new: 0, unchanged: USERS + BUILT_IN_PERSONS.length, changed: 0, conflict: 0 });
+      expect(again.counts).toEqual({ new: 0, unchanged: USERS + BUILT_IN_PERSONS.length, changed: 0, conflict: 0, clash: 0 });
     });
   }, 120_000);
 

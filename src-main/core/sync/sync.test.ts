@@ -72,7 +72,7 @@ describe.each([
       const realm = await addRealm(services, server(), kind);
       const search = await services.importer.search(realm.id, '*', undefined);
       expect(search.total).toBe(USERS);
-      expect(search.counts).toEqual({ new: USERS, unchanged: 0, changed: 0, conflict: 0 });
+      expect(search.counts).toEqual({ new: USERS, unchanged: 0, changed: 0, conflict: 0, clash: 0 });
       const summary = await finished(services, services.importer.run(search.searchId));
       expect(summary).toMatchObject({ created: USERS, updated: 0, conflicts: 0, disabledUpstream: flavor === 'ad' ? USERS / 10 : 0 });
       const usernames = expected().map((e) => String(e.attributes[flavor === 'ad' ? 'sAMAccountName' : 'uid']));
@@ -88,7 +88,7 @@ describe.each([
       expect(zoe.origin?.externalId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
       // Searching again: everything is already imported and unchanged.
       const again = await services.importer.search(realm.id, '*', undefined);
-      expect(again.counts).toEqual({ new: 0, unchanged: USERS, changed: 0, conflict: 0 });
+      expect(again.counts).toEqual({ new: 0, unchanged: USERS, changed: 0, conflict: 0, clash: 0 });
       expect((await services.audit.query({ action: 'user.import' })).length).toBe(USERS);
     });
   }, 120_000);

@@ -6,6 +6,7 @@ export const STATUS_LABELS: Record<ImportStatus, string> = {
   unchanged: 'Already imported',
   changed: 'Changed',
   conflict: 'Conflict',
+  clash: 'Username taken',
 };
 
 /** A count as people read it: 1,500. */
@@ -23,6 +24,6 @@ export function resultCountText(search: Pick<ImportSearch, 'total' | 'counts'>, 
 /** The run buttons' labels: Import for new entries, Resync for imported ones, both when mixed. */
 export function runVerb(counts: Record<ImportStatus, number>): string {
   const fresh = counts.new > 0;
-  const known = counts.unchanged + counts.changed + counts.conflict > 0;
+  const known = counts.unchanged + counts.changed + counts.conflict + counts.clash > 0;
   return fresh && known ? 'Import / Resync' : known ? 'Resync' : 'Import';
 }

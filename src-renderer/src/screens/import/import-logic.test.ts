@@ -15,7 +15,7 @@ const row = (n: number): ImportRow => ({
   changedFields: [],
 });
 const page = (p: number) => Array.from({ length: PAGE_SIZE }, (_, i) => row(p * PAGE_SIZE + i));
-const counts = { new: 1200, unchanged: 300, changed: 0, conflict: 0 };
+const counts = { new: 1200, unchanged: 300, changed: 0, conflict: 0, clash: 0 };
 
 describe('result pages', () => {
   it('covers a range with the pages that exist', () => {
@@ -65,8 +65,8 @@ describe('labels', () => {
   });
 
   it('names the run after what it will do', () => {
-    expect(runVerb({ new: 3, unchanged: 0, changed: 0, conflict: 0 })).toBe('Import');
-    expect(runVerb({ new: 0, unchanged: 1, changed: 2, conflict: 0 })).toBe('Resync');
+    expect(runVerb({ new: 3, unchanged: 0, changed: 0, conflict: 0, clash: 0 })).toBe('Import');
+    expect(runVerb({ new: 0, unchanged: 1, changed: 2, conflict: 0, clash: 0 })).toBe('Resync');
     expect(runVerb(counts)).toBe('Import / Resync');
   });
 });
