@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
@@ -104,6 +104,8 @@ test.describe('with an OpenLDAP realm of 12 imported users', () => {
     await expect(report.getByTestId('report-users').locator('dd')).toHaveText('2');
     await expect(report.getByTestId('report-file')).toHaveText(xlsxPath);
     await expect(app.getByTestId('export-result')).toHaveText('Wrote 2 users to 1 file');
+    await expect(app.getByTestId('export-files')).toContainText('Saved 1 file:');
+    await expect(app.getByTestId('export-saved-file')).toHaveText(basename(xlsxPath));
     await report.getByRole('button', { name: 'Show in folder' }).click();
     await expect(app.getByTestId('export-folder')).toHaveText(`Saved in ${dir}`);
     await app.screenshot({ path: testInfo.outputPath('export-result.png') });

@@ -85,7 +85,7 @@ beforeEach(() => {
   resetUsersList();
   calls = [];
   prefs = { ok: true, value: { usersSort: { column: 'username', direction: 'asc' }, export: {}, staleDays: 30 } };
-  plan = { users: 2, skipped: [], files: ['/tmp/out/x.xlsx'], existing: [] };
+  plan = { users: 2, skipped: [], files: ['/tmp/out/x.xlsx'], parts: [{ files: ['/tmp/out/x.xlsx'], users: 2 }], existing: [] };
   startAnswers = [];
 });
 afterEach(() => vi.useRealTimers());
@@ -186,7 +186,7 @@ describe('exporting', () => {
   it('asks before replacing files that exist, then starts with overwrite', async () => {
     await store().init();
     store().setPath('/tmp/out/x.xlsx');
-    plan = { users: 2, skipped: [], files: ['/tmp/out/x.xlsx'], existing: ['/tmp/out/x.xlsx'] };
+    plan = { users: 2, skipped: [], files: ['/tmp/out/x.xlsx'], parts: [{ files: ['/tmp/out/x.xlsx'], users: 2 }], existing: ['/tmp/out/x.xlsx'] };
     await store().exportNow();
     expect(store().replace).toEqual({ files: ['/tmp/out/x.xlsx'] });
     expect(of('export:start')).toHaveLength(0);
@@ -194,6 +194,68 @@ describe('exporting', () => {
     expect(of('export:start')).toEqual([expect.objectContaining({ path: '/tmp/out/x.xlsx', overwrite: true, format: 'xlsx' })]);
     expect(store().jobId).toBe('j1');
     expect(useJobsStore.getState().jobs.j1?.kind).toBe('export');
+  });
+
+  it('asks once about every file of a per-realm set that exists, then starts the whole set with overwrite', async () => {
+    await store().init();
+    store().choosePreset('openldap-owners');
+    store().setPath('/tmp/out/changes.ldif');
+    const files = ['/tmp/out/changes-branch.ldif', '/tmp/out/changes-head-office.ldif'];
+    plan = {
+      users: 4,
+      skipped: [],
+      files,
+      parts: [
+        { realm: { id: 'b', name: 'Branch' }, files: [files[0]!], users: 1 },
+        { realm: { id: 'h', name: 'Head office' }, files: [files[1]!], users: 3 },
+      ],
+      existing: files,
+    };
+    await store().exportNow();
+    expect(store().plan?.parts.map((p) => p.realm?.name)).toEqual(['Branch', 'Head office']);
+    expect(store().replace).toEqual({ files });
+    expect(of('export:start')).toHaveLength(0);
+    await store().confirmReplace();
+    // One request for the set: main splits it per realm and replaces every file.
+    expect(of('export:start')).toEqual([expect.objectContaining({ path: '/tmp/out/changes.ldif', format: 'ldif', overwrite: true })]);
+  });
+
+  it('asks about every file of a set that appeared after the plan, naming what main found', async () => {
+    await store().init();
+    const found = ['/tmp/a-branch.ps1', '/tmp/a-branch.csv', '/tmp/a-head-office.ps1', '/tmp/a-head-office.csv'];
+    startAnswers = [{ ok: false, error: { code: 'conflict', message: 'exist', details: { existing: found.join('\n') } } }];
+    await store().exportNow();
+    expect(store().replace).toEqual({ files: found });
+  });
+
+  it('shows in the folder a set written per realm, its result listing each file', async () => {
+    await store().init();
+    await store().exportNow();
+    const files = ['/tmp/out/c-branch.ldif', '/tmp/out/c-head-office.ldif'];
+    useJobsStore.getState().track(
+      job({
+        state: 'done',
+        export: {
+          format: 'ldif',
+          content: 'changes',
+          files,
+          parts: [
+            { realm: { id: 'b', name: 'Branch' }, files: [files[0]!], users: 1, records: 1 },
+            { realm: { id: 'h', name: 'Head office' }, files: [files[1]!], users: 3, records: 3 },
+          ],
+          users: 4,
+          records: 4,
+          skipped: [],
+          columns: [],
+          bytes: 1,
+          scope: 'All users',
+        },
+      }),
+    );
+    expect(useJobsStore.getState().jobs.j1?.export?.files).toEqual(files);
+    await store().showInFolder();
+    expect(of('app:show-in-folder')).toEqual([{ path: files[0] }]);
+    expect(store().shownFolder).toEqual({ shown: false, folder: '/tmp/out' });
   });
 
   it('starts without asking when nothing would be replaced, and remembers the folder', async () => {
@@ -234,6 +296,7 @@ describe('exporting', () => {
           format: 'xlsx',
           content: 'snapshot',
           files: ['/tmp/out/x.xlsx'],
+          parts: [{ files: ['/tmp/out/x.xlsx'], users: 2, records: 2 }],
           users: 2,
           records: 2,
           skipped: [],

@@ -1,5 +1,5 @@
 import { useExportChoices, useExportPlan } from '../../stores/export-store';
-import { emptyReason, planSentence } from './plan-text';
+import { emptyReason, filesNote, planSentence } from './plan-text';
 import { fileNameOf } from './export-choices';
 
 /** What the export would write, kept live as choices change: users, what is skipped, files that exist. */
@@ -21,6 +21,7 @@ export function ExportPlanLine() {
     );
   }
   const empty = emptyReason(plan, content);
+  const note = filesNote(plan);
   return (
     <div className="export-plan" role="status" data-testid="export-plan" data-users={plan.users} aria-busy={planning}>
       <p className="export-plan__sentence" data-testid="export-plan-sentence">
@@ -28,10 +29,15 @@ export function ExportPlanLine() {
         {planning && <span className="spinner export-plan__spinner" aria-hidden="true" />}
       </p>
       {empty && <p className="export-plan__note">{empty}</p>}
-      {plan.files.length > 1 && <p className="export-plan__note muted">Writes {plan.files.map(fileNameOf).join(' and ')} side by side.</p>}
+      {note && (
+        <p className="export-plan__note muted" data-testid="export-plan-files">
+          {note}
+        </p>
+      )}
       {plan.existing.length > 0 && (
         <p className="export-plan__note export-plan__note--warn">
-          {plan.existing.map(fileNameOf).join(', ')} {plan.existing.length === 1 ? 'exists' : 'exist'} already: you will be asked before it is replaced.
+          {plan.existing.map(fileNameOf).join(', ')} {plan.existing.length === 1 ? 'exists' : 'exist'} already: you will be asked before{' '}
+          {plan.existing.length === 1 ? 'it is' : 'they are'} replaced.
         </p>
       )}
     </div>

@@ -2,7 +2,7 @@ import { JobProgress } from '../../components/JobProgress';
 import { JobReport } from '../../components/JobReport';
 import { useExportActions, useExportRun } from '../../stores/export-store';
 import { useJob } from '../../stores/jobs-store';
-import { resultSentence } from './plan-text';
+import { partFileNames, resultSentence, savedSentence } from './plan-text';
 
 /** The export started here: a refusal, its progress with Cancel, then what it wrote and "Show in folder". */
 export function ExportRunPanel() {
@@ -28,6 +28,22 @@ export function ExportRunPanel() {
                 <span className="export-result__sentence" data-testid="export-result" role="status">
                   {resultSentence(result)}
                 </span>
+                <div className="export-result__files" data-testid="export-files">
+                  <span>{savedSentence(result)}:</span>
+                  <ul>
+                    {result.parts.map((part) => (
+                      <li key={part.files[0]} data-testid="export-saved-file">
+                        <span className="mono">{partFileNames(part)}</span>
+                        {part.realm && (
+                          <span className="muted">
+                            {' '}
+                            for {part.realm.name} ({part.users === 1 ? '1 user' : `${part.users.toLocaleString('en-US')} users`})
+                          </span>
+                        )}
+                      </li>
+                    ))}
+                  </ul>
+                </div>
                 <button type="button" className="button button--small" onClick={() => void showInFolder()}>
                   Show in folder
                 </button>
