@@ -37,13 +37,21 @@ describe('LDIF change set against a real slapd', () => {
       expect(plan).toMatchObject({ users: 3, existing: [] });
       expect(plan.skipped).toEqual([{ reason: 'no changes since the last sync', count: 17 }]);
       const result = await services.exporter.run(request({ format: 'ldif', path: out, content: 'changes', columns: ['department', 'mobile', 'employeeId'] }));
-      expect(result).toMatchObject({ users: 3, records: 3, files: [out] });
+      // One realm in scope: one file, under the name asked for.
+      expect(result).toMatchObject({
+        users: 3,
+        records: 3,
+        files: [out],
+        parts: [{ realm: { id: realm.id, name: 'Lab' }, files: [out], users: 3, records: 3 }],
+      });
 
       const ldif = await readFile(out, 'utf8');
       expect(ldif).toContain('replace: departmentNumber\ndepartmentNumber: Field Operations\n-');
       // Non-ASCII values go base64.
       expect(ldif).toContain(`departmentNumber:: ${Buffer.from('Ingénierie').toString('base64')}`);
       expect(ldif).toMatch(/replace: employeeNumber\n-/);
+      // The header names the directory the file is for.
+      expect(ldif.replace(/\n /g, '')).toContain(`# Directory: Lab (OpenLDAP) at ${server.url}, base DN ${server.baseDn}\n`);
 
       await ldapmodify(server, out);
       const after = await snapshot(server);
