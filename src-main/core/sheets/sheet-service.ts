@@ -18,6 +18,7 @@ import { RosterError } from '../../../src-shared/result';
 import type { NewAuditEntry } from '../audit/audit-log';
 import { diffFields, type UserContext, type UserService } from '../users/user-service';
 import type { UserOp } from '../users/user-store';
+import { directoryIdOf } from './identity-cell';
 import { readSheet, type SheetData, type SheetRow } from './read-sheet';
 import { autoMapping, resolveMapping } from './sheet-mapping';
 
@@ -228,13 +229,17 @@ export class SheetService {
     return [...ids];
   }
 
-  /** The users an identity cell names: ids and usernames are unique; directory ids and DNs are looked up in every realm. */
+  /**
+   * The users an identity cell names: ids and usernames are unique; directory ids (also as csvde writes an
+   * objectGUID) and DNs are looked up in every realm.
+   */
   private lookup(target: SheetMatchTarget, value: string, realmIds: readonly string[]): UserRecord[] {
     const users = this.ctx.users;
     const one = (user: UserRecord | undefined) => (user ? [user] : []);
     if (target === 'id') return one(users.get(value));
     if (target === 'username') return one(users.findByUsername(value));
-    return realmIds.flatMap((realmId) => one(target === 'dn' ? users.findByDn(realmId, value) : users.findByExternalId(realmId, value)));
+    const id = target === 'directoryId' ? directoryIdOf(value) : value;
+    return realmIds.flatMap((realmId) => one(target === 'dn' ? users.findByDn(realmId, id) : users.findByExternalId(realmId, id)));
   }
 }
 
