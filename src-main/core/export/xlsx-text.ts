@@ -13,6 +13,8 @@ import type ExcelJS from 'exceljs';
  */
 
 /* eslint-disable no-control-regex -- control characters are exactly what these patterns are about */
+/** Every value that could need the inline string has one of these (one quick test for the common case). */
+const CANDIDATE = /[\x00-\x08\x0B-\x1F\x7F\uFFFE\uFFFF\uD800-\uDFFF&_]/;
 /** A character the plain text cell cannot carry. */
 const UNSAFE_CHAR = /[\x00-\x08\x0B-\x1F\x7F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 /** Text exceljs's reader would decode a second time. */
@@ -28,6 +30,6 @@ const escapeUnit = (unit: string): string => `_x${unit.charCodeAt(0).toString(16
 
 /** A non-empty text value as an exceljs cell value that reads back exactly (see above). */
 export function xlsxTextCell(text: string): ExcelJS.CellValue {
-  if (!UNSAFE_CHAR.test(text) && !ENTITY.test(text) && !ESCAPE_LIKE.test(text)) return text;
+  if (!CANDIDATE.test(text) || (!UNSAFE_CHAR.test(text) && !ENTITY.test(text) && !ESCAPE_LIKE.test(text))) return text;
   return { richText: [{ text: text.replace(TO_ESCAPE, escapeUnit) }] };
 }
