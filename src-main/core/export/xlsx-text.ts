@@ -7,9 +7,9 @@ import type ExcelJS from 'exceljs';
  * - its reader decodes entities a second time, so the text `&lt;` comes back as `<`;
  * - text such as `_x0041_` is how OOXML escapes a character, and Excel shows it as `A`.
  * Such a value is written instead as an inline string (<is><r><t>), with those characters in OOXML's own
- * `_xHHHH_` escape and the `_` of a literal `_xHHHH_` escaped as `_x005F_`: Excel, LibreOffice and exceljs's
- * reader all undo that, so the cell shows, and Roster's re-import reads, the value exactly. Every other value
- * stays a plain text cell.
+ * `_xHHHH_` escape and the `_` of a literal `_xHHHH_` escaped as `_x005F_` (as Excel itself writes them):
+ * Excel and exceljs's reader undo that, so the cell shows, and Roster's re-import reads, the value exactly.
+ * Every other value stays a plain text cell.
  */
 
 /* eslint-disable no-control-regex -- control characters are exactly what these patterns are about */
