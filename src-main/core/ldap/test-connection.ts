@@ -1,12 +1,7 @@
 import { connect as netConnect } from 'node:net';
 import { connect as tlsConnect, type PeerCertificate } from 'node:tls';
 import type { Client } from 'ldapts';
-import {
-  CONNECTION_STEPS,
-  type ConnectionStepResult,
-  type ConnectionTestReport,
-  type ServerInfo,
-} from '../../../src-shared/model/connection-test';
+import { CONNECTION_STEPS, type ConnectionStepResult, type ConnectionTestReport, type ServerInfo } from '../../../src-shared/model/connection-test';
 import { RosterError } from '../../../src-shared/result';
 import { COVERAGE_SAMPLE, coverageOutcome, type CoverageProbe } from '../realms/mapping-coverage';
 import { translateLdapError } from './errors';

@@ -25,8 +25,7 @@ interface FieldPlan {
 }
 
 /** `a`, `a or b`, `a, b or c`. */
-const orList = (items: readonly string[]): string =>
-  items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} or ${items.at(-1) as string}`;
+const orList = (items: readonly string[]): string => (items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} or ${items.at(-1) as string}`);
 
 /** Why a field needs attention, or undefined: a required field empty for most, a username empty for anyone. */
 function warningFor(plan: FieldPlan, empty: number, sampled: number): string | undefined {

@@ -174,7 +174,8 @@ export class RealmService {
 /** One line for a successful test: vendor (or file), base DN, users, and how many mapping warnings. */
 export function summarise(report: ConnectionTestReport): string {
   const count = report.userCount === undefined ? '' : `${report.userCountCapped ? 'at least ' : ''}${report.userCount} users`;
-  const where = report.server || !report.steps.some((s) => s.step === 'file') ? `${report.server?.vendor ?? 'LDAP server'} at ${report.url}` : `LDIF file ${report.url}`;
+  const where =
+    report.server || !report.steps.some((s) => s.step === 'file') ? `${report.server?.vendor ?? 'LDAP server'} at ${report.url}` : `LDIF file ${report.url}`;
   const warnings = report.coverage ? coverageWarnings(report.coverage).length : 0;
   const line = [where, report.baseDnFound ? 'base DN found' : '', count].filter(Boolean).join(', ');
   return warnings ? `${line}; mapping: ${warnings} warning${warnings === 1 ? '' : 's'}` : line;

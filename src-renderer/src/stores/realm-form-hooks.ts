@@ -3,7 +3,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { isDirty, type RealmDraft } from '../screens/realms/realm-draft';
 import { checkDraft, type FieldErrors } from '../screens/realms/realm-validation';
 import { useRealmsStore } from './realms-store';
-import { useRealmFormStore } from './realm-form-store';
+import { coverageIsStale, useRealmFormStore } from './realm-form-store';
 
 /** What the form shows: none, new, or a saved realm's id. */
 export const useFormTarget = () => useRealmFormStore((s) => s.target);
@@ -26,6 +26,9 @@ export const useLdifFileState = () => useRealmFormStore((s) => s.ldifFile);
 
 /** The form's connection test. */
 export const useTestState = () => useRealmFormStore((s) => s.test);
+
+/** Whether the mapping was edited since the shown coverage was measured. */
+export const useCoverageStale = () => useRealmFormStore((s) => coverageIsStale(s.test, s.draft));
 
 /** A target waiting for "discard changes?", if any. */
 export const usePendingTarget = () => useRealmFormStore((s) => s.pending);

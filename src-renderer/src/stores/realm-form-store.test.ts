@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { RosterApi } from '../../../src-shared/ipc/api';
 import type { Realm } from '../../../src-shared/model/realm';
 import { realmFromPreset } from '../../../src-shared/model/realm-presets';
-import { useRealmFormStore } from './realm-form-store';
+import { coverageIsStale, useRealmFormStore } from './realm-form-store';
 import { useRealmsStore } from './realms-store';
 
 const saved: Realm = {
@@ -33,6 +33,27 @@ beforeEach(() => {
 });
 
 describe('runTest', () => {
+  it("tests the draft's mapping once the list is edited, and says the shown coverage is stale when the list changes again", async () => {
+    const covered = { ...report, coverage: { sampled: 3, cap: 200, more: false, fields: [] } };
+    answer = () => ({ ok: true, value: covered });
+    const setFullName = (typed: string) => useRealmFormStore.getState().edit((d) => ({ ...d, mapping: { ...d.mapping, displayName: typed } }));
+    const stale = () => coverageIsStale(useRealmFormStore.getState().test, useRealmFormStore.getState().draft);
+    setFullName('displayName, cn');
+    await useRealmFormStore.getState().runTest();
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.input).toMatchObject({ id: 'r1', draft: { mapping: { displayName: ['displayName', 'cn'], username: ['uid'] } } });
+    expect(useRealmFormStore.getState().test.report).toEqual(covered);
+    expect(stale()).toBe(false);
+    // The same list typed another way is the same mapping.
+    setFullName('displayName,cn ');
+    expect(stale()).toBe(false);
+    setFullName('displayName');
+    expect(stale()).toBe(true);
+    await useRealmFormStore.getState().runTest();
+    expect(calls[1]?.input).toMatchObject({ draft: { mapping: { displayName: ['displayName'] } } });
+    expect(stale()).toBe(false);
+  });
+
   it('tests a saved realm by id alone when nothing changed, so main records it, then reloads the list', async () => {
     useRealmFormStore.getState().edit((d) => ({ ...d, password: 'typed' }));
     await useRealmFormStore.getState().runTest();

@@ -3,6 +3,7 @@ import type { ChannelInput } from '../../../src-shared/ipc/contract';
 import type { ConnectionTestReport } from '../../../src-shared/model/connection-test';
 import type { LdifFlavour, LdifInspection, Realm, RealmKind } from '../../../src-shared/model/realm';
 import type { AppError, Result } from '../../../src-shared/result';
+import { parseSources } from '../../../src-shared/model/realm-mapping';
 import { call } from '../api';
 import { draftFromRealm, isDirty, newDraft, sameSettings, withPreset, type RealmDraft } from '../screens/realms/realm-draft';
 import { checkDraft, type FieldErrors } from '../screens/realms/realm-validation';
@@ -23,6 +24,15 @@ export interface TestState {
   running: boolean;
   report: ConnectionTestReport | null;
   error: AppError | null;
+  /** The mapping the test sampled users with (the draft's, as typed then). */
+  mapping: RealmDraft['mapping'] | null;
+}
+
+/** Whether the draft's mapping differs from the one the shown coverage was measured with. */
+export function coverageIsStale(test: TestState, draft: RealmDraft): boolean {
+  if (!test.report?.coverage || !test.mapping) return false;
+  const lists = (mapping: RealmDraft['mapping']) => JSON.stringify(Object.entries(mapping).map(([field, typed]) => [field, parseSources(typed)]));
+  return lists(test.mapping) !== lists(draft.mapping);
 }
 
 interface RealmFormState {
@@ -60,7 +70,7 @@ interface RealmFormState {
   keepEditing(): void;
 }
 
-const IDLE_TEST: TestState = { running: false, report: null, error: null };
+const IDLE_TEST: TestState = { running: false, report: null, error: null, mapping: null };
 const IDLE_LDIF: LdifFileState = { checking: false, inspection: null, error: null };
 let ldifSeq = 0;
 const savedRealm = (target: FormTarget): Realm | undefined =>
@@ -154,10 +164,14 @@ export const useRealmFormStore = create<RealmFormState>()((set, get) => ({
       : { draft: check.input, ...(target.kind === 'realm' && !draft.forgetPassword ? { id: target.id } : {}), ...password };
     const seq = ++testSeq;
     // Old steps would read as the new outcome (to people and to tests): clear them first.
-    set({ test: { running: true, report: null, error: null } });
+    set({ test: { running: true, report: null, error: null, mapping: draft.mapping } });
     const result = await call('realms:test', input);
     if (seq !== testSeq) return false;
-    set({ test: result.ok ? { running: false, report: result.value, error: null } : { running: false, report: null, error: result.error } });
+    set({
+      test: result.ok
+        ? { running: false, report: result.value, error: null, mapping: draft.mapping }
+        : { running: false, report: null, error: result.error, mapping: null },
+    });
     if (asSaved) await useRealmsStore.getState().load();
     return result.ok && result.value.ok;
   },

@@ -1,6 +1,8 @@
 import { useEffect, useRef } from 'react';
-import type { ConnectionTestReport } from '../../../../src-shared/model/connection-test';
-import { useTestState } from '../../stores/realm-form-hooks';
+import { coverageWarnings, type ConnectionTestReport } from '../../../../src-shared/model/connection-test';
+import { useCoverageStale, useDraftValue, useTestState } from '../../stores/realm-form-hooks';
+import { MappingCoverageTable } from './MappingCoverageTable';
+import { isFileRealm } from './realm-draft';
 import { TestStepRow } from './TestStepRow';
 
 function summary(report: ConnectionTestReport): string {
@@ -9,11 +11,23 @@ function summary(report: ConnectionTestReport): string {
   return parts.filter(Boolean).join(' · ');
 }
 
-/** The outcome of "Test connection": every step, and on failure the actionable message as an alert. */
+function titleOf(file: boolean, running: boolean, report: ConnectionTestReport | null): string {
+  if (running) return file ? 'Reading the file…' : 'Testing the connection…';
+  if (!report) return 'Could not run the test';
+  if (!report.ok) return file ? 'Could not read the file' : 'Connection failed';
+  const warnings = report.coverage ? coverageWarnings(report.coverage).length : 0;
+  const works = file ? 'File read' : 'Connection works';
+  return warnings ? `${works}, with ${warnings} mapping warning${warnings === 1 ? '' : 's'}` : works;
+}
+
+/** The outcome of "Test connection" (an LDIF realm: "Check file"): every step, and on failure the actionable message as an alert. */
 export function ConnectionTestPanel() {
   const { running, report, error } = useTestState();
+  const stale = useCoverageStale();
+  const file = useDraftValue(isFileRealm);
   const ref = useRef<HTMLElement>(null);
-  const state = running ? 'running' : report?.ok ? 'ok' : 'failed';
+  const warned = report?.steps.some((s) => s.status === 'warning') ?? false;
+  const state = running ? 'running' : report?.ok ? (warned ? 'warning' : 'ok') : 'failed';
   // The button sits in the sticky header while the report is at the top of a long form: bring it into view.
   useEffect(() => {
     // Braces matter: newer Chromium returns a promise here, which React would take for a cleanup.
@@ -21,11 +35,10 @@ export function ConnectionTestPanel() {
   }, [state, report, error]);
   if (!running && !report && !error) return null;
   const failure = error ?? report?.error ?? null;
-  const title = running ? 'Testing the connection…' : report?.ok ? 'Connection works' : report ? 'Connection failed' : 'Could not run the test';
   return (
     <section ref={ref} className={`test-panel test-panel--${state}`} data-testid="connection-test" data-state={state} aria-busy={running}>
       <header className="test-panel__header" aria-live="polite">
-        <h3 className="test-panel__title">{title}</h3>
+        <h3 className="test-panel__title">{titleOf(file, running, report)}</h3>
         {report && <span className="test-panel__summary">{summary(report)}</span>}
       </header>
       {failure && !running && (
@@ -36,9 +49,16 @@ export function ConnectionTestPanel() {
       {report && report.steps.length > 0 && (
         <ol className="test-steps">
           {report.steps.map((step) => (
-            <TestStepRow key={step.step} step={step} />
+            <TestStepRow key={step.step} step={step}>
+              {step.step === 'coverage' && report.coverage && <MappingCoverageTable coverage={report.coverage} />}
+            </TestStepRow>
           ))}
         </ol>
+      )}
+      {stale && !running && (
+        <p className="note note--warning" data-testid="coverage-stale">
+          The attribute mapping changed since this test: {file ? 'check the file' : 'test the connection'} again to see what it gives.
+        </p>
       )}
       {report?.server && !running && report.server.pagedResults === false && (
         <p className="note note--warning">This server does not announce paged results: large imports may stop at its size limit.</p>

@@ -35,7 +35,7 @@ export function RealmForm() {
             Could not save: {formError.message}
           </p>
         )}
-        {!file && <ConnectionTestPanel />}
+        <ConnectionTestPanel />
         <GeneralSection errors={errors} />
         {file ? (
           <LdifFileSection errors={errors} />

@@ -9,7 +9,7 @@ export function RealmFormHeader() {
   const dirty = useIsDirty();
   const { saving, savedAt } = useSaveStatus();
   const { running } = useTestState();
-  // An LDIF realm has no server to test; reading the file shows in Import.
+  // An LDIF realm has no server to test: its check reads the file, counts users and samples the mapping.
   const file = useDraftValue(isFileRealm);
   const { runTest, cancel } = useFormActions();
   const title = target.kind === 'new' ? 'New realm' : name.trim() || 'Untitled realm';
@@ -21,12 +21,10 @@ export function RealmFormHeader() {
         <SavedFlash savedAt={savedAt} />
       </div>
       <div className="form-header__actions">
-        {!file && (
-          <button type="button" className="button" onClick={() => void runTest()} disabled={running} aria-busy={running}>
-            {running && <span className="spinner" aria-hidden="true" />}
-            {running ? 'Testing…' : 'Test connection'}
-          </button>
-        )}
+        <button type="button" className="button" onClick={() => void runTest()} disabled={running} aria-busy={running}>
+          {running && <span className="spinner" aria-hidden="true" />}
+          {running ? (file ? 'Checking…' : 'Testing…') : file ? 'Check file' : 'Test connection'}
+        </button>
         <button type="button" className="button" onClick={cancel}>
           Cancel
         </button>

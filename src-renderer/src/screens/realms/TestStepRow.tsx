@@ -1,10 +1,11 @@
+import type { ReactNode } from 'react';
 import type { ConnectionStepResult } from '../../../../src-shared/model/connection-test';
 
-const ICONS: Record<ConnectionStepResult['status'], string> = { ok: '✓', failed: '✗', skipped: '–' };
-const SPOKEN: Record<ConnectionStepResult['status'], string> = { ok: 'passed', failed: 'failed', skipped: 'skipped' };
+const ICONS: Record<ConnectionStepResult['status'], string> = { ok: '✓', warning: '⚠', failed: '✗', skipped: '–' };
+const SPOKEN: Record<ConnectionStepResult['status'], string> = { ok: 'passed', warning: 'passed with a warning', failed: 'failed', skipped: 'skipped' };
 
-/** One stage of a connection test: its outcome, what it did and how long it took. */
-export function TestStepRow({ step }: { step: ConnectionStepResult }) {
+/** One stage of a connection test: its outcome, what it did and how long it took; `children` go under it, full width. */
+export function TestStepRow({ step, children }: { step: ConnectionStepResult; children?: ReactNode }) {
   return (
     <li className={`test-step test-step--${step.status}`} data-testid={`test-step-${step.step}`} data-status={step.status}>
       <span className="test-step__icon" aria-hidden="true">
@@ -16,6 +17,7 @@ export function TestStepRow({ step }: { step: ConnectionStepResult }) {
       </span>
       <span className="test-step__detail">{step.detail}</span>
       <span className="test-step__ms">{step.status === 'skipped' ? '' : `${step.ms} ms`}</span>
+      {children && <div className="test-step__more">{children}</div>}
     </li>
   );
 }
