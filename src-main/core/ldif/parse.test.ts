@@ -128,6 +128,23 @@ describe('parseLdif', () => {
     });
   });
 
+  it('keeps language and other options apart from the plain attribute, as a live search does; drops only ;binary', () => {
+    const text = [
+      'dn: uid=htanaka,ou=People,dc=lab,dc=example',
+      'cn;lang-ja: 田中 浩',
+      'sn;Lang-JA: 田中',
+      'sn: Tanaka',
+      'objectGUID;binary:: AQID',
+    ].join('\n');
+    expect(parseLdif(text).entries).toEqual([
+      {
+        dn: 'uid=htanaka,ou=People,dc=lab,dc=example',
+        text: { 'cn;lang-ja': ['田中 浩'], 'sn;lang-ja': ['田中'], sn: ['Tanaka'] },
+        binary: { objectguid: [Buffer.from([1, 2, 3])] },
+      },
+    ]);
+  });
+
   it('reads an entry with only a DN, blank lines holding spaces, and several blank lines in a row', () => {
     const result = parseLdif('\n\ndn: cn=a,dc=x\n   \n\n\ndn: cn=b,dc=x\ncn: b\n  \t\n');
     expect(result.entries).toEqual([

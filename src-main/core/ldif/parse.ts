@@ -90,8 +90,9 @@ class RecordReader implements LineSink {
           `"${preview(name)}" is not an attribute name. Write "name: value" with a name of letters, digits and hyphens (options after ";"), e.g. "cn" or "userCertificate;binary".`,
         );
       }
-      const semicolon = name.indexOf(';');
-      key = (semicolon < 0 ? name : name.slice(0, semicolon)).toLowerCase();
+      // Options name another attribute description (`cn;lang-es` is not `cn`), kept apart as a live search keeps
+      // them; only the `;binary` transfer option (RFC 4522) says how a value is encoded rather than what it is.
+      key = name.toLowerCase().replace(/;binary(?=;|$)/g, '');
       this.keys.set(name, key);
     }
     this.name = name;
@@ -173,7 +174,8 @@ class RecordReader implements LineSink {
 
 /**
  * Parses LDIF (RFC 2849) as ldifde, slapcat and ldapsearch write it into entries shaped like a live search's.
- * Attribute names lose their options (`userCertificate;binary` → `usercertificate`); BINARY_ATTRIBUTES become
+ * Attribute names are lower-cased and keep their options (`cn;lang-es` stays apart from `cn`), all but the
+ * `;binary` transfer option (`userCertificate;binary` → `usercertificate`); BINARY_ATTRIBUTES become
  * Buffers. Values given by URL (`attr:< file://…`) are left out with a warning: a file must never make Roster
  * read other files. A malformed line throws `invalid-input` naming its physical line number. Bytes are best:
  * folding may split a multi-byte character, which only bytes can put back together.
