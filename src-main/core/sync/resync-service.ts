@@ -329,10 +329,11 @@ export class ResyncService {
       for await (const page of source.search(wrap(realm.search.userFilter), options.signal)) {
         for (const raw of page) {
           const entry = map(raw);
-          byId.set(entry.externalId.toLowerCase(), entry);
+          // Entries of a realm matched by DN carry no id (''): they are found by DN alone.
+          if (entry.externalId) byId.set(entry.externalId.toLowerCase(), entry);
           byDn.set(entry.dn.toLowerCase(), entry);
         }
-        options.progress?.(byId.size, 0, `Reading the directory: ${byId.size.toLocaleString('en')} entries`);
+        options.progress?.(byDn.size, 0, `Reading the directory: ${byDn.size.toLocaleString('en')} entries`);
       }
     });
     options.setConsistency?.('Nothing was changed yet.');

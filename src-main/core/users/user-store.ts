@@ -206,7 +206,8 @@ export class UserStore {
 
   /** The user linked to a directory entry by its immutable id. */
   findByExternalId(realmId: string, externalId: string): UserRecord | undefined {
-    return this.byExternal.get(key(realmId, externalId.toLowerCase()));
+    // Users of a realm matched by DN record no id (''), which names none of them.
+    return externalId ? this.byExternal.get(key(realmId, externalId.toLowerCase())) : undefined;
   }
 
   /** The user linked to a directory entry by DN (compared normalised). */
