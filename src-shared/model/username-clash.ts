@@ -15,12 +15,16 @@ export const DEFAULT_RENAME_RULE = '{username}.{realm}';
 const PLACEHOLDERS = ['username', 'realm'] as const;
 const RULE_LITERAL = /^[A-Za-z0-9._@-]*$/;
 
+// Latin letters that do not decompose into a base letter and an accent.
+const FOLDED: Record<string, string> = { ø: 'o', æ: 'ae', œ: 'oe', ß: 'ss', đ: 'd', ð: 'd', ł: 'l', þ: 'th', ı: 'i' };
+
 /** A realm's name as it goes into a username: lower-case, accents dropped, other runs of characters as one `-`. */
 export function realmSlug(name: string): string {
   const slug = name
     .normalize('NFKD')
     .replace(/\p{M}/gu, '')
     .toLowerCase()
+    .replace(/[øæœßđðłþı]/g, (c) => FOLDED[c]!)
     .replace(/[^a-z0-9]+/g, '-')
     .replace(/^-+|-+$/g, '');
   return slug || 'realm';

@@ -17,7 +17,21 @@ const ROWS: ImportRow[] = Array.from({ length: 1500 }, (_, n) => ({
   status: n < 300 ? 'unchanged' : 'new',
   changedFields: [],
 }));
-const SEARCH = { searchId: 's1', realmId: 'r1', filter: '(objectClass=*)', total: 1500, counts: { new: 1200, unchanged: 300, changed: 0, conflict: 0 } };
+const SEARCH = {
+  searchId: 's1',
+  realmId: 'r1',
+  filter: '(objectClass=*)',
+  total: 1500,
+  counts: { new: 1200, unchanged: 300, changed: 0, conflict: 0, clash: 0 },
+  clashRealms: [],
+};
+/** The same directory once another realm holds two of its usernames. */
+const CLASHING = {
+  ...SEARCH,
+  counts: { new: 1198, unchanged: 300, changed: 0, conflict: 0, clash: 2 },
+  clashRealms: [{ realmId: 'r0', realmName: 'Old LDAP', count: 2 }],
+};
+const [DN_A, DN_B] = ['uid=u1498,ou=people,dc=example', 'uid=u1499,ou=people,dc=example'];
 const job = (over: Partial<Job> = {}): Job => ({
   id: 'j1',
   kind: 'import',
@@ -216,5 +230,63 @@ describe('import store: the report', () => {
     expect(store().jobId).toBe('j1');
     await searchFor('smith');
     expect(store().jobId).toBeNull();
+  });
+});
+
+describe('import store: usernames held by users of another realm', () => {
+  it('sends the choice for all, the rule and each entry’s own choice or typed name with the run', async () => {
+    searchAnswers.push({ ok: true, value: CLASHING });
+    await searchFor('*');
+    store().setClashAll('link');
+    store().setClashRule('{username}-{realm}');
+    store().setRowClash(DN_A, 'skip');
+    store().setRowName(DN_B, 'u1499.example');
+    await store().run('all');
+    expect(of('import:run')[0]).toEqual({
+      searchId: 's1',
+      clash: {
+        onUsernameClash: 'link',
+        renameRule: '{username}-{realm}',
+        overrides: { [DN_A]: { choice: 'skip' }, [DN_B]: { choice: 'rename', username: 'u1499.example' } },
+      },
+    });
+  });
+
+  it('does not start on an invalid rule or typed name, says why, and starts once it is put right', async () => {
+    searchAnswers.push({ ok: true, value: CLASHING });
+    await searchFor('*');
+    store().setClashAll('rename');
+    store().setClashRule('{user}.{realm}');
+    await store().run('all');
+    expect(of('import:run')).toHaveLength(0);
+    expect(store().clashError).toBe('The rename rule cannot be used: Unknown placeholder {user}: a rule may use {username} and {realm}.');
+    store().setClashRule('{username}.{realm}');
+    expect(store().clashError).toBeNull();
+    store().setRowName(DN_A, 'two words');
+    await store().run('all');
+    expect(store().clashError).toBe(
+      `Username "two words" may contain only letters, digits, and . _ - @ (at most 64 characters, no spaces). (typed for ${DN_A})`,
+    );
+    expect(of('import:run')).toHaveLength(0);
+    store().setRowClash(DN_A, 'skip');
+    await store().run('all');
+    expect(of('import:run')).toEqual([
+      { searchId: 's1', clash: { onUsernameClash: 'rename', renameRule: '{username}.{realm}', overrides: { [DN_A]: { choice: 'skip' } } } },
+    ]);
+    expect(store().clashError).toBeNull();
+  });
+
+  it('keeps every choice for the refresh after a run; a new search keeps only the rule', async () => {
+    searchAnswers.push({ ok: true, value: CLASHING }, { ok: true, value: CLASHING });
+    await searchFor('*');
+    store().setClashRule('ex-{username}');
+    store().setClashAll('rename');
+    store().setRowClash(DN_A, 'link');
+    await store().run('all');
+    useJobsStore.getState().track(job({ state: 'done', done: 1500 }));
+    await vi.waitFor(() => expect(of('import:search')).toHaveLength(2));
+    expect(store().clash).toEqual({ all: 'rename', rule: 'ex-{username}', rows: { [DN_A]: 'link' }, names: {} });
+    await searchFor('smith');
+    expect(store().clash).toEqual({ all: 'skip', rule: 'ex-{username}', rows: {}, names: {} });
   });
 });

@@ -2,8 +2,10 @@ import { create } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
 import type { Realm } from '../../../src-shared/model/realm';
 import type { ImportRow, ImportSearch, ImportStatus } from '../../../src-shared/model/sync';
+import type { UsernameClashChoice } from '../../../src-shared/model/username-clash';
 import type { AppError } from '../../../src-shared/result';
 import { call } from '../api';
+import { chooseAll, chooseRow, clashProblem, clashRequest, nameRow, NO_CLASH_CHOICES, type ClashChoices } from '../screens/import/clash-choices';
 import { addRange, chosenCount, isChosen, NO_SELECTION, selectEvery, toggleDn, type ImportSelection } from '../screens/import/import-selection';
 import { dnsInRange, PAGE_SIZE, pagesFor, rowAt, withPage, type PageMap, type RowRange } from '../screens/import/result-pages';
 import { isFinished, useJobsStore } from './jobs-store';
@@ -56,6 +58,10 @@ interface ImportState {
   jobId: string | null;
   starting: boolean;
   runError: AppError | null;
+  /** What the next run does with entries whose username belongs to a user of another realm. */
+  clash: ClashChoices;
+  /** Why those choices cannot run yet (an invalid rule or typed name), shown by the clash bar. */
+  clashError: string | null;
 
   chooseRealm(id: string): void;
   setQuery(text: string): void;
@@ -79,6 +85,13 @@ interface ImportState {
   dismissReport(): void;
   /** Re-runs the search once the screen's import job finishes; returns the unsubscribe function. */
   watch(): () => void;
+  /** Link, rename or skip every clashing entry (their own choices go). */
+  setClashAll(choice: UsernameClashChoice): void;
+  setClashRule(rule: string): void;
+  /** One clashing entry's own choice. */
+  setRowClash(dn: string, choice: UsernameClashChoice): void;
+  /** A name typed for one clashing entry: it will be imported under it. */
+  setRowName(dn: string, username: string): void;
 }
 
 const FIRST_SCREEN: RowRange = { start: 0, end: 40 };
@@ -114,6 +127,8 @@ const initialState = () => ({
   jobId: null,
   starting: false,
   runError: null,
+  clash: NO_CLASH_CHOICES,
+  clashError: null,
 });
 
 /** Whether main cannot bind for this realm without a password from us (a saved or session one is main's). */
@@ -149,7 +164,14 @@ export const useImportStore = create<ImportState>()((set, get) => {
 
   /** Shows other rows (new result or chip): back to the top, nothing fetched yet. */
   const newView = (change: Partial<ImportState>) => {
-    set(({ viewGen, visible }) => ({ ...change, viewGen: viewGen + 1, pages: {}, pageError: null, focusIndex: 0, visible: { start: 0, end: visible.end - visible.start } }));
+    set(({ viewGen, visible }) => ({
+      ...change,
+      viewGen: viewGen + 1,
+      pages: {},
+      pageError: null,
+      focusIndex: 0,
+      visible: { start: 0, end: visible.end - visible.start },
+    }));
     fetchVisible();
   };
 
@@ -175,7 +197,8 @@ export const useImportStore = create<ImportState>()((set, get) => {
     return dns;
   };
 
-  const ask = (realmId: string, then: PasswordPrompt['then'], error: string | null = null) => set({ prompt: { realmId, then, error }, searching: false, starting: false });
+  const ask = (realmId: string, then: PasswordPrompt['then'], error: string | null = null) =>
+    set({ prompt: { realmId, then, error }, searching: false, starting: false });
 
   const send = async (request: SearchRequest, keepView: boolean) => {
     const seq = ++searchSeq;
@@ -197,7 +220,9 @@ export const useImportStore = create<ImportState>()((set, get) => {
     const { status } = get();
     // After an import the chip stays if it still has entries; a new search starts from all of them.
     const keepStatus = keepView && status !== null && search.counts[status] > 0 ? status : null;
-    newView({ result: search, searching: false, status: keepStatus, selection: NO_SELECTION });
+    // A new search starts from "skip" with the rule kept; the refresh after a run keeps every choice.
+    const clash = keepView ? get().clash : { ...NO_CLASH_CHOICES, rule: get().clash.rule };
+    newView({ result: search, searching: false, status: keepStatus, selection: NO_SELECTION, clash, clashError: null });
   };
 
   const extendTo = async (anchor: number, index: number) => {
@@ -273,9 +298,15 @@ export const useImportStore = create<ImportState>()((set, get) => {
     selectAll: () => set({ selection: selectEvery() }),
     clearSelection: () => set({ selection: NO_SELECTION }),
     run: async (scope) => {
-      const { result: search, selection, status, starting } = get();
+      const { result: search, selection, status, starting, clash } = get();
       if (!search || starting) return;
-      set({ starting: true, runError: null });
+      const clashes = search.counts.clash;
+      const problem = clashes > 0 ? clashProblem(clash, clashes) : null;
+      if (problem) {
+        set({ clashError: problem });
+        return;
+      }
+      set({ starting: true, runError: null, clashError: null });
       let dns: string[] | undefined;
       // "All" with no chip is the whole search: main needs no list of DNs for that.
       if (scope === 'selected' && !(selection.all && status === null)) {
@@ -286,7 +317,12 @@ export const useImportStore = create<ImportState>()((set, get) => {
         }
         dns = picked;
       }
-      const result = await call('import:run', { searchId: search.searchId, ...(dns ? { dns } : {}), ...withPassword(search.realmId) });
+      const result = await call('import:run', {
+        searchId: search.searchId,
+        ...(dns ? { dns } : {}),
+        ...withPassword(search.realmId),
+        ...(clashes > 0 ? { clash: clashRequest(clash) } : {}),
+      });
       if (!result.ok) {
         const { code, message } = result.error;
         pendingScope = scope;
@@ -312,6 +348,10 @@ export const useImportStore = create<ImportState>()((set, get) => {
       else await get().search();
     },
     cancelPrompt: () => set({ prompt: null }),
+    setClashAll: (choice) => set(({ clash }) => ({ clash: chooseAll(clash, choice), clashError: null })),
+    setClashRule: (rule) => set(({ clash }) => ({ clash: { ...clash, rule }, clashError: null })),
+    setRowClash: (dn, choice) => set(({ clash }) => ({ clash: chooseRow(clash, dn, choice), clashError: null })),
+    setRowName: (dn, username) => set(({ clash }) => ({ clash: nameRow(clash, dn, username), clashError: null })),
     dismissReport: () => set({ jobId: null }),
     watch: () =>
       useJobsStore.subscribe(({ jobs }) => {
@@ -367,6 +407,21 @@ export const useImportSelection = () =>
 /** The run state: the job started here, whether one is starting, and a refused start. */
 export const useImportRun = () => useImportStore(useShallow((s) => ({ jobId: s.jobId, starting: s.starting, runError: s.runError })));
 
+/** The clash choices, the problem stopping a run, and the result's clashing entries per realm. */
+export const useImportClash = () =>
+  useImportStore(
+    useShallow((s) => ({
+      clash: s.clash,
+      clashError: s.clashError,
+      total: s.result?.counts.clash ?? 0,
+      realms: s.result?.clashRealms ?? [],
+      realmId: s.result?.realmId ?? null,
+    })),
+  );
+
+/** The focused entry (undefined while its page is on the way). */
+export const useFocusedImportRow = () => useImportStore((s) => rowAt(s.pages, s.focusIndex));
+
 /** The password question, if one is open. */
 export const useImportPrompt = () => useImportStore((s) => s.prompt);
 
@@ -391,5 +446,9 @@ export const useImportActions = () =>
       cancelPrompt: s.cancelPrompt,
       dismissReport: s.dismissReport,
       watch: s.watch,
+      setClashAll: s.setClashAll,
+      setClashRule: s.setClashRule,
+      setRowClash: s.setRowClash,
+      setRowName: s.setRowName,
     })),
   );

@@ -1,7 +1,11 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, type KeyboardEvent, type MouseEvent } from 'react';
 import { useImportActions, useImportResult, useImportSelection, useImportStore } from '../../stores/import-store';
+import type { UsernameClashChoice } from '../../../../src-shared/model/username-clash';
 import { IMPORT_ROW_HEIGHT, ImportResultRow, importRowId } from './ImportResultRow';
+import { rowAt } from './result-pages';
+
+const CLASH_KEYS: Record<string, UsernameClashChoice> = { l: 'link', i: 'rename', s: 'skip' };
 
 /**
  * Every entry of the result, however many: a virtualised ARIA grid paging through `import:page`. The grid
@@ -77,9 +81,26 @@ export function ImportResultList() {
         if (!(event.ctrlKey || event.metaKey)) return;
         event.preventDefault();
         return actions.selectAll();
+      case 'l':
+      case 'L':
+      case 'i':
+      case 'I':
+      case 's':
+      case 'S':
+        return chooseForFocused(event, CLASH_KEYS[event.key.toLowerCase()]!);
       default:
         return;
     }
+  };
+
+  // On an entry whose username is taken: L links, I imports under another name, S skips.
+  const chooseForFocused = (event: KeyboardEvent, choice: UsernameClashChoice) => {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    const { pages, focusIndex: at } = useImportStore.getState();
+    const row = rowAt(pages, at);
+    if (row?.status !== 'clash') return;
+    event.preventDefault();
+    actions.setRowClash(row.dn, choice);
   };
 
   const click = (index: number, event: MouseEvent) => {
@@ -110,7 +131,8 @@ export function ImportResultList() {
         </div>
       </div>
       <p id="import-grid-keys" className="visually-hidden">
-        Arrows move, Space selects, Shift with an arrow or a click selects a range, Ctrl+A selects all.
+        Arrows move, Space selects, Shift with an arrow or a click selects a range, Ctrl+A selects all. On an entry whose username is taken, L links it, I
+        imports it under another username, S skips it; its details follow the grid.
       </p>
     </>
   );

@@ -1,6 +1,9 @@
 import type { MouseEvent } from 'react';
 import { useFieldLabels } from '../../stores/fields-store';
-import { useImportRow, useImportRowChosen } from '../../stores/import-store';
+import { useImportClash, useImportRow, useImportRowChosen } from '../../stores/import-store';
+import { useRealm } from '../../stores/realms-store';
+import type { ImportRow } from '../../../../src-shared/model/sync';
+import { rowDecision } from './clash-choices';
 import { STATUS_LABELS } from './import-labels';
 
 /** Height of a result row: two lines (who, then where and why). */
@@ -61,13 +64,38 @@ export function ImportResultRow({ index, top, focused, onClick }: ImportResultRo
             {row.dn}
           </span>
           {row.status === 'changed' && changed && <span className="import-row__why">Changed: {changed}</span>}
-          {row.note && <span className="import-row__why import-row__why--conflict">{row.note}</span>}
+          {row.note && (
+            <span className={`import-row__why import-row__why--${row.status === 'clash' ? 'clash' : 'conflict'}`} title={row.note}>
+              {row.note}
+            </span>
+          )}
         </div>
       </div>
       <div role="gridcell" className="import-row__state">
+        {row.status === 'clash' && <ClashDecisionText row={row} />}
         {row.enabled ? <span className="muted">Enabled</span> : <span className="badge badge--disabled">Disabled in directory</span>}
         <span className={`status-badge status-badge--${row.status}`}>{STATUS_LABELS[row.status]}</span>
       </div>
     </div>
+  );
+}
+
+/** What the next run does with a clashing entry: "Will link", "Will import as jdoe.acme", "Will skip". */
+function ClashDecisionText({ row }: { row: ImportRow }) {
+  const { clash, realmId } = useImportClash();
+  const realm = useRealm(realmId ?? undefined);
+  const decision = rowDecision(clash, row, realm?.name ?? '');
+  const text =
+    decision.choice === 'link'
+      ? 'Will link'
+      : decision.choice === 'skip'
+        ? 'Will skip'
+        : decision.problem
+          ? 'Needs a valid name'
+          : `Will import as ${decision.username}`;
+  return (
+    <span className={`import-row__decision import-row__decision--${decision.choice}`} data-testid="clash-decision">
+      {text}
+    </span>
   );
 }

@@ -2,6 +2,8 @@ import type { ImportSearch } from '../../../../src-shared/model/sync';
 import { useJob } from '../../stores/jobs-store';
 import { useImportActions, useImportResult, useImportRun, useImportSelection } from '../../stores/import-store';
 import { formatCount, resultCountText, runVerb } from './import-labels';
+import { ClashBar } from './ClashBar';
+import { ClashRowPanel } from './ClashRowPanel';
 import { ImportResultList } from './ImportResultList';
 import { StatusChips } from './StatusChips';
 
@@ -49,6 +51,7 @@ export function ImportResults({ result }: { result: ImportSearch }) {
           </button>
         </div>
       )}
+      <ClashBar />
       {pageError && (
         <p className="banner banner--error" role="alert">
           Could not read the results: {pageError.message} Search again to refresh them.
@@ -60,7 +63,10 @@ export function ImportResults({ result }: { result: ImportSearch }) {
           <p>Try fewer letters, another realm, or * to list everyone the realm&rsquo;s user filter covers.</p>
         </div>
       ) : (
-        <ImportResultList />
+        <>
+          <ImportResultList />
+          <ClashRowPanel />
+        </>
       )}
     </section>
   );
