@@ -3,7 +3,7 @@ import { realmFromPreset } from '../src-shared/model/realm-presets';
 import { expect, test as base } from './fixtures/app';
 import { startSlapd, type SlapdServer } from './fixtures/slapd';
 import { withServices } from './fixtures/users';
-import { goTo } from './fixtures/ui';
+import { goTo, openUser } from './fixtures/ui';
 
 /** More than AD's 1,000-entry page and more than any "first 1000" shortcut would show. */
 const USERS = 1500;
@@ -161,4 +161,106 @@ test('an invalid LDAP filter is refused with a clear message beside it', async (
   await filter.press('Enter');
   await expect(app.getByTestId('import-count')).toHaveText('1 entry found');
   await expect(alert).toBeHidden();
+});
+
+// A domain migration: Lab's zangstrom (completed in Roster) meets Acme Corp's zangstrom on the Import page.
+const migration = test.extend<object, { acme: SlapdServer }>({
+  acme: [
+    async ({}, use) => {
+      const server = await startSlapd({ flavor: 'ad', users: 3 });
+      try {
+        await use(server);
+      } finally {
+        await server.stop();
+      }
+    },
+    { scope: 'worker', timeout: 120_000 },
+  ],
+});
+
+migration.describe('a username held by a user of another realm', () => {
+  migration.use({
+    seed: async ({ ldap, acme }, use) => {
+      await use(async (dataDir) => {
+        await withServices(dataDir, async (call, services) => {
+          const lab = await call('realms:create', {
+            realm: realmFromPreset('openldap', { name: 'Lab directory', urls: [ldap.url], bindDn: ldap.readerDn, baseDn: ldap.baseDn }),
+            password: ldap.readerPassword,
+          });
+          const found = await call('import:search', { realmId: lab.id, query: 'zangstrom' });
+          const job = await services.jobs.wait((await call('import:run', { searchId: found.searchId })).id);
+          if (job.summary?.created !== 1) throw new Error(`The seed imported ${job.summary?.created} users, not zangstrom alone.`);
+          await call('users:update', { id: services.users.resolve('zangstrom').id, fields: { mobile: '+44 7700 900001' } });
+          await call('realms:create', {
+            realm: realmFromPreset('active-directory', { name: 'Acme Corp', urls: [acme.url], bindDn: acme.readerDn, baseDn: acme.baseDn }),
+            password: acme.readerPassword,
+          });
+        });
+      });
+    },
+  });
+
+  migration('is linked to the new realm from the Import page, with the keyboard, keeping the user', async ({ app, acme, ldap }, testInfo) => {
+    test.setTimeout(120_000);
+    await openImport(app);
+    await app.getByLabel('Realm', { exact: true }).selectOption({ label: 'Acme Corp' });
+    await search(app, '*');
+    const dialog = app.getByRole('dialog', { name: 'Bind password' });
+    await dialog.getByLabel('Password').fill(acme.readerPassword);
+    await dialog.getByLabel('Password').press('Enter');
+
+    await expect(app.getByTestId('import-count')).toHaveText('3 entries found');
+    const chips = app.getByRole('group', { name: 'Show entries by status' });
+    await expect(chips.getByRole('button', { name: /^Username taken/ })).toContainText('1');
+    const bar = app.getByTestId('clash-bar');
+    await expect(bar.getByRole('heading')).toHaveText('1 username already belongs to a user of realm Lab directory:');
+    await expect(bar.getByLabel('Rename rule')).toHaveValue('{username}.{realm}');
+    await expect(bar).toContainText('jdoe becomes jdoe.acme-corp');
+    await expect(bar.getByRole('button', { name: 'Skip all' })).toHaveAttribute('aria-pressed', 'true');
+    await expect(app.getByTestId('clash-tally')).toHaveText(
+      'When you import: 0 linked (Roster id, local fields, roles and history kept), 0 imported under another username, 1 skipped.',
+    );
+
+    // The clashing entry: its reason in full, and its own choice, made with the keyboard from the grid.
+    const row = app.locator('[data-testid="import-row"][data-username="zangstrom"]');
+    await expect(row).toHaveAttribute('data-status', 'clash');
+    const grid = app.getByTestId('import-grid');
+    await grid.focus();
+    const index = Number(await row.getAttribute('aria-rowindex')) - 1;
+    for (let i = 0; i < index; i++) await grid.press('ArrowDown');
+    const panel = app.getByTestId('clash-row');
+    await expect(panel.getByRole('heading')).toContainText('Username taken: zangstrom');
+    await expect(panel).toContainText(
+      `The username zangstrom belongs to zangstrom, an external user of realm "Lab directory" (uid=zangstrom,${ldap.peopleDn}); Roster does not merge users across realms unless told to`,
+    );
+    await expect(panel.getByRole('radio', { name: 'Skip' })).toBeChecked();
+    await expect(panel.getByRole('textbox', { name: 'Username to import zangstrom under' })).toHaveValue('zangstrom.acme-corp');
+    await grid.press('l');
+    await expect(panel.getByRole('radio', { name: 'Link zangstrom of realm Lab directory to this entry' })).toBeChecked();
+    await expect(row.getByTestId('clash-decision')).toHaveText('Will link');
+    await expect(app.getByTestId('clash-tally')).toHaveText(
+      'When you import: 1 linked (Roster id, local fields, roles and history kept), 0 imported under another username, 0 skipped.',
+    );
+    await app.screenshot({ path: testInfo.outputPath('import-clash.png') });
+
+    await app.getByRole('button', { name: /^Import \/ Resync all \(3\)$/ }).click();
+    const report = await finishedReport(app);
+    await expect(report.getByTestId('report-updated')).toContainText('1');
+    await expect(report.getByTestId('report-created')).toContainText('2');
+    // Searched again: zangstrom is Acme's own now, and no username is taken any more.
+    await expect(row).toHaveAttribute('data-status', 'unchanged');
+    await expect(bar).toBeHidden();
+
+    // The same user, moved: its completion kept, Acme's mail, and the move in its history.
+    await goTo(app, 'Users');
+    await expect(app.getByTestId('users-total')).toHaveAttribute('data-count', '3');
+    const detail = await openUser(app, 'zangstrom');
+    await expect(detail.getByLabel('Mobile', { exact: true })).toHaveValue('+44 7700 900001');
+    await expect(detail.getByLabel('Email', { exact: true })).toHaveValue('zangstrom@corp.example');
+    await detail.getByRole('tab', { name: 'History' }).click();
+    const moved = detail.locator('[data-testid="history-entry"][data-action="user.relink"]');
+    await expect(moved).toContainText('Linked to another realm');
+    await expect(moved).toContainText('Moved from realm "Lab directory"');
+    await expect(detail.locator('[data-testid="history-entry"][data-action="user.import"]')).toHaveCount(1);
+  });
 });
