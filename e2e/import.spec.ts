@@ -247,6 +247,9 @@ migration.describe('a username held by a user of another realm', () => {
     const report = await finishedReport(app);
     await expect(report.getByTestId('report-updated')).toContainText('1');
     await expect(report.getByTestId('report-created')).toContainText('2');
+    await expect(report.getByTestId('report-username-clashes')).toHaveText(
+      'Usernames held in another realm: 1 linked, 0 imported under another username, 0 skipped.',
+    );
     // Searched again: zangstrom is Acme's own now, and no username is taken any more.
     await expect(row).toHaveAttribute('data-status', 'unchanged');
     await expect(bar).toBeHidden();

@@ -295,10 +295,26 @@ describe('a username held by a user of another realm, through the handler table'
     expect(summary.changes.find((c) => c.action === 'conflict')).toMatchObject({ username: 'user00004', userId: 'u-impostor' });
     expect(summary.changes.find((c) => c.action === 'conflict')!.clash).toBeUndefined();
   }, 60_000);
+  it('the Resynchronize dialog against the other realm is the same link: preview, apply, user.relink', async () => {
+    const { labRealm, acmeRealm, zoe } = await migration();
+    const candidates = await call('sync:candidates', { userId: zoe.id, realmId: acmeRealm.id });
+    expect(candidates.map((c) => [c.username, c.match, c.email])).toEqual([['zangstrom', 'username', 'zangstrom@corp.example']]);
+    const dn = candidates[0]!.dn;
+    const diff = await call('sync:preview', { userId: zoe.id, realmId: acmeRealm.id, dn });
+    const outcomes = Object.fromEntries(diff.fields.map((f) => [f.field, f.outcome]));
+    expect(outcomes).toMatchObject({ email: 'take-directory', company: 'take-directory', title: 'keep-local', displayName: 'unchanged' });
+    expect(diff.conflicts).toBe(0);
+    const detail = await call('sync:apply', { userId: zoe.id, realmId: acmeRealm.id, dn });
+    expect(detail.user).toMatchObject({ id: zoe.id, origin: { realmId: acmeRealm.id, dn } });
+    expect(detail.user.fields).toMatchObject({ email: 'zangstrom@corp.example', company: 'Example Corp', title: 'Chief of Tests', mobile: '+44 7700 900001' });
+    const [entry] = await call('users:history', { id: zoe.id });
+    expect(entry).toMatchObject({ action: 'user.relink', realmId: acmeRealm.id });
+    expect(entry!.changes[0]).toEqual({ field: 'realm', before: labRealm.id, after: acmeRealm.id });
+  }, 60_000);
 });
 
 describe('resync against another realm', () => {
-  it('refuses by default, saying what would help; links with the link choice; reports a user with no namesake', async () => {
+  it('refuses by default, saying what would help; links with the link choice; the next resync is an ordinary clean one', async () => {
     const { acmeRealm, zoe } = await migration();
     const users = [user('zangstrom'), user('user00003')];
     await expect(services.resync.resyncNow(users, acmeRealm.id)).rejects.toMatchObject({

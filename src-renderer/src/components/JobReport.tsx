@@ -139,6 +139,12 @@ export function JobReport({ job, onClose, actions }: JobReportProps) {
           ))}
         </dl>
       )}
+      {summary?.usernameClashes && (
+        <p className="job-report__clashes" data-testid="report-username-clashes">
+          Usernames held in another realm: {count(summary.usernameClashes.link)} linked, {count(summary.usernameClashes.rename)} imported under another
+          username, {count(summary.usernameClashes.skip)} skipped.
+        </p>
+      )}
       {job.export && <ExportFigures result={job.export} />}
       {actions && <div className="job-report__actions">{actions}</div>}
       {shown.length > 0 && (
