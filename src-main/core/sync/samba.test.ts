@@ -15,6 +15,7 @@ import type { Realm } from '../../../src-shared/model/realm';
 import { REALM_PRESETS, realmFromPreset } from '../../../src-shared/model/realm-presets';
 import type { ConnectionTestReport } from '../../../src-shared/model/connection-test';
 import type { ImportSearch, Job, SyncSummary } from '../../../src-shared/model/sync';
+import type { UserRecord } from '../../../src-shared/model/user';
 import { createHandlers, dispatch } from '../../handlers';
 import type { Services } from '../services';
 
@@ -257,8 +258,8 @@ describe.skipIf(skip)(`Samba AD DC fixture${skipNote}`, () => {
 const USERS = 60;
 // Accounts besides the generated users that the Active Directory preset filter matches: only the fixture's
 // reader. Administrator, Guest, krbtgt and dns-dc1 (made by provisioning even with --dns-backend=NONE) are
-// isCriticalSystemObject=TRUE and left out, as on Windows AD; the DC's computer account DC1$ is
-// objectCategory=Computer.
+// isCriticalSystemObject=TRUE and left out, as on Windows AD; the DC's computer account DC1$ has
+// sAMAccountType 805306369 (a machine account), not 805306368 (a normal user account).
 const BUILT_IN_PERSONS = ['roster-reader'];
 // Guest (userAccountControl 66082) and krbtgt (514), the disabled built-ins, are filtered out with them.
 const BUILT_IN_DISABLED: string[] = [];
@@ -584,4 +585,191 @@ describe.skipIf(skip)(`Import, resync and reconcile against Samba's AD DC${skipN
       expect(good.ok && (good.value as ImportSearch).total).toBe(1);
     });
   }, 60_000);
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// An export of the DC, made with ldapsearch as admins make it, read offline as an ldif-file realm: the AD preset
+// filter selects the same people from the file as from the live DC. The DC gets the account kinds real domains
+// hold besides its built-ins (a workstation, users without displayName, a disabled 66050 one with logonHours, a
+// cn-only kiosk account, an expiring contractor) before it is exported.
+
+/** Accounts added to the DC for the export (each as `userAttributes`), and what Roster must make of them. */
+const EXPORT_ADDITIONS = [
+  {
+    rdn: 'CN=Rivera\\, Carlos',
+    attributes: { cn: 'Rivera, Carlos', sAMAccountName: 'crivera', givenName: 'Carlos', sn: 'Rivera', userAccountControl: '66048', accountExpires: '0' },
+  },
+  {
+    rdn: 'CN=Eric Olsen',
+    attributes: {
+      sAMAccountName: 'eolsen',
+      displayName: 'Eric Olsen',
+      userAccountControl: '66050',
+      accountExpires: '9223372036854775807',
+      // Allowed to log on weekdays 08:00-18:00 (bit per hour from Sunday 00:00 UTC).
+      logonHours: Buffer.from('AAAAAP8DAP8DAP8DAP8DAP8DAAAA', 'base64'),
+    },
+  },
+  { rdn: 'CN=Kiosk Front Desk', attributes: { sAMAccountName: 'kiosk', userAccountControl: '544' } },
+  {
+    rdn: 'CN=Fatima Zahra',
+    attributes: { sAMAccountName: 'fzahra', displayName: 'Fatima Zahra (Contractor)', userAccountControl: '512', accountExpires: '134588664000000000' },
+  },
+] as const;
+const EXPORT_USERS = 12;
+
+describe.skipIf(skip)(`An ldapsearch export of Samba's AD DC, read offline${skipNote}`, () => {
+  let samba: SambaAd;
+  let dir: string;
+  let trustRefused: unknown;
+  // The whole domain as plain `ldapsearch` prints it (wrapped at 76, comments, the referral and result records), and
+  // the user objects as `ldapsearch -LLL -o ldif-wrap=no` prints them.
+  const files = { wrapped: '', unwrapped: '' };
+
+  const ldapsearch = (args: string[]): Promise<string> =>
+    new Promise((resolve, reject) => {
+      execFile(
+        'ldapsearch',
+        ['-x', '-H', samba.url, '-D', samba.adminDn, '-w', samba.adminPassword, '-b', samba.baseDn, ...args],
+        { env: { ...process.env, LDAPNOINIT: '1' }, maxBuffer: 64 << 20 },
+        (error, stdout) => (error ? reject(error) : resolve(stdout)),
+      );
+    });
+
+  beforeAll(async () => {
+    samba = await startSambaAd({ users: EXPORT_USERS });
+    dir = await mkdtemp(join(tmpdir(), 'roster-samba-export-'));
+    const person = ['top', 'person', 'organizationalPerson', 'user'];
+    const asAttributes = (values: Record<string, string | Buffer | string[]>) =>
+      Object.entries(values).map(([type, v]) => new Attribute({ type, values: Buffer.isBuffer(v) ? [v] : typeof v === 'string' ? [v] : v }));
+    await samba.withAdmin(async (client) => {
+      // A workstation joined the domain: Samba makes it a machine account (sAMAccountType 805306369).
+      await client.add(
+        `CN=WS-0042,CN=Computers,${samba.baseDn}`,
+        asAttributes({ objectClass: [...person, 'computer'], sAMAccountName: 'WS-0042$', userAccountControl: '4096' }),
+      );
+      for (const { rdn, attributes } of EXPORT_ADDITIONS) await client.add(`${rdn},${samba.staffDn}`, asAttributes({ objectClass: person, ...attributes }));
+      // An interdomain trust account (userAccountControl 2048 | 32): only the LSA trust interface may create one.
+      trustRefused = await client
+        .add(`CN=PARTNER$,CN=Users,${samba.baseDn}`, asAttributes({ objectClass: person, sAMAccountName: 'PARTNER$', userAccountControl: '2080' }))
+        .then(
+          () => 'added',
+          (error: unknown) => error,
+        );
+    });
+    files.wrapped = join(dir, 'test.local.ldif');
+    await writeFile(files.wrapped, await ldapsearch([]));
+    files.unwrapped = join(dir, 'test.local-users.ldif');
+    await writeFile(files.unwrapped, await ldapsearch(['-LLL', '-o', 'ldif-wrap=no', '(objectClass=user)']));
+  }, 180_000);
+  afterAll(async () => {
+    await samba?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  }, 60_000);
+
+  const generatedNames = sambaUsers(EXPORT_USERS).map((u) => u.sAMAccountName);
+  const expectedNames = sorted([...generatedNames, 'roster-reader', ...EXPORT_ADDITIONS.map((a) => a.attributes.sAMAccountName)]);
+  // In the DC (and so in both exports) but never imported.
+  const notPeople = ['Administrator', 'Guest', 'krbtgt', 'dns-dc1', 'DC1$', 'WS-0042$'];
+
+  /** What Roster holds of each user after an import, keyed by username (ids and timestamps left out). */
+  const view = (users: readonly UserRecord[]) =>
+    Object.fromEntries(
+      users.map((u) => [
+        u.username,
+        {
+          fields: u.fields,
+          dn: u.origin!.dn,
+          externalId: u.origin!.externalId,
+          enabled: u.origin!.directoryEnabled,
+          expiresAt: u.origin!.expiresAt,
+          userPrincipalName: u.origin!.userPrincipalName,
+        },
+      ]),
+    );
+  // Realms live in the store, so each import creates its realm in a store of its own.
+  const importLive = () =>
+    importStarWith((call) =>
+      call('realms:create', {
+        realm: realmFromPreset('active-directory', { name: 'Samba AD', urls: [samba.url], bindDn: samba.readerDn, baseDn: samba.baseDn }),
+        password: samba.readerPassword,
+      }),
+    );
+  async function importStarWith(create: (call: Caller) => Promise<Realm>): Promise<ReturnType<typeof view>> {
+    const dataDir = await mkdtemp(join(tmpdir(), 'roster-samba-export-store-'));
+    try {
+      return await withServices(dataDir, async (call, services) => {
+        const realm = await create(call);
+        const search = await call('import:search', { realmId: realm.id, query: '*' });
+        const done = await services.jobs.wait((await call('import:run', { searchId: search.searchId })).id);
+        expect(done.summary).toMatchObject({ created: expectedNames.length, conflicts: 0, disabledUpstream: 2 });
+        const page = await call('users:query', { query: {}, offset: 0, limit: 1000 });
+        return view(await Promise.all(page.rows.map(async (row) => (await call('users:get', { id: row.id })).user)));
+      });
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }
+
+  it('takes a workstation account but refuses an interdomain trust account over LDAP', async () => {
+    expect(trustRefused).toBeInstanceOf(InsufficientAccessError);
+    expect((trustRefused as Error).message).toContain(
+      'Updating the UF_INTERDOMAIN_TRUST_ACCOUNT bit in userAccountControl is not permitted over LDAP.  This bit is restricted to the LSA CreateTrustedDomain interface',
+    );
+    const types = await bound(samba.url, samba.readerDn, samba.readerPassword, (c) =>
+      pagedSearch(c, samba.baseDn, '(|(sAMAccountName=WS-0042$)(sAMAccountName=DC1$)(sAMAccountName=eolsen))', [
+        'sAMAccountName',
+        'sAMAccountType',
+        'userAccountControl',
+        'isCriticalSystemObject',
+      ]),
+    );
+    expect(Object.fromEntries(types.map((e) => [e.sAMAccountName, [e.sAMAccountType, e.userAccountControl, e.isCriticalSystemObject]]))).toEqual({
+      DC1$: ['805306369', '532480', 'TRUE'],
+      'WS-0042$': ['805306369', '4096', 'FALSE'],
+      eolsen: ['805306368', '66050', []],
+    });
+  });
+
+  it.each(['wrapped', 'unwrapped'] as const)(
+    'the %s export is detected as Active Directory and imports exactly the people the live DC does, with the same values',
+    async (variant) => {
+      const file = files[variant];
+      const text = await readFile(file, 'utf8');
+      // The export holds the accounts that must stay out, in the shapes ldapsearch gives them.
+      for (const name of notPeople) expect(text).toContain(`\nsAMAccountName: ${name}\n`);
+      expect(text).toContain('\nlogonHours:: AAAAAP8DAP8DAP8DAP8DAP8DAAAA\n');
+      expect(text.includes('\nresult: 0 Success\n')).toBe(variant === 'wrapped');
+
+      const live = await importLive();
+      expect(sorted(Object.keys(live))).toEqual(expectedNames);
+      const offline = await importStarWith(async (call) => {
+        const inspection = await call('realms:inspect-ldif', { path: file });
+        expect(inspection).toMatchObject({ flavour: 'active-directory', detected: 'active-directory', users: expectedNames.length, idAttribute: 'objectGUID' });
+        return call('realms:create', {
+          realm: realmFromPreset('ldif-file', { name: 'Samba export', urls: [], bindDn: '', baseDn: '', ldifPath: file, flavour: inspection.flavour }),
+        });
+      });
+      expect(offline).toEqual(live);
+
+      // Full name from cn where there is no displayName; disabled upstream (66050 and 514); no expiry for 0 and 2^63-1.
+      expect(offline.crivera).toMatchObject({ fields: { displayName: 'Rivera, Carlos', givenName: 'Carlos', surname: 'Rivera' }, enabled: true });
+      expect(offline.crivera!.dn).toBe(`CN=Rivera\\, Carlos,${samba.staffDn}`);
+      expect(offline.kiosk).toMatchObject({ fields: { displayName: 'Kiosk Front Desk' }, enabled: true });
+      expect(
+        sorted(
+          Object.entries(offline)
+            .filter(([, u]) => !u.enabled)
+            .map(([name]) => name),
+        ),
+      ).toEqual(['eolsen', 'user00010']);
+      expect(
+        Object.entries(offline)
+          .filter(([, u]) => u.expiresAt)
+          .map(([name, u]) => [name, u.expiresAt]),
+      ).toEqual([['fzahra', '2027-06-30T22:00:00.000Z']]);
+      expect(offline.zangstrom).toMatchObject({ fields: { displayName: 'Zoë Ångström' }, dn: 'CN=Zoë Ångström,OU=Staff,DC=test,DC=local' });
+    },
+    120_000,
+  );
 });
