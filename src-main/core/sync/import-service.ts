@@ -113,12 +113,12 @@ export class ImportService {
     const match = matchEntry(this.deps.ctx.users, realmId, (id) => this.deps.users.realmName(id), entry);
     if (match.kind === 'none') return { ...base, status: 'new', changedFields: [] };
     if (match.kind === 'conflict') return { ...base, status: 'conflict', userId: match.user.id, changedFields: [], note: match.note };
-    const diff = threeWayDiff(match.user, realm, fields, entry);
-    const linked = match.user.origin?.realmId === realmId;
     if (match.kind === 'clash') {
       const clash = { username: match.user.username, realmId: match.realmId, realmName: this.deps.users.realmName(match.realmId) };
       return { ...base, status: 'clash', userId: match.user.id, changedFields: [], note: match.note, clash };
     }
+    const diff = threeWayDiff(match.user, realm, fields, entry);
+    const linked = match.user.origin?.realmId === realmId;
     const changedFields = diff.fields.filter((f) => !linked || f.directory !== f.base).map((f) => f.field);
     if (diff.username_change) changedFields.push('username');
     if (diff.dn_change) changedFields.push('dn');
@@ -161,9 +161,9 @@ export class ImportService {
     } = {},
   ): Promise<SyncSummary> {
     const realm = realmById(this.deps, realmId);
+    const clash = clashPolicy(options.clash, realm);
     const summary = emptySummary(realmId, options.dryRun);
     options.setConsistency?.('Nothing was imported yet.');
-    const clash = clashPolicy(options.clash, realm);
     for (let start = 0; start < entries.length; start += BATCH_SIZE) {
       checkCancelled(options.signal);
       await syncBatch(
@@ -186,10 +186,10 @@ export class ImportService {
   /** Starts a job importing the chosen entries of a search (all of them when `dns` is absent), settling username clashes by `clash`. */
   run(searchId: string, dns?: string[], clash?: UsernameClashInput): Job {
     const { search, entries } = this.stored(searchId);
-    let chosen = entries;
-    if (dns) {
     // A bad rule or typed name is refused now, before a job starts.
     clashPolicy(clash, realmById(this.deps, search.realmId));
+    let chosen = entries;
+    if (dns) {
       const wanted = new Set(dns);
       chosen = entries.filter((e) => wanted.has(e.dn));
       if (chosen.length !== wanted.size)
@@ -197,9 +197,9 @@ export class ImportService {
     }
     return this.jobs.start('import', search.realmId, (job) =>
       this.importEntries(search.realmId, chosen, {
+        clash,
         signal: job.signal,
         progress: (done, total) => job.progress(done, total, `Importing ${done.toLocaleString('en')} of ${total.toLocaleString('en')}`),
-        clash,
         setConsistency: job.setConsistency,
       }),
     );
@@ -222,9 +222,9 @@ export class ImportService {
     } = {},
   ): Promise<SyncSummary> {
     const realm = realmById(this.deps, realmId);
+    const clash: ClashPolicy = clashPolicy(options.clash, realm);
     const map = directoryMapper(realm, this.deps.users.fields());
     const summary = emptySummary(realmId, options.dryRun);
-    const clash: ClashPolicy = clashPolicy(options.clash, realm);
     options.setConsistency?.('Nothing was imported yet.');
     let done = 0;
     await withSource(this.deps, realm, options.password, options.signal, async (source) => {
@@ -256,13 +256,13 @@ export class ImportService {
   /** Searches and imports in one go (the CLI, the demo) as a job. */
   searchAndImport(realmId: string, query: string, filter: string | undefined, password?: string, clash?: UsernameClashInput): Job {
     const effective = this.filterFor(realmId, query, filter);
+    clashPolicy(clash, realmById(this.deps, realmId));
     return this.jobs.start('import', realmId, (job) =>
       this.streamImport(realmId, effective, {
-    clashPolicy(clash, realmById(this.deps, realmId));
         password,
+        clash,
         signal: job.signal,
         progress: (done) => job.progress(done, 0, `Importing: ${done.toLocaleString('en')} entries so far`),
-        clash,
         setConsistency: job.setConsistency,
       }),
     );
