@@ -7,6 +7,7 @@ import type { Realm } from '../src-shared/model/realm';
 import type { Job } from '../src-shared/model/sync';
 import { DEFAULT_STALE_DAYS } from '../src-shared/model/report';
 import { demoRealmInput, findResourcesDir } from './core/ldif/demo';
+import { inspectLdif } from './core/ldif/flavour';
 import type { Services } from './core/services';
 
 /** Per-call context a transport may supply (cancellation for long calls). */
@@ -34,6 +35,7 @@ export function createHandlers(services: Services, desktop?: DesktopShell): Hand
     'realms:set-enabled': ({ id, enabled }) => realms.setEnabled(id, enabled),
     'realms:reorder': ({ ids }) => realms.reorder(ids),
     'realms:delete': ({ id }) => realms.remove(id),
+    'realms:inspect-ldif': ({ path, flavour }) => inspectLdif(path, flavour),
     'realms:test': ({ id, draft, password }, { signal }) => realms.test({ id, draft, password, signal }),
     'users:query': async ({ query, offset, limit }) => users.query(query, offset, limit),
     'users:get': async ({ id }) => users.detail(id),

@@ -3,7 +3,7 @@ import type { ConnectionTestReport } from '../model/connection-test';
 import { auditFilterSchema, type AuditEntry, type AuditPage } from '../model/audit';
 import { customFieldInputSchema, FIELD_OWNERS, fieldKeySchema, type FieldDefinition } from '../model/fields';
 import { exportPrefsSchema, exportRequestSchema, type ExportColumn, type ExportPlan, type ExportPrefs, type ExportPreset } from '../model/export';
-import { realmInputSchema, type Realm } from '../model/realm';
+import { LDIF_FLAVOURS, realmInputSchema, type LdifInspection, type Realm } from '../model/realm';
 import type { ReportsOverview } from '../model/report';
 import { SHEET_ROW_STATUSES, sheetOptionsSchema, type SheetApplyReport, type SheetOpened, type SheetPreview, type SheetRowResult } from '../model/sheet';
 import { IMPORT_STATUSES, type ImportRow, type ImportSearch, type Job, type UserDiff } from '../model/sync';
@@ -78,6 +78,8 @@ export const contract = {
   'realms:set-enabled': channel<Realm>()(z.object({ id, enabled: z.boolean() }).strict()),
   'realms:reorder': channel<Realm[]>()(z.object({ ids: z.array(id).min(1) }).strict()),
   'realms:delete': channel<{ id: string }>()(z.object({ id }).strict()),
+  /** Reads an LDIF file and says which directory it came from (or reads it as `flavour`) and which id its users carry. */
+  'realms:inspect-ldif': channel<LdifInspection>()(z.object({ path: z.string().trim().min(1), flavour: z.enum(LDIF_FLAVOURS).optional() }).strict()),
   /** Tests a saved realm (by id) or an unsaved draft; a saved realm's result is remembered for the status bar. */
   'realms:test': channel<ConnectionTestReport>()(
     z

@@ -48,7 +48,9 @@ export class ImportService {
   filterFor(realmId: string, query: string, filter?: string): string {
     const realm = realmById(this.deps, realmId);
     if (filter !== undefined && filter.trim() !== '') return validateFilter(filter);
-    const attributes = [...new Set([realm.mapping.username ?? 'uid', realm.mapping.displayName ?? 'displayName', 'cn', realm.mapping.email ?? 'mail'])];
+    // Every single attribute the name fields read (displayName, cn, …), so a keyword finds people by any of them.
+    const named = [realm.mapping.username ?? ['uid'], realm.mapping.displayName ?? ['displayName'], ['cn'], realm.mapping.email ?? ['mail']];
+    const attributes = [...new Set(named.flatMap((sources) => sources.filter((s) => !s.includes('+'))))];
     return keywordFilter(realm.search.userFilter, query, attributes);
   }
 

@@ -42,7 +42,7 @@ export class ResyncService {
         const byDn = await source.readDn(linked.dn, signal);
         if (byDn) found.push({ entry: byDn, match: 'dn' });
       }
-      const attribute = realm.mapping.username ?? 'uid';
+      const attribute = usernameAttribute(realm);
       const names = [...new Set([user.username, linked?.baseUsername].filter((n): n is string => Boolean(n)))];
       for (const name of names) {
         for await (const page of source.search(equalityWithin(realm.search.userFilter, attribute, name), signal)) {
