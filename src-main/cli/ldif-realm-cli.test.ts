@@ -45,14 +45,16 @@ sn: Morris
 `;
 
 // As ldifde writes a domain: two people, the built-in accounts, a computer and a trust account.
-const AD_EXPORT = [
-  ['CN=Ann Lee,OU=Staff,DC=corp,DC=example', 'alee', '805306368', 'Ann Lee', 'FALSE'],
-  ['CN=Bob Ray,OU=Staff,DC=corp,DC=example', 'bray', '805306368', '', 'FALSE'],
-  ['CN=Administrator,CN=Users,DC=corp,DC=example', 'Administrator', '805306368', '', 'TRUE'],
-  ['CN=krbtgt,CN=Users,DC=corp,DC=example', 'krbtgt', '805306368', '', 'TRUE'],
-  ['CN=WS01,CN=Computers,DC=corp,DC=example', 'WS01$', '805306369', '', 'FALSE'],
-  ['CN=CHILD1$,CN=Users,DC=corp,DC=example', 'CHILD1$', '805306370', '', 'FALSE'],
-]
+const AD_EXPORT = (
+  [
+    ['CN=Ann Lee,OU=Staff,DC=corp,DC=example', 'alee', '805306368', 'Ann Lee', 'FALSE'],
+    ['CN=Bob Ray,OU=Staff,DC=corp,DC=example', 'bray', '805306368', '', 'FALSE'],
+    ['CN=Administrator,CN=Users,DC=corp,DC=example', 'Administrator', '805306368', '', 'TRUE'],
+    ['CN=krbtgt,CN=Users,DC=corp,DC=example', 'krbtgt', '805306368', '', 'TRUE'],
+    ['CN=WS01,CN=Computers,DC=corp,DC=example', 'WS01$', '805306369', '', 'FALSE'],
+    ['CN=CHILD1$,CN=Users,DC=corp,DC=example', 'CHILD1$', '805306370', '', 'FALSE'],
+  ] as const
+)
   .map(([dn, sam, type, display, critical], i) =>
     [
       `dn: ${dn}`,
