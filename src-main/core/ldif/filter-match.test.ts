@@ -35,6 +35,13 @@ const computer: LdapEntry = {
   binary: {},
 };
 
+// As an LDIF file keeps them: language-tagged values under their own attribute description, the only cn a tagged one.
+const tanaka: LdapEntry = {
+  dn: 'uid=htanaka,ou=People,dc=lab,dc=example',
+  text: { objectclass: ['inetOrgPerson'], uid: ['htanaka'], 'cn;lang-ja': ['田中 浩'], 'sn;lang-ja': ['田中'], sn: ['Tanaka'] },
+  binary: {},
+};
+
 const cases: Array<[string, LdapEntry, boolean]> = [
   // equality: case-insensitive values and names, insignificant spaces, any of several values
   ['(samaccountname=JNUNEZ)', jose, true],
@@ -104,6 +111,13 @@ const cases: Array<[string, LdapEntry, boolean]> = [
   ['(!(userAccountControl:1.2.840.113556.1.4.803:=2))', computer, true],
   ['(userAccountControl:1.2.840.113556.1.4.804:=4097)', computer, true],
   ['(userAccountControl:1.2.840.113556.1.4.804:=3)', computer, false],
+  // A filter on an attribute matches its values with options too, as slapd does. (ldapts parses no options in filters.)
+  ['(cn=*田中*)', tanaka, true],
+  ['(cn=*)', tanaka, true],
+  ['(sn=田中)', tanaka, true],
+  ['(sn=Tanaka)', tanaka, true],
+  ['(sn=Jensen)', tanaka, false],
+  ['(c=*)', tanaka, false],
 ];
 
 describe('compileFilter', () => {
