@@ -169,4 +169,29 @@ describe('roster realm add --kind ldif-file', () => {
     });
     expect(await roster('realm', 'add', '--name', 'Bad', '--kind', 'ldif-file', '--ldif', file, '--map', 'fullName=cn')).toMatchObject({ code: 1 });
   });
+
+  it('reconciles a realm matched by DN against a re-export that spells the DNs differently', async () => {
+    const file = join(dir, 'people.ldif');
+    await writeFile(file, OPENLDAP_EXPORT);
+    await roster('realm', 'add', '--name', 'Lab', '--kind', 'ldif-file', '--ldif', file);
+    await json('import', '--realm', 'Lab', '--query', '*');
+    // The next export writes no spaces after the commas, upper-cases the attribute types, and has a new mail.
+    await writeFile(
+      file,
+      OPENLDAP_EXPORT.replace('dn: uid=bjensen, ou=People, dc=example,dc=org', 'dn: UID=bjensen,OU=People,DC=example,DC=org').replace(
+        'mail: bjensen@example.org',
+        'mail: babs@example.org',
+      ),
+    );
+    const summary = await json('resync', '--realm', 'Lab', '--all');
+    expect(summary).toMatchObject({ matched: 2, updated: 1, unchanged: 1, notFound: 0, conflicts: 0 });
+    expect(summary.changes.find((c: { username: string }) => c.username === 'bjensen')).toMatchObject({
+      action: 'updated',
+      // The same entry: the DN as the new file spells it, and the new mail.
+      changes: [
+        { field: 'dn', before: 'uid=bjensen, ou=People, dc=example,dc=org', after: 'UID=bjensen,OU=People,DC=example,DC=org' },
+        { field: 'email', before: 'bjensen@example.org', after: 'babs@example.org' },
+      ],
+    });
+  });
 });

@@ -3,6 +3,7 @@ import type { Job, SyncChange, SyncSummary, UserDiff } from '../../../src-shared
 import type { UsernameClashInput } from '../../../src-shared/model/username-clash';
 import type { DirectoryCandidate, UserDetail, UserRecord, UserTarget } from '../../../src-shared/model/user';
 import { RosterError } from '../../../src-shared/result';
+import { normalizeDn } from '../ldap/dn';
 import { equalityWithin, wrap } from '../ldap/filter';
 import type { LdapEntry } from '../ldap/search';
 import type { JobRunner } from '../jobs/job-runner';
@@ -331,7 +332,8 @@ export class ResyncService {
           const entry = map(raw);
           // Entries of a realm matched by DN carry no id (''): they are found by DN alone.
           if (entry.externalId) byId.set(entry.externalId.toLowerCase(), entry);
-          byDn.set(entry.dn.toLowerCase(), entry);
+          // The same name however it is spelt (spaces around commas, escapes, case): a re-export may differ.
+          byDn.set(normalizeDn(entry.dn), entry);
         }
         options.progress?.(byDn.size, 0, `Reading the directory: ${byDn.size.toLocaleString('en')} entries`);
       }
@@ -345,7 +347,7 @@ export class ResyncService {
         ...options,
         progress: (done, total) => options.progress?.(done, total, `Comparing ${done.toLocaleString('en')} of ${total.toLocaleString('en')} users`),
       },
-      async (user) => byId.get(user.origin!.externalId.toLowerCase()) ?? byDn.get(user.origin!.dn.toLowerCase()),
+      async (user) => byId.get(user.origin!.externalId.toLowerCase()) ?? byDn.get(normalizeDn(user.origin!.dn)),
     );
     if (!options.dryRun) {
       const at = this.deps.ctx.now().toISOString();
