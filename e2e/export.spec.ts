@@ -1,6 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
@@ -244,7 +244,7 @@ test.describe('with 30,000 users', () => {
     },
   });
 
-  test('a large export shows its progress and can be cancelled, leaving no file', async ({ app }, testInfo) => {
+  test('a large export shows its progress and can be cancelled, leaving no file', async ({ app, holdJob }, testInfo) => {
     const path = testInfo.outputPath('everyone.xlsx');
     await goTo(app, 'Export');
     const form = app.getByRole('form', { name: 'Export users' });
@@ -252,7 +252,14 @@ test.describe('with 30,000 users', () => {
     await expect(form.getByRole('radio', { name: 'Everything' })).toBeChecked();
     await form.getByLabel('Save to').fill(path);
     await expect(app.getByTestId('export-plan-sentence')).toHaveText('30,000 users will be written');
+    // Held once every row is written and before the file is put in place: Cancel is clicked there, on any machine.
+    const held = holdJob('export', 'written');
     await form.getByRole('button', { name: 'Export', exact: true }).click();
+    await held.reached;
+    const leftovers = () => readdirSync(dirname(path)).filter((name) => name.startsWith('.everyone.xlsx.'));
+    // Mid-export for real: the whole workbook sits under its temporary name, nothing at the target yet.
+    expect(leftovers()).toHaveLength(1);
+    expect(existsSync(path)).toBe(false);
     const progress = app.getByTestId('job-progress');
     await expect(progress.getByRole('progressbar')).toBeVisible();
     await expect(app.getByTestId('status-job')).toContainText('Exporting…');
@@ -262,5 +269,6 @@ test.describe('with 30,000 users', () => {
     await expect(report).toHaveAttribute('data-state', 'cancelled');
     await expect(report.getByRole('alert')).toContainText('no file was written');
     expect(existsSync(path)).toBe(false);
+    expect(leftovers()).toEqual([]);
   });
 });

@@ -254,7 +254,11 @@ export class ExportService {
   }
 
   /** Writes every part under temporary names, then puts the whole set in place; records it. */
-  private async write(request: ExportRequest, prepared: Prepared, context: Pick<JobContext, 'signal' | 'progress'>): Promise<ExportResult> {
+  private async write(
+    request: ExportRequest,
+    prepared: Prepared,
+    context: Pick<JobContext, 'signal' | 'progress'> & Partial<Pick<JobContext, 'reached'>>,
+  ): Promise<ExportResult> {
     const { selection, parts, files } = prepared;
     const at = this.ctx.now();
     const total = selection.rows.length;
@@ -271,6 +275,8 @@ export class ExportService {
         records.push(await this.writePart(this.document(request, prepared, part, at), request.format, temps[i]!, write));
         offset += part.rows.length;
       }
+      // Every file is written and none is in place yet: the last moment a cancel still leaves no file.
+      await context.reached?.('written');
       if (context.signal.aborted) throw new RosterError('cancelled', 'Export cancelled; no file was written.');
       // Checked again: a file may have appeared while this export was being written.
       this.checkTargets(request, files);

@@ -9,6 +9,19 @@ export interface JobContext {
   progress(done: number, total: number, phase: string): void;
   /** Says what the store holds if the job stops now (shown when it fails or is cancelled). */
   setConsistency(text: string): void;
+  /**
+   * Marks a named point of the work (an export's `written`: every file written, none in place yet). It
+   * returns at once unless a test holds jobs of this kind there (`JobRunner.hold`), so tests can act on a
+   * job at a known point instead of racing it.
+   */
+  reached(point: string): Promise<void>;
+}
+
+/** A hold a test put on the next job of a kind at a point: when it got there, and how to let it go on. */
+export interface JobHold {
+  /** Resolves with the job once it waits at the point. */
+  reached: Promise<Job>;
+  release(): void;
 }
 
 /** What a finished job carries. */
@@ -25,6 +38,7 @@ const KEEP_FINISHED = 20;
  */
 export class JobRunner {
   private readonly jobs = new Map<string, { job: Job; controller: AbortController; done: Promise<Job> }>();
+  private readonly holds = new Map<string, { arrive(job: Job): void; released: Promise<void> }>();
 
   constructor(
     private readonly events: AppEvents,
@@ -53,6 +67,16 @@ export class JobRunner {
       },
       setConsistency: (text) => {
         job.consistency = text;
+      },
+      reached: async (point) => {
+        const key = `${kind}:${point}`;
+        const hold = this.holds.get(key);
+        if (!hold) return;
+        this.holds.delete(key);
+        hold.arrive({ ...job });
+        // A cancel lets a held job go on, so it stops the way it would have at that point.
+        const aborted = new Promise<void>((resolve) => controller.signal.addEventListener('abort', () => resolve(), { once: true }));
+        await Promise.race([hold.released, aborted]);
       },
     };
     const done = (async () => {
@@ -111,6 +135,19 @@ export class JobRunner {
   /** Resolves with the job once it has ended. */
   wait(id: string): Promise<Job> {
     return this.entry(id).done;
+  }
+
+  /**
+   * For tests: the next job of `kind` to reach `point` waits there until released or cancelled. Nothing
+   * in the app calls this; without a hold, `reached` costs one map lookup.
+   */
+  hold(kind: JobKind, point: string): JobHold {
+    let arrive!: (job: Job) => void;
+    let release!: () => void;
+    const reached = new Promise<Job>((resolve) => (arrive = resolve));
+    const released = new Promise<void>((resolve) => (release = resolve));
+    this.holds.set(`${kind}:${point}`, { arrive, released });
+    return { reached, release };
   }
 
   /** Cancels every running job and waits for them (on quit). */
