@@ -17,7 +17,7 @@ import type { JobRunner } from '../jobs/job-runner';
 import { emptySummary, syncBatch } from './batch';
 import { clashPolicy, type ClashPolicy } from './clash';
 import { threeWayDiff } from './diff';
-import { directoryMapper, type DirectoryUser } from './mapping';
+import { directoryMapper, entrySummary, type DirectoryUser } from './mapping';
 import { matchEntry } from './match';
 import { BATCH_SIZE, checkCancelled, realmById, withSource, type SyncDeps } from './sync-context';
 
@@ -104,14 +104,7 @@ export class ImportService {
   /** How one entry relates to the store right now. */
   private classify(realm: RealmRecord, fields: readonly FieldDefinition[], entry: DirectoryUser): ImportRow {
     const realmId = realm.id;
-    const base = {
-      dn: entry.dn,
-      externalId: entry.externalId,
-      username: entry.username,
-      displayName: entry.fields.displayName ?? '',
-      email: entry.fields.email ?? '',
-      enabled: entry.enabled,
-    };
+    const base = entrySummary(entry);
     const match = matchEntry(this.deps.ctx.users, realmId, (id) => this.deps.users.realmName(id), entry);
     if (match.kind === 'none') return { ...base, status: 'new', changedFields: [] };
     if (match.kind === 'conflict') return { ...base, status: 'conflict', userId: match.user.id, changedFields: [], note: match.note };

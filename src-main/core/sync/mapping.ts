@@ -197,6 +197,11 @@ function multiValue(entry: LdapEntry, sources: readonly string[]): string {
   return '';
 }
 
+/** How an entry is listed to people choosing among entries (import results, resync and conversion candidates). */
+export function entrySummary(d: DirectoryUser): { dn: string; externalId: string; username: string; email: string; displayName: string; enabled: boolean } {
+  return { dn: d.dn, externalId: d.externalId, username: d.username, email: d.fields.email ?? '', displayName: d.fields.displayName ?? '', enabled: d.enabled };
+}
+
 /** Maps one directory entry to a DirectoryUser under a realm's mapping and the field catalogue. */
 export function toDirectoryUser(realm: RealmInput, fields: readonly FieldDefinition[], entry: LdapEntry): DirectoryUser {
   return directoryMapper(realm, fields)(entry);

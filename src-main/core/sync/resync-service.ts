@@ -10,7 +10,7 @@ import type { JobRunner } from '../jobs/job-runner';
 import { emptySummary, record, syncBatch, type Pair } from './batch';
 import { clashPolicy, linkedElsewhere, relinkDiff, relinkUser, type ClashPolicy } from './clash';
 import { applyDiff, threeWayDiff, type Choices } from './diff';
-import { directoryMapper, toDirectoryUser, usernameAttribute, type DirectoryUser } from './mapping';
+import { directoryMapper, entrySummary, toDirectoryUser, usernameAttribute, type DirectoryUser } from './mapping';
 import { BATCH_SIZE, checkCancelled, realmById, requirePassword, syncEntry, withSource, type SyncDeps } from './sync-context';
 import { matchEntry } from './match';
 import type { DirectorySource } from './source';
@@ -57,15 +57,7 @@ export class ResyncService {
         const key = d.dn.toLowerCase();
         if (seen.has(key)) continue;
         seen.add(key);
-        out.push({
-          dn: d.dn,
-          externalId: d.externalId,
-          username: d.username,
-          email: d.fields.email ?? '',
-          displayName: d.fields.displayName ?? '',
-          enabled: d.enabled,
-          match,
-        });
+        out.push({ ...entrySummary(d), match });
       }
       return out;
     });

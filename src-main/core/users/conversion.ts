@@ -5,7 +5,7 @@ import { RosterError } from '../../../src-shared/result';
 import { equalityWithin } from '../ldap/filter';
 import type { RealmService } from '../realms/realm-service';
 import { applyDiff, threeWayDiff } from '../sync/diff';
-import { directoryMapper, usernameAttribute, type DirectoryUser } from '../sync/mapping';
+import { directoryMapper, entrySummary, usernameAttribute, type DirectoryUser } from '../sync/mapping';
 import { realmById, requirePassword, withSource, type SyncDeps } from '../sync/sync-context';
 import type { UserContext, UserService } from './user-service';
 
@@ -62,14 +62,7 @@ export class ConversionService {
       }
       return entries;
     });
-    return found.map((d) => ({
-      dn: d.dn,
-      externalId: d.externalId,
-      username: d.username,
-      email: d.fields.email ?? '',
-      displayName: d.fields.displayName ?? '',
-      enabled: d.enabled,
-    }));
+    return found.map(entrySummary);
   }
 
   /** Reads one entry by DN through the realm's directory source. */
