@@ -87,7 +87,9 @@ export class ResyncService {
     const entry = await withSource(this.deps, realm, password, signal, (source) => this.entry(source, realm, dn, signal));
     await this.deps.ctx.users.transact(() => {
       const user = this.deps.users.require(userId);
-      const other = this.deps.ctx.users.findByExternalId(realm.id, entry.externalId);
+      // By id, and by DN too: entries of a realm matched by DN carry no id.
+      const users = this.deps.ctx.users;
+      const other = (entry.externalId ? users.findByExternalId(realm.id, entry.externalId) : undefined) ?? users.findByDn(realm.id, entry.dn);
       if (other && other.id !== user.id)
         throw new RosterError('conflict', `${entry.dn} is already linked to the user ${other.username}; one directory entry cannot be two users.`);
       const moving = linkedElsewhere(user, realm.id);
