@@ -42,18 +42,22 @@ export const linkedElsewhere = (user: UserRecord, realmId: string): boolean => u
 /**
  * The diff that re-links a user of another realm to an entry of `realm`. There is no base in this realm
  * yet, so directory-owned fields take the entry's values; a local-owned field keeps a value set in Roster
- * (a completion or an edit) and takes the entry's when its value merely came from the old realm.
+ * (a completion or an edit), and takes the entry's when its value merely came from the old realm — unless
+ * the new directory has none: then Roster's value stays, as a completion for the new directory's owners.
  */
 export function relinkDiff(user: UserRecord, realm: RealmRecord, fields: readonly FieldDefinition[], entry: DirectoryUser): UserDiff {
   const diff = threeWayDiff(user, realm, fields, entry);
   const oldBase = user.origin?.base ?? {};
   const rows = diff.fields.map((row) =>
-    row.outcome === 'keep-local' && row.local === (oldBase[row.field] ?? '')
+    row.outcome === 'keep-local' && row.directory !== '' && row.local === (oldBase[row.field] ?? '')
       ? { ...row, outcome: 'take-directory' as const, choice: 'directory' as const }
       : row,
   );
   return { ...diff, fields: rows, changes: rows.filter((r) => r.outcome === 'take-directory').length };
 }
+
+/** A DN with its id, when the realm has ids (realms matched by DN have none). */
+const idText = (dn: string, id: string): string => (id ? `${dn}, id ${id}` : dn);
 
 /** A user re-linked from its realm to an entry of another, with the audit's changes and sentence. */
 export interface Relinked {
@@ -64,8 +68,9 @@ export interface Relinked {
 
 /**
  * Re-links `user` (external, of another realm) to `entry` of `realm`: the Roster id, username, roles,
- * login state, local values and export marks stay; the origin becomes the entry, with its values as the
- * new base, so the next three-way merge against this realm starts from what this directory said.
+ * login state and local values stay; the origin becomes the entry, with its values as the new base, so the
+ * next three-way merge against this realm starts from what this directory said. Export marks go: what was
+ * handed to the old directory's owners was never handed to this one's.
  */
 export function relinkUser(
   user: UserRecord,
@@ -79,7 +84,7 @@ export function relinkUser(
   const from = user.origin!;
   const applied = applyDiff(user, relinkDiff(user, realm, fields, entry), entry, at, { choices: options.choices, usernameFree: options.usernameFree ?? false });
   const changes: AuditChange[] = [
-    { field: 'realm', before: from.realmId, after: realm.id },
+    { field: 'realm', before: realmName(from.realmId), after: realm.name },
     { field: 'dn', before: from.dn, after: entry.dn },
     { field: 'external id', before: from.externalId, after: entry.externalId },
     ...applied.changes.filter((c) => c.field !== 'kind' && c.field !== 'dn'),
@@ -88,7 +93,8 @@ export function relinkUser(
     ? ` ${user.conflicts.length} conflict${user.conflicts.length === 1 ? '' : 's'} waiting against realm "${realmName(from.realmId)}" (${user.conflicts.map((c) => c.field).join(', ')}) no longer ${user.conflicts.length === 1 ? 'applies' : 'apply'}.`
     : '';
   const note =
-    `Moved from realm "${realmName(from.realmId)}" (${from.dn}, id ${from.externalId}) to realm "${realm.name}" (${entry.dn}, id ${entry.externalId}): ` +
+    `Moved from realm "${realmName(from.realmId)}" (${idText(from.dn, from.externalId)}) to realm "${realm.name}" (${idText(entry.dn, entry.externalId)}): ` +
     `the same username; Roster id, local fields, roles and history kept, directory-owned fields from "${realm.name}".${dropped}`;
-  return { user: { ...applied.user, updatedAt: at }, changes, note };
+  const { exported: _handedToOldRealm, ...moved } = applied.user;
+  return { user: { ...moved, updatedAt: at }, changes, note };
 }

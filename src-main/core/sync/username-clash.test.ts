@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Attribute, Change, Client } from 'ldapts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Channel, ChannelInput, ChannelOutput } from '../../../src-shared/ipc/contract';
 import type { AuditEntry } from '../../../src-shared/model/audit';
@@ -162,7 +163,7 @@ describe('a username held by a user of another realm, through the handler table'
     expect(earlier).toEqual(history);
     expect(relink).toMatchObject<Partial<AuditEntry>>({ action: 'user.relink', who: 'alice', userId: zoe.id, username: 'zangstrom', realmId: acmeRealm.id });
     expect(relink!.changes).toEqual([
-      { field: 'realm', before: labRealm.id, after: acmeRealm.id },
+      { field: 'realm', before: labRealm.name, after: acmeRealm.name },
       { field: 'dn', before: zoe.origin!.dn, after: zoeDn.dn },
       { field: 'external id', before: zoe.origin!.externalId, after: zoeDn.externalId },
       { field: 'email', before: 'zangstrom@example.org', after: 'zangstrom@corp.example' },
@@ -190,6 +191,53 @@ describe('a username held by a user of another realm, through the handler table'
     // And Lab's reconcile no longer counts zangstrom as one of its users.
     expect(await summaryOf(await call('realms:reconcile', { realmId: labRealm.id }))).toMatchObject({ matched: 2, unchanged: 2, notFound: 0 });
   }, 90_000);
+
+  it("link keeps Roster's values where the new directory has none, as completions for it, and forgets the old realm's export marks", async () => {
+    const { acmeRealm } = await migration();
+    const before = user('user00002');
+    // An earlier export handed user00002's department to Lab's owners.
+    await services.userStore.transact(() => ({
+      ops: [{ put: { ...before, exported: { at: '2026-11-30T00:00:00.000Z', values: { department: before.fields.department! } } } }],
+      audit: [],
+      result: undefined,
+    }));
+    // Acme's entry for user00002 has no department, title or phone (put back afterwards: the server is shared).
+    const sparse = ['department', 'title', 'telephoneNumber'];
+    const asRoot = async <T>(work: (client: Client) => Promise<T>): Promise<T> => {
+      const client = new Client({ url: acme.url });
+      try {
+        await client.bind(acme.rootDn, acme.rootPassword);
+        return await work(client);
+      } finally {
+        await client.unbind();
+      }
+    };
+    const [entry] = (await asRoot((c) => c.search(acme.baseDn, { filter: '(sAMAccountName=user00002)', attributes: sparse }))).searchEntries;
+    const put = (operation: 'delete' | 'add') =>
+      asRoot((c) =>
+        c.modify(
+          entry!.dn,
+          sparse.map((type) => new Change({ operation, modification: new Attribute({ type, values: operation === 'add' ? [String(entry![type])] : [] }) })),
+        ),
+      );
+    await put('delete');
+    try {
+      const search = await call('import:search', { realmId: acmeRealm.id, query: 'user00002' });
+      await summaryOf(await call('import:run', { searchId: search.searchId, clash: { onUsernameClash: 'link' } }));
+    } finally {
+      await put('add');
+    }
+    const after = user('user00002');
+    expect([after.id, after.origin!.realmId]).toEqual([before.id, acmeRealm.id]);
+    expect([after.fields.department, after.fields.title, after.fields.phone]).toEqual([before.fields.department, before.fields.title, before.fields.phone]);
+    expect([after.fields.department, after.fields.title, after.fields.phone].every((v) => v !== undefined && v !== '')).toBe(true);
+    // What Acme said is the base: nothing for those three, so Roster's values are completions for Acme's owners.
+    expect([after.origin!.base.department, after.origin!.base.title, after.origin!.base.phone]).toEqual([undefined, undefined, undefined]);
+    expect(after.exported).toBeUndefined();
+    const unexported = await call('users:query', { query: { unexported: true }, offset: 0, limit: 10 });
+    // (zangstrom has completions of its own from the migration's edits.)
+    expect(unexported.rows.map((r) => r.username).sort()).toEqual(['user00002', 'zangstrom']);
+  });
 
   it('rename imports under the rule, honours a per-row name, and reports a name that is taken', async () => {
     const { labRealm, acmeRealm, search } = await migration();
@@ -309,7 +357,7 @@ describe('a username held by a user of another realm, through the handler table'
     expect(detail.user.fields).toMatchObject({ email: 'zangstrom@corp.example', company: 'Example Corp', title: 'Chief of Tests', mobile: '+44 7700 900001' });
     const [entry] = await call('users:history', { id: zoe.id });
     expect(entry).toMatchObject({ action: 'user.relink', realmId: acmeRealm.id });
-    expect(entry!.changes[0]).toEqual({ field: 'realm', before: labRealm.id, after: acmeRealm.id });
+    expect(entry!.changes[0]).toEqual({ field: 'realm', before: labRealm.name, after: acmeRealm.name });
   }, 60_000);
 });
 
