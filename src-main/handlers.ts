@@ -35,7 +35,7 @@ export function createHandlers(services: Services, desktop?: DesktopShell): Hand
     'realms:set-enabled': ({ id, enabled }) => realms.setEnabled(id, enabled),
     'realms:reorder': ({ ids }) => realms.reorder(ids),
     'realms:delete': ({ id }) => realms.remove(id),
-    'realms:inspect-ldif': ({ path, flavour }) => inspectLdif(path, flavour),
+    'realms:inspect-ldif': ({ path, flavour, userFilter }) => inspectLdif(path, flavour, userFilter),
     'realms:test': ({ id, draft, password }, { signal }) => realms.test({ id, draft, password, signal }),
     'users:query': async ({ query, offset, limit }) => users.query(query, offset, limit),
     'users:get': async ({ id }) => users.detail(id),

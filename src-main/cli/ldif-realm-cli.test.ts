@@ -133,6 +133,10 @@ describe('roster realm add --kind ldif-file', () => {
       code: 1,
       err: `roster: The LDIF file ${join(dir, 'nope.ldif')} cannot be read: it does not exist. Choose the file again in the realm settings.`,
     });
+    expect(await roster('realm', 'add', '--name', 'X', '--kind', 'ldif-file', '--ldif', file, '--tls', 'ldaps', '--url', 'ldap://x')).toMatchObject({
+      code: 1,
+      err: 'roster: An ldif-file realm reads a file, not a server: leave out --url, --tls.',
+    });
     expect(await roster('realm', 'add', '--name', 'X', '--kind', 'openldap', '--url', 'ldap://x')).toMatchObject({
       code: 1,
       err: 'roster: A openldap realm needs --bind-dn, --base-dn (an offline realm: --kind ldif-file --ldif FILE).',
@@ -193,5 +197,35 @@ describe('roster realm add --kind ldif-file', () => {
         { field: 'email', before: 'bjensen@example.org', after: 'babs@example.org' },
       ],
     });
+  });
+
+  it('counts users and finds their id with the filter given, and decides the id from every entry when none matches', async () => {
+    const file = join(dir, 'accounts.ldif');
+    const account = (uid: string, n: number) =>
+      `dn: uid=${uid},ou=Accounts,dc=example,dc=org\nobjectClass: account\nobjectClass: posixAccount\nuid: ${uid}\ncn: ${uid}\nuidNumber: ${n}\ngidNumber: 100\nhomeDirectory: /home/${uid}\nentryUUID: 6b1c0c1e-0000-4000-8000-00000000000${n}\n`;
+    await writeFile(file, [account('ops1', 1), account('ops2', 2)].join('\n'));
+    const preset = await roster('realm', 'add', '--name', 'Preset', '--kind', 'ldif-file', '--ldif', file);
+    expect(preset.out).toContain('0 users of 2 entries.');
+    expect(preset.out).toContain(
+      "Note: the user filter (objectClass=inetOrgPerson) selects none of the file's entries; give the one that selects its people with --filter.",
+    );
+    expect((await json('realm', 'list'))[0]).toMatchObject({ idAttribute: 'entryUUID' });
+    const filtered = await roster(
+      'realm',
+      'add',
+      '--name',
+      'Accounts',
+      '--kind',
+      'ldif-file',
+      '--ldif',
+      file,
+      '--filter',
+      '(objectClass=posixAccount)',
+      '--page-size',
+      '50',
+    );
+    expect(filtered.out).toContain('2 users of 2 entries.');
+    expect((await json('realm', 'list'))[1]).toMatchObject({ idAttribute: 'entryUUID', search: { userFilter: '(objectClass=posixAccount)', pageSize: 50 } });
+    expect(await json('import', '--realm', 'Accounts', '--query', '*')).toMatchObject({ created: 2 });
   });
 });

@@ -152,14 +152,24 @@ export function realmCommands(global: () => GlobalOptions, output: Output): Comm
     map?: string[];
     url?: string[];
     bindDn?: string;
+    tls?: TlsMode;
+    caFile?: string;
+    pageSize?: number;
   }): Promise<void> {
     if (!flags.ldif) throw new RosterError('invalid-input', 'An ldif-file realm needs --ldif FILE: the LDIF export (ldifde, slapcat, ldapsearch) to read.');
-    if (flags.url || flags.bindDn) throw new RosterError('invalid-input', 'An ldif-file realm reads a file: leave out --url and --bind-dn.');
+    const serverOnly = [
+      ['--url', flags.url],
+      ['--bind-dn', flags.bindDn],
+      ['--tls', flags.tls],
+      ['--ca-file', flags.caFile],
+    ].flatMap(([name, value]) => (value === undefined ? [] : [name]));
+    if (serverOnly.length) throw new RosterError('invalid-input', `An ldif-file realm reads a file, not a server: leave out ${serverOnly.join(', ')}.`);
     const path = resolve(flags.ldif);
     await withCli(global(), false, async (cli) => {
-      const seen = await cli.call('realms:inspect-ldif', { path, ...(flags.flavour ? { flavour: flags.flavour } : {}) });
+      const seen = await cli.call('realms:inspect-ldif', { path, ...(flags.flavour ? { flavour: flags.flavour } : {}), ...(flags.filter ? { userFilter: flags.filter } : {}) });
       const input = realmFromPreset('ldif-file', { name: flags.name, urls: [], bindDn: '', baseDn: flags.baseDn ?? '', ldifPath: path, flavour: seen.flavour });
       input.idAttribute = flags.idAttribute ?? seen.idAttribute;
+      if (flags.pageSize !== undefined) input.search.pageSize = flags.pageSize;
       if (flags.filter) input.search.userFilter = flags.filter;
       if (flags.map) input.mapping = { ...input.mapping, ...parseMapping(flags.map) };
       const created = await cli.call('realms:create', { realm: input });
@@ -167,6 +177,8 @@ export function realmCommands(global: () => GlobalOptions, output: Output): Comm
       output.out(
         `Added realm "${created.name}" (ldif-file, id ${created.id}): ${path}, ${how}; ${plural(seen.users, 'user')} of ${plural(seen.entries, 'entry', 'entries')}.`,
       );
+      if (seen.users === 0)
+        output.out(`Note: the user filter ${created.search.userFilter} selects none of the file's entries; give the one that selects its people with --filter.`);
       for (const note of realmNotes(created).slice(1)) output.out(`Note: ${note}`);
     });
   }

@@ -79,7 +79,9 @@ export const contract = {
   'realms:reorder': channel<Realm[]>()(z.object({ ids: z.array(id).min(1) }).strict()),
   'realms:delete': channel<{ id: string }>()(z.object({ id }).strict()),
   /** Reads an LDIF file and says which directory it came from (or reads it as `flavour`) and which id its users carry. */
-  'realms:inspect-ldif': channel<LdifInspection>()(z.object({ path: z.string().trim().min(1), flavour: z.enum(LDIF_FLAVOURS).optional() }).strict()),
+  'realms:inspect-ldif': channel<LdifInspection>()(
+    z.object({ path: z.string().trim().min(1), flavour: z.enum(LDIF_FLAVOURS).optional(), userFilter: z.string().trim().min(1).optional() }).strict(),
+  ),
   /** Tests a saved realm (by id) or an unsaved draft; a saved realm's result is remembered for the status bar. */
   'realms:test': channel<ConnectionTestReport>()(
     z

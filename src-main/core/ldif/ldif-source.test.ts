@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -160,6 +161,15 @@ describe('openLdifSource', () => {
       message: `The LDIF file ${missing} of realm "Offline" cannot be read: it does not exist. Choose the file again in the realm settings.`,
     });
     await expect(openLdifSource(realm({}, 'entryUUID', dir))).rejects.toMatchObject({ code: 'not-found', message: expect.stringContaining('cannot be read: it is a folder.') });
+    // A pipe would be read for ever, a device without end: neither is opened.
+    const fifo = join(dir, 'pipe.ldif');
+    execFileSync('mkfifo', [fifo]);
+    for (const path of [fifo, '/dev/zero']) {
+      await expect(openLdifSource(realm({}, 'entryUUID', path))).rejects.toMatchObject({
+        code: 'not-found',
+        message: expect.stringContaining('cannot be read: it is not a regular file (a device, a pipe or a socket).'),
+      });
+    }
   });
 
   it('reports a malformed file with its path and line', async () => {

@@ -42,7 +42,9 @@ function unreadable(path: string, owner: string, error: unknown): RosterError {
         ? 'permission denied'
         : code === 'EISDIR'
           ? 'it is a folder'
-          : (error as Error).message;
+          : code === 'ENOTFILE'
+            ? 'it is not a regular file (a device, a pipe or a socket)'
+            : (error as Error).message;
   return new RosterError('not-found', `The LDIF file ${path}${owner} cannot be read: ${reason}. Choose the file again in the realm settings.`);
 }
 
@@ -58,6 +60,8 @@ export async function loadLdifFile(file: string, owner = ''): Promise<LdifDirect
   try {
     info = await stat(path);
     if (info.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    // A pipe would never end and a device never stop: only files are read.
+    if (!info.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'ENOTFILE' });
   } catch (error) {
     throw unreadable(path, owner, error);
   }
