@@ -127,6 +127,11 @@ describe('inspectLdif', () => {
       'displayName, cn, givenName+sn',
     ]);
     expect(ldifFile).toEqual({ checking: false, inspection: inspection(), error: null });
+
+    // Edited after that first reading, then the field left again with the same path: the edit stays.
+    useRealmFormStore.getState().edit((d) => ({ ...d, mapping: { ...d.mapping, displayName: 'cn' }, userFilter: '(objectClass=person)' }));
+    await useRealmFormStore.getState().inspectLdif();
+    expect([useRealmFormStore.getState().draft.mapping.displayName, useRealmFormStore.getState().draft.userFilter]).toEqual(['cn', '(objectClass=person)']);
   });
 
   it("re-reading a saved realm's file only reports; choosing a flavour applies it", async () => {

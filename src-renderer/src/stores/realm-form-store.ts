@@ -61,9 +61,9 @@ interface RealmFormState {
   cancel(): void;
   runTest(): Promise<boolean>;
   /**
-   * Reads the draft's LDIF file: which directory it came from and which id its users carry. A new realm, or
-   * an explicit `flavour` ('detect' = the file's own), takes that flavour's preset; re-reading the file of a
-   * saved realm only reports, so a tuned mapping is never rewritten behind the admin's back.
+   * Reads the draft's LDIF file: which directory it came from and which id its users carry. A new realm
+   * given another file, or an explicit `flavour` ('detect' = the file's own), takes that flavour's preset;
+   * re-reading the same file, or a saved realm's, only reports, so edits are never rewritten behind the admin's back.
    */
   inspectLdif(flavour?: LdifFlavour | 'detect'): Promise<void>;
   confirmDiscard(): void;
@@ -176,9 +176,11 @@ export const useRealmFormStore = create<RealmFormState>()((set, get) => ({
     return result.ok && result.value.ok;
   },
   inspectLdif: async (flavour) => {
-    const { draft, target } = get();
+    const { draft, target, ldifFile } = get();
     const path = draft.ldifPath.trim();
     if (target.kind === 'none' || path === '') return;
+    // Leaving the field again without changing the path must not undo edits made after the first reading.
+    const newFile = ldifFile.inspection?.path !== path;
     const seq = ++ldifSeq;
     set({ ldifFile: { checking: true, inspection: null, error: null } });
     const result = await call('realms:inspect-ldif', { path, ...(flavour && flavour !== 'detect' ? { flavour } : {}) });
@@ -186,7 +188,7 @@ export const useRealmFormStore = create<RealmFormState>()((set, get) => ({
     if (!result.ok) return set({ ldifFile: { checking: false, inspection: null, error: result.error } });
     const seen = result.value;
     set({ ldifFile: { checking: false, inspection: seen, error: null } });
-    if (flavour !== undefined || target.kind === 'new') get().edit((d) => ({ ...withPreset(d, 'ldif-file', seen.flavour), idAttribute: seen.idAttribute }));
+    if (flavour !== undefined || (target.kind === 'new' && newFile)) get().edit((d) => ({ ...withPreset(d, 'ldif-file', seen.flavour), idAttribute: seen.idAttribute }));
   },
   confirmDiscard: () => {
     const { pending } = get();
