@@ -1,6 +1,7 @@
 import { basename, dirname, extname, join } from 'node:path';
 import { EXPORT_EXTENSIONS, type ExportFormat, type ExportRequest } from '../../../src-shared/model/export';
 import type { RealmKind, RealmRecord } from '../../../src-shared/model/realm';
+import { realmSlug as slugOf } from '../../../src-shared/model/username-clash';
 import type { ExportUser } from './columns';
 import type { ExportDirectory } from './document';
 
@@ -17,16 +18,9 @@ export const isPerDirectory = (format: ExportFormat): boolean => format === 'ldi
 /** The longest realm slug in a file name: enough to tell realms apart, short enough for any file system. */
 const SLUG_LIMIT = 40;
 
-/** A realm's name as a file-name part: "Corp AD (Zürich)" -> "corp-ad-zurich"; "realm" when nothing is left. */
+/** A realm's name as a file-name part: "Corp AD (Zürich)" -> "corp-ad-zurich" (the slug rename rules use), "realm" when nothing is left. */
 export function realmSlug(name: string): string {
-  const slug = name
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .slice(0, SLUG_LIMIT)
-    .replace(/^-+|-+$/g, '');
-  return slug || 'realm';
+  return slugOf(name).slice(0, SLUG_LIMIT).replace(/-+$/, '') || 'realm';
 }
 
 /**
