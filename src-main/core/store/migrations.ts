@@ -68,7 +68,8 @@ const OLD_AD_FILTERS = new Set([
  */
 const v3ToV4: Migration = {
   from: 3,
-  describe: 'attribute mapping as ordered lists (Full name falls back to cn), AD preset filter for normal user accounts',
+  describe:
+    'attribute mapping as ordered lists (Full name falls back to cn), AD preset filter for normal user accounts (built-in, computer and trust accounts imported before show as not found at the next reconcile)',
   up(doc) {
     const realms = Array.isArray(doc.realms) ? doc.realms : [];
     return {

@@ -120,7 +120,7 @@ describe('Store', () => {
     expect(store.data.realms[0]?.connection.tls).toBe('ldaps');
     const backup = join(dir, 'backups', 'roster.v1.2026-11-21T10-00-00-000Z.json');
     expect(store.notices[0]).toBe(
-      `Upgraded the data file (v1→v2: realm connection.url -> connection.urls[], explicit realm order; v2→v3: roles, field policy and preferences; v3→v4: attribute mapping as ordered lists (Full name falls back to cn), AD preset filter for normal user accounts); the previous version is kept at ${backup}.`,
+      `Upgraded the data file (v1→v2: realm connection.url -> connection.urls[], explicit realm order; v2→v3: roles, field policy and preferences; v3→v4: attribute mapping as ordered lists (Full name falls back to cn), AD preset filter for normal user accounts (built-in, computer and trust accounts imported before show as not found at the next reconcile)); the previous version is kept at ${backup}.`,
     );
     expect(JSON.parse(await readFile(backup, 'utf8'))).toEqual(v1);
     await store.close();
