@@ -39,7 +39,14 @@ export type MappableField = (typeof MAPPABLE_FIELDS)[number];
 const ldapUrl = z
   .string()
   .trim()
+  .max(2048)
   .regex(/^ldaps?:\/\/[^\s/]+(:\d{1,5})?\/?$/i, 'Use a URL such as ldap://dc1.corp.example:389 or ldaps://dc1.corp.example:636');
+
+/**
+ * The cross-field checks below run even when fields are invalid (so a form shows every problem at once), but
+ * only on an object: a missing or non-object realm is reported by the object check alone, never crashes them.
+ */
+const whenObject = ({ value }: { value: unknown }): boolean => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** What a person edits about a realm; the password travels separately and is never stored here. */
 export const realmInputSchema = z
@@ -48,50 +55,53 @@ export const realmInputSchema = z
     kind: z.enum(REALM_KINDS),
     enabled: z.boolean().default(true),
     connection: z.object({
-      urls: z.array(ldapUrl),
+      urls: z.array(ldapUrl).max(20),
       tls: z.enum(TLS_MODES).default('none'),
-      caCertPem: z.string().optional(),
+      caCertPem: z.string().max(1_000_000).optional(),
       verifyCertificate: z.boolean().default(true),
-      bindDn: z.string().trim().default(''),
+      bindDn: z.string().trim().max(2048).default(''),
       connectTimeoutMs: z.number().int().min(500).max(120_000).default(5_000),
       operationTimeoutMs: z.number().int().min(1_000).max(600_000).default(30_000),
     }),
     /** For `ldif-file` realms: the LDIF export (ldifde, slapcat, ldapsearch) Roster reads instead of a server. */
     ldif: z
       .object({
-        path: z.string().trim().min(1, 'Choose the LDIF file to read'),
+        path: z.string().trim().min(1, 'Choose the LDIF file to read').max(4096),
         /** The directory the export came from, detected from the file or chosen by the admin. */
         flavour: z.enum(LDIF_FLAVOURS).optional(),
       })
       .optional(),
     search: z.object({
-      baseDn: z.string().trim(),
-      userFilter: z.string().trim().min(1),
+      baseDn: z.string().trim().max(2048),
+      userFilter: z.string().trim().min(1).max(4000),
       scope: z.enum(['sub', 'one']).default('sub'),
       pageSize: z.number().int().min(1).max(MAX_PAGE_SIZE, `Page size is at most ${MAX_PAGE_SIZE} (Active Directory's MaxPageSize)`).default(500),
     }),
-    idAttribute: z.string().trim().min(1),
+    idAttribute: z.string().trim().min(1).max(200),
     /** Per field, the attributes to read in order (`displayName`, `cn`, `givenName+sn`): the first non-empty wins. */
     mapping: z.partialRecord(
       z.enum(MAPPABLE_FIELDS),
-      z.array(z.string().trim().regex(ATTRIBUTE_SOURCE_PATTERN, 'List attribute names separated by commas, e.g. displayName, cn, givenName+sn')).min(1),
+      z
+        .array(z.string().trim().max(400).regex(ATTRIBUTE_SOURCE_PATTERN, 'List attribute names separated by commas, e.g. displayName, cn, givenName+sn'))
+        .min(1)
+        .max(20),
     ),
   })
   // `when` runs these even when other fields are invalid too, so a form shows every problem at once.
   .refine((realm) => realm.kind !== 'ldif-file' || realm.ldif !== undefined, {
     path: ['ldif', 'path'],
     message: 'Choose the LDIF file to read',
-    when: () => true,
+    when: whenObject,
   })
   .refine((realm) => realm.kind === 'ldif-file' || (realm.connection?.urls?.length ?? 0) > 0, {
     path: ['connection', 'urls'],
     message: 'At least one server URL is needed',
-    when: () => true,
+    when: whenObject,
   })
   .refine((realm) => realm.kind === 'ldif-file' || (realm.search?.baseDn ?? '') !== '', {
     path: ['search', 'baseDn'],
     message: 'The base DN is required, e.g. DC=corp,DC=example',
-    when: () => true,
+    when: whenObject,
   });
 export type RealmInput = z.infer<typeof realmInputSchema>;
 
