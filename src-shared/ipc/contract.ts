@@ -76,11 +76,13 @@ export const contract = {
   'realms:create': channel<Realm>()(z.object({ realm: realmInputSchema, password: password.optional() }).strict()),
   'realms:update': channel<Realm>()(z.object({ id, realm: realmInputSchema, password: password.optional(), forgetPassword: z.boolean().optional() }).strict()),
   'realms:set-enabled': channel<Realm>()(z.object({ id, enabled: z.boolean() }).strict()),
-  'realms:reorder': channel<Realm[]>()(z.object({ ids: z.array(id).min(1) }).strict()),
+  'realms:reorder': channel<Realm[]>()(z.object({ ids: z.array(id).min(1).max(10_000) }).strict()),
   'realms:delete': channel<{ id: string }>()(z.object({ id }).strict()),
   /** Reads an LDIF file and says which directory it came from (or reads it as `flavour`) and which id its users carry. */
   'realms:inspect-ldif': channel<LdifInspection>()(
-    z.object({ path: z.string().trim().min(1), flavour: z.enum(LDIF_FLAVOURS).optional(), userFilter: z.string().trim().min(1).optional() }).strict(),
+    z
+      .object({ path: z.string().trim().min(1).max(4096), flavour: z.enum(LDIF_FLAVOURS).optional(), userFilter: z.string().trim().min(1).max(4000).optional() })
+      .strict(),
   ),
   /** Tests a saved realm (by id) or an unsaved draft; a saved realm's result is remembered for the status bar. */
   'realms:test': channel<ConnectionTestReport>()(
