@@ -23,7 +23,7 @@ beforeEach(async () => {
 });
 
 const addLab = () =>
-  roster('realm', 'add', '--name', 'Lab', '--kind', 'openldap', '--url', server.url, '--bind-dn', server.readerDn, '--base-dn', server.baseDn);
+  roster('realm', 'add', '--name', 'Lab', '--kind', 'openldap', '--tls', 'none', '--url', server.url, '--bind-dn', server.readerDn, '--base-dn', server.baseDn);
 
 describe('roster realm', () => {
   it('adds, lists (text and JSON) and removes a realm', async () => {
@@ -90,6 +90,32 @@ describe('roster realm', () => {
     });
   });
 
+  it('realm add: an ldap:// URL gets StartTLS unless --tls none is spelled out, which warns; a TLS mode the URL contradicts is refused', async () => {
+    const caFile = join(dataDir, 'ca.pem');
+    await writeFile(caFile, server.caPem!);
+    const common = ['--kind', 'openldap', '--bind-dn', server.readerDn, '--base-dn', server.baseDn];
+    expect(await roster('realm', 'add', '--name', 'Default', '--url', server.url, ...common, '--ca-file', caFile)).toMatchObject({ code: 0, err: '' });
+    expect(await roster('realm', 'add', '--name', 'Secure', '--url', server.ldapsUrl!, ...common, '--ca-file', caFile)).toMatchObject({ code: 0, err: '' });
+    const clearText = `No TLS: the bind password of ${server.readerDn} crosses the network unencrypted, readable by anyone on the way. Choose StartTLS or LDAPS unless this network is trusted.`;
+    expect(await roster('realm', 'add', '--name', 'Clear', '--url', server.url, ...common, '--tls', 'none')).toMatchObject({ code: 0, err: `Warning: ${clearText}` });
+    expect(await roster('realm', 'add', '--name', 'Mixed', '--url', server.url, ...common, '--tls', 'ldaps')).toMatchObject({
+      code: 1,
+      err: `roster: realm.connection.tls: TLS mode LDAPS needs ldaps:// URLs, but ${server.url} is ldap://, which would connect in clear text: change the URL to ldaps:// (port 636), or choose StartTLS.`,
+    });
+    const listed = JSON.parse((await roster('realm', 'list', '--json')).out) as Array<{ name: string; connection: { tls: string } }>;
+    expect(listed.map((r) => [r.name, r.connection.tls])).toEqual([
+      ['Default', 'starttls'],
+      ['Secure', 'ldaps'],
+      ['Clear', 'none'],
+    ]);
+    const secured = await roster('realm', 'test', 'Default', '--password-env', 'ROSTER_TEST_BIND_PW');
+    expect(secured.code).toBe(0);
+    expect(secured.out).toContain('✓ Secure the connection (TLS): StartTLS upgrade succeeded; certificate verified.');
+    const warned = await roster('realm', 'test', 'Clear', '--password-env', 'ROSTER_TEST_BIND_PW');
+    expect(warned.code).toBe(0);
+    expect(warned.out).toContain(`⚠ Secure the connection (TLS): ${clearText}`);
+  });
+
   it('reads the password from a file and tests StartTLS with a CA file', async () => {
     const caFile = join(dataDir, 'ca.pem');
     const pwFile = join(dataDir, 'pw');
@@ -144,7 +170,7 @@ describe('roster realm', () => {
       const refused = await addLab();
       expect(refused.code).toBe(1);
       expect(refused.err).toMatch(
-        /^roster: The data folder .+ is in use by the Roster app \(process \d+ on .+\)\. Close it and try again, or use another --data-dir\.$/,
+        /^roster: The Roster app \(pid \d+, since .+\) has the data folder .+ open\. Close it and try again, or use another --data-dir\.$/,
       );
       expect((await roster('realm', 'list')).code).toBe(0);
     } finally {

@@ -6,6 +6,7 @@ import { AppEvents } from './events';
 import { RealmService } from './realms/realm-service';
 import type { SecretStore } from './secrets/secret-store';
 import { Store } from './store/store';
+import type { StoreFs } from './store/store-fs';
 import { JobRunner } from './jobs/job-runner';
 import { ExportService } from './export/export-service';
 import { ReportService } from './reports/report-service';
@@ -54,6 +55,10 @@ export interface ServiceOptions {
   actor?: string;
   /** The folder holding `demo/directory.ldif` (default: found by walking up from this module). */
   resourcesDir?: string;
+  /** The file operations the store's writers go through (tests inject disk-full and read-only failures). */
+  fs?: StoreFs;
+  /** User changes after which the users snapshot is rewritten (tests; default: see UserStore). */
+  compactAfter?: number;
 }
 
 /** The OS user running Roster: the "who" of audit entries. */
@@ -67,13 +72,13 @@ export function osUser(): string {
 
 /** Opens the store and wires the services over it. */
 export async function openServices(options: ServiceOptions): Promise<Services> {
-  const store = await Store.open({ dataDir: options.dataDir, owner: options.owner, readOnly: options.readOnly, now: options.now });
+  const store = await Store.open({ dataDir: options.dataDir, owner: options.owner, readOnly: options.readOnly, now: options.now, fs: options.fs });
   const now = options.now ?? (() => new Date());
   let audit: AuditLog | undefined;
   let userStore: UserStore | undefined;
   try {
-    audit = await AuditLog.open(options.dataDir, options.readOnly);
-    userStore = await UserStore.open({ dataDir: options.dataDir, audit, readOnly: options.readOnly, now });
+    audit = await AuditLog.open(options.dataDir, options.readOnly, options.fs);
+    userStore = await UserStore.open({ dataDir: options.dataDir, audit, readOnly: options.readOnly, now, fs: options.fs, compactAfter: options.compactAfter });
   } catch (error) {
     await audit?.close();
     await store.close();

@@ -2,6 +2,7 @@ import { open, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AuditEntry, AuditFilter } from '../../../src-shared/model/audit';
 import { JournalFile } from '../store/journal-file';
+import type { StoreFs } from '../store/store-fs';
 
 export const AUDIT_FILE = 'audit.jsonl';
 
@@ -63,11 +64,17 @@ export function auditMatches(entry: AuditEntry, filter: AuditFilter): boolean {
 
 /**
  * The audit journal: JSON lines in audit.jsonl beside the store, append-only. Appends are durable when
- * they resolve. Entries are read lazily on the first query and kept in memory afterwards.
+ * they resolve; a failed append is taken back off the file and rejects with an `io` error. Entries a user
+ * change carries in its own journal line are never lost: if audit.jsonl cannot take them, they wait for
+ * the next write (or, after a restart, are written from the users journal). Entries are read lazily on
+ * the first query and kept in memory afterwards.
  */
 export class AuditLog {
   private entries: AuditEntry[] | undefined;
   private damagedLines = 0;
+  /** Carried entries audit.jsonl could not take yet, oldest first: written ahead of the next entries. */
+  private waiting: AuditEntry[] = [];
+  private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(
     readonly path: string,
@@ -76,11 +83,11 @@ export class AuditLog {
   ) {}
 
   /** Opens the journal; a writer drops a torn last line left by a crash. */
-  static async open(dataDir: string, readOnly = false): Promise<AuditLog> {
+  static async open(dataDir: string, readOnly = false, fs?: StoreFs): Promise<AuditLog> {
     const path = join(dataDir, AUDIT_FILE);
     const last = await lastSeqOf(path);
     if (readOnly) return new AuditLog(path, undefined, last.seq);
-    const file = await JournalFile.open(path);
+    const file = await JournalFile.open(path, { ...(fs ? { fs } : {}), what: 'the audit entry' });
     if (last.tornAt !== undefined) await file.truncate(last.tornAt);
     return new AuditLog(path, file, last.seq);
   }
@@ -90,21 +97,41 @@ export class AuditLog {
     return this.seq;
   }
 
+  /** How many carried entries are still waiting to be written to audit.jsonl. */
+  get unwritten(): number {
+    return this.waiting.length;
+  }
+
   /** Numbers entries without writing them (so a user change can carry its entries in its own journal line). */
   number(entries: readonly NewAuditEntry[]): AuditEntry[] {
     return entries.map((entry) => ({ seq: ++this.seq, ...entry }));
   }
 
   /**
-   * Writes numbered entries, durably unless `durableElsewhere` (a user change carries its entries in its own
-   * fsync'd journal line, and a restart writes any the audit file lacks).
+   * Writes numbered entries (and any still waiting) durably, unless `durableElsewhere`: a user change
+   * carries its entries in its own fsync'd journal line, and a restart writes any the audit file lacks.
+   * Entries carried that way are kept to be written later when this fails.
    */
-  async write(entries: readonly AuditEntry[], durableElsewhere = false): Promise<void> {
-    if (!this.file) throw new Error('The audit journal was opened read-only.');
-    if (entries.length === 0) return;
-    await this.file.append(entries, !durableElsewhere);
-    if (entries.at(-1)!.seq > this.seq) this.seq = entries.at(-1)!.seq;
-    this.entries?.push(...entries);
+  write(entries: readonly AuditEntry[], durableElsewhere = false): Promise<void> {
+    const file = this.file;
+    if (!file) return Promise.reject(new Error('The audit journal was opened read-only.'));
+    const run = async (): Promise<void> => {
+      const batch = [...this.waiting, ...entries];
+      if (batch.length === 0) return;
+      try {
+        await file.append(batch, !durableElsewhere);
+      } catch (error) {
+        if (durableElsewhere) this.waiting = batch;
+        throw error;
+      }
+      this.waiting = [];
+      const last = batch.at(-1)!.seq;
+      if (last > this.seq) this.seq = last;
+      this.entries?.push(...batch);
+    };
+    const next = this.queue.then(run, run);
+    this.queue = next.catch(() => undefined);
+    return next;
   }
 
   /** Numbers and writes entries. */
@@ -152,8 +179,9 @@ export class AuditLog {
     return out;
   }
 
-  /** Closes the file. */
+  /** Closes the file once pending writes are done. */
   async close(): Promise<void> {
+    await this.queue;
     await this.file?.close();
   }
 }

@@ -1,4 +1,7 @@
-import { open, type FileHandle } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
+import { RosterError } from '../../../src-shared/result';
+import { describeCause, errnoCode, ioError } from './io-error';
+import { nodeStoreFs, writeAll, type StoreFile, type StoreFs } from './store-fs';
 
 /** What reading a JSON-lines journal found. */
 export interface JournalRead<T> {
@@ -40,35 +43,96 @@ export function parseJournal<T>(text: string): JournalRead<T> {
 /**
  * An append-only JSON-lines file: each append is one write of whole lines followed by fdatasync, so it is
  * durable when the promise resolves and a crash can only leave a torn LAST line, which readers drop.
+ * An append that fails (disk full, read-only, a failed sync) is cut off again, so the file always ends
+ * after the last acknowledged line and later appends never land behind half a record. If even that cut
+ * fails, the file refuses every later append until it is reopened.
  */
 export class JournalFile {
+  private queue: Promise<unknown> = Promise.resolve();
+  private broken: RosterError | undefined;
+
   private constructor(
     readonly path: string,
-    private handle: FileHandle,
+    private readonly handle: StoreFile,
+    /** Bytes of whole, acknowledged lines: where a failed append is cut back to. */
+    private size: number,
+    private readonly what: string,
   ) {}
 
-  /** Opens (creating) the file for appending. */
-  static async open(path: string): Promise<JournalFile> {
-    return new JournalFile(path, await open(path, 'a', 0o600));
+  /** Opens (creating) the file for appending; `what` names a record in messages ("the change"). */
+  static async open(path: string, options: { fs?: StoreFs; what?: string } = {}): Promise<JournalFile> {
+    let handle: StoreFile;
+    try {
+      handle = await (options.fs ?? nodeStoreFs).open(path, 'a', 0o600);
+    } catch (error) {
+      throw ioError(error, dirname(path), `open ${basename(path)} for writing`, 'Nothing was changed.');
+    }
+    try {
+      return new JournalFile(path, handle, (await handle.stat()).size, options.what ?? 'the change');
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
   }
 
   /** Appends records, one JSON line each; durably unless `sync` is false (the caller has them durable elsewhere). */
-  async append(records: readonly unknown[], sync = true): Promise<number> {
-    if (records.length === 0) return 0;
-    const text = records.map((r) => JSON.stringify(r)).join('\n') + '\n';
-    await this.handle.write(text);
-    if (sync) await this.handle.datasync();
-    return Buffer.byteLength(text);
+  append(records: readonly unknown[], sync = true): Promise<number> {
+    return this.serially(async () => {
+      if (records.length === 0) return 0;
+      if (this.broken) throw this.broken;
+      const bytes = Buffer.from(records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+      try {
+        await writeAll(this.handle, bytes);
+        if (sync) await this.handle.datasync();
+      } catch (error) {
+        await this.cutBack(error);
+        throw ioError(error, dirname(this.path), `save ${this.what} to ${basename(this.path)}`, `${capitalised(this.what)} was not saved; everything saved before it is kept.`);
+      }
+      this.size += bytes.length;
+      return bytes.length;
+    });
+  }
+
+  /** Takes a failed append back off the end of the file; if that fails too, refuses all further appends. */
+  private async cutBack(cause: unknown): Promise<void> {
+    try {
+      // A write refused outright (a read-only disk) left nothing to take back.
+      if ((await this.handle.stat()).size === this.size) return;
+      await this.handle.truncate(this.size);
+      await this.handle.datasync();
+    } catch (error) {
+      this.broken = new RosterError(
+        'io',
+        `Roster could not save ${this.what} to ${basename(this.path)} in its data folder ${dirname(this.path)}: ${describeCause(cause)}, ` +
+          `and could not take the partial write back (${describeCause(error)}). Nothing more will be saved until Roster is restarted; ` +
+          'everything saved before it is kept. Fix the disk, then restart Roster.',
+        { folder: dirname(this.path), cause: errnoCode(cause) ?? 'unknown' },
+      );
+      throw this.broken;
+    }
   }
 
   /** Cuts the file to `length` bytes (drops a torn tail, or empties it after a snapshot). */
-  async truncate(length = 0): Promise<void> {
-    await this.handle.truncate(length);
-    await this.handle.datasync();
+  truncate(length = 0): Promise<void> {
+    return this.serially(async () => {
+      if (this.broken) throw this.broken;
+      await this.handle.truncate(length);
+      this.size = length;
+      await this.handle.datasync();
+    });
   }
 
-  /** Closes the file. */
+  /** Closes the file once pending appends are done. */
   async close(): Promise<void> {
+    await this.queue;
     await this.handle.close();
   }
+
+  private serially<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work, work);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
 }
+
+const capitalised = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);

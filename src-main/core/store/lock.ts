@@ -1,7 +1,9 @@
-import { openSync, writeSync, closeSync, readFileSync, unlinkSync } from 'node:fs';
-import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, linkSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { hostname, uptime } from 'node:os';
+import { join, resolve } from 'node:path';
 import { RosterError } from '../../../src-shared/result';
+import { ioError } from './io-error';
 
 /** Who holds the data folder: written into the lock file so a refused writer can say who is in the way. */
 export interface LockOwner {
@@ -13,79 +15,215 @@ export interface LockOwner {
 
 export const LOCK_FILE = 'roster.lock';
 
+/** Lock files this process holds now: a lock with our pid that is not among them was left by an earlier open. */
+const heldHere = new Set<string>();
+
+const code = (error: unknown): string | undefined => (error as NodeJS.ErrnoException).code;
+
 const isAlive = (pid: number): boolean => {
   try {
     process.kill(pid, 0);
     return true;
   } catch (error) {
     // EPERM means the process exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    return code(error) === 'EPERM';
   }
 };
 
-const readOwner = (path: string): LockOwner | undefined => {
+/** When this machine last started (a lock written before then belongs to a process that is gone). */
+const bootedAt = (): number => Date.now() - uptime() * 1000;
+
+/** What a lock file holds: its text, and the owner when the text is a whole lock record. */
+function readLock(path: string): { text: string; owner?: LockOwner } | undefined {
+  let text: string;
   try {
-    return JSON.parse(readFileSync(path, 'utf8')) as LockOwner;
-  } catch {
-    return undefined;
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if (code(error) === 'ENOENT') return undefined;
+    if (code(error) === 'EACCES' || code(error) === 'EPERM') {
+      // Probably another account's Roster: taking its lock over could let two writers in.
+      throw new RosterError(
+        'store-locked',
+        `The lock file ${path} cannot be read (permission denied): another account may have this data folder open. Close Roster there, or delete the file if no one uses the folder.`,
+      );
+    }
+    throw error;
   }
-};
+  try {
+    const parsed = JSON.parse(text) as Partial<LockOwner>;
+    if (typeof parsed.pid === 'number' && typeof parsed.host === 'string' && typeof parsed.owner === 'string' && typeof parsed.since === 'string') {
+      return { text, owner: parsed as LockOwner };
+    }
+  } catch {
+    // Not a lock record: the caller decides it is stale.
+  }
+  return { text };
+}
+
+/** Why a lock found in the folder no longer protects anyone, or undefined when its holder may still be writing. */
+function staleBecause(path: string, lock: { text: string; owner?: LockOwner }, me: LockOwner): string | undefined {
+  const holder = lock.owner;
+  if (!holder) return lock.text.trim() === '' ? 'it is empty' : 'it is unreadable';
+  if (holder.host !== me.host) return undefined;
+  // Ours but not held: an earlier open in this process could not remove it (the folder had become read-only).
+  if (holder.pid === process.pid) return heldHere.has(resolve(path)) ? undefined : 'this process no longer holds it';
+  if (!isAlive(holder.pid)) return `its process ${holder.pid} is gone`;
+  // A crash or power cut before the last restart leaves the old pid, which a new process may now carry.
+  if (Date.parse(holder.since) < bootedAt() - 60_000) return 'it was written before this machine last started';
+  return undefined;
+}
+
+/** Makes the creation or removal of a lock durable, where directories can be fsync'd. */
+function syncDirSync(dir: string): void {
+  let fd: number;
+  try {
+    fd = openSync(dir, 'r');
+  } catch {
+    return;
+  }
+  try {
+    fsyncSync(fd);
+  } catch {
+    // Windows cannot fsync a directory: the lock is still exclusive, only not power-cut proof.
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function writeDurably(path: string, text: string, flags: 'w' | 'wx'): void {
+  const fd = openSync(path, flags, 0o600);
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
 
 /**
- * An exclusive, cross-process lock on a data folder (O_EXCL lock file), shared by the app and the CLI,
- * so two writers never interleave. A lock left by a dead process on this host is taken over.
+ * Creates the lock file whole or not at all: the record is written and fsync'd under a temp name, then
+ * hard-linked to the lock's name, which fails if a lock exists. So no other process ever sees it empty or
+ * half written. Where hard links are not supported, an exclusive create followed by the write and fsync.
+ */
+function createLock(path: string, dir: string, text: string): boolean {
+  const temp = `${path}.${process.pid}.tmp`;
+  writeDurably(temp, text, 'w');
+  try {
+    linkSync(temp, path);
+  } catch (error) {
+    if (code(error) === 'EEXIST') return false;
+    try {
+      writeDurably(path, text, 'wx');
+    } catch (fallback) {
+      if (code(fallback) === 'EEXIST') return false;
+      throw fallback;
+    }
+  } finally {
+    unlinkSync(temp);
+  }
+  syncDirSync(dir);
+  return true;
+}
+
+/**
+ * Moves a stale lock out of the way. It is renamed aside first and compared with what was judged stale:
+ * if another process took the folder over in between, the lock just moved is theirs, and it is put back.
+ */
+function removeStale(path: string, judged: string): void {
+  const aside = `${path}.stale-${process.pid}-${randomBytes(4).toString('hex')}`;
+  try {
+    renameSync(path, aside);
+  } catch (error) {
+    if (code(error) === 'ENOENT') return;
+    throw error;
+  }
+  try {
+    if (readFileSync(aside, 'utf8') !== judged) {
+      try {
+        linkSync(aside, path);
+      } catch {
+        // Someone else holds it now: theirs stands.
+      }
+    }
+  } finally {
+    unlinkSync(aside);
+  }
+}
+
+/** Removes temp files of lock creations whose process was killed in the middle. */
+function removeDeadTemps(dir: string): void {
+  for (const name of readdirSync(dir)) {
+    const match = /^roster\.lock\.(\d+)\.tmp$/.exec(name);
+    if (match && Number(match[1]) !== process.pid && !isAlive(Number(match[1]))) {
+      try {
+        unlinkSync(join(dir, name));
+      } catch {
+        // Already gone.
+      }
+    }
+  }
+}
+
+const capitalised = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
+
+/**
+ * An exclusive, cross-process lock on a data folder, shared by the app and the CLI, so two writers never
+ * interleave (readers need no lock). A lock whose holder is gone, or that is empty or unreadable (a crash
+ * while it was written by an older Roster, a damaged disk), is taken over; a live holder is named.
  */
 export class DataDirLock {
   private released = false;
   private readonly onExit = () => this.release();
 
   private constructor(readonly path: string) {
+    heldHere.add(resolve(path));
     process.once('exit', this.onExit);
   }
 
-  /** Takes the lock or throws a `store-locked` error naming the holder. */
+  /** Takes the lock or throws a `store-locked` error naming the holder (`io` when the folder cannot be written). */
   static acquire(dataDir: string, owner: string): DataDirLock {
     const path = join(dataDir, LOCK_FILE);
     const me: LockOwner = { pid: process.pid, host: hostname(), owner, since: new Date().toISOString() };
-    for (let attempt = 0; attempt < 3; attempt += 1) {
-      try {
-        const fd = openSync(path, 'wx', 0o600);
-        try {
-          writeSync(fd, JSON.stringify(me));
-        } finally {
-          closeSync(fd);
+    try {
+      for (let attempt = 0; attempt < 5; attempt += 1) {
+        if (createLock(path, dataDir, JSON.stringify(me))) {
+          removeDeadTemps(dataDir);
+          return new DataDirLock(path);
         }
-        return new DataDirLock(path);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-        const holder = readOwner(path);
-        const stale = holder !== undefined && holder.host === me.host && holder.pid !== process.pid && !isAlive(holder.pid);
-        // A lock file we cannot parse was caught between its creation and its write: try again.
-        if (stale) {
-          unlinkSync(path);
+        const found = readLock(path);
+        if (!found) continue;
+        if (staleBecause(path, found, me) !== undefined) {
+          removeStale(path, found.text);
           continue;
         }
-        if (holder === undefined && attempt < 2) continue;
-        const who = holder ? `${holder.owner} (process ${holder.pid} on ${holder.host}, since ${holder.since})` : 'another process';
-        throw new RosterError(
-          'store-locked',
-          `The data folder ${dataDir} is in use by ${who}. Close it and try again, or use another --data-dir.` +
-            (holder && holder.host !== me.host ? ` If that machine no longer runs Roster, delete ${path}.` : ''),
-          holder ? { pid: holder.pid, owner: holder.owner } : undefined,
-        );
+        throw DataDirLock.heldBy(found.owner!, me, dataDir, path);
       }
+    } catch (error) {
+      if (error instanceof RosterError) throw error;
+      throw ioError(error, dataDir, `create its lock file ${LOCK_FILE}`, 'Nothing was changed.');
     }
-    throw new RosterError('store-locked', `Could not take the lock ${path}; try again.`);
+    throw new RosterError('store-locked', `Could not take the lock ${path}: other processes keep taking it. Try again.`);
+  }
+
+  private static heldBy(holder: LockOwner, me: LockOwner, dataDir: string, path: string): RosterError {
+    const remote = holder.host !== me.host;
+    return new RosterError(
+      'store-locked',
+      `${capitalised(holder.owner)} (pid ${holder.pid}${remote ? ` on ${holder.host}` : ''}, since ${holder.since}) has the data folder ${dataDir} open. ` +
+        'Close it and try again, or use another --data-dir.' +
+        (remote ? ` If that machine no longer runs Roster, delete ${path}.` : ''),
+      { pid: holder.pid, owner: holder.owner, host: holder.host },
+    );
   }
 
   /** Releases the lock; safe to call more than once. */
   release(): void {
     if (this.released) return;
     this.released = true;
+    heldHere.delete(resolve(this.path));
     process.removeListener('exit', this.onExit);
     try {
-      const holder = readOwner(this.path);
-      if (holder?.pid === process.pid) unlinkSync(this.path);
+      if (readLock(this.path)?.owner?.pid === process.pid) unlinkSync(this.path);
     } catch {
       // Already gone: nothing to release.
     }

@@ -1,8 +1,10 @@
 import { access, readFile, rename, mkdir, copyFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
 import type { Adapter } from 'lowdb';
 import { RosterError } from '../../../src-shared/result';
+import { writeFileAtomically } from './atomic-file';
+import { ioError } from './io-error';
+import { nodeStoreFs, type StoreFs } from './store-fs';
 
 /** Why a file could not be used as a store document, or undefined when it looks sound. */
 const problemWith = (doc: unknown): string | undefined => {
@@ -17,7 +19,8 @@ const stamp = (now: Date): string => now.toISOString().replace(/[:.]/g, '-');
 
 /**
  * lowdb adapter for Roster's document: parses defensively, sets a damaged file aside instead of overwriting
- * it, and writes atomically (temp file, fsync, rename) with concurrent writes coalesced into the latest.
+ * it, and writes atomically (temp file, fsync, rename, fsync of the folder) with concurrent writes coalesced into
+ * the latest. A failed write leaves the file as it was and rejects with an `io` error saying why.
  */
 export class SafeJsonAdapter implements Adapter<Record<string, unknown>> {
   private writing: Promise<void> | undefined;
@@ -27,6 +30,7 @@ export class SafeJsonAdapter implements Adapter<Record<string, unknown>> {
     readonly path: string,
     private readonly now: () => Date = () => new Date(),
     private readonly readOnly = false,
+    private readonly fs: StoreFs = nodeStoreFs,
   ) {}
 
   /** Reads the document; null when there is none yet. Throws `store-corrupt` after moving a damaged file aside. */
@@ -94,10 +98,11 @@ export class SafeJsonAdapter implements Adapter<Record<string, unknown>> {
       const { data, waiters } = this.pending;
       this.pending = undefined;
       try {
-        await writeFileAtomic(this.path, JSON.stringify(data), { fsync: true, mode: 0o600 });
+        await writeFileAtomically(this.fs, this.path, JSON.stringify(data));
         for (const w of waiters) w.resolve();
       } catch (error) {
-        for (const w of waiters) w.reject(error);
+        const failure = ioError(error, dirname(this.path), `save the change to ${basename(this.path)}`, 'The change was not saved; everything saved before it is kept.');
+        for (const w of waiters) w.reject(failure);
       }
     }
     this.writing = undefined;

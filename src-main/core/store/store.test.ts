@@ -190,9 +190,7 @@ describe('Store', () => {
     const error = await failure(open('the roster command line'));
     expect(error.code).toBe('store-locked');
     expect(error.message).toMatch(
-      new RegExp(
-        `^The data folder ${dir} is in use by the Roster app \\(process ${process.pid} on .+, since .+\\)\\. Close it and try again, or use another --data-dir\\.$`,
-      ),
+      new RegExp(`^The Roster app \\(pid ${process.pid}, since .+\\) has the data folder ${dir} open\\. Close it and try again, or use another --data-dir\\.$`),
     );
     const reader = await open('reader', true);
     await expect(reader.update(() => undefined)).rejects.toThrow('This store was opened read-only.');
@@ -209,7 +207,9 @@ describe('Store', () => {
       `require('fs').writeFileSync(${JSON.stringify(join(dir, LOCK_FILE))}, JSON.stringify({pid: process.pid, host: require('os').hostname(), owner: 'another process', since: 'now'})); console.log('ready'); setInterval(() => {}, 1000);`,
     ]);
     await new Promise<void>((ready) => holder.stdout.once('data', () => ready()));
-    expect((await failure(open())).message).toContain(`is in use by another process (process ${holder.pid} on `);
+    expect((await failure(open())).message).toBe(
+      `Another process (pid ${holder.pid}, since now) has the data folder ${dir} open. Close it and try again, or use another --data-dir.`,
+    );
     const exited = new Promise((done) => holder.once('exit', done));
     holder.kill('SIGKILL');
     await exited;

@@ -1,12 +1,13 @@
 import { access, copyFile, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import writeFileAtomic from 'write-file-atomic';
 import type { AuditEntry } from '../../../src-shared/model/audit';
 import type { UserRecord } from '../../../src-shared/model/user';
 import { RosterError } from '../../../src-shared/result';
 import type { AuditLog, NewAuditEntry } from '../audit/audit-log';
 import { normalizeDn } from '../ldap/dn';
+import { removeLeftoverTemps, writeFileAtomically } from '../store/atomic-file';
 import { JournalFile, parseJournal } from '../store/journal-file';
+import { nodeStoreFs, type StoreFs } from '../store/store-fs';
 
 export const USERS_FILE = 'users.json';
 export const USERS_JOURNAL = 'users.journal';
@@ -74,6 +75,8 @@ export interface UserStoreOptions {
   now?: () => Date;
   /** Journal operations after which the snapshot is rewritten (default: a quarter of the users, at least 2,000). */
   compactAfter?: number;
+  /** The file operations writes go through (tests inject disk-full and read-only failures here). */
+  fs?: StoreFs;
 }
 
 /**
@@ -91,6 +94,8 @@ export class UserStore {
   private byDn: Map<string, UserRecord> | undefined;
   private seq = 0;
   private journalOps = 0;
+  /** After a failed snapshot rewrite (a full disk), the journal size at which to try again. */
+  private retryCompactionAt = 0;
   private queue: Promise<unknown> = Promise.resolve();
   private changeCount = 0;
   /** Ids each recent transaction touched, so caches can patch instead of recomputing. */
@@ -138,7 +143,8 @@ export class UserStore {
       }
     }
 
-    const store = new UserStore(options, options.readOnly ? undefined : await JournalFile.open(journalPath));
+    if (!options.readOnly) await removeLeftoverTemps(options.fs ?? nodeStoreFs, [snapshotPath]);
+    const store = new UserStore(options, options.readOnly ? undefined : await JournalFile.open(journalPath, options.fs ? { fs: options.fs } : {}));
     for (const user of snapshot?.users ?? []) store.apply({ put: decodeUser(user) });
     store.seq = snapshot?.seq ?? 0;
 
@@ -256,7 +262,8 @@ export class UserStore {
 
   /**
    * Runs `plan` with exclusive access, then makes its changes durable (one journal line) before applying
-   * them in memory and writing its audit entries. A failed write changes nothing.
+   * them in memory and writing its audit entries. A failed write changes nothing: the journal is cut back
+   * to its last acknowledged line and the promise rejects with an `io` error naming the folder and cause.
    */
   transact<T>(plan: () => Plan<T>, options: { deferCompaction?: boolean } = {}): Promise<T> {
     const run = async (): Promise<T> => {
@@ -274,8 +281,10 @@ export class UserStore {
       this.changeCount += 1;
       this.recent.push({ generation: this.changeCount, ids: ops.map((op) => ('put' in op ? op.put.id : op.del)) });
       if (this.recent.length > 64) this.recent.shift();
-      await this.options.audit.write(entries, true);
-      if (!options.deferCompaction && this.compactionDue()) await this.compact();
+      // Acknowledged from here on: the journal line carries the entries, so if audit.jsonl cannot take them
+      // now they wait for its next write (or the next open), and a failed snapshot rewrite only postpones it.
+      await this.options.audit.write(entries, true).catch(() => undefined);
+      if (!options.deferCompaction) await this.compactWhenDue();
       return result;
     };
     const next = this.queue.then(run, run);
@@ -288,20 +297,33 @@ export class UserStore {
    * 2,000), so a start never replays much. Batch jobs defer it to their end instead of doing it mid-run.
    */
   compactIfDue(): Promise<void> {
-    const run = () => (this.compactionDue() ? this.compact() : Promise.resolve());
+    const run = () => this.compactWhenDue();
     const next = this.queue.then(run, run);
     this.queue = next.catch(() => undefined);
     return next;
   }
 
-  private compactionDue(): boolean {
-    return this.journal !== undefined && this.journalOps >= (this.options.compactAfter ?? Math.max(2_000, this.byId.size / 4));
+  private compactionThreshold(): number {
+    return this.options.compactAfter ?? Math.max(2_000, this.byId.size / 4);
+  }
+
+  /** Rewrites the snapshot when due; the changes are durable in the journal already, so a failure only postpones it. */
+  private async compactWhenDue(): Promise<void> {
+    if (this.journal === undefined || this.journalOps < Math.max(this.compactionThreshold(), this.retryCompactionAt)) return;
+    try {
+      await this.compact();
+      this.retryCompactionAt = 0;
+    } catch {
+      this.retryCompactionAt = this.journalOps + this.compactionThreshold();
+    }
   }
 
   /** Rewrites the snapshot with every user and empties the journal. */
   private async compact(): Promise<void> {
+    // Audit entries that audit.jsonl could not take yet exist only in the journal: write them before emptying it.
+    if (this.options.audit.unwritten > 0) await this.options.audit.write([]);
     const snapshot: Snapshot = { format: 'roster-users', version: 1, seq: this.seq, users: [...this.byId.values()].map(encodeUser) };
-    await writeFileAtomic(join(this.options.dataDir, USERS_FILE), JSON.stringify(snapshot), { fsync: true, mode: 0o600 });
+    await writeFileAtomically(this.options.fs ?? nodeStoreFs, join(this.options.dataDir, USERS_FILE), JSON.stringify(snapshot));
     // Safe to empty only now: a crash before this leaves lines the snapshot already holds, which replay skips.
     await this.journal!.truncate(0);
     this.journalOps = 0;
@@ -317,7 +339,7 @@ export class UserStore {
 /** Writes a users snapshot directly (seeding test and benchmark stores; the folder must not be open). */
 export async function writeUsersSnapshot(dataDir: string, users: readonly UserRecord[]): Promise<void> {
   const snapshot: Snapshot = { format: 'roster-users', version: 1, seq: 0, users: users.map(encodeUser) };
-  await writeFileAtomic(join(dataDir, USERS_FILE), JSON.stringify(snapshot), { fsync: true, mode: 0o600 });
+  await writeFileAtomically(nodeStoreFs, join(dataDir, USERS_FILE), JSON.stringify(snapshot));
 }
 
 async function freeName(path: string, now: Date): Promise<string> {
