@@ -1,20 +1,22 @@
-import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
+import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
 import { CHANNELS, type EventMap, type EventName } from '../../src-shared/ipc/contract';
 import { dispatch, type HandlerTable } from '../handlers';
+import type { RendererEntry } from './renderer-entry';
+import { isTrustedSender } from './trusted-sender';
 
-/** The renderer is loaded from the app's own files (or the dev server); nothing else may call main. */
-export function isTrustedSender(event: IpcMainInvokeEvent, devServerUrl: string | undefined): boolean {
-  const url = event.senderFrame?.url;
-  if (!url) return false;
-  if (url.startsWith('file://')) return true;
-  return devServerUrl !== undefined && new URL(url).origin === new URL(devServerUrl).origin;
-}
+/** The answer to a call from any frame but the window's own page; the handler is never reached. */
+export const UNTRUSTED_SENDER = { ok: false, error: { code: 'forbidden', message: 'Untrusted sender.' } } as const;
 
-/** Registers the handler table on ipcMain, one `handle()` per channel, behind the sender check. */
-export function registerIpc(table: HandlerTable, devServerUrl: string | undefined): void {
+/**
+ * Registers the handler table on ipcMain, one `handle()` per channel, behind the sender check: only the
+ * main frame of the page the window loaded (`entry`) may call.
+ */
+export function registerIpc(ipc: Pick<IpcMain, 'handle'>, table: HandlerTable, entry: RendererEntry): void {
   for (const channel of CHANNELS) {
-    ipcMain.handle(channel, (event, input: unknown) => {
-      if (!isTrustedSender(event, devServerUrl)) return { ok: false, error: { code: 'forbidden', message: 'Untrusted sender.' } };
+    ipc.handle(channel, (event: IpcMainInvokeEvent, input: unknown) => {
+      // senderFrame is null once the frame has navigated away or been destroyed.
+      const frame = event.senderFrame;
+      if (!frame || !isTrustedSender({ url: frame.url, isMainFrame: frame.parent === null }, entry)) return UNTRUSTED_SENDER;
       return dispatch(table, channel, input);
     });
   }

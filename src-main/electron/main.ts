@@ -1,13 +1,16 @@
-import { app, BrowserWindow, dialog, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell } from 'electron';
 import { dataDirFlag, resolveDataDir } from '../core/paths';
 import { openServices, type Services } from '../core/services';
 import { RosterError } from '../../src-shared/result';
 import { createHandlers, type DesktopShell } from '../handlers';
 import { registerIpc, sendEvent } from './ipc';
+import { rendererEntry } from './renderer-entry';
 import { createElectronSecretStore } from './safe-storage-secrets';
+import { hardenShell } from './shell-hardening';
 import { createMainWindow } from './window';
 
-const devServerUrl = process.env.ELECTRON_RENDERER_URL;
+// What the window loads and the only page IPC trusts; ELECTRON_RENDERER_URL is ignored once packaged.
+const entry = rendererEntry({ packaged: app.isPackaged, devServerUrl: process.env.ELECTRON_RENDERER_URL, mainDir: import.meta.dirname });
 let services: Services | undefined;
 
 // One instance per user: a second launch focuses the first instead of opening the store twice.
@@ -21,15 +24,16 @@ if (!app.requestSingleInstanceLock()) {
       win.focus();
     }
   });
-  app.on('web-contents-created', (_event, contents) => {
-    contents.on('will-attach-webview', (event) => event.preventDefault());
-  });
   app.whenReady().then(start, (error: unknown) => fatal(error));
 }
 
 async function start(): Promise<void> {
-  // Deny every permission request (camera, notifications, …): Roster needs none.
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  hardenShell(app, session.defaultSession, {
+    platform: process.platform,
+    // Only allowlisted https pages reach here (open-external.ts); a failure to open one is not fatal.
+    openExternal: (url) => void shell.openExternal(url).catch(() => undefined),
+    setMenu: (template) => Menu.setApplicationMenu(Menu.buildFromTemplate(template)),
+  });
   const dataDir = resolveDataDir(dataDirFlag(process.argv));
   try {
     services = await openServices({
@@ -43,13 +47,13 @@ async function start(): Promise<void> {
     fatal(error);
     return;
   }
-  registerIpc(createHandlers(services, desktopShell), devServerUrl);
+  registerIpc(ipcMain, createHandlers(services, desktopShell), entry);
   services.events.onAny((event, payload) => {
     for (const win of BrowserWindow.getAllWindows()) sendEvent(win.webContents, event, payload);
   });
-  createMainWindow(devServerUrl);
+  createMainWindow(entry, app.isPackaged);
   app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) createMainWindow(devServerUrl);
+    if (BrowserWindow.getAllWindows().length === 0) createMainWindow(entry, app.isPackaged);
   });
 }
 

@@ -1,9 +1,13 @@
-import { join } from 'node:path';
-import { BrowserWindow, shell } from 'electron';
+import { BrowserWindow } from 'electron';
 import icon from '../../resources/icon.png?asset';
+import type { RendererEntry } from './renderer-entry';
+import { mainWindowWebPreferences, preloadPath } from './web-preferences';
 
-/** The main window: sandboxed, isolated, no Node, no navigation away, no new windows. */
-export function createMainWindow(devServerUrl: string | undefined): BrowserWindow {
+/**
+ * The main window, loading exactly the page IPC trusts. Its web preferences come from web-preferences.ts;
+ * navigation, new windows and webviews are refused for every web contents by shell-hardening.ts.
+ */
+export function createMainWindow(entry: RendererEntry, packaged: boolean): BrowserWindow {
   const win = new BrowserWindow({
     width: 1280,
     height: 820,
@@ -12,24 +16,9 @@ export function createMainWindow(devServerUrl: string | undefined): BrowserWindo
     show: false,
     title: 'Roster',
     icon,
-    webPreferences: {
-      preload: join(import.meta.dirname, '../preload/index.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-      spellcheck: false,
-    },
+    webPreferences: mainWindowWebPreferences({ preload: preloadPath(import.meta.dirname), packaged }),
   });
   win.once('ready-to-show', () => win.show());
-  win.webContents.on('will-navigate', (event) => event.preventDefault());
-  win.webContents.on('will-redirect', (event) => event.preventDefault());
-  win.webContents.setWindowOpenHandler(({ url }) => {
-    // Links to documentation open in the user's browser; the app itself never opens windows.
-    if (url.startsWith('https://')) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
-  if (devServerUrl) void win.loadURL(devServerUrl);
-  else void win.loadFile(join(import.meta.dirname, '../renderer/index.html'));
+  void win.loadURL(entry.url);
   return win;
 }
