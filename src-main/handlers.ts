@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { z } from 'zod';
+import { ZodError, type z } from 'zod';
 import { contract, isChannel, type Channel, type ChannelOutput, type ParsedInput, type Prefs } from '../src-shared/ipc/contract';
 import { RosterError, type Result } from '../src-shared/result';
 import type { Realm } from '../src-shared/model/realm';
@@ -120,9 +120,39 @@ const prefsOf = (services: Services): Prefs => {
   };
 };
 
+/** Longest message describeIssues returns: a hostile input (a 10 MB key) must not come back as a 10 MB message. */
+export const MAX_ISSUES_MESSAGE = 1000;
+const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
 /** Zod issues as one sentence a person can act on: "connection.urls.0: Use a URL such as …". */
 export function describeIssues(error: z.ZodError): string {
-  return error.issues.map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message)).join('; ');
+  const described = error.issues.map((issue) => {
+    const message = clip(issue.message, 300);
+    return issue.path.length ? `${issue.path.map((key) => clip(String(key), 60)).join('.')}: ${message}` : message;
+  });
+  let text = '';
+  for (const [index, issue] of described.entries()) {
+    const more = described.length - index;
+    const next = text ? `${text}; ${issue}` : clip(issue, MAX_ISSUES_MESSAGE - 40);
+    if (next.length > MAX_ISSUES_MESSAGE - 40) return `${text}; and ${more} more problem${more === 1 ? '' : 's'}`;
+    text = next;
+  }
+  return text;
+}
+
+/**
+ * Parses a channel's input. The schemas are written not to throw on any shape, but should one still throw
+ * (a refinement reading a property of a missing object), the input is what made it fail: it is reported as
+ * invalid input, never as an internal error.
+ */
+function parseInput(channel: Channel, rawInput: unknown): { success: true; data: unknown } | { success: false; message: string } {
+  try {
+    const parsed = contract[channel].input.safeParse(rawInput ?? {});
+    return parsed.success ? { success: true, data: parsed.data } : { success: false, message: describeIssues(parsed.error) };
+  } catch (error) {
+    if (error instanceof ZodError) return { success: false, message: describeIssues(error) };
+    return { success: false, message: `The input for ${channel} has an unexpected shape (${error instanceof Error ? error.message : String(error)}).` };
+  }
 }
 
 /**
@@ -132,8 +162,8 @@ export function describeIssues(error: z.ZodError): string {
 export async function dispatch(table: HandlerTable, channel: unknown, rawInput: unknown, context: CallContext = {}): Promise<Result<unknown>> {
   try {
     if (!isChannel(channel)) return { ok: false, error: { code: 'invalid-input', message: `Unknown channel ${String(channel)}.` } };
-    const parsed = contract[channel].input.safeParse(rawInput ?? {});
-    if (!parsed.success) return { ok: false, error: { code: 'invalid-input', message: describeIssues(parsed.error) } };
+    const parsed = parseInput(channel, rawInput);
+    if (!parsed.success) return { ok: false, error: { code: 'invalid-input', message: parsed.message } };
     const handler = table[channel] as (input: unknown, context: CallContext) => Promise<unknown>;
     return { ok: true, value: await handler(parsed.data, context) };
   } catch (error) {

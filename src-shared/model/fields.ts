@@ -64,16 +64,21 @@ export interface CustomField {
   required: boolean;
 }
 
-/** Field keys: camelCase identifiers, the way exports and the CLI name them. */
+/**
+ * Field keys: camelCase identifiers, the way exports and the CLI name them. Names every object inherits
+ * (`constructor`, `toString`, `valueOf`…) are refused: looked up in a user's fields they would find a function.
+ */
 export const fieldKeySchema = z
   .string()
   .trim()
-  .regex(/^[a-zA-Z][a-zA-Z0-9]{0,39}$/, 'A field key starts with a letter and has only letters and digits (at most 40), e.g. costCenter');
+  .regex(/^[a-zA-Z][a-zA-Z0-9]{0,39}$/, 'A field key starts with a letter and has only letters and digits (at most 40), e.g. costCenter')
+  .refine((key) => !(key in Object.prototype), 'That name is reserved (every JavaScript object has it); choose another key, e.g. costCenter');
 
 /** An LDAP attribute name or OID. */
 export const ldapAttributeSchema = z
   .string()
   .trim()
+  .max(200)
   .regex(/^([a-zA-Z][a-zA-Z0-9-]*|\d+(\.\d+)+)$/, 'An LDAP attribute is a name such as extensionAttribute1 or an OID such as 1.2.840.113556.1.4.221');
 
 export const customFieldInputSchema = z.object({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { FieldOwner, FieldType } from './fields';
+import { fieldKeySchema, type FieldOwner, type FieldType } from './fields';
 
 export const USER_KINDS = ['internal', 'external'] as const;
 export type UserKind = (typeof USER_KINDS)[number];
@@ -76,7 +76,7 @@ export const userQuerySchema = z
     completions: z.boolean().optional(),
     conflicts: z.boolean().optional(),
     /** Users whose field (key) is empty: a bar of the completeness chart. */
-    missingField: z.string().regex(/^[a-zA-Z][a-zA-Z0-9]{0,39}$/).optional(),
+    missingField: fieldKeySchema.optional(),
     /** External users with changes no export has carried yet. */
     unexported: z.boolean().optional(),
     /** External users not synced for at least this many days. */
