@@ -1,4 +1,5 @@
-import { readFile, stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { RealmRecord } from '../../../src-shared/model/realm';
@@ -8,7 +9,7 @@ import type { LdapEntry } from '../ldap/search';
 import type { DirectorySource } from '../sync/source';
 import { compileFilter } from './filter-match';
 import { inScope, LdifDirectory } from './ldif-directory';
-import { parseLdif } from './parse';
+import { LdifParser, type LdifParseResult } from './parse';
 
 /** A DirectorySource over an LDIF file, plus what parsing it left out. */
 export interface LdifSource extends DirectorySource {
@@ -18,10 +19,36 @@ export interface LdifSource extends DirectorySource {
   readonly warnings: readonly string[];
 }
 
+/** How far reading a file has got: bytes parsed so far, and the file's size. */
+export type LdifProgress = (bytesRead: number, totalBytes: number) => void;
+
 interface CacheSlot {
   mtimeMs: number;
   size: number;
   directory: Promise<LdifDirectory>;
+  /** Who wants to hear how reading goes (every caller waiting for this file while it is read). */
+  listeners: Set<LdifProgress>;
+}
+
+/** Bytes read and parsed at a time: the file is never in memory whole, only its entries are. */
+const CHUNK_BYTES = 1 << 16;
+
+/**
+ * Parses an LDIF file as it is read, chunk by chunk through LdifParser, telling `progress` after each chunk
+ * (a 100 MB export becomes its entries without ever being one 100 MB buffer).
+ */
+export async function readLdifFile(path: string, source: string, progress?: LdifProgress): Promise<LdifParseResult> {
+  const parser = new LdifParser(source);
+  const total = (await stat(path)).size;
+  let read = 0;
+  for await (const chunk of createReadStream(path, { highWaterMark: CHUNK_BYTES })) {
+    parser.push(chunk as Buffer);
+    read += (chunk as Buffer).length;
+    progress?.(read, Math.max(total, read));
+  }
+  const parsed = parser.end();
+  if (read === 0) progress?.(0, 0);
+  return parsed;
 }
 
 // Parsed files by absolute path, newest use last; a few are kept since one may be 100 MB of entries.
@@ -48,13 +75,16 @@ function unreadable(path: string, owner: string, error: unknown): RosterError {
   return new RosterError('not-found', `The LDIF file ${path}${owner} cannot be read: ${reason}. Choose the file again in the realm settings.`);
 }
 
-async function loadDirectory(realm: Pick<RealmRecord, 'name' | 'ldif'>): Promise<LdifDirectory> {
+async function loadDirectory(realm: Pick<RealmRecord, 'name' | 'ldif'>, progress?: LdifProgress): Promise<LdifDirectory> {
   if (!realm.ldif?.path) throw new RosterError('invalid-input', `Realm "${realm.name}" has no LDIF file; choose one in the realm settings.`);
-  return loadLdifFile(realm.ldif.path, realm.name ? ` of realm "${realm.name}"` : '');
+  return loadLdifFile(realm.ldif.path, realm.name ? ` of realm "${realm.name}"` : '', progress);
 }
 
-/** The parsed file at `path`, cached per file version (path, mtime, size); `owner` names the realm in errors. */
-export async function loadLdifFile(file: string, owner = ''): Promise<LdifDirectory> {
+/**
+ * The parsed file at `path`, cached per file version (path, mtime, size); `owner` names the realm in errors.
+ * `progress` hears how reading goes when the file is not parsed yet (also when another caller started it).
+ */
+export async function loadLdifFile(file: string, owner = '', progress?: LdifProgress): Promise<LdifDirectory> {
   const path = resolve(file);
   let info;
   try {
@@ -69,22 +99,38 @@ export async function loadLdifFile(file: string, owner = ''): Promise<LdifDirect
   if (hit && hit.mtimeMs === info.mtimeMs && hit.size === info.size) {
     cache.delete(path);
     cache.set(path, hit);
-    return hit.directory;
+    return listening(hit, progress);
   }
-  const directory = readFile(path).then(
-    (bytes) => new LdifDirectory(parseLdif(bytes, `The LDIF file ${path}`)),
+  const listeners = new Set<LdifProgress>();
+  const directory = readLdifFile(path, `The LDIF file ${path}`, (done, total) => {
+    for (const listener of listeners) listener(done, total);
+  }).then(
+    (parsed) => new LdifDirectory(parsed),
     (error: unknown) => {
+      if (error instanceof RosterError) throw error;
       throw unreadable(path, owner, error);
     },
   );
+  const slot: CacheSlot = { mtimeMs: info.mtimeMs, size: info.size, directory, listeners };
   cache.delete(path);
-  cache.set(path, { mtimeMs: info.mtimeMs, size: info.size, directory });
+  cache.set(path, slot);
   while (cache.size > CACHE_SLOTS) cache.delete(cache.keys().next().value as string);
   // A file that failed to parse is read again next time (the person may have fixed it meanwhile).
   directory.catch(() => {
     if (cache.get(path)?.directory === directory) cache.delete(path);
   });
-  return directory;
+  return listening(slot, progress);
+}
+
+/** The slot's directory, with `progress` hearing how its reading goes until it is read. */
+async function listening(slot: CacheSlot, progress: LdifProgress | undefined): Promise<LdifDirectory> {
+  if (!progress) return slot.directory;
+  slot.listeners.add(progress);
+  try {
+    return await slot.directory;
+  } finally {
+    slot.listeners.delete(progress);
+  }
 }
 
 /** A copy of an entry limited to the requested attributes, so callers may keep or change it freely. */
@@ -104,10 +150,11 @@ function checkCancelled(signal: AbortSignal | undefined): void {
 /**
  * Opens a realm's LDIF file as a directory: parsed once per file version (path, mtime, size) and then searched in
  * memory with the realm's base DN (empty: everything), scope and page size. `attributes`, like a live search's,
- * limits what entries carry; without it they carry everything the file has.
+ * limits what entries carry; without it they carry everything the file has. `progress` hears how reading the
+ * file goes (bytes parsed of the file's size) when it is not parsed yet.
  */
-export async function openLdifSource(realm: RealmRecord, attributes?: string[]): Promise<LdifSource> {
-  const directory = await loadDirectory(realm);
+export async function openLdifSource(realm: RealmRecord, attributes?: string[], progress?: LdifProgress): Promise<LdifSource> {
+  const directory = await loadDirectory(realm, progress);
   const wanted = attributes && attributes.length > 0 && !attributes.includes('*') ? new Set(attributes.map((a) => a.toLowerCase())) : undefined;
   const base = normalizeDn(realm.search.baseDn);
   const { scope } = realm.search;

@@ -1,6 +1,7 @@
 import { RosterError } from '../../../src-shared/result';
 import { BINARY_ATTRIBUTES, type LdapEntry } from '../ldap/search';
-import { unfoldLines, type LineSink } from './lines';
+import { dnWithVisibleEscapes, visibleText } from '../visible-text';
+import { LineSplitter, type LineSink } from './lines';
 
 /** What an LDIF file holds: its entries, how many change records were passed over, and what was left out. */
 export interface LdifParseResult {
@@ -19,7 +20,8 @@ const CHANGE_TYPES = new Set(['add', 'modify', 'delete', 'modrdn', 'moddn']);
 const SEARCH_RESULT_LINES = new Set(['search', 'result', 'ref']);
 const MAX_WARNINGS = 100;
 
-const preview = (text: string): string => (text.length > 40 ? `${text.slice(0, 40)}…` : text);
+/** Text from the file as a message shows it: shortened, and control characters escaped so a file cannot forge output. */
+const preview = (text: string): string => visibleText(text.length > 40 ? `${text.slice(0, 40)}…` : text);
 
 /**
  * Builds entries from logical lines. The line being read lives in fields rather than a fresh object per line:
@@ -115,7 +117,8 @@ class RecordReader implements LineSink {
       if (this.value.trim() !== '1') this.fail(`LDIF version "${preview(this.value)}" is not supported; Roster reads version 1 (RFC 2849).`);
     } else if (this.key === 'dn') {
       if (this.kind === 'url') this.fail('a DN cannot be given by URL ("dn:<"); write it as text after "dn:" or as base64 after "dn::".');
-      this.dn = this.kind === 'base64' ? this.base64().toString('utf8') : this.value;
+      // A control or bidi character in a DN would act wherever the DN is shown: it becomes its RFC 4514 escape.
+      this.dn = dnWithVisibleEscapes(this.kind === 'base64' ? this.base64().toString('utf8') : this.value);
     } else if (SEARCH_RESULT_LINES.has(this.key)) {
       this.dn = '';
       this.skip = true;
@@ -177,12 +180,39 @@ class RecordReader implements LineSink {
  * Attribute names are lower-cased and keep their options (`cn;lang-es` stays apart from `cn`), all but the
  * `;binary` transfer option (`userCertificate;binary` → `usercertificate`); BINARY_ATTRIBUTES become
  * Buffers. Values given by URL (`attr:< file://…`) are left out with a warning: a file must never make Roster
- * read other files. A malformed line throws `invalid-input` naming its physical line number. Bytes are best:
- * folding may split a multi-byte character, which only bytes can put back together.
+ * read other files. A malformed line, or one that is not UTF-8, throws `invalid-input` naming its physical
+ * line number; text from the file in messages has its control characters escaped (`\x1b`), and so do DNs,
+ * as RFC 4514 writes them (`\1b`: the same name), since DNs are shown everywhere. The bytes come in chunks
+ * (`push`, then `end`), so a file never has to be in memory whole.
+ */
+export class LdifParser {
+  private readonly reader: RecordReader;
+  private readonly splitter: LineSplitter;
+
+  constructor(source = 'the LDIF file') {
+    this.reader = new RecordReader(source);
+    this.splitter = new LineSplitter(source, this.reader);
+  }
+
+  /** Parses the next bytes; chunks may end anywhere, even inside a character. */
+  push(chunk: Uint8Array): void {
+    this.splitter.push(chunk);
+  }
+
+  /** Ends the input and gives what the file held. */
+  end(): LdifParseResult {
+    this.splitter.end();
+    this.reader.finish();
+    return { entries: this.reader.entries, skipped: this.reader.skipped, warnings: this.reader.warnings };
+  }
+}
+
+/**
+ * Parses a whole LDIF text or file content (see LdifParser). Bytes are best: folding may split a multi-byte
+ * character, which only bytes can put back together.
  */
 export function parseLdif(input: string | Uint8Array, source = 'the LDIF file'): LdifParseResult {
-  const reader = new RecordReader(source);
-  unfoldLines(typeof input === 'string' ? Buffer.from(input, 'utf8') : input, source, reader);
-  reader.finish();
-  return { entries: reader.entries, skipped: reader.skipped, warnings: reader.warnings };
+  const parser = new LdifParser(source);
+  parser.push(typeof input === 'string' ? Buffer.from(input, 'utf8') : input);
+  return parser.end();
 }
