@@ -41,6 +41,7 @@ export async function benchImport(flavor: 'openldap' | 'ad', entries: number): P
         urls: [server.url],
         bindDn: server.readerDn,
         baseDn: server.baseDn,
+        tls: 'none',
       });
       input.search.pageSize = 1000;
       const realm = await services.realms.create(input, server.readerPassword);

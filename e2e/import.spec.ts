@@ -30,7 +30,7 @@ test.use({
     await use(async (dataDir) => {
       await withServices(dataDir, async (call) => {
         const realm = await call('realms:create', {
-          realm: realmFromPreset('openldap', { name: 'Lab directory', urls: [ldap.url], bindDn: ldap.readerDn, baseDn: ldap.baseDn }),
+          realm: realmFromPreset('openldap', { name: 'Lab directory', urls: [ldap.url], bindDn: ldap.readerDn, baseDn: ldap.baseDn, tls: 'none' }),
           password: ldap.readerPassword,
         });
         if (realm.password === 'saved') throw new Error('The seed saved the password; the prompt would not be exercised.');
@@ -184,7 +184,7 @@ migration.describe('a username held by a user of another realm', () => {
       await use(async (dataDir) => {
         await withServices(dataDir, async (call, services) => {
           const lab = await call('realms:create', {
-            realm: realmFromPreset('openldap', { name: 'Lab directory', urls: [ldap.url], bindDn: ldap.readerDn, baseDn: ldap.baseDn }),
+            realm: realmFromPreset('openldap', { name: 'Lab directory', urls: [ldap.url], bindDn: ldap.readerDn, baseDn: ldap.baseDn, tls: 'none' }),
             password: ldap.readerPassword,
           });
           const found = await call('import:search', { realmId: lab.id, query: 'zangstrom' });
@@ -192,7 +192,7 @@ migration.describe('a username held by a user of another realm', () => {
           if (job.summary?.created !== 1) throw new Error(`The seed imported ${job.summary?.created} users, not zangstrom alone.`);
           await call('users:update', { id: services.users.resolve('zangstrom').id, fields: { mobile: '+44 7700 900001' } });
           await call('realms:create', {
-            realm: realmFromPreset('active-directory', { name: 'Acme Corp', urls: [acme.url], bindDn: acme.readerDn, baseDn: acme.baseDn }),
+            realm: realmFromPreset('active-directory', { name: 'Acme Corp', urls: [acme.url], bindDn: acme.readerDn, baseDn: acme.baseDn, tls: 'none' }),
             password: acme.readerPassword,
           });
         });

@@ -15,7 +15,7 @@ test.use({
       await seedUsers(dataDir, 12);
       await withServices(dataDir, async (call) => {
         await call('realms:create', {
-          realm: realmFromPreset('openldap', { name: 'Lab directory', urls: [server.url], bindDn: server.readerDn, baseDn: server.baseDn }),
+          realm: realmFromPreset('openldap', { name: 'Lab directory', urls: [server.url], bindDn: server.readerDn, baseDn: server.baseDn, tls: 'none' }),
           password: server.readerPassword,
         });
         const vpn = await call('roles:create', { name: 'VPN' });

@@ -15,6 +15,7 @@ import {
 } from '../../src-shared/model/realm';
 import { flavourName, realmNotes } from '../../src-shared/model/realm-status';
 import { realmFromPreset } from '../../src-shared/model/realm-presets';
+import { clearTextBindWarning } from '../../src-shared/model/realm-tls';
 import { parseSources, sourcesProblem } from '../../src-shared/model/realm-mapping';
 import { RosterError } from '../../src-shared/result';
 import { summarise } from '../core/realms/realm-service';
@@ -80,7 +81,9 @@ export function realmCommands(global: () => GlobalOptions, output: Output): Comm
         ]),
       )
       .option('--filter <FILTER>', "user filter (default: the kind's preset)")
-      .addOption(new Option('--tls <MODE>', 'transport security').choices([...TLS_MODES]))
+      .addOption(
+        new Option('--tls <MODE>', 'transport security (default: ldaps for ldaps:// URLs, else starttls; none only when given)').choices([...TLS_MODES]),
+      )
       .option('--ca-file <FILE>', 'PEM file of the CA that issued the server certificate')
       .option('--page-size <N>', 'entries per page (at most 1000)', (v) => Number.parseInt(v, 10))
       .option('--id-attribute <ATTR>', "immutable id attribute (default: the kind's preset)")
@@ -114,12 +117,18 @@ export function realmCommands(global: () => GlobalOptions, output: Output): Comm
       if (flags.ldif || flags.flavour) throw new RosterError('invalid-input', '--ldif and --flavour are for --kind ldif-file only.');
       const urls = flags.url ?? [];
       const password = await readPassword(flags);
-      const input: RealmInput = realmFromPreset(flags.kind, { name: flags.name, urls, bindDn: flags.bindDn ?? '', baseDn: flags.baseDn ?? '' });
+      // No TLS only when --tls none says so: realmFromPreset picks StartTLS or LDAPS otherwise.
+      const input: RealmInput = realmFromPreset(flags.kind, {
+        name: flags.name,
+        urls,
+        bindDn: flags.bindDn ?? '',
+        baseDn: flags.baseDn ?? '',
+        ...(flags.tls ? { tls: flags.tls } : {}),
+      });
       if (flags.filter) input.search.userFilter = flags.filter;
       if (flags.pageSize !== undefined) input.search.pageSize = flags.pageSize;
       if (flags.idAttribute) input.idAttribute = flags.idAttribute;
       if (flags.map) input.mapping = { ...input.mapping, ...parseMapping(flags.map) };
-      input.connection.tls = flags.tls ?? (urls.every((u) => /^ldaps:/i.test(u)) ? 'ldaps' : 'none');
       if (flags.caFile) {
         try {
           input.connection.caCertPem = await readFile(flags.caFile, 'utf8');
@@ -135,6 +144,8 @@ export function realmCommands(global: () => GlobalOptions, output: Output): Comm
       await withCli(global(), false, async (cli) => {
         const created = await cli.call('realms:create', { realm: input, ...(password ? { password } : {}) });
         output.out(`Added realm "${created.name}" (${created.kind}, id ${created.id}).`);
+        const clear = clearTextBindWarning(created.connection);
+        if (clear) output.err(`Warning: ${clear}`);
         if (password)
           output.err('Note: the command line does not store passwords; pass --password-env or --password-file again to commands that contact the server.');
       });

@@ -37,7 +37,7 @@ beforeEach(async () => {
 });
 
 const addLab = (name: string, ...map: string[]) =>
-  roster('realm', 'add', '--name', name, '--kind', 'openldap', '--url', server.url, '--bind-dn', server.readerDn, '--base-dn', server.baseDn, ...map);
+  roster('realm', 'add', '--name', name, '--kind', 'openldap', '--tls', 'none', '--url', server.url, '--bind-dn', server.readerDn, '--base-dn', server.baseDn, ...map);
 
 /** The per-field lines every test here prints after the mapping step, Full name aside. */
 const otherFields = [
@@ -61,7 +61,7 @@ describe('roster realm test: mapping coverage', () => {
     expect(tested).toMatchObject({ code: 0, err: '' });
     expect(tested.out.split('\n')).toEqual([
       `✓ Reach the host: 127.0.0.1:${server.port} accepts connections.`,
-      '- Secure the connection (TLS): Not needed.',
+      `⚠ Secure the connection (TLS): No TLS: the bind password of ${server.readerDn} crosses the network unencrypted, readable by anyone on the way. Choose StartTLS or LDAPS unless this network is trusted.`,
       `✓ Bind (log in): Bound as ${server.readerDn}.`,
       `✓ Read the server description (RootDSE): OpenLDAP; naming contexts: ${server.baseDn}; paged results supported.`,
       `✓ Find the base DN: ${server.baseDn} exists.`,

@@ -32,7 +32,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'roster-cli-sync-'));
-  await roster('realm', 'add', '--name', 'Lab', '--kind', 'openldap', '--url', server.url, '--bind-dn', server.readerDn, '--base-dn', server.baseDn);
+  await roster('realm', 'add', '--name', 'Lab', '--kind', 'openldap', '--tls', 'none', '--url', server.url, '--bind-dn', server.readerDn, '--base-dn', server.baseDn);
   return () => rm(dataDir, { recursive: true, force: true });
 });
 
@@ -98,7 +98,7 @@ describe('usernames held by users of another realm (--on-username-clash)', () =>
   async function migration() {
     await json('import', '--realm', 'Lab', '--query', '*', ...pw);
     await json('users', 'set', 'zangstrom', 'mobile=+44 7700 900001');
-    await roster('realm', 'add', '--name', 'Acme Corp', '--kind', 'active-directory', '--url', acme.url, '--bind-dn', acme.readerDn, '--base-dn', acme.baseDn);
+    await roster('realm', 'add', '--name', 'Acme Corp', '--kind', 'active-directory', '--tls', 'none', '--url', acme.url, '--bind-dn', acme.readerDn, '--base-dn', acme.baseDn);
     const realms = await json('realm', 'list');
     const id = (name: string) => realms.find((r: { name: string }) => r.name === name).id as string;
     return { lab: id('Lab'), acme: id('Acme Corp') };

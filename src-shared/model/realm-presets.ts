@@ -1,4 +1,5 @@
-import type { LdifFlavour, MappableField, RealmInput, RealmKind } from './realm';
+import type { LdifFlavour, MappableField, RealmInput, RealmKind, TlsMode } from './realm';
+import { defaultTlsFor } from './realm-tls';
 
 /** Defaults that make a new realm of each kind work against a stock server. */
 export interface RealmPreset {
@@ -93,10 +94,13 @@ export const presetFor = (kind: RealmKind, flavour?: LdifFlavour): RealmPreset =
 export const copyMapping = (mapping: RealmPreset['mapping']): RealmPreset['mapping'] =>
   Object.fromEntries(Object.entries(mapping).map(([field, sources]) => [field, [...sources]]));
 
-/** A complete realm input for a kind, with the preset filter, id attribute and mapping filled in. */
+/**
+ * A complete realm input for a kind, with the preset filter, id attribute and mapping filled in. TLS is LDAPS
+ * for ldaps:// URLs and StartTLS otherwise, unless `tls` says otherwise: no TLS is only ever asked for.
+ */
 export function realmFromPreset(
   kind: RealmKind,
-  fields: { name: string; urls: string[]; bindDn: string; baseDn: string; ldifPath?: string; flavour?: LdifFlavour },
+  fields: { name: string; urls: string[]; bindDn: string; baseDn: string; ldifPath?: string; flavour?: LdifFlavour; tls?: TlsMode },
 ): RealmInput {
   const preset = presetFor(kind, fields.flavour);
   return {
@@ -105,7 +109,7 @@ export function realmFromPreset(
     enabled: true,
     connection: {
       urls: fields.urls,
-      tls: 'none',
+      tls: fields.tls ?? defaultTlsFor(fields.urls),
       verifyCertificate: true,
       bindDn: fields.bindDn,
       connectTimeoutMs: 5_000,

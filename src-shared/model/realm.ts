@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ATTRIBUTE_SOURCE_PATTERN } from './realm-mapping';
+import { tlsMismatch } from './realm-tls';
 
 /** Kinds of directory a realm can point at. */
 export const REALM_KINDS = ['active-directory', 'openldap', 'ldap', 'ldif-file'] as const;
@@ -48,6 +49,14 @@ const ldapUrl = z
  */
 const whenObject = ({ value }: { value: unknown }): boolean => typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/** Whether a value, however malformed, is a server realm with a connection object whose TLS mode can be checked. */
+const isServerRealm = (value: unknown): value is { connection: { tls?: unknown; urls?: unknown } } =>
+  typeof value === 'object' &&
+  value !== null &&
+  (value as { kind?: unknown }).kind !== 'ldif-file' &&
+  typeof (value as { connection?: unknown }).connection === 'object' &&
+  (value as { connection?: unknown }).connection !== null;
+
 /** What a person edits about a realm; the password travels separately and is never stored here. */
 export const realmInputSchema = z
   .object({
@@ -56,7 +65,8 @@ export const realmInputSchema = z
     enabled: z.boolean().default(true),
     connection: z.object({
       urls: z.array(ldapUrl).max(20),
-      tls: z.enum(TLS_MODES).default('none'),
+      // Clear text is only ever an explicit choice.
+      tls: z.enum(TLS_MODES).default('starttls'),
       caCertPem: z.string().max(1_000_000).optional(),
       verifyCertificate: z.boolean().default(true),
       bindDn: z.string().trim().max(2048).default(''),
@@ -101,6 +111,12 @@ export const realmInputSchema = z
   .refine((realm) => realm.kind === 'ldif-file' || (realm.search?.baseDn ?? '') !== '', {
     path: ['search', 'baseDn'],
     message: 'The base DN is required, e.g. DC=corp,DC=example',
+    when: whenObject,
+  })
+  // Shown by the TLS field. The connection may be missing or malformed here: the guard keeps this from throwing.
+  .refine((realm: unknown) => !isServerRealm(realm) || tlsMismatch(realm.connection.tls, realm.connection.urls) === undefined, {
+    path: ['connection', 'tls'],
+    error: (issue) => (isServerRealm(issue.input) ? tlsMismatch(issue.input.connection.tls, issue.input.connection.urls) : undefined),
     when: whenObject,
   });
 export type RealmInput = z.infer<typeof realmInputSchema>;

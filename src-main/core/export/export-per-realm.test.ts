@@ -58,7 +58,7 @@ describe('LDIF change sets for two directories, against two real slapd servers',
 
   const headRealm = (services: Services) =>
     services.realms.create(
-      realmFromPreset('openldap', { name: 'Head office', urls: [head.url], bindDn: head.readerDn, baseDn: head.baseDn }),
+      realmFromPreset('openldap', { name: 'Head office', urls: [head.url], bindDn: head.readerDn, baseDn: head.baseDn, tls: 'none' }),
       head.readerPassword,
     );
 
@@ -66,7 +66,7 @@ describe('LDIF change sets for two directories, against two real slapd servers',
     await withStore(async (services, dir) => {
       const headOffice = await headRealm(services);
       const branchOffice = await services.realms.create(
-        realmFromPreset('openldap', { name: 'Branch Zürich', urls: [branch.url], bindDn: branch.readerDn, baseDn: branch.baseDn }),
+        realmFromPreset('openldap', { name: 'Branch Zürich', urls: [branch.url], bindDn: branch.readerDn, baseDn: branch.baseDn, tls: 'none' }),
         branch.readerPassword,
       );
       await importRealm(services, headOffice, 6);

@@ -17,7 +17,7 @@ describe('LDIF change set against a real slapd', () => {
   it('ldapmodify applies exactly the completed attributes, and a following resync finds no conflicts', async () => {
     await withStore(async (services, dir) => {
       const realm = await services.realms.create(
-        realmFromPreset('openldap', { name: 'Lab', urls: [server.url], bindDn: server.readerDn, baseDn: server.baseDn }),
+        realmFromPreset('openldap', { name: 'Lab', urls: [server.url], bindDn: server.readerDn, baseDn: server.baseDn, tls: 'none' }),
         server.readerPassword,
       );
       const search = await services.importer.search(realm.id, '*', undefined);

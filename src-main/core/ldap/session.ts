@@ -1,6 +1,8 @@
 import { Client, ResultCodeError } from 'ldapts';
+import { connect as netConnect, Socket } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
 import type { TlsMode } from '../../../src-shared/model/realm';
+import { tlsMismatch } from '../../../src-shared/model/realm-tls';
 import { RosterError } from '../../../src-shared/result';
 import { translateLdapError } from './errors';
 
@@ -45,15 +47,35 @@ export function parseLdapUrl(url: string): { host: string; port: number; secure:
   return { host, port: parsed.port ? Number(parsed.port) : secure ? 636 : 389, secure };
 }
 
+/**
+ * For StartTLS: the client's one plain connection. ldapts opens a new one by itself after an operation timed
+ * out, and that one would not be upgraded: it would carry the next bind or search in clear. It fails instead.
+ */
+function connectOnce(url: string): typeof netConnect {
+  let made = false;
+  return ((...args: Parameters<typeof netConnect>) => {
+    if (!made) {
+      made = true;
+      return netConnect(...args);
+    }
+    const { host, port } = parseLdapUrl(url);
+    // Destroyed before ldapts sees it, so it never counts as open; the error reaches ldapts' connect handler.
+    const reason = `The StartTLS connection to ${host}:${port} was closed; Roster does not go on over a new connection without TLS. Try again.`;
+    return new Socket().destroy(new RosterError('tls-failed', reason));
+  }) as typeof netConnect;
+}
+
 /** A fresh ldapts client for one URL with the target's timeouts and TLS settings. */
 export function clientFor(url: string, target: LdapTarget): Client {
+  const ldaps = /^ldaps:/i.test(url);
   return new Client({
     url,
     connectTimeout: target.connectTimeoutMs,
     timeout: target.operationTimeoutMs,
     // ldapts speaks TLS from the first byte whenever tlsOptions is set, even for ldap:// URLs,
     // so only ldaps gets them here; StartTLS passes its own to startTLS().
-    ...(/^ldaps:/i.test(url) ? { tlsOptions: tlsOptionsFor(target) } : {}),
+    ...(ldaps ? { tlsOptions: tlsOptionsFor(target) } : {}),
+    ...(!ldaps && target.tls === 'starttls' ? { createConnection: connectOnce(url) } : {}),
     strictDN: false,
   });
 }
@@ -82,16 +104,45 @@ export async function abortable<T>(work: Promise<T>, client: Client, signal?: Ab
 }
 
 /**
+ * Refuses a target whose TLS mode its URLs cannot honour (a realm saved before the schema checked it): LDAPS
+ * over an ldap:// URL would bind in clear text, StartTLS inside ldaps:// cannot work. `none` with ldaps://
+ * URLs is TLS on the wire already and stays usable; the realm form asks for LDAPS at the next save.
+ */
+export function assertTlsMatchesUrls(target: Pick<LdapTarget, 'tls' | 'urls'>): void {
+  const problem = target.tls === 'none' ? undefined : tlsMismatch(target.tls, target.urls);
+  if (problem) throw new RosterError('invalid-input', `The realm's TLS setting does not match its server URLs: ${problem}`);
+}
+
+/**
+ * Upgrades the connection with StartTLS. A server that refuses it fails the whole operation with `tls-failed`:
+ * the caller closes the connection and never binds on it, so nothing is ever sent in clear instead.
+ */
+export async function startTls(client: Client, target: LdapTarget, url: string, signal?: AbortSignal): Promise<void> {
+  const { host, port } = parseLdapUrl(url);
+  try {
+    await abortable(client.startTLS(tlsOptionsFor(target, host)), client, signal);
+  } catch (error) {
+    if (!(error instanceof ResultCodeError)) throw error;
+    throw new RosterError(
+      'tls-failed',
+      `${host}:${port} refused StartTLS (LDAP error ${error.code}: ${error.message}). Roster does not fall back to a clear-text connection: enable TLS on the server, use an ldaps:// URL, or — only on a network you trust — choose no TLS for this realm.`,
+      { ldapCode: error.code },
+    );
+  }
+}
+
+/**
  * Connects to the first URL that answers (failover on network errors only, never after a bind was refused),
  * upgrades with StartTLS when asked, and binds (anonymously when there is no bind DN).
  */
 export async function openSession(target: LdapTarget, password: string | undefined, signal?: AbortSignal): Promise<LdapSession> {
+  assertTlsMatchesUrls(target);
   let lastError: RosterError | undefined;
   for (const url of target.urls) {
     const client = clientFor(url, target);
     const context = { url, bindDn: target.bindDn };
     try {
-      if (target.tls === 'starttls') await abortable(client.startTLS(tlsOptionsFor(target, parseLdapUrl(url).host)), client, signal);
+      if (target.tls === 'starttls') await startTls(client, target, url, signal);
       await abortable(client.bind(target.bindDn, target.bindDn ? (password ?? '') : ''), client, signal);
       return { url, client, close: () => client.unbind().catch(() => undefined) };
     } catch (error) {

@@ -51,7 +51,7 @@ describe('testConnection against a real slapd', () => {
     const report = await run(target());
     expect(report.error).toBeUndefined();
     expect(report.ok).toBe(true);
-    expect(statuses(report)).toEqual(['reach:ok', 'tls:skipped', 'bind:ok', 'rootdse:ok', 'base:ok', 'users:ok', 'coverage:ok']);
+    expect(statuses(report)).toEqual(['reach:ok', 'tls:warning', 'bind:ok', 'rootdse:ok', 'base:ok', 'users:ok', 'coverage:ok']);
     expect(report.server).toMatchObject({ vendor: 'OpenLDAP', namingContexts: [server.baseDn], pagedResults: true });
     expect(report.baseDnFound).toBe(true);
     expect(report.userCount).toBe(30);
@@ -71,7 +71,7 @@ describe('testConnection against a real slapd', () => {
       code: 'invalid-credentials',
       message: `Invalid credentials for ${server.readerDn}: the bind DN or password is wrong. Check both in the realm settings.`,
     });
-    expect(statuses(report)).toEqual(['reach:ok', 'tls:skipped', 'bind:failed', 'rootdse:skipped', 'base:skipped', 'users:skipped', 'coverage:skipped']);
+    expect(statuses(report)).toEqual(['reach:ok', 'tls:warning', 'bind:failed', 'rootdse:skipped', 'base:skipped', 'users:skipped', 'coverage:skipped']);
     expect(report.coverage).toBeUndefined();
   });
 
@@ -125,7 +125,7 @@ describe('testConnection against a real slapd', () => {
       message: `The base DN ${missing} does not exist on 127.0.0.1:${server.port}. Check its spelling. This server holds: ${server.baseDn}.`,
     });
     expect(report.baseDnFound).toBe(false);
-    expect(statuses(report)).toEqual(['reach:ok', 'tls:skipped', 'bind:ok', 'rootdse:ok', 'base:failed', 'users:skipped', 'coverage:skipped']);
+    expect(statuses(report)).toEqual(['reach:ok', 'tls:warning', 'bind:ok', 'rootdse:ok', 'base:failed', 'users:skipped', 'coverage:skipped']);
   });
 });
 
@@ -153,7 +153,7 @@ describe('testConnection against a server that accepts but never answers', () =>
         code: 'timeout',
         message: `127.0.0.1:${port} did not answer in time. Check that the host and port are right and that a firewall does not drop the connection, or raise the timeout.`,
       });
-      expect(report.steps.map((s) => `${s.step}:${s.status}`).slice(0, 3)).toEqual(['reach:ok', 'tls:skipped', 'bind:failed']);
+      expect(report.steps.map((s) => `${s.step}:${s.status}`).slice(0, 3)).toEqual(['reach:ok', 'tls:warning', 'bind:failed']);
     } finally {
       for (const socket of sockets) socket.destroy();
       await new Promise((done) => silent.close(done));

@@ -6,7 +6,8 @@ import { RosterError } from '../../../src-shared/result';
 import { COVERAGE_SAMPLE, coverageOutcome, type CoverageProbe } from '../realms/mapping-coverage';
 import { translateLdapError } from './errors';
 import { searchPages, type LdapEntry } from './search';
-import { abortable, clientFor, parseLdapUrl, tlsOptionsFor, type LdapTarget } from './session';
+import { clearTextBindWarning } from '../../../src-shared/model/realm-tls';
+import { abortable, assertTlsMatchesUrls, clientFor, parseLdapUrl, startTls, tlsOptionsFor, type LdapTarget } from './session';
 
 /** What to test: where to connect, and where users should be found. */
 export interface ConnectionTestInput {
@@ -162,16 +163,19 @@ export async function testConnection(input: ConnectionTestInput): Promise<Connec
     client = clientFor(report.url, target);
     const activeClient = client;
     await run('tls', async () => {
+      assertTlsMatchesUrls(target);
       const { host, port, secure } = parseLdapUrl(report.url);
       if (secure) {
         const cert = await probeTls(host, port, target);
         return `ldaps: certificate for ${cert.subject?.CN ?? host} issued by ${cert.issuer?.CN ?? 'unknown'}, valid until ${cert.valid_to}${target.verifyCertificate ? ', verified' : ' (verification OFF)'}.`;
       }
       if (target.tls === 'starttls') {
-        await abortable(activeClient.startTLS(tlsOptionsFor(target, host)), activeClient, signal);
+        await startTls(activeClient, target, report.url, signal);
         return `StartTLS upgrade succeeded${target.verifyCertificate ? '; certificate verified' : ' (verification OFF)'}.`;
       }
-      return undefined;
+      // The connection works, but the admin should see at every test that the password travels in clear.
+      const clear = clearTextBindWarning(target);
+      return clear ? { status: 'warning', detail: clear } : undefined;
     });
     await run('bind', async () => {
       if (!target.bindDn) {

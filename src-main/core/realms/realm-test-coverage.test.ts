@@ -54,7 +54,7 @@ async function call<T>(channel: string, input: unknown): Promise<T> {
 }
 
 const lab = (displayName: string[]): RealmInput => {
-  const realm = realmFromPreset('openldap', { name: 'Lab', urls: [server.url], bindDn: server.readerDn, baseDn: server.baseDn });
+  const realm = realmFromPreset('openldap', { name: 'Lab', urls: [server.url], bindDn: server.readerDn, baseDn: server.baseDn, tls: 'none' });
   realm.mapping.displayName = displayName;
   return realm;
 };

@@ -82,7 +82,7 @@ const finished = async (services: Services, job: Job): Promise<Job> => {
 
 const liveRealm = (call: Caller): Promise<Realm> =>
   call('realms:create', {
-    realm: realmFromPreset('openldap', { name: 'Lab slapd', urls: [slapd.url], bindDn: slapd.readerDn, baseDn: BASE_DN }),
+    realm: realmFromPreset('openldap', { name: 'Lab slapd', urls: [slapd.url], bindDn: slapd.readerDn, baseDn: BASE_DN, tls: 'none' }),
     password: slapd.readerPassword,
   });
 

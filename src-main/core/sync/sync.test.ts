@@ -36,7 +36,7 @@ async function withStore<T>(work: (services: Services, dataDir: string) => Promi
 }
 
 const addRealm = (services: Services, server: SlapdServer, kind: 'openldap' | 'active-directory', pageSize = 1000) => {
-  const input = realmFromPreset(kind, { name: kind, urls: [server.url], bindDn: server.readerDn, baseDn: server.baseDn });
+  const input = realmFromPreset(kind, { name: kind, urls: [server.url], bindDn: server.readerDn, baseDn: server.baseDn, tls: 'none' });
   input.search.pageSize = pageSize;
   return services.realms.create(input, server.readerPassword);
 };

@@ -50,7 +50,7 @@ const summaryOf = async (job: Job): Promise<SyncSummary> => {
 };
 const addRealm = (server: SlapdServer, kind: 'openldap' | 'active-directory', name: string) =>
   call('realms:create', {
-    realm: realmFromPreset(kind, { name, urls: [server.url], bindDn: server.readerDn, baseDn: server.baseDn }),
+    realm: realmFromPreset(kind, { name, urls: [server.url], bindDn: server.readerDn, baseDn: server.baseDn, tls: 'none' }),
     password: server.readerPassword,
   });
 const rowsOf = async (searchId: string): Promise<ImportRow[]> => (await call('import:page', { searchId, offset: 0, limit: 100 })).rows;

@@ -46,7 +46,7 @@ const failure = async (work: Promise<unknown>): Promise<RosterError> => {
 };
 
 const addRealm = async (server: SlapdServer, kind: 'openldap' | 'active-directory') =>
-  services.realms.create(realmFromPreset(kind, { name: kind, urls: [server.url], bindDn: server.readerDn, baseDn: server.baseDn }), server.readerPassword);
+  services.realms.create(realmFromPreset(kind, { name: kind, urls: [server.url], bindDn: server.readerDn, baseDn: server.baseDn, tls: 'none' }), server.readerPassword);
 
 describe('internal -> external', () => {
   it('finds the directory user by username and links it: directory fields from the directory, local values kept', async () => {
@@ -115,7 +115,7 @@ describe('internal -> external', () => {
     expect(await services.conversion.findInRealm(user.id, realm.id)).toEqual([]);
     await services.realms.update(
       realm.id,
-      realmFromPreset('openldap', { name: 'openldap', urls: [openldap.url], bindDn: openldap.readerDn, baseDn: openldap.baseDn }),
+      realmFromPreset('openldap', { name: 'openldap', urls: [openldap.url], bindDn: openldap.readerDn, baseDn: openldap.baseDn, tls: 'none' }),
       undefined,
       true,
     );
