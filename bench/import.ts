@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { realmFromPreset } from '../src-shared/model/realm-presets';
 import { startSlapd } from '../e2e/fixtures/slapd';
+import { addRealm } from '../e2e/fixtures/users';
 import { SessionSecretStore } from '../src-main/core/secrets/secret-store';
 import { openServices } from '../src-main/core/services';
 import { timeLdapsearch } from './ldap-search';
@@ -44,7 +45,7 @@ export async function benchImport(flavor: 'openldap' | 'ad', entries: number): P
         tls: 'none',
       });
       input.search.pageSize = 1000;
-      const realm = await services.realms.create(input, server.readerPassword);
+      const realm = await addRealm(services, input, server.readerPassword);
       const filter = services.importer.filterFor(realm.id, '*');
       // Reading alone, for the breakdown; then the import as `roster import --query '*'` runs it.
       let started = performance.now();

@@ -2,7 +2,7 @@ import type { Page } from '@playwright/test';
 import { realmFromPreset } from '../src-shared/model/realm-presets';
 import { expect, test as base } from './fixtures/app';
 import { startSlapd, type SlapdServer } from './fixtures/slapd';
-import { withServices } from './fixtures/users';
+import { createRealm, withServices } from './fixtures/users';
 import { goTo, openUser } from './fixtures/ui';
 
 /** More than AD's 1,000-entry page and more than any "first 1000" shortcut would show. */
@@ -29,10 +29,11 @@ test.use({
   seed: async ({ ldap }, use) => {
     await use(async (dataDir) => {
       await withServices(dataDir, async (call) => {
-        const realm = await call('realms:create', {
-          realm: realmFromPreset('openldap', { name: 'Lab directory', urls: [ldap.url], bindDn: ldap.readerDn, baseDn: ldap.baseDn, tls: 'none' }),
-          password: ldap.readerPassword,
-        });
+        const realm = await createRealm(
+          call,
+          realmFromPreset('openldap', { name: 'Lab directory', urls: [ldap.url], bindDn: ldap.readerDn, baseDn: ldap.baseDn, tls: 'none' }),
+          ldap.readerPassword,
+        );
         if (realm.password === 'saved') throw new Error('The seed saved the password; the prompt would not be exercised.');
       });
     });
@@ -183,18 +184,20 @@ migration.describe('a username held by a user of another realm', () => {
     seed: async ({ ldap, acme }, use) => {
       await use(async (dataDir) => {
         await withServices(dataDir, async (call, services) => {
-          const lab = await call('realms:create', {
-            realm: realmFromPreset('openldap', { name: 'Lab directory', urls: [ldap.url], bindDn: ldap.readerDn, baseDn: ldap.baseDn, tls: 'none' }),
-            password: ldap.readerPassword,
-          });
+          const lab = await createRealm(
+            call,
+            realmFromPreset('openldap', { name: 'Lab directory', urls: [ldap.url], bindDn: ldap.readerDn, baseDn: ldap.baseDn, tls: 'none' }),
+            ldap.readerPassword,
+          );
           const found = await call('import:search', { realmId: lab.id, query: 'zangstrom' });
           const job = await services.jobs.wait((await call('import:run', { searchId: found.searchId })).id);
           if (job.summary?.created !== 1) throw new Error(`The seed imported ${job.summary?.created} users, not zangstrom alone.`);
           await call('users:update', { id: services.users.resolve('zangstrom').id, fields: { mobile: '+44 7700 900001' } });
-          await call('realms:create', {
-            realm: realmFromPreset('active-directory', { name: 'Acme Corp', urls: [acme.url], bindDn: acme.readerDn, baseDn: acme.baseDn, tls: 'none' }),
-            password: acme.readerPassword,
-          });
+          await createRealm(
+            call,
+            realmFromPreset('active-directory', { name: 'Acme Corp', urls: [acme.url], bindDn: acme.readerDn, baseDn: acme.baseDn, tls: 'none' }),
+            acme.readerPassword,
+          );
         });
       });
     },

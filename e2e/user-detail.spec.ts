@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { realmFromPreset } from '../src-shared/model/realm-presets';
 import { expect, test } from './fixtures/app';
 import { startSlapd, type SlapdServer } from './fixtures/slapd';
-import { seedUsers, withServices } from './fixtures/users';
+import { createRealm, seedUsers, withServices } from './fixtures/users';
 import { goTo } from './fixtures/ui';
 
 let server: SlapdServer;
@@ -14,10 +14,11 @@ test.use({
     await use(async (dataDir) => {
       await seedUsers(dataDir, 12);
       await withServices(dataDir, async (call) => {
-        await call('realms:create', {
-          realm: realmFromPreset('openldap', { name: 'Lab directory', urls: [server.url], bindDn: server.readerDn, baseDn: server.baseDn, tls: 'none' }),
-          password: server.readerPassword,
-        });
+        await createRealm(
+          call,
+          realmFromPreset('openldap', { name: 'Lab directory', urls: [server.url], bindDn: server.readerDn, baseDn: server.baseDn, tls: 'none' }),
+          server.readerPassword,
+        );
         const vpn = await call('roles:create', { name: 'VPN' });
         const payroll = await call('roles:create', { name: 'Payroll' });
         await call('users:create', { username: 'mentor', fields: { displayName: 'Maja Mentor', email: 'mentor@example.org' }, roles: [vpn.id, payroll.id] });

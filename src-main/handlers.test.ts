@@ -45,13 +45,20 @@ describe('dispatch', () => {
   });
 
   it('creates, reorders, disables and deletes realms; passwords never come back', async () => {
-    const a = await dispatch(table, 'realms:create', { realm: draft('A'), password: 'secret-a' });
+    const a = await dispatch(table, 'realms:create', { realm: draft('A') });
     const b = await dispatch(table, 'realms:create', { realm: draft('B') });
     if (!a.ok || !b.ok) throw new Error('create failed');
     const [ida, idb] = [(a.value as { id: string }).id, (b.value as { id: string }).id];
-    expect(JSON.stringify(a.value)).not.toContain('secret-a');
-    expect(a.value).toMatchObject({ name: 'A', password: 'session', order: 0 });
-    expect(b.value).toMatchObject({ name: 'B', password: 'missing', order: 1 });
+    expect(await dispatch(table, 'realms:set-session-password', { realmId: ida, password: 'secret-a', remember: true })).toEqual({
+      ok: true,
+      value: { kept: 'session' },
+    });
+    const both = await dispatch(table, 'realms:list', {});
+    expect(JSON.stringify(both)).not.toContain('secret-a');
+    expect(both.ok && both.value).toMatchObject([
+      { name: 'A', password: 'session', order: 0 },
+      { name: 'B', password: 'missing', order: 1 },
+    ]);
 
     const reordered = await dispatch(table, 'realms:reorder', { ids: [idb, ida] });
     expect(reordered.ok && (reordered.value as Array<{ name: string }>).map((r) => r.name)).toEqual(['B', 'A']);

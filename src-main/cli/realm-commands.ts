@@ -20,7 +20,7 @@ import { parseSources, sourcesProblem } from '../../src-shared/model/realm-mappi
 import { RosterError } from '../../src-shared/result';
 import { summarise } from '../core/realms/realm-service';
 import { readPassword } from '../core/secrets/password-source';
-import { collect, passwordOptions, type PasswordFlags } from './options';
+import { collect, giveSessionPassword, passwordOptions, type PasswordFlags } from './options';
 import { withCli, type GlobalOptions } from './context';
 import { table, type Output } from './output';
 
@@ -142,7 +142,8 @@ export function realmCommands(global: () => GlobalOptions, output: Output): Comm
           throw new RosterError('invalid-input', `${flags.caFile} is not a PEM certificate (no BEGIN CERTIFICATE line).`);
       }
       await withCli(global(), false, async (cli) => {
-        const created = await cli.call('realms:create', { realm: input, ...(password ? { password } : {}) });
+        const created = await cli.call('realms:create', { realm: input });
+        await giveSessionPassword(cli, created.id, password, true);
         output.out(`Added realm "${created.name}" (${created.kind}, id ${created.id}).`);
         const clear = clearTextBindWarning(created.connection);
         if (clear) output.err(`Warning: ${clear}`);
@@ -259,7 +260,8 @@ export function realmCommands(global: () => GlobalOptions, output: Output): Comm
     const password = await readPassword(flags);
     await withCli(global(), false, async (cli) => {
       const target = cli.services.realms.resolve(name);
-      const report = await cli.call('realms:test', { id: target.id, ...(password ? { password } : {}) });
+      await giveSessionPassword(cli, target.id, password);
+      const report = await cli.call('realms:test', { id: target.id });
       if (flags.json) output.out(JSON.stringify(report, null, 2));
       else output.out(formatReport(report));
       if (!report.ok) throw new RosterError(report.error?.code ?? 'ldap-error', report.error?.message ?? 'The connection test failed.');

@@ -3,7 +3,7 @@ import type { SyncSummary } from '../../src-shared/model/sync';
 import { DEFAULT_RENAME_RULE, USERNAME_CLASH_CHOICES, type UsernameClashChoice, type UsernameClashInput } from '../../src-shared/model/username-clash';
 import { RosterError } from '../../src-shared/result';
 import { readPassword } from '../core/secrets/password-source';
-import { collect, passwordOptions, type PasswordFlags } from './options';
+import { collect, giveSessionPassword, passwordOptions, type PasswordFlags } from './options';
 import { withCli, type GlobalOptions } from './context';
 import { table, type Output } from './output';
 
@@ -68,7 +68,8 @@ export function syncCommands(global: () => GlobalOptions, output: Output): Comma
     await withCli(global(), Boolean(flags.dryRun), async (cli) => {
       const realm = cli.services.realms.resolve(flags.realm);
       const filter = cli.services.importer.filterFor(realm.id, flags.query, flags.filter);
-      const summary = await cli.services.importer.streamImport(realm.id, filter, { password, dryRun: flags.dryRun, clash: clashInput(flags) });
+      await giveSessionPassword(cli, realm.id, password);
+      const summary = await cli.services.importer.streamImport(realm.id, filter, { dryRun: flags.dryRun, clash: clashInput(flags) });
       output.out(flags.json ? asJson(summary) : formatSummary(summary));
     });
   });
@@ -93,12 +94,13 @@ export function syncCommands(global: () => GlobalOptions, output: Output): Comma
     const password = await readPassword(flags);
     await withCli(global(), Boolean(flags.dryRun), async (cli) => {
       const realm = cli.services.realms.resolve(flags.realm);
+      await giveSessionPassword(cli, realm.id, password);
       const summary = flags.all
-        ? await cli.services.resync.reconcileNow(realm.id, { password, dryRun: flags.dryRun })
+        ? await cli.services.resync.reconcileNow(realm.id, { dryRun: flags.dryRun })
         : await cli.services.resync.resyncNow(
             flags.user!.map((u) => cli.services.users.resolve(u)),
             realm.id,
-            { password, dryRun: flags.dryRun, clash: clashInput(flags) },
+            { dryRun: flags.dryRun, clash: clashInput(flags) },
           );
       output.out(flags.json ? asJson(summary) : formatSummary(summary));
     });

@@ -7,6 +7,7 @@ export const CHANNEL_NAMES = [
   'realms:list',
   'realms:create',
   'realms:update',
+  'realms:set-session-password',
   'realms:set-enabled',
   'realms:reorder',
   'realms:delete',

@@ -29,7 +29,7 @@ const channel =
 
 const empty = z.object({}).strict().default({});
 const id = z.string().min(1).max(64);
-/** Bind passwords enter main from the renderer or CLI; they are never sent back. */
+/** Bind passwords enter main on `realms:set-session-password` only; they are never sent back. */
 const password = z.string().min(1).max(1024);
 
 /** Facts about the running back end the UI shows in its status bar and settings. */
@@ -73,8 +73,37 @@ export interface BulkResult {
 export const contract = {
   'app:info': channel<AppInfo>()(empty),
   'realms:list': channel<Realm[]>()(empty),
-  'realms:create': channel<Realm>()(z.object({ realm: realmInputSchema, password: password.optional() }).strict()),
-  'realms:update': channel<Realm>()(z.object({ id, realm: realmInputSchema, password: password.optional(), forgetPassword: z.boolean().optional() }).strict()),
+  /**
+   * Adds a realm. `draftId` is the form it was drafted in: a password given there (set-session-password) for
+   * the same target becomes the realm's; `rememberPassword` saves it, when the secret store can.
+   */
+  'realms:create': channel<Realm>()(z.object({ realm: realmInputSchema, draftId: id.optional(), rememberPassword: z.boolean().optional() }).strict()),
+  /**
+   * Replaces a realm's settings. Changing its target (URLs, TLS, CA, verification, bind DN) forgets the
+   * passwords given for the old one; `rememberPassword` saves the one given this session for the new settings.
+   */
+  'realms:update': channel<Realm>()(
+    z.object({ id, realm: realmInputSchema, rememberPassword: z.boolean().optional(), forgetPassword: z.boolean().optional() }).strict(),
+  ),
+  /**
+   * The ONLY channel that carries a bind password. Main keeps it for a saved realm (`realmId`) or a new
+   * realm's form (`draftId`), bound to the target it is for: the realm's saved connection, or `connection`
+   * (a form's draft). Kept in memory until Roster quits or the realm's target changes; `remember` saves it
+   * durably (when the secret store can) for the realm's saved target.
+   */
+  'realms:set-session-password': channel<{ kept: 'saved' | 'session' }>()(
+    z
+      .object({
+        realmId: id.optional(),
+        draftId: id.optional(),
+        connection: realmInputSchema.shape.connection.optional(),
+        password,
+        remember: z.boolean().optional(),
+      })
+      .strict()
+      .refine((v) => (v.realmId === undefined) !== (v.draftId === undefined), 'Give either a realm id or a draft id')
+      .refine((v) => v.draftId === undefined || v.connection !== undefined, { path: ['connection'], message: 'A draft needs the connection the password is for' }),
+  ),
   'realms:set-enabled': channel<Realm>()(z.object({ id, enabled: z.boolean() }).strict()),
   'realms:reorder': channel<Realm[]>()(z.object({ ids: z.array(id).min(1).max(10_000) }).strict()),
   'realms:delete': channel<{ id: string }>()(z.object({ id }).strict()),
@@ -87,7 +116,7 @@ export const contract = {
   /** Tests a saved realm (by id) or an unsaved draft; a saved realm's result is remembered for the status bar. */
   'realms:test': channel<ConnectionTestReport>()(
     z
-      .object({ id: id.optional(), draft: realmInputSchema.optional(), password: password.optional() })
+      .object({ id: id.optional(), draft: realmInputSchema.optional(), draftId: id.optional() })
       .strict()
       .refine((v) => v.id !== undefined || v.draft !== undefined, 'Give a realm id or a draft realm to test'),
   ),
@@ -114,9 +143,9 @@ export const contract = {
   /** External -> internal: keeps the values, drops the link to the directory. */
   'users:to-internal': channel<UserDetail>()(z.object({ id }).strict()),
   /** Directory entries in a realm that could be this internal user (matched by username). */
-  'users:find-in-realm': channel<DirectoryCandidate[]>()(z.object({ id, realmId: id, password: password.optional() }).strict()),
+  'users:find-in-realm': channel<DirectoryCandidate[]>()(z.object({ id, realmId: id }).strict()),
   /** Internal -> external: links the user to a directory entry found by `users:find-in-realm`. */
-  'users:to-external': channel<UserDetail>()(z.object({ id, realmId: id, dn: z.string().min(1).max(2048), password: password.optional() }).strict()),
+  'users:to-external': channel<UserDetail>()(z.object({ id, realmId: id, dn: z.string().min(1).max(2048) }).strict()),
   /** The audit entries about one user, newest first. */
   'users:history': channel<AuditEntry[]>()(z.object({ id }).strict()),
   'fields:list': channel<FieldDefinition[]>()(empty),
@@ -143,7 +172,7 @@ export const contract = {
    * The whole result stays in main; page through it with `import:page`.
    */
   'import:search': channel<ImportSearch>()(
-    z.object({ realmId: id, query: z.string().max(200).default(''), filter: z.string().max(4000).optional(), password: password.optional() }).strict(),
+    z.object({ realmId: id, query: z.string().max(200).default(''), filter: z.string().max(4000).optional() }).strict(),
   ),
   'import:page': channel<{ total: number; offset: number; rows: ImportRow[] }>()(
     z
@@ -164,15 +193,14 @@ export const contract = {
       .object({
         searchId: id,
         dns: z.array(z.string().min(1).max(2048)).max(200_000).optional(),
-        password: password.optional(),
         clash: usernameClashSchema.optional(),
       })
       .strict(),
   ),
   /** Directory entries that could be this user in a realm (by id, DN, then username), best first. */
-  'sync:candidates': channel<DirectoryCandidate[]>()(z.object({ userId: id, realmId: id.optional(), password: password.optional() }).strict()),
+  'sync:candidates': channel<DirectoryCandidate[]>()(z.object({ userId: id, realmId: id.optional() }).strict()),
   /** The three-way diff of a user against one directory entry. */
-  'sync:preview': channel<UserDiff>()(z.object({ userId: id, realmId: id, dn: z.string().min(1).max(2048), password: password.optional() }).strict()),
+  'sync:preview': channel<UserDiff>()(z.object({ userId: id, realmId: id, dn: z.string().min(1).max(2048) }).strict()),
   /** Applies a diff with the admin's per-field choices (fields not named take their default). */
   'sync:apply': channel<UserDetail>()(
     z
@@ -181,16 +209,15 @@ export const contract = {
         realmId: id,
         dn: z.string().min(1).max(2048),
         choices: z.record(fieldKeySchema, z.enum(['directory', 'local'])).default({}),
-        password: password.optional(),
       })
       .strict(),
   ),
   /** Resolves conflicts a reconcile queued, from the values it recorded (no directory call). */
   'sync:resolve': channel<UserDetail>()(z.object({ userId: id, choices: z.record(fieldKeySchema, z.enum(['directory', 'local'])) }).strict()),
   /** Resyncs the selected external users against their realms: a job. */
-  'sync:resync-users': channel<Job>()(z.object({ target: userTargetSchema, password: password.optional() }).strict()),
+  'sync:resync-users': channel<Job>()(z.object({ target: userTargetSchema }).strict()),
   /** Reconciles every user of a realm with the directory: a job with a report. */
-  'realms:reconcile': channel<Job>()(z.object({ realmId: id, password: password.optional() }).strict()),
+  'realms:reconcile': channel<Job>()(z.object({ realmId: id }).strict()),
   'jobs:list': channel<Job[]>()(empty),
   'jobs:get': channel<Job>()(z.object({ id }).strict()),
   /** Cancels a running job; it stops at the next batch boundary and says what was saved. */

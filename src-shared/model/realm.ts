@@ -157,5 +157,8 @@ export type PasswordState = 'saved' | 'session' | 'missing';
 
 /** A realm as shown to the renderer and the CLI. */
 export interface Realm extends RealmRecord {
+  /** Where the password for the realm's current target is ('missing' when only one for another target is kept). */
   password: PasswordState;
+  /** Why a kept password is not used: it was given for another server, TLS setting or bind DN. */
+  passwordNote?: string;
 }

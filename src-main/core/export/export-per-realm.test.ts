@@ -8,6 +8,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateUsers, startSlapd, type SlapdServer } from '../../../e2e/fixtures/slapd';
 import { seedTwoRealms } from '../../../e2e/fixtures/two-realms';
+import { addRealm } from '../../../e2e/fixtures/users';
 import type { Realm } from '../../../src-shared/model/realm';
 import { realmFromPreset } from '../../../src-shared/model/realm-presets';
 import { unfoldLines } from '../ldif/lines';
@@ -57,7 +58,8 @@ describe('LDIF change sets for two directories, against two real slapd servers',
   afterAll(async () => Promise.all([head?.stop(), branch?.stop()]));
 
   const headRealm = (services: Services) =>
-    services.realms.create(
+    addRealm(
+      services,
       realmFromPreset('openldap', { name: 'Head office', urls: [head.url], bindDn: head.readerDn, baseDn: head.baseDn, tls: 'none' }),
       head.readerPassword,
     );
@@ -65,7 +67,8 @@ describe('LDIF change sets for two directories, against two real slapd servers',
   it('writes one LDIF per realm, each naming its directory; each applied to its own slapd changes exactly its realm’s completions', async () => {
     await withStore(async (services, dir) => {
       const headOffice = await headRealm(services);
-      const branchOffice = await services.realms.create(
+      const branchOffice = await addRealm(
+        services,
         realmFromPreset('openldap', { name: 'Branch Zürich', urls: [branch.url], bindDn: branch.readerDn, baseDn: branch.baseDn, tls: 'none' }),
         branch.readerPassword,
       );

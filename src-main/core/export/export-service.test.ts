@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { realmFromPreset } from '../../../src-shared/model/realm-presets';
 import { startSlapd, type SlapdServer } from '../../../e2e/fixtures/slapd';
-import { seedRealmUsers } from '../../../e2e/fixtures/users';
+import { addRealm, seedRealmUsers } from '../../../e2e/fixtures/users';
 import { expectedAfter, ldapmodify, request, snapshot, withStore } from './export-fixtures';
 
 describe('LDIF change set against a real slapd', () => {
@@ -16,7 +16,8 @@ describe('LDIF change set against a real slapd', () => {
 
   it('ldapmodify applies exactly the completed attributes, and a following resync finds no conflicts', async () => {
     await withStore(async (services, dir) => {
-      const realm = await services.realms.create(
+      const realm = await addRealm(
+        services,
         realmFromPreset('openldap', { name: 'Lab', urls: [server.url], bindDn: server.readerDn, baseDn: server.baseDn, tls: 'none' }),
         server.readerPassword,
       );

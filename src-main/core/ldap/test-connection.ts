@@ -13,6 +13,8 @@ import { abortable, assertTlsMatchesUrls, clientFor, parseLdapUrl, startTls, tls
 export interface ConnectionTestInput {
   target: LdapTarget;
   password: string | undefined;
+  /** Why no password is given though a kept one exists (it was kept for another target): the bind step says so. */
+  passwordMissing?: string;
   baseDn: string;
   userFilter: string;
   /** The realm's search scope (default: the whole subtree). */
@@ -185,7 +187,8 @@ export async function testConnection(input: ConnectionTestInput): Promise<Connec
       if (!input.password)
         throw new RosterError(
           'password-required',
-          `No bind password is known for ${target.bindDn}. Enter it in the realm settings (CLI: --password-env VAR or --password-file FILE).`,
+          input.passwordMissing ??
+            `No bind password is known for ${target.bindDn}. Enter it in the realm settings (CLI: --password-env VAR or --password-file FILE).`,
         );
       await abortable(activeClient.bind(target.bindDn, input.password), activeClient, signal);
       return `Bound as ${target.bindDn}.`;

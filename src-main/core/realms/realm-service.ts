@@ -8,32 +8,39 @@ import { testLdifFile } from '../ldif/test-ldif-file';
 import { coverageProbe } from './mapping-coverage';
 import type { LdapTarget } from '../ldap/session';
 import type { AppEvents } from '../events';
+import { RealmPasswords, type PasswordKeys, type PasswordLookup } from '../secrets/realm-passwords';
 import type { SecretStore } from '../secrets/secret-store';
 import type { Store } from '../store/store';
-
-/** The key under which a realm's bind password is kept in the secret store. */
-export const secretKeyFor = (realmId: string): string => `realm:${realmId}:bind-password`;
 
 /** The connection half of a realm, as the LDAP gateway wants it. */
 export const targetOf = (realm: RealmInput): LdapTarget => ({ ...realm.connection });
 
-/** Realms: create, edit, enable/disable, reorder, delete, test. Passwords go to the secret store only. */
+/** Whether two connections send a bind password to the same place (the timeouts aside). */
+const sameBindTarget = (a: RealmInput['connection'], b: RealmInput['connection']): boolean =>
+  JSON.stringify([a.urls, a.tls, a.caCertPem ?? '', a.verifyCertificate, a.bindDn]) === JSON.stringify([b.urls, b.tls, b.caCertPem ?? '', b.verifyCertificate, b.bindDn]);
+
+/** Realms: create, edit, enable/disable, reorder, delete, test. Passwords go to the secret store only, each bound to its target. */
 export class RealmService {
+  private readonly passwords: RealmPasswords;
+
   constructor(
     private readonly store: Store,
-    private readonly secrets: SecretStore,
+    secrets: SecretStore,
     private readonly events: AppEvents,
     private readonly now: () => Date = () => new Date(),
     /** The field catalogue (custom fields, required flags), for the mapping coverage of a test. */
     private readonly fields: () => readonly FieldDefinition[] = () => effectiveFields({}, []),
-  ) {}
+  ) {
+    this.passwords = new RealmPasswords(secrets);
+  }
 
   private changed(...ids: string[]): void {
     this.events.emit('realms:changed', { ids });
   }
 
   private async view(record: RealmRecord): Promise<Realm> {
-    return { ...record, password: await this.secrets.state(secretKeyFor(record.id)) };
+    const { state, note } = await this.passwords.state(record.id, record.connection);
+    return { ...record, password: state, ...(note ? { passwordNote: note } : {}) };
   }
 
   private record(id: string): RealmRecord {
@@ -67,36 +74,71 @@ export class RealmService {
     return Promise.all(sorted.map((r) => this.view(r)));
   }
 
-  /** Adds a realm; the password (if any) goes to the secret store. */
-  async create(input: RealmInput, password?: string): Promise<Realm> {
+  /**
+   * Adds a realm. `draftId` names the form it was drafted in: a password given there for the same target
+   * becomes the realm's, and `rememberPassword` saves it (when the secret store can).
+   */
+  async create(input: RealmInput, options: { draftId?: string; rememberPassword?: boolean } = {}): Promise<Realm> {
     this.assertUniqueName(input.name);
     const record: RealmRecord = { ...input, id: randomUUID(), order: Math.max(-1, ...this.store.data.realms.map((r) => r.order)) + 1 };
-    if (password !== undefined) await this.secrets.set(secretKeyFor(record.id), password);
     await this.store.update((data) => void data.realms.push(record));
+    if (options.draftId) await this.passwords.adopt(options.draftId, record.id, record.connection);
+    if (options.rememberPassword) await this.passwords.remember(record.id, record.connection);
     this.changed(record.id);
     return this.view(record);
   }
 
-  /** Replaces a realm's settings; keeps its id, order and history. */
-  async update(id: string, input: RealmInput, password?: string, forgetPassword = false): Promise<Realm> {
+  /**
+   * Replaces a realm's settings; keeps its id, order and history. A changed target (URLs, TLS, CA,
+   * verification, bind DN) forgets every password given for the old one; `rememberPassword` saves the
+   * password given this session for the new settings; `forgetPassword` forgets them all.
+   */
+  async update(id: string, input: RealmInput, options: { rememberPassword?: boolean; forgetPassword?: boolean } = {}): Promise<Realm> {
     const existing = this.record(id);
     this.assertUniqueName(input.name, id);
-    if (forgetPassword) await this.secrets.delete(secretKeyFor(id));
-    if (password !== undefined) await this.secrets.set(secretKeyFor(id), password);
     // A changed server, bind or base invalidates the last test.
     const sameTarget = JSON.stringify([existing.connection, existing.search]) === JSON.stringify([input.connection, input.search]);
     const updated: RealmRecord = {
       ...input,
       id,
       order: existing.order,
-      ...(sameTarget && password === undefined && existing.lastTest ? { lastTest: existing.lastTest } : {}),
+      ...(sameTarget && !options.rememberPassword && !options.forgetPassword && existing.lastTest ? { lastTest: existing.lastTest } : {}),
       ...(existing.lastReconcileAt ? { lastReconcileAt: existing.lastReconcileAt } : {}),
     };
     await this.store.update((data) => {
       data.realms = data.realms.map((r) => (r.id === id ? updated : r));
     });
+    if (options.forgetPassword) await this.passwords.forget(id);
+    else if (!sameBindTarget(existing.connection, input.connection)) await this.passwords.retarget(id, input.connection);
+    if (options.rememberPassword) await this.passwords.remember(id, input.connection);
     this.changed(id);
     return this.view(updated);
+  }
+
+  /**
+   * The one way a bind password enters Roster: kept for a saved realm or for a realm form's draft, bound
+   * to the target it is given for (the realm's saved connection, or the draft's `connection`).
+   * `remember` saves it durably when the secret store can, for the realm's saved target only.
+   */
+  async setPassword(args: {
+    realmId?: string;
+    draftId?: string;
+    connection?: RealmInput['connection'];
+    password: string;
+    remember?: boolean;
+  }): Promise<{ kept: 'saved' | 'session' }> {
+    const saved = args.realmId ? this.record(args.realmId) : undefined;
+    const target = args.connection ?? saved?.connection;
+    if (!target || (saved ? args.draftId !== undefined : args.draftId === undefined)) {
+      throw new RosterError('invalid-input', 'Give the password for a saved realm (realmId) or for a new realm\'s draft (draftId with its connection).');
+    }
+    if (args.remember && (!saved || !sameBindTarget(saved.connection, target))) {
+      throw new RosterError('invalid-input', 'A password is saved only for the server and bind DN a realm is saved with: save the realm first.');
+    }
+    const keys: PasswordKeys = saved ? { realmId: saved.id } : { draftId: args.draftId! };
+    const kept = await this.passwords.keep(keys, target, args.password, args.remember ?? false);
+    if (saved) this.changed(saved.id);
+    return { kept };
   }
 
   /** Turns a realm on or off (disabled realms are skipped by imports and reconciles). */
@@ -129,36 +171,49 @@ export class RealmService {
     await this.store.update((data) => {
       data.realms = data.realms.filter((r) => r.id !== id);
     });
-    await this.secrets.delete(secretKeyFor(id));
+    await this.passwords.forget(id);
     this.changed(id);
     return { id };
   }
 
-  /** The bind password to use: the one given now, else the stored one. */
-  async passwordFor(id: string | undefined, given?: string): Promise<string | undefined> {
-    if (given !== undefined) return given;
-    return id ? this.secrets.get(secretKeyFor(id)) : undefined;
+  /** The bind password kept for a realm's target (typed this session, else saved), or why a kept one is not used. */
+  passwordFor(realm: Pick<RealmRecord, 'id' | 'connection'>): Promise<PasswordLookup> {
+    return this.passwords.lookup({ realmId: realm.id }, realm.connection);
   }
 
-  /** Tests a saved realm or a draft; a saved realm remembers the outcome for the status bar. */
-  async test(args: { id?: string; draft?: RealmInput; password?: string; signal?: AbortSignal }): Promise<ConnectionTestReport> {
+  /** The server refused a password: a typed one is forgotten so the next use asks again. */
+  passwordRefused(realmId: string, lookup: PasswordLookup, draftId?: string): Promise<void> {
+    if (lookup.kept !== 'session') return Promise.resolve();
+    return this.passwords.refused({ realmId, ...(draftId ? { draftId } : {}) }, lookup.password);
+  }
+
+  /**
+   * Tests a saved realm or a draft; a saved realm remembers the outcome for the status bar. The password is
+   * the one kept for the tested target only: a draft that changes the server, TLS or bind DN does not get
+   * the saved realm's password (the test stops at the bind with `password-required`, saying why).
+   */
+  async test(args: { id?: string; draft?: RealmInput; draftId?: string; signal?: AbortSignal }): Promise<ConnectionTestReport> {
     const saved = args.id ? this.record(args.id) : undefined;
     const realm = args.draft ?? saved;
     if (!realm) throw new RosterError('invalid-input', 'Nothing to test: give a realm id or a draft.');
     // A draft is judged by its own mapping, so the admin sees the coverage change as they edit the list.
     const coverage = coverageProbe(realm, this.fields());
+    const keys: PasswordKeys = { ...(saved ? { realmId: saved.id } : {}), ...(args.draftId ? { draftId: args.draftId } : {}) };
+    const lookup: PasswordLookup = realm.kind === 'ldif-file' ? {} : await this.passwords.lookup(keys, realm.connection);
     const report =
       realm.kind === 'ldif-file'
         ? await testLdifFile(realm, coverage, args.signal)
         : await testConnection({
             target: targetOf(realm),
-            password: await this.passwordFor(saved?.id, args.password),
+            password: lookup.password,
+            ...(lookup.refusal ? { passwordMissing: lookup.refusal } : {}),
             baseDn: realm.search.baseDn,
             userFilter: realm.search.userFilter,
             scope: realm.search.scope,
             coverage,
             signal: args.signal,
           });
+    if (report.error?.code === 'invalid-credentials' && lookup.kept === 'session') await this.passwords.refused(keys, lookup.password);
     if (saved && !args.draft) {
       const lastTest = { at: this.now().toISOString(), ok: report.ok, message: report.ok ? summarise(report) : (report.error?.message ?? 'Failed') };
       await this.store.update((data) => {

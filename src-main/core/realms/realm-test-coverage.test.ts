@@ -63,7 +63,8 @@ const step = (report: ConnectionTestReport, name: string) => report.steps.find((
 
 describe('realms:test reports mapping coverage', () => {
   it("tests a saved realm with its saved mapping and a draft with the draft's, remembering only the saved outcome", async () => {
-    const saved = await call<Realm>('realms:create', { realm: lab(['displayName']), password: server.readerPassword });
+    const saved = await call<Realm>('realms:create', { realm: lab(['displayName']) });
+    await call('realms:set-session-password', { realmId: saved.id, password: server.readerPassword, remember: true });
     const asSaved = await call<ConnectionTestReport>('realms:test', { id: saved.id });
     expect(asSaved.ok).toBe(true);
     expect(lines(asSaved)[1]).toBe('Full name: 0 of 5 have displayName; 5 stay empty');
@@ -85,7 +86,8 @@ describe('realms:test reports mapping coverage', () => {
     await call('fields:set-policy', { key: 'department', required: false });
     await call('fields:set-policy', { key: 'phone', required: true });
     await call('fields:add', { field: { key: 'room', label: 'Room', type: 'text', ldapAttribute: 'roomNumber', owner: 'local', required: true } });
-    const report = await call<ConnectionTestReport>('realms:test', { draft: lab(['displayName', 'cn']), password: server.readerPassword });
+    await call('realms:set-session-password', { draftId: 'coverage-form', connection: lab([]).connection, password: server.readerPassword });
+    const report = await call<ConnectionTestReport>('realms:test', { draft: lab(['displayName', 'cn']), draftId: 'coverage-form' });
     expect(lines(report)).toEqual([
       'Username: 5 of 5 have uid',
       'Full name: 0 of 5 have displayName; cn gives 5',

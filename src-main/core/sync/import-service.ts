@@ -55,10 +55,10 @@ export class ImportService {
   }
 
   /** Reads every matching entry of the realm. */
-  async read(realmId: string, filter: string, password?: string, signal?: AbortSignal, onPage?: (count: number) => void): Promise<DirectoryUser[]> {
+  async read(realmId: string, filter: string, signal?: AbortSignal, onPage?: (count: number) => void): Promise<DirectoryUser[]> {
     const realm = realmById(this.deps, realmId);
     const map = directoryMapper(realm, this.deps.users.fields());
-    return withSource(this.deps, realm, password, signal, async (source) => {
+    return withSource(this.deps, realm, signal, async (source) => {
       const entries: DirectoryUser[] = [];
       for await (const page of source.search(filter, signal)) {
         for (const entry of page) entries.push(map(entry));
@@ -69,10 +69,10 @@ export class ImportService {
   }
 
   /** Searches a realm and classifies every result: new, already imported (unchanged or changed), or a conflict. */
-  async search(realmId: string, query: string, filter: string | undefined, password?: string, signal?: AbortSignal): Promise<ImportSearch> {
+  async search(realmId: string, query: string, filter: string | undefined, signal?: AbortSignal): Promise<ImportSearch> {
     if (filter === undefined && query.trim() === '') throw new RosterError('invalid-input', 'Type a keyword to search for, or * to list everyone.');
     const effective = this.filterFor(realmId, query, filter);
-    const entries = await this.read(realmId, effective, password, signal);
+    const entries = await this.read(realmId, effective, signal);
     const search: ImportSearch = {
       searchId: randomUUID(),
       realmId,
@@ -208,7 +208,6 @@ export class ImportService {
     realmId: string,
     filter: string,
     options: {
-      password?: string;
       dryRun?: boolean;
       clash?: UsernameClashInput;
       signal?: AbortSignal;
@@ -222,7 +221,7 @@ export class ImportService {
     const summary = emptySummary(realmId, options.dryRun);
     options.setConsistency?.('Nothing was imported yet.');
     let done = 0;
-    await withSource(this.deps, realm, options.password, options.signal, async (source) => {
+    await withSource(this.deps, realm, options.signal, async (source) => {
       const pages = source.search(filter, options.signal)[Symbol.asyncIterator]();
       let next = pages.next();
       for (;;) {
@@ -249,12 +248,11 @@ export class ImportService {
   }
 
   /** Searches and imports in one go (the CLI, the demo) as a job. */
-  searchAndImport(realmId: string, query: string, filter: string | undefined, password?: string, clash?: UsernameClashInput): Job {
+  searchAndImport(realmId: string, query: string, filter: string | undefined, clash?: UsernameClashInput): Job {
     const effective = this.filterFor(realmId, query, filter);
     clashPolicy(clash, realmById(this.deps, realmId));
     return this.jobs.start('import', realmId, (job) =>
       this.streamImport(realmId, effective, {
-        password,
         clash,
         signal: job.signal,
         progress: (done) => job.progress(done, 0, `Importing: ${done.toLocaleString('en')} entries so far`),

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSlapd, type SlapdServer } from '../../../e2e/fixtures/slapd';
-import { withServices, type Caller } from '../../../e2e/fixtures/users';
+import { createRealm, withServices, type Caller } from '../../../e2e/fixtures/users';
 import type { Realm } from '../../../src-shared/model/realm';
 import { realmFromPreset } from '../../../src-shared/model/realm-presets';
 import { realmNotes } from '../../../src-shared/model/realm-status';
@@ -81,10 +81,7 @@ const finished = async (services: Services, job: Job): Promise<Job> => {
 };
 
 const liveRealm = (call: Caller): Promise<Realm> =>
-  call('realms:create', {
-    realm: realmFromPreset('openldap', { name: 'Lab slapd', urls: [slapd.url], bindDn: slapd.readerDn, baseDn: BASE_DN, tls: 'none' }),
-    password: slapd.readerPassword,
-  });
+  createRealm(call, realmFromPreset('openldap', { name: 'Lab slapd', urls: [slapd.url], bindDn: slapd.readerDn, baseDn: BASE_DN, tls: 'none' }), slapd.readerPassword);
 
 /** Adds an ldif-file realm the way `roster realm add --kind ldif-file` does: the file says its flavour and id. */
 async function offlineRealm(call: Caller, path: string) {

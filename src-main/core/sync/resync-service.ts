@@ -30,13 +30,13 @@ export class ResyncService {
   }
 
   /** Entries that could be the user in a realm: by immutable id, by DN, then by username — best first, no repeats. */
-  async candidates(userId: string, realmId: string | undefined, password?: string, signal?: AbortSignal): Promise<DirectoryCandidate[]> {
+  async candidates(userId: string, realmId: string | undefined, signal?: AbortSignal): Promise<DirectoryCandidate[]> {
     const user = this.deps.users.require(userId);
     const id = realmId ?? user.origin?.realmId;
     if (!id) throw new RosterError('invalid-input', `${user.username} is an internal user: choose the realm to look in.`);
     const realm = realmById(this.deps, id);
     const linked = user.origin?.realmId === realm.id ? user.origin : undefined;
-    return withSource(this.deps, realm, password, signal, async (source) => {
+    return withSource(this.deps, realm, signal, async (source) => {
       const found: Array<{ entry: LdapEntry; match: DirectoryCandidate['match'] }> = [];
       if (linked) for (const entry of await source.findById(linked.externalId, signal)) found.push({ entry, match: 'id' });
       if (linked) {
@@ -74,17 +74,17 @@ export class ResyncService {
   }
 
   /** The three-way diff of a user against one entry. */
-  async preview(userId: string, realmId: string, dn: string, password?: string, signal?: AbortSignal): Promise<UserDiff> {
+  async preview(userId: string, realmId: string, dn: string, signal?: AbortSignal): Promise<UserDiff> {
     const realm = realmById(this.deps, realmId);
-    const entry = await withSource(this.deps, realm, password, signal, (source) => this.entry(source, realm, dn, signal));
+    const entry = await withSource(this.deps, realm, signal, (source) => this.entry(source, realm, dn, signal));
     const user = this.deps.users.require(userId);
     return (linkedElsewhere(user, realm.id) ? relinkDiff : threeWayDiff)(user, realm, this.deps.users.fields(), entry);
   }
 
   /** Applies the diff against a fresh read of the entry, with the admin's choices; every conflict is settled. */
-  async apply(userId: string, realmId: string, dn: string, choices: Choices, password?: string, signal?: AbortSignal): Promise<UserDetail> {
+  async apply(userId: string, realmId: string, dn: string, choices: Choices, signal?: AbortSignal): Promise<UserDetail> {
     const realm = realmById(this.deps, realmId);
-    const entry = await withSource(this.deps, realm, password, signal, (source) => this.entry(source, realm, dn, signal));
+    const entry = await withSource(this.deps, realm, signal, (source) => this.entry(source, realm, dn, signal));
     await this.deps.ctx.users.transact(() => {
       const user = this.deps.users.require(userId);
       // By id, and by DN too: entries of a realm matched by DN carry no id.
@@ -183,7 +183,6 @@ export class ResyncService {
     users: readonly UserRecord[],
     realmId: string,
     options: {
-      password?: string;
       dryRun?: boolean;
       clash?: UsernameClashInput;
       signal?: AbortSignal;
@@ -199,7 +198,7 @@ export class ResyncService {
     const bringIn = (options.clash?.onUsernameClash ?? 'skip') !== 'skip' || Object.keys(options.clash?.overrides ?? {}).length > 0;
     if (strangers.length && (!bringIn || strangers.some((u) => u.kind !== 'external' || !u.origin)))
       throw new RosterError('invalid-input', this.strangersMessage(strangers, realm));
-    await withSource(this.deps, realm, options.password, options.signal, async (source) => {
+    await withSource(this.deps, realm, options.signal, async (source) => {
       await this.syncUsers(realm, linked, summary, options, async (user) => {
         const [byId] = await source.findById(user.origin!.externalId, options.signal);
         const entry = byId ?? (await source.readDn(user.origin!.dn, options.signal));
@@ -273,19 +272,18 @@ export class ResyncService {
   }
 
   /** Starts a job resyncing the targeted external users, realm by realm (a missing password is refused before it starts). */
-  async resyncUsers(target: UserTarget, password?: string): Promise<Job> {
+  async resyncUsers(target: UserTarget): Promise<Job> {
     const users = this.deps.users.targets(target).filter((u) => u.kind === 'external' && u.origin);
     if (users.length === 0) throw new RosterError('invalid-input', 'None of the selected users is linked to a directory; only external users can be resynced.');
     const byRealm = new Map<string, UserRecord[]>();
     for (const user of users) byRealm.set(user.origin!.realmId, [...(byRealm.get(user.origin!.realmId) ?? []), user]);
     const realmIds = [...byRealm.keys()];
-    for (const realmId of realmIds) await requirePassword(this.deps, realmById(this.deps, realmId), password);
+    for (const realmId of realmIds) await requirePassword(this.deps, realmById(this.deps, realmId));
     return this.jobs.start('resync', realmIds.length === 1 ? realmIds[0]! : '', async (job) => {
       const total = emptySummary(realmIds.length === 1 ? realmIds[0]! : '');
       let before = 0;
       for (const [realmId, group] of byRealm) {
         const summary = await this.resyncNow(group, realmId, {
-          password,
           signal: job.signal,
           progress: (done) =>
             job.progress(before + done, users.length, `Resyncing ${(before + done).toLocaleString('en')} of ${users.length.toLocaleString('en')}`),
@@ -306,7 +304,6 @@ export class ResyncService {
   async reconcileNow(
     realmId: string,
     options: {
-      password?: string;
       dryRun?: boolean;
       signal?: AbortSignal;
       progress?: (done: number, total: number, phase: string) => void;
@@ -320,7 +317,7 @@ export class ResyncService {
     const byId = new Map<string, DirectoryUser>();
     const byDn = new Map<string, DirectoryUser>();
     const map = directoryMapper(realm, this.deps.users.fields());
-    await withSource(this.deps, realm, options.password, options.signal, async (source) => {
+    await withSource(this.deps, realm, options.signal, async (source) => {
       for await (const page of source.search(wrap(realm.search.userFilter), options.signal)) {
         for (const raw of page) {
           const entry = map(raw);
@@ -366,10 +363,10 @@ export class ResyncService {
   }
 
   /** Starts "Reconcile realm" as a job. */
-  async reconcile(realmId: string, password?: string): Promise<Job> {
-    await requirePassword(this.deps, realmById(this.deps, realmId), password);
+  async reconcile(realmId: string): Promise<Job> {
+    await requirePassword(this.deps, realmById(this.deps, realmId));
     return this.jobs.start('reconcile', realmId, (job) =>
-      this.reconcileNow(realmId, { password, signal: job.signal, progress: job.progress, setConsistency: job.setConsistency }),
+      this.reconcileNow(realmId, { signal: job.signal, progress: job.progress, setConsistency: job.setConsistency }),
     );
   }
 }

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Attribute, Change, Client, InsufficientAccessError, InvalidCredentialsError, OperationsError } from 'ldapts';
 import type { Entry } from 'ldapts';
 import { removeSambaTemplate, SAMBA_LOCK_FILE, sambaAvailable, sambaUsers, startSambaAd, type SambaAd } from '../../../e2e/fixtures/samba';
-import { withServices, type Caller } from '../../../e2e/fixtures/users';
+import { createRealm as createRealmWithPassword, withServices, type Caller } from '../../../e2e/fixtures/users';
 import type { Realm } from '../../../src-shared/model/realm';
 import { REALM_PRESETS, realmFromPreset } from '../../../src-shared/model/realm-presets';
 import type { ConnectionTestReport } from '../../../src-shared/model/connection-test';
@@ -355,7 +355,7 @@ describe.skipIf(skip)(`Import, resync and reconcile against Samba's AD DC${skipN
     }
   }
   const createRealm = (call: Caller, name: string, baseDn = samba.baseDn, password = samba.readerPassword): Promise<Realm> =>
-    call('realms:create', { realm: realmFromPreset('active-directory', { name, urls: [samba.url], bindDn: samba.readerDn, baseDn, tls: 'none' }), password });
+    createRealmWithPassword(call, realmFromPreset('active-directory', { name, urls: [samba.url], bindDn: samba.readerDn, baseDn, tls: 'none' }), password);
   const finished = async (services: Services, job: Job): Promise<SyncSummary> => {
     const done = await services.jobs.wait(job.id);
     if (done.state !== 'done') throw new Error(`job ${done.kind} ${done.state}: ${done.error?.message}`);
@@ -562,7 +562,8 @@ describe.skipIf(skip)(`Import, resync and reconcile against Samba's AD DC${skipN
     await withStore(async (call, services) => {
       const table = createHandlers(services);
       const draft = realmFromPreset('active-directory', { name: 'Samba AD', urls: [samba.url], bindDn: samba.readerDn, baseDn: samba.baseDn, tls: 'none' });
-      const tested = await dispatch(table, 'realms:test', { draft, password: 'not-the-password' });
+      await dispatch(table, 'realms:set-session-password', { draftId: 'samba-form', connection: draft.connection, password: 'not-the-password' });
+      const tested = await dispatch(table, 'realms:test', { draft, draftId: 'samba-form' });
       expect(tested.ok).toBe(true);
       const report = tested.ok ? (tested.value as ConnectionTestReport) : undefined;
       expect(report?.ok).toBe(false);
@@ -580,8 +581,9 @@ describe.skipIf(skip)(`Import, resync and reconcile against Samba's AD DC${skipN
       const realm = await createRealm(call, 'Samba AD', samba.baseDn, 'not-the-password');
       const searched = await dispatch(table, 'import:search', { realmId: realm.id, query: '*' });
       expect(searched).toMatchObject({ ok: false, error: { code: 'invalid-credentials', message } });
-      // The right password (given for this call) works on the same realm.
-      const good = await dispatch(table, 'import:search', { realmId: realm.id, query: 'zangstrom', password: samba.readerPassword });
+      // The right password (given for this session) works on the same realm.
+      await call('realms:set-session-password', { realmId: realm.id, password: samba.readerPassword });
+      const good = await dispatch(table, 'import:search', { realmId: realm.id, query: 'zangstrom' });
       expect(good.ok && (good.value as ImportSearch).total).toBe(1);
     });
   }, 60_000);
@@ -690,10 +692,11 @@ describe.skipIf(skip)(`An ldapsearch export of Samba's AD DC, read offline${skip
   // Realms live in the store, so each import creates its realm in a store of its own.
   const importLive = () =>
     importStarWith((call) =>
-      call('realms:create', {
-        realm: realmFromPreset('active-directory', { name: 'Samba AD', urls: [samba.url], bindDn: samba.readerDn, baseDn: samba.baseDn, tls: 'none' }),
-        password: samba.readerPassword,
-      }),
+      createRealmWithPassword(
+        call,
+        realmFromPreset('active-directory', { name: 'Samba AD', urls: [samba.url], bindDn: samba.readerDn, baseDn: samba.baseDn, tls: 'none' }),
+        samba.readerPassword,
+      ),
     );
   async function importStarWith(create: (call: Caller) => Promise<Realm>): Promise<ReturnType<typeof view>> {
     const dataDir = await mkdtemp(join(tmpdir(), 'roster-samba-export-store-'));

@@ -4,6 +4,7 @@ import { RosterError } from '../../../src-shared/result';
 import type { NewAuditEntry } from '../audit/audit-log';
 import { openLdifSource } from '../ldif/ldif-source';
 import type { RealmService } from '../realms/realm-service';
+import type { PasswordLookup } from '../secrets/realm-passwords';
 import type { UserContext, UserService } from '../users/user-service';
 import { attributesToRequest } from './mapping';
 import { openLdapSource, type DirectorySource } from './source';
@@ -27,34 +28,48 @@ export function realmById(deps: SyncDeps, realmId: string): RealmRecord {
   return realm;
 }
 
-/** The bind password a realm needs (given now, else saved), or a `password-required` error before any work starts. */
-export async function requirePassword(deps: SyncDeps, realm: RealmRecord, given?: string, purpose = 'read the directory'): Promise<string | undefined> {
-  if (realm.kind === 'ldif-file') return undefined;
-  const password = await deps.realms.passwordFor(realm.id, given);
-  if (realm.connection.bindDn && password === undefined) {
-    throw new RosterError('password-required', `The bind password for realm "${realm.name}" is not saved; enter it to ${purpose}.`, {
-      realmId: realm.id,
-    });
+/**
+ * The bind password a realm needs, from main's secret store (typed this session, else saved) and only when
+ * it was given for the realm's current target; else a `password-required` error before any work starts.
+ */
+export async function requirePassword(deps: SyncDeps, realm: RealmRecord, purpose = 'read the directory'): Promise<PasswordLookup> {
+  if (realm.kind === 'ldif-file' || !realm.connection.bindDn) return {};
+  const found = await deps.realms.passwordFor(realm);
+  if (found.password === undefined) {
+    throw new RosterError(
+      'password-required',
+      found.refusal ? `Realm "${realm.name}": ${found.refusal}` : `The bind password for realm "${realm.name}" is not saved; enter it to ${purpose}.`,
+      { realmId: realm.id },
+    );
   }
-  return password;
+  return found;
 }
 
 /** Opens the realm's directory: the LDAP server with its bind password, or its LDIF file. */
-export async function openSource(deps: SyncDeps, realm: RealmRecord, given?: string, signal?: AbortSignal): Promise<DirectorySource> {
+export async function openSource(deps: SyncDeps, realm: RealmRecord, signal?: AbortSignal, purpose?: string): Promise<DirectorySource> {
   if (realm.kind === 'ldif-file') return openLdifSource(realm);
-  const password = await requirePassword(deps, realm, given);
-  return openLdapSource(realm, password, attributesToRequest(realm, deps.users.fields()), signal);
+  const found = await requirePassword(deps, realm, purpose);
+  try {
+    return await openLdapSource(realm, found.password, attributesToRequest(realm, deps.users.fields()), signal);
+  } catch (error) {
+    // A password typed this session that the server refuses is forgotten: the next use asks for it again.
+    if (error instanceof RosterError && error.code === 'invalid-credentials') {
+      await deps.realms.passwordRefused(realm.id, found);
+      throw new RosterError(error.code, error.message, { ...error.details, realmId: realm.id });
+    }
+    throw error;
+  }
 }
 
 /** Runs work on an open source and always closes it. */
 export async function withSource<T>(
   deps: SyncDeps,
   realm: RealmRecord,
-  given: string | undefined,
   signal: AbortSignal | undefined,
   work: (source: DirectorySource) => Promise<T>,
+  purpose?: string,
 ): Promise<T> {
-  const source = await openSource(deps, realm, given, signal);
+  const source = await openSource(deps, realm, signal, purpose);
   try {
     return await work(source);
   } finally {

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { realmFromPreset } from '../../../src-shared/model/realm-presets';
 import type { Job } from '../../../src-shared/model/sync';
 import { generateUsers, startSlapd, type SlapdServer } from '../../../e2e/fixtures/slapd';
+import { addRealm as addRealmWithPassword } from '../../../e2e/fixtures/users';
 import { SessionSecretStore } from '../secrets/secret-store';
 import { openServices, type Services } from '../services';
 
@@ -38,7 +39,7 @@ async function withStore<T>(work: (services: Services, dataDir: string) => Promi
 const addRealm = (services: Services, server: SlapdServer, kind: 'openldap' | 'active-directory', pageSize = 1000) => {
   const input = realmFromPreset(kind, { name: kind, urls: [server.url], bindDn: server.readerDn, baseDn: server.baseDn, tls: 'none' });
   input.search.pageSize = pageSize;
-  return services.realms.create(input, server.readerPassword);
+  return addRealmWithPassword(services, input, server.readerPassword);
 };
 
 /** Changes the directory as its owner would (as the root DN), never through Roster. */

@@ -9,6 +9,7 @@ import { realmFromPreset } from '../../../src-shared/model/realm-presets';
 import type { ImportRow, Job, SyncSummary } from '../../../src-shared/model/sync';
 import type { UserRecord } from '../../../src-shared/model/user';
 import { startSlapd, type SlapdServer } from '../../../e2e/fixtures/slapd';
+import { createRealm } from '../../../e2e/fixtures/users';
 import { createHandlers, dispatch, type HandlerTable } from '../../handlers';
 import { SessionSecretStore } from '../secrets/secret-store';
 import { openServices, type Services } from '../services';
@@ -49,10 +50,7 @@ const summaryOf = async (job: Job): Promise<SyncSummary> => {
   return done.summary!;
 };
 const addRealm = (server: SlapdServer, kind: 'openldap' | 'active-directory', name: string) =>
-  call('realms:create', {
-    realm: realmFromPreset(kind, { name, urls: [server.url], bindDn: server.readerDn, baseDn: server.baseDn, tls: 'none' }),
-    password: server.readerPassword,
-  });
+  createRealm(call, realmFromPreset(kind, { name, urls: [server.url], bindDn: server.readerDn, baseDn: server.baseDn, tls: 'none' }), server.readerPassword);
 const rowsOf = async (searchId: string): Promise<ImportRow[]> => (await call('import:page', { searchId, offset: 0, limit: 100 })).rows;
 const user = (username: string): UserRecord => services.users.resolve(username);
 const usernames = () => [...services.userStore.all()].map((u) => u.username).sort();

@@ -6,6 +6,7 @@ import { DN_AS_ID } from '../../../src-shared/model/realm';
 import { realmFromPreset } from '../../../src-shared/model/realm-presets';
 import { RosterError } from '../../../src-shared/result';
 import { objectGuidFor, startSlapd, type SlapdServer } from '../../../e2e/fixtures/slapd';
+import { addRealm as addRealmWithPassword } from '../../../e2e/fixtures/users';
 import { demoRealmInput, findResourcesDir } from '../ldif/demo';
 import { guidToString } from '../ldap/guid';
 import { SessionSecretStore } from '../secrets/secret-store';
@@ -46,7 +47,7 @@ const failure = async (work: Promise<unknown>): Promise<RosterError> => {
 };
 
 const addRealm = async (server: SlapdServer, kind: 'openldap' | 'active-directory') =>
-  services.realms.create(realmFromPreset(kind, { name: kind, urls: [server.url], bindDn: server.readerDn, baseDn: server.baseDn, tls: 'none' }), server.readerPassword);
+  addRealmWithPassword(services, realmFromPreset(kind, { name: kind, urls: [server.url], bindDn: server.readerDn, baseDn: server.baseDn, tls: 'none' }), server.readerPassword);
 
 describe('internal -> external', () => {
   it('finds the directory user by username and links it: directory fields from the directory, local values kept', async () => {
@@ -116,15 +117,15 @@ describe('internal -> external', () => {
     await services.realms.update(
       realm.id,
       realmFromPreset('openldap', { name: 'openldap', urls: [openldap.url], bindDn: openldap.readerDn, baseDn: openldap.baseDn, tls: 'none' }),
-      undefined,
-      true,
+      { forgetPassword: true },
     );
     const missing = await failure(services.conversion.findInRealm(user.id, realm.id));
     expect(missing).toMatchObject({
       code: 'password-required',
       message: 'The bind password for realm "openldap" is not saved; enter it to search the directory.',
     });
-    const wrong = await failure(services.conversion.findInRealm(user.id, realm.id, 'wrong'));
+    await services.realms.setPassword({ realmId: realm.id, password: 'wrong' });
+    const wrong = await failure(services.conversion.findInRealm(user.id, realm.id));
     expect(wrong.code).toBe('invalid-credentials');
   });
 });

@@ -6,7 +6,7 @@ import { equalityWithin } from '../ldap/filter';
 import type { RealmService } from '../realms/realm-service';
 import { applyDiff, threeWayDiff } from '../sync/diff';
 import { directoryMapper, entrySummary, usernameAttribute, type DirectoryUser } from '../sync/mapping';
-import { realmById, requirePassword, withSource, type SyncDeps } from '../sync/sync-context';
+import { realmById, withSource, type SyncDeps } from '../sync/sync-context';
 import type { UserContext, UserService } from './user-service';
 
 /** How many directory entries a username lookup lists at most. */
@@ -49,26 +49,30 @@ export class ConversionService {
    * Directory entries of a realm whose username equals this user's (ignoring case), read through the realm's
    * directory source (LDAP server or LDIF file) with the realm's user filter and the username escaped.
    */
-  async findInRealm(id: string, realmId: string, given?: string, signal?: AbortSignal): Promise<DirectoryCandidate[]> {
+  async findInRealm(id: string, realmId: string, signal?: AbortSignal): Promise<DirectoryCandidate[]> {
     const user = this.users.require(id);
     const realm = realmById(this.deps, realmId);
     const map = directoryMapper(realm, this.users.fields());
     const filter = equalityWithin(realm.search.userFilter, usernameAttribute(realm), user.username);
-    const password = await requirePassword(this.deps, realm, given, 'search the directory');
-    const found = await withSource(this.deps, realm, password, signal, async (source) => {
-      const entries: DirectoryUser[] = [];
-      for await (const page of source.search(filter, signal)) {
-        for (const entry of page) if (entries.length < MAX_CANDIDATES) entries.push(map(entry));
-      }
-      return entries;
-    });
+    const found = await withSource(
+      this.deps,
+      realm,
+      signal,
+      async (source) => {
+        const entries: DirectoryUser[] = [];
+        for await (const page of source.search(filter, signal)) {
+          for (const entry of page) if (entries.length < MAX_CANDIDATES) entries.push(map(entry));
+        }
+        return entries;
+      },
+      'search the directory',
+    );
     return found.map(entrySummary);
   }
 
   /** Reads one entry by DN through the realm's directory source. */
-  private async entry(realm: RealmRecord, dn: string, given?: string, signal?: AbortSignal): Promise<DirectoryUser> {
-    const password = await requirePassword(this.deps, realm, given, 'search the directory');
-    const found = await withSource(this.deps, realm, password, signal, (source) => source.readDn(dn, signal));
+  private async entry(realm: RealmRecord, dn: string, signal?: AbortSignal): Promise<DirectoryUser> {
+    const found = await withSource(this.deps, realm, signal, (source) => source.readDn(dn, signal), 'search the directory');
     if (!found) throw new RosterError('not-found', `The directory entry ${dn} was not found in realm "${realm.name}".`);
     const d = directoryMapper(realm, this.users.fields())(found);
     // A realm whose entries carry no id (an LDIF export without entryUUID) links by DN, as import does.
@@ -82,9 +86,9 @@ export class ConversionService {
    * directory-owned fields take the directory's values; local fields keep what Roster has, or take the
    * directory's when Roster has none.
    */
-  async toExternal(id: string, realmId: string, dn: string, given?: string, signal?: AbortSignal): Promise<UserDetail> {
+  async toExternal(id: string, realmId: string, dn: string, signal?: AbortSignal): Promise<UserDetail> {
     const realm = realmById(this.deps, realmId);
-    const directory = await this.entry(realm, dn, given, signal);
+    const directory = await this.entry(realm, dn, signal);
     await this.ctx.users.transact(() => {
       const user = this.users.require(id);
       if (user.kind === 'external') throw new RosterError('invalid-input', `${user.username} is already linked to ${user.origin?.dn ?? 'a directory'}.`);

@@ -48,6 +48,8 @@ type Call = { channel: string; input: Record<string, unknown> };
 let calls: Call[] = [];
 let searchAnswers: unknown[] = [];
 let runAnswers: unknown[] = [];
+/** Passwords main was given on the one channel that carries them, by realm. */
+let mainKeeps = new Map<string, string>();
 const roster: RosterApi = {
   invoke: async (channel, input) => {
     const c = { channel, input: input as Record<string, unknown> };
@@ -59,6 +61,13 @@ const roster: RosterApi = {
       return { ok: true, value: { total: rows.length, offset, rows: rows.slice(offset, offset + limit) } } as never;
     }
     if (channel === 'import:run') return (runAnswers.shift() ?? { ok: true, value: job() }) as never;
+    if (channel === 'realms:set-session-password') {
+      mainKeeps.set(c.input.realmId as string, c.input.password as string);
+      return { ok: true, value: { kept: 'session' } } as never;
+    }
+    // Main lists a realm it was given a password for as having one for the session.
+    if (channel === 'realms:list')
+      return { ok: true, value: useRealmsStore.getState().realms.map((r) => (mainKeeps.has(r.id) ? { ...r, password: 'session' } : r)) } as never;
     return { ok: false, error: { code: 'internal', message: `unexpected ${channel}` } } as never;
   },
   on: () => () => undefined,
@@ -89,6 +98,7 @@ beforeEach(() => {
   resetImport();
   resetJobs();
   calls = [];
+  mainKeeps = new Map();
   searchAnswers = [];
   runAnswers = [];
   useRealmsStore.setState({ realms: [realm()], loaded: true });
@@ -138,17 +148,29 @@ describe('import store: searching', () => {
 });
 
 describe('import store: the bind password', () => {
-  it('asks first when main holds no password, then sends it with the search', async () => {
+  it('asks first when main holds no password, hands it to main on the one password channel, then searches; keeps none', async () => {
+    const secret = 'typed-Secret-4410';
     useRealmsStore.setState({ realms: [realm({ password: 'missing' })] });
     await searchFor('smith');
     expect(store().prompt).toEqual({ realmId: 'r1', then: 'search', error: null });
     expect(of('import:search')).toHaveLength(0);
-    await store().submitPassword('secret');
+    await store().submitPassword(secret);
     expect(store().prompt).toBeNull();
-    expect(of('import:search')[0]).toEqual({ realmId: 'r1', query: 'smith', password: 'secret' });
-    // Remembered for the session: no second question.
+    expect(calls.map((c) => c.channel)).toEqual(['realms:set-session-password', 'realms:list', 'import:search', 'import:page']);
+    expect(of('realms:set-session-password')).toEqual([{ realmId: 'r1', password: secret }]);
+    expect(of('import:search')[0]).toEqual({ realmId: 'r1', query: 'smith' });
+    // Main keeps it for the session (its realm list says so): no second question, and nothing else carries it.
     await searchFor('jones');
-    expect(of('import:search')[1]).toMatchObject({ password: 'secret' });
+    expect(of('import:search')[1]).toEqual({ realmId: 'r1', query: 'jones' });
+    expect(calls.filter((c) => JSON.stringify(c.input).includes(secret))).toHaveLength(1);
+    expect(JSON.stringify(useImportStore.getState())).not.toContain(secret);
+  });
+
+  it('says why a kept password is not used: main’s note that it was for another server', async () => {
+    const passwordNote = 'The saved password was saved for ldap://old, bind DN cn=admin; the server or bind DN changed, so enter the password again.';
+    useRealmsStore.setState({ realms: [realm({ password: 'missing', passwordNote })] });
+    await searchFor('smith');
+    expect(store().prompt).toEqual({ realmId: 'r1', then: 'search', error: passwordNote });
   });
 
   it('asks when main says it needs one, and again with the reason when it is refused', async () => {
@@ -159,7 +181,8 @@ describe('import store: the bind password', () => {
     await store().submitPassword('wrong');
     expect(store().prompt?.error).toBe('The directory refused the password.');
     await store().submitPassword('right');
-    expect(of('import:search').at(-1)).toMatchObject({ password: 'right' });
+    expect(of('realms:set-session-password').map((i) => i.password)).toEqual(['wrong', 'right']);
+    expect(of('import:search').at(-1)).toEqual({ realmId: 'r1', query: 'smith' });
     expect(store().result?.total).toBe(1500);
   });
 });
@@ -216,7 +239,8 @@ describe('import store: selection and runs', () => {
     await store().run('all');
     expect(store().prompt).toMatchObject({ then: 'run' });
     await store().submitPassword('secret');
-    expect(of('import:run')[1]).toEqual({ searchId: 's1', password: 'secret' });
+    expect(of('realms:set-session-password')).toEqual([{ realmId: 'r1', password: 'secret' }]);
+    expect(of('import:run')[1]).toEqual({ searchId: 's1' });
     expect(store().jobId).toBe('j1');
   });
 });

@@ -10,6 +10,7 @@ import { addRange, chosenCount, isChosen, NO_SELECTION, selectEvery, toggleDn, t
 import { dnsInRange, PAGE_SIZE, pagesFor, rowAt, withPage, type PageMap, type RowRange } from '../screens/import/result-pages';
 import { isFinished, useJobsStore } from './jobs-store';
 import { useRealmsStore } from './realms-store';
+import { giveSessionPassword, passwordMissing } from './session-password';
 
 /** Why the bind password is asked for, and what runs once it is given. */
 export interface PasswordPrompt {
@@ -98,8 +99,6 @@ const FIRST_SCREEN: RowRange = { start: 0, end: 40 };
 /** DNs per request when collecting a range or a whole status (the contract's maximum page). */
 const COLLECT_CHUNK = 1000;
 
-// Kept for this session only and never rendered: bind passwords typed into the prompt, by realm.
-const passwords = new Map<string, string>();
 const inFlight = new Set<string>();
 let searchSeq = 0;
 let lastRequest: SearchRequest | null = null;
@@ -131,17 +130,14 @@ const initialState = () => ({
   clashError: null,
 });
 
-/** Whether main cannot bind for this realm without a password from us (a saved or session one is main's). */
-export const needsPassword = (realm: Realm | undefined): boolean =>
-  realm !== undefined && realm.connection.bindDn !== '' && realm.password === 'missing' && !passwords.has(realm.id);
+/** Whether main has no bind password for this realm's server and bind DN (it keeps saved and typed ones). */
+export const needsPassword = (realm: Realm | undefined): boolean => passwordMissing(realm);
+
+/** Why main did not use a kept password for the realm (it was for another server or bind DN), if it says. */
+const passwordNote = (realmId: string): string | null => useRealmsStore.getState().realms.find((r) => r.id === realmId)?.passwordNote ?? null;
 
 /** The number of rows the list shows: the whole result, or one status's share of it. */
 export const viewTotal = (s: Pick<ImportState, 'result' | 'status'>): number => (s.result ? (s.status ? s.result.counts[s.status] : s.result.total) : 0);
-
-const withPassword = (realmId: string) => {
-  const password = passwords.get(realmId);
-  return password ? { password } : {};
-};
 
 /** The Import screen: realm and query, the result paged from main, the selection and the import job. */
 export const useImportStore = create<ImportState>()((set, get) => {
@@ -204,15 +200,14 @@ export const useImportStore = create<ImportState>()((set, get) => {
     const seq = ++searchSeq;
     lastRequest = request;
     set({ searching: true, queryError: null, filterError: null, searchError: null });
-    const result = await call('import:search', { ...request, ...withPassword(request.realmId) });
+    const result = await call('import:search', request);
     if (seq !== searchSeq) return;
     if (!result.ok) {
       const { code, message } = result.error;
-      if (code === 'password-required') return ask(request.realmId, 'search');
-      if (code === 'invalid-credentials' && passwords.has(request.realmId)) {
-        passwords.delete(request.realmId);
-        return ask(request.realmId, 'search', message);
-      }
+      // Main says why when a kept password was for another server or bind DN; "none saved" is the prompt's own text.
+      if (code === 'password-required') return ask(request.realmId, 'search', passwordNote(request.realmId));
+      // A refused password is forgotten by main when it was typed this session: ask for it again, saying why.
+      if (code === 'invalid-credentials') return ask(request.realmId, 'search', message);
       set(code === 'invalid-filter' ? { searching: false, filterError: message } : { searching: false, searchError: result.error });
       return;
     }
@@ -257,7 +252,7 @@ export const useImportStore = create<ImportState>()((set, get) => {
       const job = jobId ? useJobsStore.getState().jobs[jobId] : undefined;
       if (job && isFinished(job.state)) set({ jobId: null });
       const realm = useRealmsStore.getState().realms.find((r) => r.id === realmId);
-      if (needsPassword(realm)) return ask(realmId, 'search');
+      if (needsPassword(realm)) return ask(realmId, 'search', realm?.passwordNote ?? null);
       await send({ realmId, query: query.trim(), ...(useFilter ? { filter: filter.trim() } : {}) }, false);
     },
     refresh: async () => {
@@ -320,17 +315,13 @@ export const useImportStore = create<ImportState>()((set, get) => {
       const result = await call('import:run', {
         searchId: search.searchId,
         ...(dns ? { dns } : {}),
-        ...withPassword(search.realmId),
         ...(clashes > 0 ? { clash: clashRequest(clash) } : {}),
       });
       if (!result.ok) {
         const { code, message } = result.error;
         pendingScope = scope;
-        if (code === 'password-required') return ask(search.realmId, 'run');
-        if (code === 'invalid-credentials' && passwords.has(search.realmId)) {
-          passwords.delete(search.realmId);
-          return ask(search.realmId, 'run', message);
-        }
+        if (code === 'password-required') return ask(search.realmId, 'run', passwordNote(search.realmId));
+        if (code === 'invalid-credentials') return ask(search.realmId, 'run', message);
         set({ starting: false, runError: result.error });
         return;
       }
@@ -342,7 +333,9 @@ export const useImportStore = create<ImportState>()((set, get) => {
     submitPassword: async (password) => {
       const { prompt } = get();
       if (!prompt) return;
-      passwords.set(prompt.realmId, password);
+      const refused = await giveSessionPassword(prompt.realmId, password);
+      if (get().prompt !== prompt) return;
+      if (refused) return set({ prompt: { ...prompt, error: refused.message } });
       set({ prompt: null });
       if (prompt.then === 'run') await get().run(pendingScope);
       else await get().search();
@@ -364,9 +357,8 @@ export const useImportStore = create<ImportState>()((set, get) => {
   };
 });
 
-/** Forgets the screen's state and the session passwords (tests). */
+/** Forgets the screen's state (tests). */
 export function resetImport(): void {
-  passwords.clear();
   inFlight.clear();
   searchSeq = 0;
   lastRequest = null;

@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { isDirty, type RealmDraft } from '../screens/realms/realm-draft';
+import { isDirty, targetChanged, type RealmDraft } from '../screens/realms/realm-draft';
 import { checkDraft, type FieldErrors } from '../screens/realms/realm-validation';
 import { useRealmsStore } from './realms-store';
 import { coverageIsStale, useRealmFormStore } from './realm-form-store';
@@ -16,6 +16,9 @@ export const useDraftValue = <T>(pick: (draft: RealmDraft) => T): T => useRealmF
 
 /** Whether the draft differs from the saved realm. */
 export const useIsDirty = () => useRealmFormStore((s) => s.target.kind !== 'none' && isDirty(s.draft, s.baseline));
+
+/** Whether the draft of a saved realm sends its password somewhere else (server, TLS or bind DN changed). */
+export const useTargetChanged = () => useRealmFormStore((s) => s.target.kind === 'realm' && targetChanged(s.draft, s.baseline));
 
 /** Save state for the form header. */
 export const useSaveStatus = () =>

@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { RosterApi } from '../../../src-shared/ipc/api';
 import type { Realm } from '../../../src-shared/model/realm';
 import { realmFromPreset } from '../../../src-shared/model/realm-presets';
+import { isDirty } from '../screens/realms/realm-draft';
 import { coverageIsStale, useRealmFormStore } from './realm-form-store';
 import { useRealmsStore } from './realms-store';
 
@@ -55,10 +56,22 @@ describe('runTest', () => {
   });
 
   it('tests a saved realm by id alone when nothing changed, so main records it, then reloads the list', async () => {
-    useRealmFormStore.getState().edit((d) => ({ ...d, password: 'typed' }));
     await useRealmFormStore.getState().runTest();
     expect(calls.map((c) => c.channel)).toEqual(['realms:test', 'realms:list']);
-    expect(calls[0]?.input).toEqual({ id: 'r1', password: 'typed' });
+    expect(calls[0]?.input).toEqual({ id: 'r1' });
+  });
+
+  it('hands a typed password to main (for the saved target) before the test, and empties the field', async () => {
+    useRealmFormStore.getState().edit((d) => ({ ...d, password: 'typed-Secret-1' }));
+    await useRealmFormStore.getState().runTest();
+    expect(calls.map((c) => c.channel)).toEqual(['realms:set-session-password', 'realms:test', 'realms:list']);
+    expect(calls[0]?.input).toEqual({ realmId: 'r1', connection: saved.connection, password: 'typed-Secret-1' });
+    expect(calls[1]?.input).toEqual({ id: 'r1' });
+    const { draft, baseline } = useRealmFormStore.getState();
+    expect(draft.password).toBe('');
+    expect(JSON.stringify(useRealmFormStore.getState())).not.toContain('typed-Secret-1');
+    // Still unsaved: Save would ask main to save it.
+    expect(isDirty(draft, baseline)).toBe(true);
   });
 
   it('tests the draft (with the id, for the saved password) when settings changed', async () => {
@@ -86,16 +99,44 @@ describe('save', () => {
     expect(calls[0]?.input).not.toHaveProperty('password');
   });
 
-  it('keeps the new realm selected after create and sends the typed password once', async () => {
-    answer = () => ({ ok: true, value: { ...saved, id: 'r2', name: 'Second', order: 1 } });
+  it('keeps the new realm selected after create; the typed password goes once, on the password channel, under the form’s draft id', async () => {
+    answer = (channel) => ({ ok: true, value: channel === 'realms:create' ? { ...saved, id: 'r2', name: 'Second', order: 1 } : { kept: 'session' } });
     useRealmFormStore.getState().open({ kind: 'new' });
-    useRealmFormStore.getState().edit((d) => ({ ...d, name: 'Second', urls: ['ldap://x'], baseDn: 'dc=x', password: 'pw' }));
+    const { draftId } = useRealmFormStore.getState();
+    useRealmFormStore.getState().edit((d) => ({ ...d, name: 'Second', urls: ['ldap://x'], baseDn: 'dc=x', bindDn: 'cn=r', password: 'pw-Secret' }));
     expect(await useRealmFormStore.getState().save()).toBe(true);
     const state = useRealmFormStore.getState();
-    expect(calls[0]).toMatchObject({ channel: 'realms:create', input: { password: 'pw' } });
+    expect(calls.map((c) => c.channel)).toEqual(['realms:set-session-password', 'realms:create']);
+    expect(calls[0]?.input).toMatchObject({ draftId, password: 'pw-Secret', connection: { urls: ['ldap://x'], bindDn: 'cn=r' } });
+    expect(calls[1]?.input).toMatchObject({ draftId, rememberPassword: true });
+    expect(calls[1]?.input).not.toHaveProperty('password');
     expect(state.target).toEqual({ kind: 'realm', id: 'r2' });
     expect(state.draft.password).toBe('');
     expect(state.savedAt).not.toBeNull();
+  });
+
+  it('saves a password given at Test only for the target it was given for', async () => {
+    answer = (channel) => ({ ok: true, value: channel === 'realms:update' ? saved : channel === 'realms:list' ? [saved] : report });
+    useRealmFormStore.getState().edit((d) => ({ ...d, password: 'pw' }));
+    await useRealmFormStore.getState().runTest();
+    expect(await useRealmFormStore.getState().save()).toBe(true);
+    expect(calls.at(-1)).toEqual({ channel: 'realms:update', input: expect.objectContaining({ id: 'r1', rememberPassword: true }) });
+
+    // Given for one server, then the server changed: Save does not ask main to save it (main forgets it).
+    calls = [];
+    useRealmFormStore.getState().edit((d) => ({ ...d, password: 'pw' }));
+    await useRealmFormStore.getState().runTest();
+    useRealmFormStore.getState().edit((d) => ({ ...d, urls: ['ldap://elsewhere.example'] }));
+    expect(await useRealmFormStore.getState().save()).toBe(true);
+    const update = calls.find((c) => c.channel === 'realms:update')?.input;
+    expect(update).toMatchObject({ realm: { connection: { urls: ['ldap://elsewhere.example'] } } });
+    expect(update).not.toHaveProperty('rememberPassword');
+  });
+
+  it('a draft that moves the server is tested with the realm id (main then refuses the saved password for it)', async () => {
+    useRealmFormStore.getState().edit((d) => ({ ...d, urls: ['ldap://look-alike.example'] }));
+    await useRealmFormStore.getState().runTest();
+    expect(calls).toEqual([{ channel: 'realms:test', input: expect.objectContaining({ id: 'r1', draft: expect.objectContaining({ connection: expect.objectContaining({ urls: ['ldap://look-alike.example'] }) }) }) }]);
   });
 });
 

@@ -1,11 +1,11 @@
 import { create } from 'zustand';
 import type { ChannelInput } from '../../../src-shared/ipc/contract';
 import type { ConnectionTestReport } from '../../../src-shared/model/connection-test';
-import type { LdifFlavour, LdifInspection, Realm, RealmKind } from '../../../src-shared/model/realm';
+import type { LdifFlavour, LdifInspection, Realm, RealmInput, RealmKind } from '../../../src-shared/model/realm';
 import type { AppError, Result } from '../../../src-shared/result';
 import { parseSources } from '../../../src-shared/model/realm-mapping';
 import { call } from '../api';
-import { draftFromRealm, isDirty, newDraft, sameSettings, withPreset, type RealmDraft } from '../screens/realms/realm-draft';
+import { bindTargetKey, draftFromRealm, isDirty, newDraft, sameSettings, withPreset, type RealmDraft } from '../screens/realms/realm-draft';
 import { checkDraft, type FieldErrors } from '../screens/realms/realm-validation';
 import { useRealmsStore } from './realms-store';
 
@@ -37,6 +37,8 @@ export function coverageIsStale(test: TestState, draft: RealmDraft): boolean {
 
 interface RealmFormState {
   target: FormTarget;
+  /** Names this form to main while it drafts a new realm: a password typed here is kept under it until Save. */
+  draftId: string;
   /** Changes each time the form opens something else (not on save), so the view remounts fresh. */
   session: number;
   draft: RealmDraft;
@@ -76,12 +78,36 @@ let ldifSeq = 0;
 const savedRealm = (target: FormTarget): Realm | undefined =>
   target.kind === 'realm' ? useRealmsStore.getState().realms.find((r) => r.id === target.id) : undefined;
 const blank = newDraft();
+/** A key for a new realm's form; main keeps a password typed there under it (it is no secret, only a name). */
+const newDraftId = (): string => `form-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
 // A late test answer must not land on a form that has since moved to another realm.
 let testSeq = 0;
+
+/**
+ * Hands the form's typed password to main for `connection` (the draft's target), under the saved realm or
+ * the new realm's draft id, and empties the field whatever the answer: the renderer keeps no password. The
+ * draft then remembers only which target it was given for, so Save can ask main to save it.
+ */
+async function handOverPassword(connection: RealmInput['connection']): Promise<AppError | null> {
+  const { target, draft, draftId } = useRealmFormStore.getState();
+  const givenFor = bindTargetKey(draft);
+  const result = await call('realms:set-session-password', {
+    ...(target.kind === 'realm' ? { realmId: target.id } : { draftId }),
+    connection,
+    password: draft.password,
+  });
+  if (useRealmFormStore.getState().target !== target) return result.ok ? null : result.error;
+  // A new password replaces the stored one on Save, so "forget" no longer applies.
+  useRealmFormStore.setState(({ draft: now }) => ({
+    draft: { ...now, password: '', ...(result.ok ? { passwordGivenFor: givenFor, forgetPassword: false } : {}) },
+  }));
+  return result.ok ? null : result.error;
+}
 
 /** The realm being edited: draft values, validation, save and "Test connection". */
 export const useRealmFormStore = create<RealmFormState>()((set, get) => ({
   target: { kind: 'none' },
+  draftId: newDraftId(),
   session: 0,
   draft: blank,
   baseline: blank,
@@ -102,7 +128,7 @@ export const useRealmFormStore = create<RealmFormState>()((set, get) => ({
     testSeq++;
     const realm = savedRealm(target);
     const draft = realm ? draftFromRealm(realm) : newDraft();
-    set(({ session }) => ({ target, session: session + 1, draft, baseline: draft, showErrors: false, serverErrors: {}, formError: null, saving: false, savedAt: null, test: IDLE_TEST, ldifFile: IDLE_LDIF, pending: null }));
+    set(({ session }) => ({ target, draftId: newDraftId(), session: session + 1, draft, baseline: draft, showErrors: false, serverErrors: {}, formError: null, saving: false, savedAt: null, test: IDLE_TEST, ldifFile: IDLE_LDIF, pending: null }));
   },
   edit: (change, field) =>
     set(({ draft, serverErrors }) => {
@@ -124,11 +150,23 @@ export const useRealmFormStore = create<RealmFormState>()((set, get) => ({
       return false;
     }
     set({ saving: true, showErrors: true, formError: null, serverErrors: {} });
-    const password = draft.password !== '' ? { password: draft.password } : {};
+    const refused = draft.password !== '' ? await handOverPassword(check.input.connection) : null;
+    if (get().target !== target) return false;
+    if (refused) {
+      set({ saving: false, formError: refused });
+      return false;
+    }
+    // Main saves the password handed over in this form only if it was given for the settings saved now.
+    const given = get().draft;
+    const remember = given.passwordGivenFor !== null && given.passwordGivenFor === bindTargetKey(given);
     const result: Result<Realm> =
       target.kind === 'realm'
-        ? await call('realms:update', { id: target.id, realm: check.input, ...password, ...(draft.forgetPassword && !draft.password ? { forgetPassword: true } : {}) })
-        : await call('realms:create', { realm: check.input, ...password });
+        ? await call('realms:update', {
+            id: target.id,
+            realm: check.input,
+            ...(remember ? { rememberPassword: true } : given.forgetPassword ? { forgetPassword: true } : {}),
+          })
+        : await call('realms:create', { realm: check.input, draftId: get().draftId, ...(remember ? { rememberPassword: true } : {}) });
     if (get().target !== target) return false;
     if (!result.ok) {
       const field = result.error.details?.field;
@@ -156,15 +194,24 @@ export const useRealmFormStore = create<RealmFormState>()((set, get) => ({
       set({ showErrors: true, test: { ...IDLE_TEST, error: { code: 'invalid-input', message: 'Fix the highlighted fields before testing.' } } });
       return false;
     }
-    const password = draft.password !== '' ? { password: draft.password } : {};
-    // Main remembers the outcome (for the status bar) only for a saved realm tested as saved: no draft.
-    const asSaved = target.kind === 'realm' && !draft.forgetPassword && sameSettings(draft, baseline);
-    const input: ChannelInput<'realms:test'> = asSaved
-      ? { id: target.id, ...password }
-      : { draft: check.input, ...(target.kind === 'realm' && !draft.forgetPassword ? { id: target.id } : {}), ...password };
     const seq = ++testSeq;
     // Old steps would read as the new outcome (to people and to tests): clear them first.
     set({ test: { running: true, report: null, error: null, mapping: draft.mapping } });
+    // A typed password goes to main first (the one channel that carries it), for the draft's target only.
+    const refused = draft.password !== '' ? await handOverPassword(check.input.connection) : null;
+    if (seq !== testSeq) return false;
+    if (refused) {
+      set({ test: { running: false, report: null, error: refused, mapping: null } });
+      return false;
+    }
+    // Main uses the password kept for the target tested, and nothing else: the realm's id lets it find a saved
+    // one, a new realm's draft id the one typed here. "Forget the stored password" tests without either.
+    const useKept = target.kind === 'realm' && !get().draft.forgetPassword;
+    // Main remembers the outcome (for the status bar) only for a saved realm tested as saved: no draft.
+    const asSaved = useKept && target.kind === 'realm' && sameSettings(draft, baseline);
+    const input: ChannelInput<'realms:test'> = asSaved
+      ? { id: target.id }
+      : { draft: check.input, ...(target.kind === 'realm' ? (useKept ? { id: target.id } : {}) : { draftId: get().draftId }) };
     const result = await call('realms:test', input);
     if (seq !== testSeq) return false;
     set({

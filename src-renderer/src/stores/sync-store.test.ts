@@ -4,7 +4,8 @@ import type { Job, UserDiff } from '../../../src-shared/model/sync';
 import type { DirectoryCandidate } from '../../../src-shared/model/user';
 import type { Result } from '../../../src-shared/result';
 import { resetJobs, useJobsStore } from './jobs-store';
-import { jobWantsPassword, passwordMissing, resetSync, useSyncStore } from './sync-store';
+import { passwordMissing } from './session-password';
+import { jobWantsPassword, realmOfRefusal, resetSync, useSyncStore } from './sync-store';
 
 let calls: { channel: string; input: Record<string, unknown> }[] = [];
 let answer: (channel: string, input: Record<string, unknown>) => Result<unknown> | Promise<Result<unknown>>;
@@ -22,6 +23,19 @@ Object.assign(globalThis, { window: { roster } });
 const store = () => useSyncStore.getState();
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 const needPassword: Result<never> = { ok: false, error: { code: 'password-required', message: 'Enter the bind password.' } };
+/** Passwords main was given (on the one channel that carries them), by realm: what the fake main binds with. */
+let mainKeeps = new Map<string, string>();
+/** Stands in for main's side of `realms:set-session-password` and the realm list it reloads; undefined otherwise. */
+const passwordChannels = (channel: string, input: Record<string, unknown>): Result<unknown> | undefined => {
+  if (channel === 'realms:set-session-password') {
+    mainKeeps.set(input.realmId as string, input.password as string);
+    return { ok: true, value: { kept: 'session' } };
+  }
+  if (channel === 'realms:list') return { ok: true, value: [] };
+  return undefined;
+};
+/** Every call that carried `secret` anywhere in its input. */
+const carrying = (secret: string) => calls.filter((c) => JSON.stringify(c.input).includes(secret));
 
 const candidate = (dn: string, match: DirectoryCandidate['match']): DirectoryCandidate => ({
   dn,
@@ -52,6 +66,7 @@ beforeEach(() => {
   resetSync();
   resetJobs();
   calls = [];
+  mainKeeps = new Map();
   answer = (channel) => {
     if (channel === 'sync:candidates') return { ok: true, value: [candidate('uid=a,dc=x', 'username'), candidate('uid=alice,dc=x', 'id')] };
     if (channel === 'sync:preview') return { ok: true, value: diff };
@@ -83,32 +98,55 @@ describe('the Resynchronize dialog', () => {
     expect(store().resynced?.userId).toBe('u1');
   });
 
-  it('asks for the bind password when main has none, retries the failed step with it and keeps it for the session', async () => {
-    answer = (channel, input) => (input.password === 'pw' || channel !== 'sync:candidates' ? { ok: true, value: [candidate('uid=alice,dc=x', 'id')] } : needPassword);
+  it('asks for the bind password when main has none, hands it to main on the one password channel, retries the failed step; keeps none', async () => {
+    const secret = 'typed-Secret-7731';
+    answer = (channel, input) =>
+      passwordChannels(channel, input) ??
+      (mainKeeps.get('r1') === secret || channel !== 'sync:candidates' ? { ok: true, value: [candidate('uid=alice,dc=x', 'id')] } : needPassword);
     store().openResync({ id: 'u1', username: 'alice' }, 'r1');
     await settle();
     expect(store().resync).toMatchObject({ needsPassword: true, failed: 'candidates', error: { code: 'password-required' } });
-    store().givePassword('r1', 'pw');
+    await store().givePassword('r1', secret);
     await settle();
-    expect(calls.at(-1)?.input).toEqual({ userId: 'u1', realmId: 'r1', password: 'pw' });
+    expect(calls.map((c) => c.channel)).toEqual(['sync:candidates', 'realms:set-session-password', 'realms:list', 'sync:candidates']);
+    expect(calls[1]?.input).toEqual({ realmId: 'r1', password: secret });
+    expect(calls.at(-1)?.input).toEqual({ userId: 'u1', realmId: 'r1' });
     expect(store().resync).toMatchObject({ needsPassword: false, error: null, chosen: 'uid=alice,dc=x' });
-    // The next dialog for the same realm uses it straight away.
+    // Main keeps it: the next dialog for the same realm just asks main, and nothing here holds the password.
     store().closeResync();
     store().openResync({ id: 'u2', username: 'bob' }, 'r1');
     await settle();
-    expect(calls.at(-1)?.input).toEqual({ userId: 'u2', realmId: 'r1', password: 'pw' });
+    expect(calls.at(-1)?.input).toEqual({ userId: 'u2', realmId: 'r1' });
+    expect(carrying(secret)).toEqual([calls[1]]);
+    expect(JSON.stringify(useSyncStore.getState())).not.toContain(secret);
   });
 
-  it('forgets a typed password the server refused and asks again', async () => {
-    answer = (channel, input) => (input.password === 'good' ? { ok: true, value: [] } : input.password ? { ok: false, error: { code: 'invalid-credentials', message: 'Wrong password.' } } : needPassword);
+  it('asks again when the server refused the password main was given', async () => {
+    answer = (channel, input) =>
+      passwordChannels(channel, input) ??
+      (mainKeeps.get('r1') === 'good'
+        ? { ok: true, value: [] }
+        : mainKeeps.has('r1')
+          ? { ok: false, error: { code: 'invalid-credentials', message: 'Wrong password.' } }
+          : needPassword);
     store().openResync({ id: 'u1', username: 'alice' }, 'r1');
     await settle();
-    store().givePassword('r1', 'bad');
+    await store().givePassword('r1', 'bad');
     await settle();
     expect(store().resync).toMatchObject({ needsPassword: true, error: { message: 'Wrong password.' } });
-    store().givePassword('r1', 'good');
+    await store().givePassword('r1', 'good');
     await settle();
     expect(store().resync).toMatchObject({ needsPassword: false, candidates: [] });
+  });
+
+  it('shows main’s refusal of the password itself and asks no further', async () => {
+    answer = (channel) =>
+      channel === 'realms:set-session-password' ? { ok: false, error: { code: 'not-found', message: 'There is no realm with id r1.' } } : needPassword;
+    store().openResync({ id: 'u1', username: 'alice' }, 'r1');
+    await settle();
+    await store().givePassword('r1', 'pw');
+    expect(calls.map((c) => c.channel)).toEqual(['sync:candidates', 'realms:set-session-password']);
+    expect(store().resync).toMatchObject({ needsPassword: true, error: { message: 'There is no realm with id r1.' } });
   });
 
   it('drops answers for a dialog that was closed or a realm that was changed', async () => {
@@ -148,12 +186,16 @@ describe('conflicts', () => {
 });
 
 describe('jobs', () => {
-  it('reconcile a realm: the job is tracked, a missing password is asked for and kept', async () => {
-    answer = (_channel, input) => (input.password ? { ok: true, value: job } : needPassword);
+  it('reconcile a realm: the job is tracked, a missing password is asked for and handed to main first', async () => {
+    answer = (channel, input) => passwordChannels(channel, input) ?? (mainKeeps.has('r1') ? { ok: true, value: job } : needPassword);
     await store().reconcile('r1');
     expect(store().reconciles.r1).toMatchObject({ jobId: null, needsPassword: true });
     await store().reconcile('r1', 'pw');
-    expect(calls.at(-1)).toEqual({ channel: 'realms:reconcile', input: { realmId: 'r1', password: 'pw' } });
+    expect(calls.slice(1)).toEqual([
+      { channel: 'realms:set-session-password', input: { realmId: 'r1', password: 'pw' } },
+      { channel: 'realms:list', input: {} },
+      { channel: 'realms:reconcile', input: { realmId: 'r1' } },
+    ]);
     expect(store().reconciles.r1).toMatchObject({ jobId: 'j1', needsPassword: false, error: null });
     expect(useJobsStore.getState().jobs.j1).toEqual(job);
     store().clearReconcile('r1');
@@ -167,18 +209,32 @@ describe('jobs', () => {
     store().dismissBulk();
     expect(store().bulk.jobId).toBeNull();
   });
+
+  it('resync a selection whose realm needs a password: main names the realm, the password goes to it, then the job starts', async () => {
+    const refusal = { code: 'password-required' as const, message: 'The bind password for realm "Lab" is not saved.', details: { realmId: 'r2' } };
+    answer = (channel, input) => passwordChannels(channel, input) ?? (mainKeeps.has('r2') ? { ok: true, value: job } : { ok: false, error: refusal });
+    await store().resyncUsers({ ids: ['u1'] });
+    expect(store().bulk).toMatchObject({ jobId: null, needsPassword: true, error: refusal });
+    expect(realmOfRefusal(store().bulk.error)).toBe('r2');
+    await store().resyncUsers({ ids: ['u1'] }, { realmId: 'r2', password: 'pw' });
+    expect(calls.slice(1).map((c) => [c.channel, c.input])).toEqual([
+      ['realms:set-session-password', { realmId: 'r2', password: 'pw' }],
+      ['realms:list', {}],
+      ['sync:resync-users', { target: { ids: ['u1'] } }],
+    ]);
+    expect(store().bulk).toMatchObject({ jobId: 'j1', needsPassword: false, error: null });
+  });
 });
 
 describe('passwords', () => {
   const realm = { id: 'r1', kind: 'openldap' as const, password: 'missing' as const, connection: { bindDn: 'cn=reader' } as never };
 
-  it('are missing only for a bound LDAP realm main keeps none for and none was typed for', async () => {
+  it('are missing only for a bound LDAP realm main keeps none for (main says so in the realm list)', () => {
     expect(passwordMissing(realm)).toBe(true);
     expect(passwordMissing({ ...realm, password: 'session' })).toBe(false);
     expect(passwordMissing({ ...realm, kind: 'ldif-file' })).toBe(false);
     expect(passwordMissing({ ...realm, connection: { bindDn: '' } as never })).toBe(false);
-    await store().reconcile('r1', 'pw');
-    expect(passwordMissing(realm)).toBe(false);
+    expect(passwordMissing(undefined)).toBe(false);
   });
 
   it('are what a job failed for when the directory refused or wanted one', () => {

@@ -1,12 +1,12 @@
 import { create } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
-import type { Realm } from '../../../src-shared/model/realm';
 import type { Job, UserDiff } from '../../../src-shared/model/sync';
 import type { DirectoryCandidate, UserTarget } from '../../../src-shared/model/user';
 import type { AppError, Result } from '../../../src-shared/result';
 import { call } from '../api';
 import { bestCandidate, defaultChoices, type Choice, type Choices } from '../screens/users/detail/resync-diff';
 import { useJobsStore } from './jobs-store';
+import { giveSessionPassword } from './session-password';
 
 /** The step of the Resynchronize dialog that talks to main; a failed one is retried after a password. */
 type ResyncCall = 'candidates' | 'preview' | 'apply';
@@ -37,8 +37,6 @@ export interface JobStart {
   needsPassword: boolean;
 }
 
-/** The key a password typed for a bulk resync is kept under (the selection may span realms). */
-const BULK_KEY = '*bulk*';
 const NO_JOB: JobStart = { jobId: null, busy: false, error: null, needsPassword: false };
 
 interface SyncState {
@@ -63,42 +61,28 @@ interface SyncState {
   choose(field: string, choice: Choice): void;
   /** Saves the diff with the choices; true when it was applied (the dialog then closes). */
   apply(): Promise<boolean>;
-  /** Keeps a bind password for this session (renderer memory only) and retries what needed it. */
-  givePassword(realmId: string, password: string): void;
+  /** Hands a typed bind password to main for this session (nothing is kept here) and retries what needed it. */
+  givePassword(realmId: string, password: string): Promise<void>;
   /** Settles the conflicts a reconcile queued, from the values it recorded. */
   resolve(userId: string, choices: Choices): Promise<AppError | null>;
   /** The next user with conflicts after `currentId` (null when there is none). */
   nextConflict(currentId: string): Promise<Result<string | null>>;
-  /** Starts a resync job over the selection; a password given is kept for the session. */
-  resyncUsers(target: UserTarget, password?: string): Promise<void>;
+  /** Starts a resync job over the selection; a password typed for one of its realms goes to main first. */
+  resyncUsers(target: UserTarget, given?: { realmId: string; password: string }): Promise<void>;
   dismissBulk(): void;
   openReconcile(realmId: string): void;
   closeReconcile(): void;
-  /** Starts reconciling a realm (a job); a password given is kept for the session. */
+  /** Starts reconciling a realm (a job); a password typed for it goes to main first. */
   reconcile(realmId: string, password?: string): Promise<void>;
   /** Forgets a finished reconcile, so the next "Reconcile…" asks again. */
   clearReconcile(realmId: string): void;
 }
 
-// Bind passwords typed in the UI: memory only, for this session, never in state (nothing renders them).
-const passwords = new Map<string, string>();
 // Each dialog opening and each step gets a number; answers for an older one are dropped.
 let resyncSeq = 0;
 
-const withPassword = (realmId: string) => {
-  const password = passwords.get(realmId);
-  return password ? { password } : {};
-};
-
-/** A failure that a bind password would fix; a password typed here that the server refused is forgotten. */
-function wantsPassword(realmId: string, error: AppError): boolean {
-  if (error.code === 'password-required') return true;
-  if (error.code === 'invalid-credentials' && passwords.has(realmId)) {
-    passwords.delete(realmId);
-    return true;
-  }
-  return false;
-}
+/** A failure that a bind password would fix: none known for the realm's target, or the one known refused. */
+const wantsPassword = (error: AppError): boolean => error.code === 'password-required' || error.code === 'invalid-credentials';
 
 /** Resync, conflicts and reconcile: the Resynchronize dialog, queued conflicts, bulk resync and realm reconciles. */
 export const useSyncStore = create<SyncState>()((set, get) => {
@@ -107,16 +91,15 @@ export const useSyncStore = create<SyncState>()((set, get) => {
     if (seq !== resyncSeq) return;
     set(({ resync }) => (resync ? { resync: { ...resync, ...next } } : {}));
   };
-  const failure = (seq: number, step: ResyncCall, realmId: string, error: AppError) =>
-    patch(seq, { busy: null, error, failed: step, needsPassword: wantsPassword(realmId, error) });
+  const failure = (seq: number, step: ResyncCall, error: AppError) => patch(seq, { busy: null, error, failed: step, needsPassword: wantsPassword(error) });
 
   const loadCandidates = async () => {
     const session = get().resync;
     if (!session) return;
     const seq = ++resyncSeq;
     set({ resync: { ...session, candidates: null, chosen: null, diff: null, busy: 'candidates', error: null, failed: null } });
-    const result = await call('sync:candidates', { userId: session.userId, realmId: session.realmId, ...withPassword(session.realmId) });
-    if (!result.ok) return failure(seq, 'candidates', session.realmId, result.error);
+    const result = await call('sync:candidates', { userId: session.userId, realmId: session.realmId });
+    if (!result.ok) return failure(seq, 'candidates', result.error);
     patch(seq, { busy: null, candidates: result.value, chosen: bestCandidate(result.value), needsPassword: false });
   };
 
@@ -163,9 +146,8 @@ export const useSyncStore = create<SyncState>()((set, get) => {
       if (!session?.chosen || session.busy) return;
       const seq = ++resyncSeq;
       set({ resync: { ...session, busy: 'preview', error: null, failed: null } });
-      const input = { userId: session.userId, realmId: session.realmId, dn: session.chosen, ...withPassword(session.realmId) };
-      const result = await call('sync:preview', input);
-      if (!result.ok) return failure(seq, 'preview', session.realmId, result.error);
+      const result = await call('sync:preview', { userId: session.userId, realmId: session.realmId, dn: session.chosen });
+      if (!result.ok) return failure(seq, 'preview', result.error);
       patch(seq, { busy: null, diff: result.value, choices: defaultChoices(result.value), needsPassword: false });
     },
     back: () => {
@@ -179,20 +161,24 @@ export const useSyncStore = create<SyncState>()((set, get) => {
       const seq = ++resyncSeq;
       set({ resync: { ...session, busy: 'apply', error: null, failed: null } });
       const { userId, realmId, dn } = session.diff;
-      const result = await call('sync:apply', { userId, realmId, dn, choices: session.choices, ...withPassword(realmId) });
+      const result = await call('sync:apply', { userId, realmId, dn, choices: session.choices });
       if (seq !== resyncSeq) return false;
       if (!result.ok) {
-        failure(seq, 'apply', realmId, result.error);
+        failure(seq, 'apply', result.error);
         return false;
       }
       resyncSeq++;
       set({ resync: null, resynced: { userId, at: Date.now() } });
       return true;
     },
-    givePassword: (realmId, password) => {
+    givePassword: async (realmId, password) => {
       if (password === '') return;
-      passwords.set(realmId, password);
+      const refused = await giveSessionPassword(realmId, password);
       const session = get().resync;
+      if (refused) {
+        if (session?.realmId === realmId) set({ resync: { ...session, error: refused } });
+        return;
+      }
       if (session?.realmId === realmId && session.needsPassword) {
         set({ resync: { ...session, needsPassword: false } });
         if (session.failed === 'candidates') void loadCandidates();
@@ -210,13 +196,14 @@ export const useSyncStore = create<SyncState>()((set, get) => {
       if (!result.ok) return result;
       return { ok: true, value: result.value.rows.find((row) => row.id !== currentId)?.id ?? null };
     },
-    resyncUsers: async (target, password) => {
+    resyncUsers: async (target, given) => {
       if (get().bulk.busy) return;
-      if (password) passwords.set(BULK_KEY, password);
       set(({ bulk }) => ({ bulk: { ...bulk, busy: true, error: null } }));
-      const result = await call('sync:resync-users', { target, ...withPassword(BULK_KEY) });
+      const refused = given ? await giveSessionPassword(given.realmId, given.password) : null;
+      if (refused) return set(({ bulk }) => ({ bulk: { ...bulk, busy: false, error: refused } }));
+      const result = await call('sync:resync-users', { target });
       if (!result.ok) {
-        set({ bulk: { jobId: null, busy: false, error: result.error, needsPassword: wantsPassword(BULK_KEY, result.error) } });
+        set({ bulk: { jobId: null, busy: false, error: result.error, needsPassword: wantsPassword(result.error) } });
         return;
       }
       useJobsStore.getState().track(result.value);
@@ -227,11 +214,12 @@ export const useSyncStore = create<SyncState>()((set, get) => {
     closeReconcile: () => set({ reconcileOpen: null }),
     reconcile: async (realmId, password) => {
       if (get().reconciles[realmId]?.busy) return;
-      if (password) passwords.set(realmId, password);
       setReconcile(realmId, { busy: true, error: null });
-      const result = await call('realms:reconcile', { realmId, ...withPassword(realmId) });
+      const refused = password ? await giveSessionPassword(realmId, password) : null;
+      if (refused) return setReconcile(realmId, { busy: false, error: refused });
+      const result = await call('realms:reconcile', { realmId });
       if (!result.ok) {
-        setReconcile(realmId, { jobId: null, busy: false, error: result.error, needsPassword: wantsPassword(realmId, result.error) });
+        setReconcile(realmId, { jobId: null, busy: false, error: result.error, needsPassword: wantsPassword(result.error) });
         return;
       }
       useJobsStore.getState().track(result.value);
@@ -245,19 +233,19 @@ export const useSyncStore = create<SyncState>()((set, get) => {
   };
 });
 
-/** Whether main will ask for a bind password before reading this realm: none saved in main, none typed here. */
-export function passwordMissing(realm: Pick<Realm, 'id' | 'kind' | 'password' | 'connection'>): boolean {
-  return realm.kind !== 'ldif-file' && realm.connection.bindDn !== '' && realm.password === 'missing' && !passwords.has(realm.id);
-}
-
-/** A job that stopped because the directory wanted a bind password (none known, or the typed one refused). */
+/** A job that stopped because the directory wanted a bind password (none known, or the one known refused). */
 export function jobWantsPassword(job: Job | undefined): boolean {
   return job?.state === 'failed' && (job.error?.code === 'password-required' || job.error?.code === 'invalid-credentials');
 }
 
-/** Forgets every typed password and dialog (tests). */
+/** The realm a refusal names (main puts it in the error's details), e.g. which of a bulk resync's realms needs a password. */
+export const realmOfRefusal = (error: AppError | null | undefined): string | undefined => {
+  const realmId = error?.details?.realmId;
+  return typeof realmId === 'string' ? realmId : undefined;
+};
+
+/** Forgets every dialog (tests). */
 export function resetSync(): void {
-  passwords.clear();
   resyncSeq++;
   useSyncStore.setState({ resync: null, resynced: null, bulk: NO_JOB, reconciles: {}, reconcileOpen: null });
 }

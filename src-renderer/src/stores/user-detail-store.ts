@@ -5,6 +5,7 @@ import type { DirectoryCandidate, UserDetail, UserRow } from '../../../src-share
 import type { AppError, Result } from '../../../src-shared/result';
 import { call, subscribe } from '../api';
 import { changedInput, draftErrors, NO_EDITS, pruneEdits, USERNAME_KEY, type DetailEdits } from '../screens/users/detail/user-draft';
+import { giveSessionPassword } from './session-password';
 
 /** The detail screen's tabs. */
 export type DetailTab = 'fields' | 'roles' | 'history';
@@ -37,8 +38,9 @@ interface UserDetailState {
   removeRole(roleId: string): Promise<void>;
   copyRoles(fromId: string): Promise<AppError | null>;
   toInternal(): Promise<AppError | null>;
+  /** Directory entries with the user's username; a password typed for the realm goes to main first (nothing is kept here). */
   findInRealm(realmId: string, password?: string): Promise<Result<DirectoryCandidate[]>>;
-  toExternal(realmId: string, dn: string, password?: string): Promise<AppError | null>;
+  toExternal(realmId: string, dn: string): Promise<AppError | null>;
   remove(): Promise<AppError | null>;
   /** Users for the "copy roles from" picker (not the one open). */
   searchUsers(search: string): Promise<Result<UserRow[]>>;
@@ -155,9 +157,13 @@ export const useUserDetailStore = create<UserDetailState>()((set, get) => {
     findInRealm: async (realmId, password) => {
       const id = get().id;
       if (id === null) return { ok: false, error: { code: 'not-found', message: 'No user is open.' } };
-      return call('users:find-in-realm', { id, realmId, ...(password ? { password } : {}) });
+      if (password) {
+        const refused = await giveSessionPassword(realmId, password);
+        if (refused) return { ok: false, error: refused };
+      }
+      return call('users:find-in-realm', { id, realmId });
     },
-    toExternal: (realmId, dn, password) => act((id) => call('users:to-external', { id, realmId, dn, ...(password ? { password } : {}) }), true),
+    toExternal: (realmId, dn) => act((id) => call('users:to-external', { id, realmId, dn }), true),
     remove: async () => {
       const id = get().id;
       if (id === null) return null;

@@ -12,7 +12,10 @@ interface BindPasswordDialogProps {
   onCancel(): void;
 }
 
-/** Asks for a realm's bind password that Roster has not saved; it is kept in memory for this session only. */
+/**
+ * Asks for a realm's bind password that main has not got (for the realm's current server and bind DN). The
+ * typed value goes to main on submit and is dropped here at once; main keeps it in memory for this session.
+ */
 export function BindPasswordDialog({ prompt, realm, onSubmit, onCancel }: BindPasswordDialogProps) {
   const [password, setPassword] = useState('');
   const [tried, setTried] = useState(false);
@@ -20,7 +23,10 @@ export function BindPasswordDialog({ prompt, realm, onSubmit, onCancel }: BindPa
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setTried(true);
-    if (password !== '') onSubmit(password);
+    if (password === '') return;
+    onSubmit(password);
+    setPassword('');
+    setTried(false);
   };
   return (
     <Modal
@@ -40,7 +46,7 @@ export function BindPasswordDialog({ prompt, realm, onSubmit, onCancel }: BindPa
       <form id="bind-password-form" className="bind-password" onSubmit={submit} noValidate>
         <p>
           To read <strong>{realm?.name ?? 'this realm'}</strong>, Roster binds as <span className="mono">{realm?.connection.bindDn || 'the bind DN'}</span>. Its
-          password is not saved on this computer, so Roster keeps it in memory until you quit.
+          password is not saved on this computer for this server and bind DN, so Roster keeps it in memory until you quit.
         </p>
         {prompt.error && (
           <p className="banner banner--error" role="alert">

@@ -33,7 +33,7 @@ export function BindSection({ errors }: { errors: FieldErrors }) {
           </div>
         </div>
       )}
-      <PasswordField state={realm?.password} error={errors.password} />
+      <PasswordField state={realm?.password} note={realm?.passwordNote} error={errors.password} />
     </FormSection>
   );
 }

@@ -4,7 +4,8 @@ import { Modal } from '../../components/Modal';
 import { useAppStore } from '../../stores/app-store';
 import { useJob } from '../../stores/jobs-store';
 import { useRealm } from '../../stores/realms-store';
-import { jobWantsPassword, passwordMissing, useReconcile, useReconcileOpen, useSyncActions } from '../../stores/sync-store';
+import { passwordMissing } from '../../stores/session-password';
+import { jobWantsPassword, useReconcile, useReconcileOpen, useSyncActions } from '../../stores/sync-store';
 import { useUsersListStore } from '../../stores/users-list-store';
 import { BindPasswordPrompt } from '../users/detail/BindPasswordPrompt';
 import { ReconcileReport } from './ReconcileReport';
@@ -90,7 +91,9 @@ function ReconcileDialog({ realm }: { realm: Realm }) {
             <p className="muted">The directory is only read: nothing is ever written to it. New directory users are not imported (use Import for that).</p>
           </>
         )}
-        {askPassword && <BindPasswordPrompt realmName={realm.name} busy={state.busy} onSubmit={(password) => void reconcile(realm.id, password)} />}
+        {askPassword && (
+          <BindPasswordPrompt realmName={realm.name} note={realm.passwordNote} busy={state.busy} onSubmit={(password) => void reconcile(realm.id, password)} />
+        )}
         {error && (
           <p className="banner banner--error" role="alert">
             {error.message}

@@ -15,8 +15,13 @@ export interface RealmDraft {
   caCertPem: string;
   verifyCertificate: boolean;
   bindDn: string;
-  /** Typed now; empty means "keep the current one". Never filled from main. */
+  /** Typed now; empty means "keep the current one". Never filled from main, and emptied once handed to main. */
   password: string;
+  /**
+   * The target (see `bindTargetKey`) a password typed in this form was handed to main for (by a Test), or
+   * null. Main keeps it for the session; Save asks main to save it when the target is still the same.
+   */
+  passwordGivenFor: string | null;
   forgetPassword: boolean;
   connectTimeoutS: string;
   operationTimeoutS: string;
@@ -48,6 +53,7 @@ export function draftFromRealm(realm: RealmInput): RealmDraft {
     verifyCertificate: c.verifyCertificate,
     bindDn: c.bindDn,
     password: '',
+    passwordGivenFor: null,
     forgetPassword: false,
     connectTimeoutS: seconds(c.connectTimeoutMs),
     operationTimeoutS: seconds(c.operationTimeoutMs),
@@ -75,10 +81,23 @@ export function withPreset(draft: RealmDraft, kind: RealmKind, flavour: LdifFlav
 
 /** Whether two drafts describe the same realm settings (the password fields aside). */
 export function sameSettings(a: RealmDraft, b: RealmDraft): boolean {
-  const strip = ({ password: _p, forgetPassword: _f, ...rest }: RealmDraft) => rest;
+  const strip = ({ password: _p, passwordGivenFor: _g, forgetPassword: _f, ...rest }: RealmDraft) => rest;
   return JSON.stringify(strip(a)) === JSON.stringify(strip(b));
 }
 
-/** Whether the draft differs from what is saved, a typed password included. */
+/**
+ * Where a password would be sent: the URLs, TLS mode, CA, verification and bind DN, as one comparable
+ * string. Main binds a kept password to exactly these and refuses it for any other.
+ */
+export const bindTargetKey = (d: Pick<RealmDraft, 'urls' | 'tls' | 'caCertPem' | 'verifyCertificate' | 'bindDn'>): string =>
+  JSON.stringify([d.urls.map((u) => u.trim()).filter(Boolean), d.tls, d.caCertPem.trim(), d.verifyCertificate, d.bindDn.trim()]);
+
+/** Whether the draft sends a password somewhere other than the saved realm does (so a kept one is not used). */
+export const targetChanged = (draft: RealmDraft, baseline: RealmDraft): boolean => bindTargetKey(draft) !== bindTargetKey(baseline);
+
+/** Whether the draft differs from what is saved, a typed (or handed over, unsaved) password included. */
 export const isDirty = (draft: RealmDraft, baseline: RealmDraft): boolean =>
-  draft.password !== '' || draft.forgetPassword !== baseline.forgetPassword || !sameSettings(draft, baseline);
+  draft.password !== '' ||
+  draft.passwordGivenFor !== baseline.passwordGivenFor ||
+  draft.forgetPassword !== baseline.forgetPassword ||
+  !sameSettings(draft, baseline);

@@ -3,17 +3,21 @@ import { useId, useState, type FormEvent } from 'react';
 interface BindPasswordPromptProps {
   /** Whose password: "Lab directory", "the realms of the selected users". */
   realmName: string;
+  /** Why it is asked for although one was kept (main's words: it was for another server or bind DN). */
+  note?: string;
   busy?: boolean;
   onSubmit(password: string): void;
 }
 
-/** Asks for a realm's bind password that main does not keep; the renderer keeps it in memory for this session only. */
-export function BindPasswordPrompt({ realmName, busy = false, onSubmit }: BindPasswordPromptProps) {
+/** Asks for a realm's bind password that main does not have; the typed value goes to main on submit and is dropped here. */
+export function BindPasswordPrompt({ realmName, note, busy = false, onSubmit }: BindPasswordPromptProps) {
   const [password, setPassword] = useState('');
   const id = useId();
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (password !== '') onSubmit(password);
+    if (password === '') return;
+    onSubmit(password);
+    setPassword('');
   };
   return (
     <form className="bind-prompt" onSubmit={submit} noValidate>
@@ -36,7 +40,7 @@ export function BindPasswordPrompt({ realmName, busy = false, onSubmit }: BindPa
         </button>
       </div>
       <p className="field__hint" id={`${id}-hint`}>
-        No password is saved for {realmName}. Roster keeps it in memory until the app closes.
+        {note ?? `No password is saved for ${realmName}.`} Roster keeps it in memory until the app closes.
       </p>
     </form>
   );

@@ -4,11 +4,13 @@ import type { AppError } from '../../../../../src-shared/result';
 import { Field } from '../../../components/Field';
 import { Modal } from '../../../components/Modal';
 import { useRealms } from '../../../stores/realms-store';
+import { passwordMissing } from '../../../stores/session-password';
 import { useDetailActions } from '../../../stores/user-detail-store';
 
 /**
  * Links an internal user to a directory entry: choose a realm, find the entries matching the username,
- * tick one, convert. Asks for the bind password only when the realm has none saved.
+ * tick one, convert. Asks for the bind password only when main has none for the realm's server and bind DN;
+ * the typed value goes to main with Find and is dropped here.
  */
 export function ConvertToExternalDialog({ detail, onClose }: { detail: UserDetail; onClose(): void }) {
   const realms = useRealms();
@@ -21,7 +23,7 @@ export function ConvertToExternalDialog({ detail, onClose }: { detail: UserDetai
   const [error, setError] = useState<AppError | null>(null);
   const realm = realms.find((r) => r.id === realmId);
   // A file realm, or one read anonymously, has no bind password to ask for.
-  const askPassword = realm !== undefined && realm.kind !== 'ldif-file' && realm.connection.bindDn !== '' && realm.password !== 'saved';
+  const askPassword = passwordMissing(realm);
 
   const chooseRealm = (id: string) => {
     setRealmId(id);
@@ -36,6 +38,7 @@ export function ConvertToExternalDialog({ detail, onClose }: { detail: UserDetai
     setError(null);
     setChosen(null);
     const result = await findInRealm(realmId, password || undefined);
+    setPassword('');
     setBusy(null);
     if (!result.ok) {
       setCandidates(null);
@@ -49,7 +52,7 @@ export function ConvertToExternalDialog({ detail, onClose }: { detail: UserDetai
   const convert = async () => {
     if (!chosen || busy) return;
     setBusy('convert');
-    const failure = await toExternal(realmId, chosen, password || undefined);
+    const failure = await toExternal(realmId, chosen);
     setBusy(null);
     if (failure) setError(failure);
     else onClose();
@@ -99,11 +102,7 @@ export function ConvertToExternalDialog({ detail, onClose }: { detail: UserDetai
           <Field
             id="convert-password"
             label="Bind password"
-            hint={
-              realm.password === 'session'
-                ? 'Leave empty to use the password kept for this session.'
-                : 'No password is stored for this realm; it is used for this search only.'
-            }
+            hint={`${realm?.passwordNote ?? 'No password is kept for this realm.'} Roster keeps the one typed here in memory until it quits.`}
           >
             <input
               id="convert-password"

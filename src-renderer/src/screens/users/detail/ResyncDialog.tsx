@@ -75,7 +75,9 @@ export function ResyncDialog({ session }: { session: ResyncSession }) {
             </select>
           </Field>
         )}
-        {session.needsPassword && <BindPasswordPrompt realmName={realm?.name ?? 'this realm'} onSubmit={(password) => givePassword(session.realmId, password)} />}
+        {session.needsPassword && (
+          <BindPasswordPrompt realmName={realm?.name ?? 'this realm'} note={realm?.passwordNote} onSubmit={(password) => void givePassword(session.realmId, password)} />
+        )}
         {error && error.code !== 'password-required' && (
           <p className="banner banner--error" role="alert">
             {error.message}

@@ -2,7 +2,8 @@ import type { UserTarget } from '../../../../../src-shared/model/user';
 import { JobProgress } from '../../../components/JobProgress';
 import { JobReport } from '../../../components/JobReport';
 import { useJob } from '../../../stores/jobs-store';
-import { jobWantsPassword, useBulkResync, useSyncActions } from '../../../stores/sync-store';
+import { useRealm } from '../../../stores/realms-store';
+import { jobWantsPassword, realmOfRefusal, useBulkResync, useSyncActions } from '../../../stores/sync-store';
 import { BindPasswordPrompt } from '../detail/BindPasswordPrompt';
 
 /** Under the bulk bar: the running "Resync selected" job, its report, or the bind password it needs. */
@@ -12,12 +13,19 @@ export function BulkResyncPanel({ target }: { target: UserTarget | null }) {
   const { resyncUsers, dismissBulk } = useSyncActions();
   const askPassword = bulk.needsPassword || jobWantsPassword(job);
   const error = bulk.error ?? (askPassword && job?.error?.code !== 'password-required' ? job?.error : undefined);
+  // The selection may span realms: main names the one that needs a password.
+  const realm = useRealm(realmOfRefusal(bulk.error) ?? realmOfRefusal(job?.error));
   if (!bulk.jobId && !bulk.error && !bulk.needsPassword && !bulk.busy) return null;
   return (
     <div className="bulk-resync" data-testid="bulk-resync">
       {askPassword &&
-        (target ? (
-          <BindPasswordPrompt realmName="the selected users’ realm" busy={bulk.busy} onSubmit={(password) => void resyncUsers(target, password)} />
+        (target && realm ? (
+          <BindPasswordPrompt
+            realmName={realm.name}
+            note={realm.passwordNote}
+            busy={bulk.busy}
+            onSubmit={(password) => void resyncUsers(target, { realmId: realm.id, password })}
+          />
         ) : (
           <p className="banner banner--info">Select the users again to resync them with a bind password.</p>
         ))}
