@@ -126,10 +126,11 @@ function createLock(path: string, dir: string, text: string): boolean {
 }
 
 /**
- * Moves a stale lock out of the way. It is renamed aside first and compared with what was judged stale:
- * if another process took the folder over in between, the lock just moved is theirs, and it is put back.
+ * Moves a file judged stale out of the way, unless it changed since it was judged: it is renamed aside and
+ * compared, and put back if it is not the one judged. Used for the takeover guard, which lives for
+ * microseconds; the lock itself is only ever removed under that guard (see `removeStaleLock`).
  */
-function removeStale(path: string, judged: string): void {
+function moveAsideIfUnchanged(path: string, judged: string): void {
   const aside = `${path}.stale-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
     renameSync(path, aside);
@@ -150,11 +151,37 @@ function removeStale(path: string, judged: string): void {
   }
 }
 
-/** Removes temp files of lock creations whose process was killed in the middle. */
+/**
+ * Removes a stale lock so that no live lock is ever removed with it: two processes that both judged the
+ * old lock stale could otherwise each delete it, the second deleting the first's fresh lock. Takeovers take
+ * a guard file first (created like the lock, whole or not at all), and re-read the lock under it. Returns
+ * false when another process holds the guard (it is taking over right now): wait and look again.
+ */
+function removeStaleLock(path: string, dir: string, judged: string, me: LockOwner): boolean {
+  const guard = `${path}.takeover`;
+  if (!createLock(guard, dir, JSON.stringify(me))) {
+    // A guard left by a process killed during its takeover would block every later one.
+    const found = readLock(guard);
+    if (found && staleBecause(guard, found, me) !== undefined) moveAsideIfUnchanged(guard, found.text);
+    return false;
+  }
+  try {
+    if (readLock(path)?.text === judged) unlinkSync(path);
+  } finally {
+    unlinkSync(guard);
+  }
+  return true;
+}
+
+/** Blocks this thread briefly while another process finishes a takeover (acquire is synchronous). */
+const pause = (ms: number): void => void Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+/** Removes the temp and set-aside files of lock creations and takeovers whose process was killed in the middle. */
 function removeDeadTemps(dir: string): void {
   for (const name of readdirSync(dir)) {
-    const match = /^roster\.lock\.(\d+)\.tmp$/.exec(name);
-    if (match && Number(match[1]) !== process.pid && !isAlive(Number(match[1]))) {
+    const match = /^roster\.lock(?:\.takeover)?\.(?:(\d+)\.tmp|stale-(\d+)-[0-9a-f]+)$/.exec(name);
+    const pid = Number(match?.[1] ?? match?.[2]);
+    if (match && pid !== process.pid && !isAlive(pid)) {
       try {
         unlinkSync(join(dir, name));
       } catch {
@@ -185,18 +212,15 @@ export class DataDirLock {
     const path = join(dataDir, LOCK_FILE);
     const me: LockOwner = { pid: process.pid, host: hostname(), owner, since: new Date().toISOString() };
     try {
-      for (let attempt = 0; attempt < 5; attempt += 1) {
+      for (let attempt = 0; attempt < 200; attempt += 1) {
         if (createLock(path, dataDir, JSON.stringify(me))) {
           removeDeadTemps(dataDir);
           return new DataDirLock(path);
         }
         const found = readLock(path);
         if (!found) continue;
-        if (staleBecause(path, found, me) !== undefined) {
-          removeStale(path, found.text);
-          continue;
-        }
-        throw DataDirLock.heldBy(found.owner!, me, dataDir, path);
+        if (staleBecause(path, found, me) === undefined) throw DataDirLock.heldBy(found.owner!, me, dataDir, path);
+        if (!removeStaleLock(path, dataDir, found.text, me)) pause(5);
       }
     } catch (error) {
       if (error instanceof RosterError) throw error;
