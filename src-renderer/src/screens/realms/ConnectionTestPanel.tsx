@@ -17,7 +17,9 @@ function titleOf(file: boolean, running: boolean, report: ConnectionTestReport |
   if (!report.ok) return file ? 'Could not read the file' : 'Connection failed';
   const warnings = report.coverage ? coverageWarnings(report.coverage).length : 0;
   const works = file ? 'File read' : 'Connection works';
-  return warnings ? `${works}, with ${warnings} mapping warning${warnings === 1 ? '' : 's'}` : works;
+  const title = warnings ? `${works}, with ${warnings} mapping warning${warnings === 1 ? '' : 's'}` : works;
+  // The TLS step warns only when a bind password crossed the network in clear.
+  return report.steps.some((s) => s.step === 'tls' && s.status === 'warning') ? `${title}, without TLS` : title;
 }
 
 /** The outcome of "Test connection" (an LDIF realm: "Check file"): every step, and on failure the actionable message as an alert. */

@@ -1,6 +1,7 @@
 import type { KeyboardEvent, MouseEvent } from 'react';
 import type { Realm } from '../../../../src-shared/model/realm';
 import { realmNotes } from '../../../../src-shared/model/realm-status';
+import { clearTextBindWarning, tlsMismatch } from '../../../../src-shared/model/realm-tls';
 import { KIND_LABELS } from '../../lib/realm-labels';
 import { ReconcileButton } from './ReconcileButton';
 import { RealmTestStatus } from './RealmTestStatus';
@@ -32,6 +33,11 @@ export function RealmRow({ realm, selected, first, last, onSelect, onMove, onTog
     if (!(event.target as Element).closest('button, input, label')) onSelect();
   };
   const extraUrls = realm.connection.urls.length - 1;
+  // A mismatch only an older Roster could save, or a password sent in clear: said on the row, not only in the form.
+  const tlsNotes =
+    realm.kind === 'ldif-file'
+      ? []
+      : [tlsMismatch(realm.connection.tls, realm.connection.urls), clearTextBindWarning(realm.connection)].filter((n): n is string => n !== undefined);
   return (
     <li
       className={selected ? 'realm-row realm-row--selected' : 'realm-row'}
@@ -70,6 +76,11 @@ export function RealmRow({ realm, selected, first, last, onSelect, onMove, onTog
       <div className="realm-row__meta mono" title={realm.search.baseDn}>
         {realm.search.baseDn}
       </div>
+      {tlsNotes.map((note) => (
+        <p key={note} className="note note--warning" data-testid="realm-tls-warning">
+          {note}
+        </p>
+      ))}
       {realmNotes(realm).map((note) => (
         <p key={note} className={note.startsWith('Read as') ? 'realm-row__meta muted' : 'note note--warning'}>
           {note}

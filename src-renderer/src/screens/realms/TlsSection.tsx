@@ -11,7 +11,10 @@ import { tlsWarnings } from './tls-warnings';
 export function TlsSection({ errors }: { errors: FieldErrors }) {
   const { edit } = useFormActions();
   const verify = useDraftValue((d) => d.verifyCertificate);
-  const warnings = tlsWarnings({ tls: useDraftValue((d) => d.tls), urls: useDraftValue((d) => d.urls), bindDn: useDraftValue((d) => d.bindDn) });
+  // A mismatch the last check already shows as the field's error is not repeated.
+  const warnings = tlsWarnings({ tls: useDraftValue((d) => d.tls), urls: useDraftValue((d) => d.urls), bindDn: useDraftValue((d) => d.bindDn) }).filter(
+    (w) => w !== errors['connection.tls'],
+  );
   return (
     <FormSection title="Security">
       <DraftSelectField
@@ -26,7 +29,7 @@ export function TlsSection({ errors }: { errors: FieldErrors }) {
         <div className="field field--bare">
           <div className="field__control">
             {warnings.map((w) => (
-              <p key={w} className="note note--warning">
+              <p key={w} className="note note--warning" data-testid="tls-warning">
                 {w}
               </p>
             ))}

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { realmFromPreset } from '../../../../src-shared/model/realm-presets';
 import { draftFromRealm, newDraft, isDirty, sameSettings, withPreset, type RealmDraft } from './realm-draft';
 import { checkDraft } from './realm-validation';
 import { tlsWarnings } from './tls-warnings';
@@ -111,11 +112,44 @@ describe('drafts', () => {
   });
 });
 
-describe('tlsWarnings', () => {
-  it('flags scheme mismatches and clear-text binds', () => {
-    expect(tlsWarnings({ tls: 'ldaps', urls: ['ldap://a'], bindDn: '' })).toHaveLength(1);
-    expect(tlsWarnings({ tls: 'starttls', urls: ['ldaps://a'], bindDn: '' })).toHaveLength(1);
-    expect(tlsWarnings({ tls: 'none', urls: ['ldap://a'], bindDn: 'cn=x' })[0]).toMatch(/unencrypted/);
+describe('TLS', () => {
+  const ldapsOverPlain =
+    'TLS mode LDAPS needs ldaps:// URLs, but ldap://a is ldap://, which would connect in clear text: change the URL to ldaps:// (port 636), or choose StartTLS.';
+  const startTlsOverLdaps =
+    'StartTLS upgrades a plain ldap:// connection, but ldaps://a is ldaps://: choose LDAPS for ldaps:// URLs, or change the URL to ldap:// (port 389).';
+  const noneOverLdaps =
+    'ldaps://a is ldaps://, which always uses TLS: choose LDAPS (so the certificate settings apply), or change the URL to ldap:// (port 389).';
+  const clearText =
+    'No TLS: the bind password of cn=x crosses the network unencrypted, readable by anyone on the way. Choose StartTLS or LDAPS unless this network is trusted.';
+
+  it('a new realm starts on StartTLS, and an ldaps:// one from a preset on LDAPS', () => {
+    expect(newDraft('openldap').tls).toBe('starttls');
+    expect(newDraft('active-directory').tls).toBe('starttls');
+    expect(draftFromRealm(realmFromPreset('openldap', { name: 'S', urls: ['ldaps://a'], bindDn: '', baseDn: 'dc=x' })).tls).toBe('ldaps');
+  });
+
+  it('refuses a mode the URLs contradict, on the TLS field, saying which to change', () => {
+    const errors = (change: Partial<RealmDraft>) => {
+      const check = checkDraft(filled(change), true);
+      return check.ok ? {} : check.errors;
+    };
+    expect(errors({ tls: 'ldaps', urls: ['ldap://a'] })).toEqual({ 'connection.tls': ldapsOverPlain });
+    expect(errors({ tls: 'starttls', urls: ['ldaps://a'] })).toEqual({ 'connection.tls': startTlsOverLdaps });
+    expect(errors({ tls: 'none', urls: ['ldaps://a'] })).toEqual({ 'connection.tls': noneOverLdaps });
+    // One plain URL among ldaps:// ones is just as wrong.
+    expect(errors({ tls: 'ldaps', urls: ['ldaps://b', 'ldap://a'] })).toEqual({ 'connection.tls': ldapsOverPlain });
+    expect(errors({ tls: 'ldaps', urls: ['ldaps://a'] })).toEqual({});
+    expect(errors({ tls: 'none', urls: ['ldap://a'] })).toEqual({});
+  });
+
+  it('warns while typing: the same mismatch, and a bind password that would cross the network in clear', () => {
+    expect(tlsWarnings({ tls: 'ldaps', urls: ['ldap://a'], bindDn: '' })).toEqual([ldapsOverPlain]);
+    expect(tlsWarnings({ tls: 'starttls', urls: [' ldaps://a ', ''], bindDn: 'cn=x' })).toEqual([startTlsOverLdaps]);
+    expect(tlsWarnings({ tls: 'none', urls: ['ldap://a'], bindDn: 'cn=x' })).toEqual([clearText]);
+    expect(tlsWarnings({ tls: 'none', urls: [''], bindDn: 'cn=x' })).toEqual([clearText]);
+    // An anonymous bind sends no password.
+    expect(tlsWarnings({ tls: 'none', urls: ['ldap://a'], bindDn: ' ' })).toEqual([]);
+    expect(tlsWarnings({ tls: 'starttls', urls: ['ldap://a'], bindDn: 'cn=x' })).toEqual([]);
     expect(tlsWarnings({ tls: 'ldaps', urls: ['ldaps://a'], bindDn: 'cn=x' })).toEqual([]);
   });
 });

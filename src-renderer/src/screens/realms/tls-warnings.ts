@@ -1,14 +1,11 @@
+import { clearTextBindWarning, tlsMismatch } from '../../../../src-shared/model/realm-tls';
 import type { RealmDraft } from './realm-draft';
 
-/** Mismatches between the TLS mode, the URL schemes and the bind that would surprise an admin. */
+/**
+ * What the TLS settings would surprise an admin with, as they type: a mode the URLs contradict (saving refuses
+ * it, with the same words by the TLS field) and a bind password that would cross the network in clear.
+ */
 export function tlsWarnings(draft: Pick<RealmDraft, 'tls' | 'urls' | 'bindDn'>): string[] {
-  const urls = draft.urls.map((u) => u.trim().toLowerCase()).filter(Boolean);
-  const plain = urls.some((u) => u.startsWith('ldap://'));
-  const secure = urls.some((u) => u.startsWith('ldaps://'));
-  const warnings: string[] = [];
-  if (draft.tls === 'ldaps' && plain) warnings.push('LDAPS needs ldaps:// URLs (port 636 by default); an ldap:// URL connects in plain text.');
-  if (draft.tls === 'starttls' && secure) warnings.push('StartTLS upgrades a plain connection: use ldap:// URLs (port 389 by default).');
-  if (draft.tls === 'none' && secure) warnings.push('ldaps:// URLs always use TLS: choose LDAPS so the certificate settings below apply as intended.');
-  if (draft.tls === 'none' && !secure && draft.bindDn.trim()) warnings.push('Without TLS the bind password crosses the network unencrypted.');
-  return warnings;
+  const urls = draft.urls.map((u) => u.trim()).filter(Boolean);
+  return [tlsMismatch(draft.tls, urls), clearTextBindWarning({ tls: draft.tls, urls, bindDn: draft.bindDn })].filter((w): w is string => w !== undefined);
 }
