@@ -30,6 +30,12 @@ describe('shell.openExternal allowlist', () => {
     }
   });
 
+  it('never opens anything but https, even if a bad entry were added to the allowlist', () => {
+    for (const url of ['http://docs.example.org/', 'file:///etc/passwd', 'smb://server/share', 'https://user:secret@docs.example.org/']) {
+      expect(externalUrlToOpen(url, [url]), url).toBeUndefined();
+    }
+  });
+
   describe('with a page on the allowlist', () => {
     const allowlist = ['https://docs.example.org/roster/security'];
 

@@ -17,20 +17,20 @@ export function isTrustedSender(frame: SenderFrame, entry: RendererEntry): boole
   if (!frame.isMainFrame || !frame.url || !URL.canParse(frame.url)) return false;
   const url = new URL(frame.url);
   if (entry.kind === 'dev') return url.origin === entry.origin;
-  // A query never comes from the window's own load (loadFile adds none); a fragment is in-page state of the
-  // same document, so it is allowed.
-  if (url.protocol !== 'file:' || url.host !== '' || url.search !== '') return false;
+  // A query never comes from the window's own load; a fragment is in-page state of the same document, so it
+  // is allowed. filePath refuses any other scheme, a host (a network share) and encoded slashes.
+  if (url.search !== '') return false;
   const path = filePath(url);
   // Windows paths are case-insensitive and Chromium upper-cases the drive letter: compare without case there.
   return process.platform === 'win32' ? path?.toLowerCase() === entry.path.toLowerCase() : path === entry.path;
 }
 
-/** The file a file: URL names, with percent-escapes and dot segments resolved; undefined when it names none. */
+/** The local file a file: URL names, with percent-escapes and dot segments resolved; undefined when it names none. */
 function filePath(url: URL): string | undefined {
   try {
     return fileURLToPath(url);
   } catch {
-    // Encoded slashes, or a host on a platform without UNC paths.
+    // Not a file: URL, encoded slashes, or a host on a platform without UNC paths.
     return undefined;
   }
 }
