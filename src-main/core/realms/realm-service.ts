@@ -8,7 +8,7 @@ import { testLdifFile } from '../ldif/test-ldif-file';
 import { coverageProbe } from './mapping-coverage';
 import type { LdapTarget } from '../ldap/session';
 import type { AppEvents } from '../events';
-import { RealmPasswords, type PasswordKeys, type PasswordLookup } from '../secrets/realm-passwords';
+import { RealmPasswords, targetFingerprint, type PasswordKeys, type PasswordLookup } from '../secrets/realm-passwords';
 import type { SecretStore } from '../secrets/secret-store';
 import type { Store } from '../store/store';
 
@@ -16,8 +16,7 @@ import type { Store } from '../store/store';
 export const targetOf = (realm: RealmInput): LdapTarget => ({ ...realm.connection });
 
 /** Whether two connections send a bind password to the same place (the timeouts aside). */
-const sameBindTarget = (a: RealmInput['connection'], b: RealmInput['connection']): boolean =>
-  JSON.stringify([a.urls, a.tls, a.caCertPem ?? '', a.verifyCertificate, a.bindDn]) === JSON.stringify([b.urls, b.tls, b.caCertPem ?? '', b.verifyCertificate, b.bindDn]);
+const sameBindTarget = (a: RealmInput['connection'], b: RealmInput['connection']): boolean => targetFingerprint(a) === targetFingerprint(b);
 
 /** Realms: create, edit, enable/disable, reorder, delete, test. Passwords go to the secret store only, each bound to its target. */
 export class RealmService {
@@ -130,7 +129,7 @@ export class RealmService {
     const saved = args.realmId ? this.record(args.realmId) : undefined;
     const target = args.connection ?? saved?.connection;
     if (!target || (saved ? args.draftId !== undefined : args.draftId === undefined)) {
-      throw new RosterError('invalid-input', 'Give the password for a saved realm (realmId) or for a new realm\'s draft (draftId with its connection).');
+      throw new RosterError('invalid-input', "Give the password for a saved realm (realmId) or for a new realm's draft (draftId with its connection).");
     }
     if (args.remember && (!saved || !sameBindTarget(saved.connection, target))) {
       throw new RosterError('invalid-input', 'A password is saved only for the server and bind DN a realm is saved with: save the realm first.');

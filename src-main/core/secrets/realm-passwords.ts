@@ -18,7 +18,8 @@ export interface PasswordKeys {
 }
 
 /** The password to bind with, and where it came from; or none, with why a kept one was not used. */
-export type PasswordLookup = { password: string; kept: 'saved' | 'session'; refusal?: undefined } | { password?: undefined; kept?: undefined; refusal?: string };
+export type PasswordLookup =
+  { password: string; kept: 'saved' | 'session'; refusal?: undefined } | { password?: undefined; kept?: undefined; refusal?: string };
 
 /** What is stored (encrypted by the durable store) for one realm: the secret and the target it was given for. */
 interface BoundPassword {
@@ -61,7 +62,8 @@ const write = (store: SecretStore, key: string, target: BindTarget, password: st
 
 /** Why a kept password is not sent to `now`: what it was given for, and what changed. */
 function refusal(kept: BoundPassword | 'legacy', how: 'saved' | 'session', now: BindTarget): string {
-  if (kept === 'legacy') return 'The saved password was stored by an earlier version of Roster, which did not record the server it was for; enter the password again.';
+  if (kept === 'legacy')
+    return 'The saved password was stored by an earlier version of Roster, which did not record the server it was for; enter the password again.';
   const subject = how === 'saved' ? 'The saved password was saved for' : 'The password given this session was given for';
   const where = `${kept.urls.join(', ') || '(no server)'}, bind DN ${kept.bindDn || '(none)'}`;
   const sameServer = JSON.stringify(kept.urls) === JSON.stringify(now.urls) && kept.bindDn === now.bindDn;
@@ -146,7 +148,8 @@ export class RealmPasswords {
   async adopt(draftId: string, realmId: string, target: BindTarget): Promise<void> {
     const kept = await read(this.typed, draftKey(draftId));
     await this.typed.delete(draftKey(draftId));
-    if (kept !== undefined && kept !== 'legacy' && kept.fingerprint === targetFingerprint(target)) await write(this.typed, realmKey(realmId), target, kept.password);
+    if (kept !== undefined && kept !== 'legacy' && kept.fingerprint === targetFingerprint(target))
+      await write(this.typed, realmKey(realmId), target, kept.password);
   }
 
   /** Saves the password typed this session for the realm's target, when there is one ("save password"). */
