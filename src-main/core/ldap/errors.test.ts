@@ -42,4 +42,26 @@ describe('translateLdapError', () => {
       "The certificate of dc1.corp.example:636 is expired. Ask the directory owner to renew it, or check this computer's clock.",
     );
   });
+
+  // ldapts' own words for a request it gave up on; stalled-server.test.ts drives the real ones end to end.
+  it('names the request a server left unanswered, and the operation timeout', () => {
+    const withTimeout = { ...context, operationTimeoutMs: 2_500 };
+    expect(translateLdapError(new Error('BindRequest: Operation timed out'), withTimeout)).toMatchObject({
+      code: 'timeout',
+      message:
+        "dc1.corp.example:636 accepted the connection but did not answer the bind within the realm's operation timeout (2.5 s). The server may be overloaded or hung: try again later or raise the operation timeout in the realm's connection settings.",
+    });
+    // Without the timeout (Test connection's probes), the general message.
+    expect(translateLdapError(new Error('SearchRequest: Operation timed out'), context).message).toBe(
+      'dc1.corp.example:636 did not answer in time. Check that the host and port are right and that a firewall does not drop the connection, or raise the timeout.',
+    );
+    expect(translateLdapError(new Error('Socket error. Message type: SearchRequest (0x63)\nThis socket has been ended by the other party'), context)).toMatchObject({
+      code: 'host-unreachable',
+      message:
+        'dc1.corp.example:636 broke the connection (This socket has been ended by the other party) during the search, before answering it. The directory service may have stopped or restarted: check that it runs, then try again.',
+    });
+    expect(translateLdapError(new Error('Connection closed before message response was received. Message type: ExtendedRequest (0x77)'), context).message).toBe(
+      'dc1.corp.example:636 closed the connection during the StartTLS request, before answering it. The directory service may have stopped or restarted: check that it runs, then try again.',
+    );
+  });
 });

@@ -6,6 +6,8 @@ export interface LdapErrorContext {
   url: string;
   bindDn?: string;
   baseDn?: string;
+  /** The realm's operation timeout: a request it ended is reported with it. */
+  operationTimeoutMs?: number;
 }
 
 /** Active Directory's sub-codes in "data XXX" of an invalid-credentials bind, explained. */
@@ -34,6 +36,43 @@ const TLS_UNTRUSTED = new Set([
 const hostOf = (url: string): string => url.replace(/^ldaps?:\/\//i, '').replace(/\/$/, '');
 
 const make = (code: ErrorCode, message: string, details?: RosterError['details']) => new RosterError(code, message, details);
+
+/** What Roster was waiting for, named from ldapts' request class ("SearchRequest" -> "the search"). */
+const OPERATION_NAMES: Record<string, string> = {
+  BindRequest: 'the bind',
+  SearchRequest: 'the search',
+  ExtendedRequest: 'the StartTLS request',
+  UnbindRequest: 'the unbind',
+};
+const operationName = (request: string): string => OPERATION_NAMES[request] ?? 'a request';
+const seconds = (ms: number): string => `${Number((ms / 1000).toFixed(1))} s`;
+
+/**
+ * ldapts' own failures of a pending request, which carry no error code: its timeout ("SearchRequest:
+ * Operation timed out", after destroying the socket) and a connection lost while waiting ("Connection closed
+ * before message response was received. Message type: BindRequest (0x60)", "Socket error. Message type: …").
+ */
+function pendingRequestFailure(message: string, host: string, context: LdapErrorContext): RosterError | undefined {
+  const timedOut = /^(\w+): Operation timed out$/.exec(message);
+  if (timedOut && context.operationTimeoutMs !== undefined) {
+    const operation = operationName(timedOut[1]!);
+    const advice = operation === 'the search' ? 'try again later, narrow the search, or raise' : 'try again later or raise';
+    return make(
+      'timeout',
+      `${host} accepted the connection but did not answer ${operation} within the realm's operation timeout (${seconds(context.operationTimeoutMs)}). The server may be overloaded or hung: ${advice} the operation timeout in the realm's connection settings.`,
+    );
+  }
+  const lost = /^(Connection closed before message response was received|Socket error)\. Message type: (\w+)/.exec(message);
+  if (!lost) return undefined;
+  const operation = operationName(lost[2]!);
+  const reason = message.split('\n')[1]?.trim();
+  const how =
+    lost[1] !== 'Socket error' ? 'closed the connection' : /ECONNRESET/.test(message) ? 'reset the connection' : `broke the connection (${reason ?? 'socket error'})`;
+  return make(
+    'host-unreachable',
+    `${host} ${how} during ${operation}, before answering it. The directory service may have stopped or restarted: check that it runs, then try again.`,
+  );
+}
 
 /** Translates whatever ldapts or Node threw into a RosterError with a message a person can act on. */
 export function translateLdapError(error: unknown, context: LdapErrorContext): RosterError {
@@ -89,6 +128,9 @@ export function translateLdapError(error: unknown, context: LdapErrorContext): R
         return make('ldap-error', `${host} answered with LDAP error ${error.code}: ${message}`, { ldapCode: error.code });
     }
   }
+
+  const pending = pendingRequestFailure(message, host, context);
+  if (pending) return pending;
 
   const code = typeof err?.code === 'string' ? err.code : undefined;
   if (code === 'ECONNREFUSED')

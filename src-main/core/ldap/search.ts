@@ -53,7 +53,7 @@ export async function* searchPages(session: LdapSession, request: SearchRequest)
     explicitBufferAttributes: binary,
     paged: { pageSize: Math.min(Math.max(1, request.pageSize), MAX_PAGE_SIZE) },
   });
-  const context = { url: session.url, baseDn: request.baseDn };
+  const context = { url: session.url, baseDn: request.baseDn, operationTimeoutMs: session.operationTimeoutMs };
   for (;;) {
     let next: IteratorResult<{ searchEntries: Entry[] }>;
     try {

@@ -21,6 +21,8 @@ export interface LdapTarget {
 export interface LdapSession {
   url: string;
   client: Client;
+  /** The target's operation timeout, which ldapts applies to each request (named in the error when one ends). */
+  operationTimeoutMs?: number;
   close(): Promise<void>;
 }
 
@@ -140,11 +142,11 @@ export async function openSession(target: LdapTarget, password: string | undefin
   let lastError: RosterError | undefined;
   for (const url of target.urls) {
     const client = clientFor(url, target);
-    const context = { url, bindDn: target.bindDn };
+    const context = { url, bindDn: target.bindDn, operationTimeoutMs: target.operationTimeoutMs };
     try {
       if (target.tls === 'starttls') await startTls(client, target, url, signal);
       await abortable(client.bind(target.bindDn, target.bindDn ? (password ?? '') : ''), client, signal);
-      return { url, client, close: () => client.unbind().catch(() => undefined) };
+      return { url, client, operationTimeoutMs: target.operationTimeoutMs, close: () => client.unbind().catch(() => undefined) };
     } catch (error) {
       await client.unbind().catch(() => undefined);
       const translated = translateLdapError(error, context);
