@@ -5,6 +5,7 @@
  */
 export function normalizeDn(dn: string): string {
   // Most DNs have no escapes, quotes or multi-valued RDNs: lower-case, split and trim is then the whole job.
+  // eslint-disable-next-line no-control-regex -- a raw NUL takes the general path, which escapes it
   if (!/[\\+"#<>;\u0000]/.test(dn)) {
     const rdns = dn.toLowerCase().split(',');
     let simple = true;
