@@ -18,6 +18,7 @@ import type { ExportDocument, WriteContext } from './document';
 import { couldRunFormula, neutraliseCsvCell, restoreCsvCell } from './neutralise';
 import { writePs1 } from './ps1';
 import { writeXlsx } from './xlsx';
+import { propertyRuns, propertyTimeout } from '../testing/property-runs';
 
 /*
  * The formula guard, through the real writers and the real sheet reader. Each value is a user's department
@@ -51,10 +52,10 @@ const completed = (i: number, department: string): UserRecord => {
   };
 };
 
-function documentOf(users: UserRecord[], delimiter: CsvDelimiter = ',', content: 'snapshot' | 'changes' = 'snapshot'): ExportDocument {
+function documentOf(users: UserRecord[], delimiter: CsvDelimiter = ',', content: 'snapshot' | 'changes' = 'snapshot', columns = COLUMNS): ExportDocument {
   const rows: ExportUser[] = users.map((user) => ({ user, changes: changeSet(user, FIELDS) }));
   return {
-    columns: COLUMNS,
+    columns,
     rows,
     content,
     separator: ' | ',
@@ -284,14 +285,58 @@ describe('export -> re-import returns every value unchanged (property)', () => {
     for (const format of ['xlsx', ',', ';', 'tab'] as const) expect(await roundTrip(values, format)).toEqual(values);
   });
 
-  it.each(['xlsx', ',', ';', 'tab'] as const)('holds for arbitrary strings (%s)', async (format) => {
-    await fc.assert(
-      fc.asyncProperty(anyValues, async (values) => {
-        expect(await roundTrip(values, format)).toEqual(values);
-      }),
-      { numRuns: 60 },
-    );
+  it.each(['xlsx', ',', ';', 'tab'] as const)(
+    'holds for arbitrary strings (%s)',
+    async (format) => {
+      await fc.assert(
+        fc.asyncProperty(anyValues, async (values) => {
+          expect(await roundTrip(values, format)).toEqual(values);
+        }),
+        { numRuns: propertyRuns(60) },
+      );
+    },
+    propertyTimeout(),
+  );
+
+  // Every column a user's values go to, each typed as the export types it (phone, email, identifier and DN
+  // cells in XLSX), with external users' directory id and DN: the whole row comes back as it was.
+  const FIELD_KEYS = FIELDS.map((f) => f.key);
+  const ALL_COLUMNS = resolveColumns(exportColumns(FIELDS), FIELD_KEYS);
+  const person = fc.record({
+    external: fc.boolean(),
+    id: anyValue.filter((v) => v !== ''),
+    dn: anyValue.filter((v) => v !== ''),
+    fields: fc.dictionary(fc.constantFrom(...FIELD_KEYS), anyValue),
   });
+  it.each(['xlsx', ',', ';', 'tab'] as const)(
+    'holds for every field column and the identity columns at once (%s)',
+    async (format) => {
+      await fc.assert(
+        fc.asyncProperty(fc.array(person, { minLength: 1, maxLength: 6 }), async (people) => {
+          const users = people.map((p, i): UserRecord => {
+            const fields = Object.fromEntries(Object.entries(p.fields).filter(([, v]) => v !== ''));
+            const user = { ...internal(i, ''), fields };
+            if (!p.external) return user;
+            return {
+              ...user,
+              kind: 'external',
+              origin: { realmId: 'ad', externalId: p.id, dn: p.dn, syncedAt: AT, base: {}, baseUsername: `user${i}`, directoryEnabled: true },
+            };
+          });
+          const file = nextFile(format === 'xlsx' ? 'xlsx' : 'csv');
+          const doc = documentOf(users, format === 'xlsx' ? ',' : format, 'snapshot', ALL_COLUMNS);
+          await (format === 'xlsx' ? writeXlsx(doc, file, quiet()) : writeCsv(doc, file, quiet()));
+          const sheet = await readSheet(file);
+          expect(sheet.headers).toEqual(['directoryId', 'dn', 'username', ...FIELD_KEYS]);
+          expect(sheet.rows.map((r) => r.cells)).toEqual(
+            users.map((u) => [u.origin?.externalId ?? '', u.origin?.dn ?? '', u.username, ...FIELD_KEYS.map((k) => u.fields[k] ?? '')]),
+          );
+        }),
+        { numRuns: propertyRuns(25) },
+      );
+    },
+    propertyTimeout(),
+  );
 
   it('holds for the rule itself on any string, and restoring never touches a value the export left alone', () => {
     fc.assert(
@@ -299,7 +344,7 @@ describe('export -> re-import returns every value unchanged (property)', () => {
         expect(restoreCsvCell(neutraliseCsvCell(value))).toBe(value);
         if (neutraliseCsvCell(value) === value) expect(restoreCsvCell(value)).toBe(value);
       }),
-      { numRuns: 2000 },
+      { numRuns: propertyRuns(2000) },
     );
   });
 
@@ -354,7 +399,7 @@ describe('the PowerShell script', () => {
           expect(cells.map((c) => (pattern.test(c) ? c.slice(1) : c))).toEqual(values);
         },
       ),
-      { numRuns: 40 },
+      { numRuns: propertyRuns(40) },
     );
   });
 });
