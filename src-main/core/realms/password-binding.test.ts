@@ -207,6 +207,30 @@ describe('a saved bind password is bound to the target it was saved for', () => 
   });
 });
 
+describe('a saved password that cannot be decrypted (the keyring changed)', () => {
+  it('is not used, and the realm says why instead of failing to list', async () => {
+    const realm = await call('realms:create', { realm: onListener(lab('Rekeyed')) });
+    await call('realms:set-session-password', { realmId: realm.id, password: server.readerPassword, remember: true });
+    // The same file read with another key, as after a keyring reset.
+    await services.close();
+    services = await openServices({
+      dataDir: dir,
+      owner: 'test',
+      transport: 'cli',
+      secrets: new EncryptedFileSecretStore(join(dir, 'secrets.json'), aesTestEncryptor()),
+      version: 'test',
+    });
+    table = createHandlers(services);
+    const why = 'The saved password cannot be decrypted (the system keyring may have changed); enter the password again.';
+    expect(await stateOf(realm.id)).toMatchObject({ password: 'missing', passwordNote: why });
+    expect((await call('realms:test', { id: realm.id })).error).toEqual({ code: 'password-required', message: why });
+    expect(listener.received().length).toBe(0);
+    // Entering it again replaces the unreadable one.
+    await call('realms:set-session-password', { realmId: realm.id, password: server.readerPassword, remember: true });
+    expect(await stateOf(realm.id)).toMatchObject({ password: 'saved' });
+  });
+});
+
 describe('typed (session) passwords follow the same rule', () => {
   it('are kept in main for the realm’s target, refused for another, and forgotten when the target changes', async () => {
     const realm = await call('realms:create', { realm: lab() });
@@ -287,20 +311,17 @@ describe('typed (session) passwords follow the same rule', () => {
 
 describe('the IPC contract', () => {
   it('lets one channel carry a password: realms:set-session-password (the others only say remember or forget)', () => {
-    const passwordFields = (schema: unknown, path = ''): string[] => {
+    /** Property names anywhere in a JSON schema that look like they hold a secret. */
+    const passwordFields = (schema: unknown): string[] => {
       if (typeof schema !== 'object' || schema === null) return [];
-      const node = schema as { properties?: Record<string, unknown> };
-      const own = Object.keys(node.properties ?? {})
-        .filter((key) => /pass|secret|pw|credential/i.test(key))
-        .map((key) => `${path}${key}`);
-      return [...own, ...Object.entries(schema).flatMap(([key, value]) => passwordFields(value, key === 'properties' ? path : path))];
+      const own = Object.keys((schema as { properties?: Record<string, unknown> }).properties ?? {}).filter((key) => /pass|secret|pw|credential/i.test(key));
+      return [...own, ...Object.values(schema).flatMap(passwordFields)];
     };
-    const found = Object.fromEntries(
-      CHANNELS.map((channel) => [
-        channel,
-        [...new Set(passwordFields(z.toJSONSchema(contract[channel].input, { unrepresentable: 'any', io: 'input' })))].sort(),
-      ]).filter(([, fields]) => fields.length > 0),
-    );
+    const found: Record<string, string[]> = {};
+    for (const channel of CHANNELS) {
+      const fields = [...new Set(passwordFields(z.toJSONSchema(contract[channel].input, { unrepresentable: 'any', io: 'input' })))].sort();
+      if (fields.length > 0) found[channel] = fields;
+    }
     expect(found).toEqual({
       'realms:create': ['rememberPassword'],
       'realms:update': ['forgetPassword', 'rememberPassword'],

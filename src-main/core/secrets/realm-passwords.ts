@@ -42,9 +42,17 @@ export function targetFingerprint(target: BindTarget): string {
   return createHash('sha256').update(canonical, 'utf8').digest('hex');
 }
 
-/** Reads a stored value: a bound password, `legacy` for a bare secret saved before passwords were bound, or nothing. */
-async function read(store: SecretStore, key: string): Promise<BoundPassword | 'legacy' | undefined> {
-  const value = await store.get(key);
+/**
+ * Reads a stored value: a bound password, `legacy` for a bare secret saved before passwords were bound,
+ * `unreadable` when it cannot be decrypted (the keyring changed), or nothing.
+ */
+async function read(store: SecretStore, key: string): Promise<BoundPassword | 'legacy' | 'unreadable' | undefined> {
+  let value: string | undefined;
+  try {
+    value = await store.get(key);
+  } catch {
+    return 'unreadable';
+  }
   if (value === undefined) return undefined;
   try {
     const parsed = JSON.parse(value) as Partial<BoundPassword> | null;
@@ -61,7 +69,8 @@ const write = (store: SecretStore, key: string, target: BindTarget, password: st
 };
 
 /** Why a kept password is not sent to `now`: what it was given for, and what changed. */
-function refusal(kept: BoundPassword | 'legacy', how: 'saved' | 'session', now: BindTarget): string {
+function refusal(kept: BoundPassword | 'legacy' | 'unreadable', how: 'saved' | 'session', now: BindTarget): string {
+  if (kept === 'unreadable') return 'The saved password cannot be decrypted (the system keyring may have changed); enter the password again.';
   if (kept === 'legacy')
     return 'The saved password was stored by an earlier version of Roster, which did not record the server it was for; enter the password again.';
   const subject = how === 'saved' ? 'The saved password was saved for' : 'The password given this session was given for';
@@ -108,7 +117,7 @@ export class RealmPasswords {
     for (const { store, key, how } of this.places(keys)) {
       const kept = await read(store, key);
       if (kept === undefined) continue;
-      if (kept !== 'legacy' && kept.fingerprint === fingerprint) return { password: kept.password, kept: how };
+      if (typeof kept === 'object' && kept.fingerprint === fingerprint) return { password: kept.password, kept: how };
       other ??= refusal(kept, how, target);
     }
     return other === undefined ? {} : { refusal: other };
@@ -140,7 +149,7 @@ export class RealmPasswords {
     const fingerprint = targetFingerprint(target);
     for (const store of [this.typed, this.durable]) {
       const kept = await read(store, realmKey(realmId));
-      if (kept !== undefined && (kept === 'legacy' || kept.fingerprint !== fingerprint)) await store.delete(realmKey(realmId));
+      if (kept !== undefined && (typeof kept !== 'object' || kept.fingerprint !== fingerprint)) await store.delete(realmKey(realmId));
     }
   }
 
@@ -148,14 +157,13 @@ export class RealmPasswords {
   async adopt(draftId: string, realmId: string, target: BindTarget): Promise<void> {
     const kept = await read(this.typed, draftKey(draftId));
     await this.typed.delete(draftKey(draftId));
-    if (kept !== undefined && kept !== 'legacy' && kept.fingerprint === targetFingerprint(target))
-      await write(this.typed, realmKey(realmId), target, kept.password);
+    if (typeof kept === 'object' && kept.fingerprint === targetFingerprint(target)) await write(this.typed, realmKey(realmId), target, kept.password);
   }
 
   /** Saves the password typed this session for the realm's target, when there is one ("save password"). */
   async remember(realmId: string, target: BindTarget): Promise<void> {
     const kept = await read(this.typed, realmKey(realmId));
-    if (kept === undefined || kept === 'legacy' || kept.fingerprint !== targetFingerprint(target)) return;
+    if (typeof kept !== 'object' || kept.fingerprint !== targetFingerprint(target)) return;
     await this.keep({ realmId }, target, kept.password, true);
   }
 
@@ -164,7 +172,7 @@ export class RealmPasswords {
     for (const { store, key, how } of this.places(keys)) {
       if (store !== this.typed || how !== 'session') continue;
       const kept = await read(store, key);
-      if (kept !== undefined && kept !== 'legacy' && kept.password === password) await store.delete(key);
+      if (typeof kept === 'object' && kept.password === password) await store.delete(key);
     }
   }
 
