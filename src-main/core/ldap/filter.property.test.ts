@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { Client } from 'ldapts';
+import { Attribute, Client } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSlapd, type SlapdServer } from '../../../e2e/fixtures/slapd';
 import { propertyRuns, propertyTimeout } from '../testing/property-runs';
@@ -62,13 +62,13 @@ async function store(values: { guid: string; description: string }[]): Promise<s
   const ou = `OU=b${batch},${server.baseDn}`;
   await root.add(ou, { objectClass: ['top', 'organizationalUnit'], ou: `b${batch}` });
   for (const [i, v] of values.entries()) {
-    await root.add(`CN=e${i},${ou}`, {
-      objectClass: ['top', 'person', 'organizationalPerson', 'user'],
-      cn: `e${i}`,
-      sn: 'x',
-      objectGUID: Buffer.from(v.guid, 'utf8'),
-      description: v.description,
-    });
+    await root.add(`CN=e${i},${ou}`, [
+      new Attribute({ type: 'objectClass', values: ['top', 'person', 'organizationalPerson', 'user'] }),
+      new Attribute({ type: 'cn', values: [`e${i}`] }),
+      new Attribute({ type: 'sn', values: ['x'] }),
+      new Attribute({ type: 'objectGUID', values: [Buffer.from(v.guid, 'utf8')] }),
+      new Attribute({ type: 'description', values: [v.description] }),
+    ]);
   }
   return ou;
 }
