@@ -4,11 +4,18 @@ import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { RosterError } from '../../../src-shared/result';
 import { restoreCsvCell } from '../export/neutralise';
+import { visibleText } from '../visible-text';
+import { checkXlsxSize, MAX_SHEET_BYTES, MAX_SHEET_ROWS, sizeText, tooLarge, tooManyRows } from './sheet-limits';
 
 /** One data row: its number as the spreadsheet program shows it (the header is row 1) and its cells as text. */
 export interface SheetRow {
   row: number;
   cells: string[];
+  /**
+   * Cells that hold no value Roster may take, by column index, each with why (it completes "Cell C5 (department)
+   * …"): spreadsheet errors such as #N/A, and formulas saved without their result. Absent when there are none.
+   */
+  unusable?: Record<number, string>;
 }
 
 /** A sheet as text: where it came from, the header names and the non-empty data rows. */
@@ -57,13 +64,46 @@ function numberText(n: number): string {
   return n.toLocaleString('en-US', { useGrouping: false, maximumFractionDigits: 20 });
 }
 
-/** The text of an exceljs cell value: rich text joined, hyperlinks (Excel makes one of every email) by their text, formulas by their result. */
-function xlsxText(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number') return numberText(value);
-  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? '' : value.toISOString();
+/**
+ * What spreadsheets show where a formula failed — Excel's, LibreOffice's (`Err:502`) and Google Sheets'
+ * (`#ERROR!`). No directory value plausibly reads like this, so such text is taken for the error it shows:
+ * in a CSV (which can only hold it as text) and in an XLSX text cell alike.
+ */
+const ERROR_VALUE =
+  /^(?:#NULL!|#DIV\/0!|#VALUE!|#REF!|#NAME\?|#NUM!|#N\/A|#GETTING_DATA|#SPILL!|#CALC!|#FIELD!|#BLOCKED!|#CONNECT!|#BUSY!|#UNKNOWN!|#PYTHON!|#ERROR!|Err:\d{3})$/i;
+
+/** Why an XLSX error cell is refused (completes "Cell C5 (department) …"). */
+const errorCellReason = (error: string): string =>
+  `holds the error ${visibleText(error)}: a formula or lookup failed there, so it has no value; correct it in the sheet.`;
+/** Why a cell whose text is a spreadsheet error (ERROR_VALUE) is refused. */
+const errorTextReason = (text: string): string =>
+  `holds ${visibleText(text)}, which is how a spreadsheet shows a failed formula or lookup, not a value; correct it in the sheet.`;
+
+/** A formula as a message shows it: shortened, control characters escaped. */
+const formulaText = (value: { formula?: string; sharedFormula?: string }): string => {
+  if (value.formula === undefined) return `a formula (shared with ${visibleText(value.sharedFormula ?? '?')})`;
+  const text = `=${value.formula}`;
+  return `a formula (${visibleText(text.length > 40 ? `${text.slice(0, 40)}…` : text)})`;
+};
+
+/** An exceljs cell value as text, or why it has none Roster may take. */
+interface CellRead {
+  text: string;
+  unusable?: string;
+}
+
+/**
+ * The text of an exceljs cell value: rich text joined, hyperlinks (Excel makes one of every email) by their text.
+ * A formula gives its cached result — the value the spreadsheet showed when the file was saved, which is what
+ * the person sending it back meant — but a formula saved without a result (a generator that does not
+ * calculate) has no value, and an error (`#N/A`, alone or as a formula's result) is not one.
+ */
+function xlsxCell(value: unknown): CellRead {
+  if (value === null || value === undefined) return { text: '' };
+  if (typeof value === 'string') return { text: value };
+  if (typeof value === 'number') return { text: numberText(value) };
+  if (typeof value === 'boolean') return { text: value ? 'TRUE' : 'FALSE' };
+  if (value instanceof Date) return { text: Number.isNaN(value.getTime()) ? '' : value.toISOString() };
   if (typeof value === 'object') {
     const v = value as {
       richText?: { text: string }[];
@@ -74,12 +114,27 @@ function xlsxText(value: unknown): string {
       sharedFormula?: string;
       error?: string;
     };
-    if (Array.isArray(v.richText)) return v.richText.map((part) => part.text).join('');
-    if (v.hyperlink !== undefined || v.text !== undefined) return xlsxText(v.text);
-    if (v.formula !== undefined || v.sharedFormula !== undefined) return xlsxText(v.result);
-    if (v.error !== undefined) return v.error;
+    if (Array.isArray(v.richText)) return { text: v.richText.map((part) => part.text).join('') };
+    if (v.hyperlink !== undefined || v.text !== undefined) return xlsxCell(v.text);
+    if (v.formula !== undefined || v.sharedFormula !== undefined) {
+      if (v.result === undefined || v.result === null) {
+        return {
+          text: '',
+          unusable: `holds ${formulaText(v)} saved without its result, so it has no value to take. Open the file in Excel or LibreOffice and save it again (that stores the results), or paste the values over the formulas.`,
+        };
+      }
+      const error = (v.result as { error?: unknown }).error;
+      if (typeof error === 'string') {
+        return {
+          text: error,
+          unusable: `holds ${formulaText(v)} whose result is the error ${visibleText(error)}, so it has no value; correct it in the sheet.`,
+        };
+      }
+      return xlsxCell(v.result);
+    }
+    if (v.error !== undefined) return { text: String(v.error), unusable: errorCellReason(String(v.error)) };
   }
-  return '';
+  return { text: '' };
 }
 
 /** Column letters as spreadsheets show them (0 -> A, 26 -> AA). */
@@ -89,7 +144,9 @@ export function columnLetter(index: number): string {
   return name;
 }
 
-async function readXlsx(path: string): Promise<ReadRecords> {
+async function readXlsx(path: string, size: number): Promise<ReadRecords> {
+  if (size > MAX_SHEET_BYTES) throw tooLarge(basename(path), `is ${sizeText(size)}`);
+  await checkXlsxSize(path);
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.readFile(path);
@@ -102,13 +159,23 @@ async function readXlsx(path: string): Promise<ReadRecords> {
   const sheet = workbook.worksheets[0];
   if (!sheet) throw new RosterError('invalid-input', `${basename(path)} has no worksheet.`);
   const records: SheetRow[] = [];
+  let tooMany = false;
   sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
+    if (rowNumber > MAX_SHEET_ROWS + 1) {
+      tooMany ||= row.hasValues;
+      return;
+    }
     // row.values is 1-based and sparse: index 0 is unused, missing cells are holes.
     const values = row.values as unknown[];
-    const cells: string[] = [];
-    for (let c = 1; c < values.length; c += 1) cells.push(xlsxText(values[c]));
-    records.push({ row: rowNumber, cells });
+    const record: SheetRow = { row: rowNumber, cells: [] };
+    for (let c = 1; c < values.length; c += 1) {
+      const { text, unusable } = xlsxCell(values[c]);
+      record.cells.push(text);
+      if (unusable) (record.unusable ??= {})[c - 1] = unusable;
+    }
+    records.push(record);
   });
+  if (tooMany) throw tooManyRows(basename(path));
   return { source: `worksheet "${sheet.name}"`, records, restore: legacyApostrophes(workbook) ? legacyRestore : exact };
 }
 
@@ -132,7 +199,8 @@ export function detectDelimiter(text: string, preferred: ',' | '\t' = ','): stri
 
 const DELIMITER_NAMES: Record<string, string> = { ',': 'comma', ';': 'semicolon', '\t': 'tab' };
 
-async function readCsv(path: string): Promise<ReadRecords> {
+async function readCsv(path: string, size: number): Promise<ReadRecords> {
+  if (size > MAX_SHEET_BYTES) throw tooLarge(basename(path), `is ${sizeText(size)}`);
   const bytes = await readFile(path);
   let text: string;
   let encoding = '';
@@ -146,9 +214,13 @@ async function readCsv(path: string): Promise<ReadRecords> {
   const delimiter = detectDelimiter(text.replace(/^\uFEFF/, ''), extname(path).toLowerCase() === '.tsv' ? '\t' : ',');
   let parsed: string[][];
   try {
-    parsed = parse(text, { bom: true, delimiter, relax_column_count: true, relax_quotes: true }) as string[][];
+    // Parsing stops one record past the limit: enough to know the sheet is too long.
+    parsed = parse(text, { bom: true, delimiter, relax_column_count: true, relax_quotes: true, to: MAX_SHEET_ROWS + 2 }) as string[][];
   } catch (error) {
     throw new RosterError('invalid-input', `${basename(path)} is not a readable CSV file (${(error as Error).message}).`);
+  }
+  if (parsed.length > MAX_SHEET_ROWS + 1 && parsed.slice(MAX_SHEET_ROWS + 1).some((cells) => cells.some((c) => c.trim() !== ''))) {
+    throw tooManyRows(basename(path));
   }
   // Every record counts (an empty line is an empty row in a spreadsheet too), so row numbers match.
   return {
@@ -162,24 +234,37 @@ async function readCsv(path: string): Promise<ReadRecords> {
  * Reads a returned sheet: the first worksheet of an XLSX, or a CSV (`,` `;` or TAB, UTF-8 with or without BOM).
  * Row 1 is the header; fully empty rows are skipped but row numbers stay those the spreadsheet shows. Cells
  * come back as exported: in a CSV, the apostrophe the export's formula guard added is taken off again; an
- * XLSX holds its values exactly (but for the apostrophes of workbooks from earlier Roster versions).
+ * XLSX holds its values exactly (but for the apostrophes of workbooks from earlier Roster versions). Cells
+ * holding a spreadsheet error or a formula without its result are marked `unusable`. A sheet over
+ * MAX_SHEET_BYTES (an XLSX by what it unpacks to, checked before anything is inflated) or with more than
+ * MAX_SHEET_ROWS rows is refused.
  */
 export async function readSheet(path: string): Promise<SheetData> {
   const name = basename(path);
+  let size: number;
   try {
-    if (!(await stat(path)).isFile()) throw new RosterError('invalid-input', `${path} is a folder, not a sheet.`);
+    const info = await stat(path);
+    if (!info.isFile()) throw new RosterError('invalid-input', `${path} is a folder, not a sheet.`);
+    size = info.size;
   } catch (error) {
     if (error instanceof RosterError) throw error;
     throw new RosterError('not-found', `There is no file ${path}.`);
   }
   const ext = extname(path).toLowerCase();
   let read: ReadRecords;
-  if (ext === '.xlsx') read = await readXlsx(path);
-  else if (ext === '.csv' || ext === '.txt' || ext === '.tsv') read = await readCsv(path);
+  if (ext === '.xlsx') read = await readXlsx(path, size);
+  else if (ext === '.csv' || ext === '.txt' || ext === '.tsv') read = await readCsv(path, size);
   else
     throw new RosterError('invalid-input', `${name} is not a sheet Roster can read: use ${ACCEPTED}${ext === '.xls' ? ' (save the old .xls as .xlsx)' : ''}.`);
 
-  const records = read.records.map((r) => ({ row: r.row, cells: r.cells.map(read.restore) }));
+  const records = read.records.map((r): SheetRow => {
+    const cells = r.cells.map(read.restore);
+    let { unusable } = r;
+    cells.forEach((cell, i) => {
+      if (unusable?.[i] === undefined && ERROR_VALUE.test(cell.trim())) (unusable ??= {})[i] = errorTextReason(cell.trim());
+    });
+    return unusable ? { row: r.row, cells, unusable } : { row: r.row, cells };
+  });
   const header = records[0];
   if (!header || header.row !== 1 || header.cells.every((c) => c.trim() === '')) {
     throw new RosterError('invalid-input', `${name} is empty: its first row should name the columns (e.g. username, department).`);
@@ -187,9 +272,11 @@ export async function readSheet(path: string): Promise<SheetData> {
   const rows = records.slice(1).filter((r) => r.cells.some((c) => c.trim() !== ''));
   if (rows.length === 0) throw new RosterError('invalid-input', `${name} has a header but no rows under it.`);
 
-  // Columns without a header but with data still show, so nothing in the sheet goes unseen.
+  // Columns without a header but with data still show, so nothing in the sheet goes unseen. (A loop, not
+  // Math.max(...rows): spreading 200,000 arguments overflows the stack.)
   const lastUsed = (cells: string[]) => cells.reduce((last, c, i) => (c.trim() !== '' ? i : last), -1);
-  const width = Math.max(lastUsed(header.cells), ...rows.map((r) => lastUsed(r.cells))) + 1;
+  let width = lastUsed(header.cells) + 1;
+  for (const r of rows) width = Math.max(width, lastUsed(r.cells) + 1);
   const headers = Array.from({ length: width }, (_, i) => header.cells[i]?.trim() || `(column ${columnLetter(i)})`);
   const seen = new Map<string, number>();
   headers.forEach((h, i) => {
@@ -205,6 +292,6 @@ export async function readSheet(path: string): Promise<SheetData> {
   return {
     source: read.source,
     headers,
-    rows: rows.map((r) => ({ row: r.row, cells: Array.from({ length: width }, (_, i) => r.cells[i] ?? '') })),
+    rows: rows.map((r) => ({ ...r, cells: Array.from({ length: width }, (_, i) => r.cells[i] ?? '') })),
   };
 }

@@ -17,9 +17,10 @@ import type { FieldValues, UserRecord } from '../../../src-shared/model/user';
 import { RosterError } from '../../../src-shared/result';
 import type { NewAuditEntry } from '../audit/audit-log';
 import { diffFields, type UserContext, type UserService } from '../users/user-service';
+import { visibleText } from '../visible-text';
 import type { UserOp } from '../users/user-store';
 import { directoryIdOf } from './identity-cell';
-import { readSheet, type SheetData, type SheetRow } from './read-sheet';
+import { columnLetter, readSheet, type SheetData, type SheetRow } from './read-sheet';
 import { autoMapping, resolveMapping } from './sheet-mapping';
 
 /** Sheets kept for mapping, previewing and paging: the last few opened, bounded in memory. */
@@ -170,6 +171,16 @@ export class SheetService {
     const realmIds = this.realmIds();
     const seen = new Map<string, SheetRowResult>();
     return rows.map((row) => {
+      // A cell without a usable value (#N/A, a formula saved without its result) refuses its row, with why.
+      const unusable = (column: number): string | undefined => {
+        const why = row.unusable?.[column];
+        return why === undefined ? undefined : `Cell ${columnLetter(column)}${row.row} (${visibleText(headers[column] ?? '')}) ${why}`;
+      };
+      const badIdentities = identityColumns.flatMap(({ column }) => unusable(column) ?? []);
+      if (badIdentities.length > 0) {
+        const reasons = [...badIdentities, ...fieldColumns.flatMap(({ column }) => unusable(column) ?? [])];
+        return { result: { row: row.row, status: 'refused', changes: [], reasons } };
+      }
       const identities = identityColumns.flatMap(({ target, column }) => {
         const value = (row.cells[column] ?? '').trim();
         return value ? [{ target, value, users: this.lookup(target, value, realmIds) }] : [];
@@ -194,6 +205,12 @@ export class SheetService {
       }
       const values: FieldValues = {};
       for (const { column, field } of fieldColumns) {
+        // Checked before anything else: such a cell is never applied, and never clears a field either.
+        const why = unusable(column);
+        if (why) {
+          result.reasons.push(why);
+          continue;
+        }
         const cell = (row.cells[column] ?? '').trim();
         const value = field.custom ? multiValue(cell) : cell;
         const current = user.fields[field.key] ?? '';
