@@ -9,7 +9,7 @@ export const AUDIT_FILE = 'audit.jsonl';
 /** An entry before the log numbers it. */
 export type NewAuditEntry = Omit<AuditEntry, 'seq'>;
 
-/** Reads the last whole line's seq without reading a large file whole. */
+/** Reads the highest seq near the end of the file (and where a torn last line starts) without reading a large file whole. */
 async function lastSeqOf(path: string): Promise<{ seq: number; size: number; tornAt?: number }> {
   let size: number;
   try {
@@ -30,14 +30,20 @@ async function lastSeqOf(path: string): Promise<{ seq: number; size: number; tor
       const lines = text.split('\n');
       // The first piece may be a partial line unless the window reached the file start.
       const candidates = lines.slice(start === 0 ? 0 : 1).filter((l, i, all) => l.trim() !== '' && (endsWhole || i < all.length - 1));
-      for (let i = candidates.length - 1; i >= 0; i -= 1) {
+      // The highest, not the last: files written before entries were reserved (see `reserve`) can hold a settings
+      // entry numbered after a user change's ahead of it. Numbering on from the last would repeat a number.
+      let highest: number | undefined;
+      for (const line of candidates) {
         try {
-          const entry = JSON.parse(candidates[i] as string) as AuditEntry;
-          const tornAt = endsWhole ? undefined : size - Buffer.byteLength(lines[lines.length - 1] ?? '');
-          return { seq: entry.seq, size, ...(tornAt === undefined ? {} : { tornAt }) };
+          const { seq } = JSON.parse(line) as AuditEntry;
+          if (typeof seq === 'number' && (highest === undefined || seq > highest)) highest = seq;
         } catch {
-          // a damaged line: look further back
+          // a damaged line: the others decide
         }
+      }
+      if (highest !== undefined) {
+        const tornAt = endsWhole ? undefined : size - Buffer.byteLength(lines[lines.length - 1] ?? '');
+        return { seq: highest, size, ...(tornAt === undefined ? {} : { tornAt }) };
       }
       if (start === 0) return { seq: 0, size, ...(endsWhole ? {} : { tornAt: 0 }) };
     }
@@ -75,6 +81,8 @@ export class AuditLog {
   /** Carried entries audit.jsonl could not take yet, oldest first: written ahead of the next entries. */
   private waiting: AuditEntry[] = [];
   private queue: Promise<unknown> = Promise.resolve();
+  /** Entries reserved for a user change, by first seq, not yet handed to write(): later appends wait for them. */
+  private readonly held = new Map<number, { settled: Promise<void>; settle: () => void }>();
 
   private constructor(
     readonly path: string,
@@ -102,9 +110,34 @@ export class AuditLog {
     return this.waiting.length;
   }
 
-  /** Numbers entries without writing them (so a user change can carry its entries in its own journal line). */
+  /** Numbers entries without writing them. */
   number(entries: readonly NewAuditEntry[]): AuditEntry[] {
     return entries.map((entry) => ({ seq: ++this.seq, ...entry }));
+  }
+
+  /**
+   * Numbers the entries a user change carries in its own journal line, and holds back appends numbered after
+   * them until they are handed to `write()` or given up with `release()`. So audit.jsonl stays in number
+   * order, which is what lets a restart tell exactly which carried entries the file lacks.
+   */
+  reserve(entries: readonly NewAuditEntry[]): AuditEntry[] {
+    const numbered = this.number(entries);
+    const first = numbered[0];
+    if (first) {
+      let settle = (): void => undefined;
+      const settled = new Promise<void>((resolve) => (settle = resolve));
+      this.held.set(first.seq, { settled, settle });
+    }
+    return numbered;
+  }
+
+  /** Gives up reserved entries (their change failed): appends held back for them go ahead. Safe to call twice. */
+  release(entries: readonly AuditEntry[]): void {
+    const first = entries[0];
+    const hold = first && this.held.get(first.seq);
+    if (!hold) return;
+    this.held.delete(first.seq);
+    hold.settle();
   }
 
   /**
@@ -127,17 +160,21 @@ export class AuditLog {
       this.waiting = [];
       const last = batch.at(-1)!.seq;
       if (last > this.seq) this.seq = last;
-      // A loop, not push(...batch): a 200,000-row sheet's entries as arguments overflow the stack.
-      if (this.entries) for (const entry of batch) this.entries.push(entry);
+      this.entries?.push(...batch);
     };
     const next = this.queue.then(run, run);
     this.queue = next.catch(() => undefined);
+    // Queued now, so appends numbered after these may follow.
+    this.release(entries);
     return next;
   }
 
-  /** Numbers and writes entries. */
+  /** Numbers and writes entries, after any reserved with lower numbers (see `reserve`). */
   async append(entries: readonly NewAuditEntry[]): Promise<AuditEntry[]> {
     const numbered = this.number(entries);
+    const first = numbered[0]?.seq ?? Number.POSITIVE_INFINITY;
+    const earlier = [...this.held].filter(([seq]) => seq < first).map(([, hold]) => hold.settled);
+    if (earlier.length > 0) await Promise.all(earlier);
     await this.write(numbered);
     return numbered;
   }

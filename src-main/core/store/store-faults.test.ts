@@ -218,6 +218,16 @@ describe('the audit journal when the disk fails', () => {
     ]);
   });
 
+  it('a user change that fails gives up its audit numbers, so entries numbered after them are not held back', async () => {
+    const fs = new FaultyFs();
+    const app = await start(fs);
+    fs.failNext('write', USERS_JOURNAL, 'ENOSPC');
+    expect((await app.refused('users:create', { username: 'erin', fields: {} })).code).toBe('io');
+    // Held back for the failed change's entry, this would never be written (the test would time out).
+    await app.call('roles:create', { name: 'Auditors' });
+    expect((await auditLines()).map((e) => [e.seq, e.action])).toEqual([[2, 'role.create']]);
+  });
+
   it('the snapshot rewrite keeps the journal lines whose audit entries audit.jsonl still lacks, so a restart writes them', async () => {
     const fs = new FaultyFs();
     const app = await start(fs, 1);

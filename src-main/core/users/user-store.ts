@@ -270,12 +270,18 @@ export class UserStore {
       const { ops, audit, result } = plan();
       if (ops.length === 0 && audit.length === 0) return result;
       if (!this.journal) throw new RosterError('forbidden', 'The users were opened read-only; this command cannot change them.');
-      const entries = this.options.audit.number(audit);
-      // Stored like the snapshot: last-synced values only where they differ from the current ones.
-      const stored = ops.map((op) => ('put' in op ? { put: encodeUser(op.put) } : op));
-      const record: JournalRecord = { seq: this.seq + 1, ops: stored, ...(entries.length ? { audit: entries } : {}) };
-      await this.journal.append([record]);
-      this.seq = record.seq;
+      // Reserved: audit entries numbered later wait for these, so audit.jsonl stays in number order.
+      const entries = this.options.audit.reserve(audit);
+      try {
+        // Stored like the snapshot: last-synced values only where they differ from the current ones.
+        const stored = ops.map((op) => ('put' in op ? { put: encodeUser(op.put) } : op));
+        const record: JournalRecord = { seq: this.seq + 1, ops: stored, ...(entries.length ? { audit: entries } : {}) };
+        await this.journal.append([record]);
+        this.seq = record.seq;
+      } catch (error) {
+        this.options.audit.release(entries);
+        throw error;
+      }
       for (const op of ops) this.apply(op);
       this.journalOps += ops.length;
       this.changeCount += 1;

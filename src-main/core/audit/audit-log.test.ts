@@ -1,0 +1,68 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AuditLog, AUDIT_FILE } from './audit-log';
+
+let dir: string;
+const entry = (seq: number) => JSON.stringify({ seq, at: '2026-11-21T10:00:00.000Z', who: 'alice', action: 'role.create', changes: [] });
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'roster-audit-'));
+});
+afterEach(() => rm(dir, { recursive: true, force: true }));
+
+describe('AuditLog numbering', () => {
+  it('numbers on from the highest entry, not the last line: entries can reach the file out of order, numbers never repeat', async () => {
+    // A user change numbers its entry (2) before its journal line is written; a role created meanwhile (3) is written first.
+    await writeFile(join(dir, AUDIT_FILE), `${entry(1)}\n${entry(3)}\n${entry(2)}\n`);
+    const log = await AuditLog.open(dir);
+    expect(log.lastSeq).toBe(3);
+    expect((await log.append([{ at: '2026-11-21T10:00:00.000Z', who: 'alice', action: 'role.create', changes: [] }]))[0]?.seq).toBe(4);
+    await log.close();
+    expect((await readFile(join(dir, AUDIT_FILE), 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l).seq)).toEqual([1, 3, 2, 4]);
+  });
+
+  it('drops a torn last line and numbers on from the highest whole entry before it', async () => {
+    await writeFile(join(dir, AUDIT_FILE), `${entry(1)}\n${entry(2)}\n{"seq":3,"at":"2026`);
+    const log = await AuditLog.open(dir);
+    expect(log.lastSeq).toBe(2);
+    await log.close();
+    expect(await readFile(join(dir, AUDIT_FILE), 'utf8')).toBe(`${entry(1)}\n${entry(2)}\n`);
+  });
+});
+
+describe('AuditLog order', () => {
+  const newEntry = (note: string) => ({ at: '2026-11-21T10:00:00.000Z', who: 'alice', action: 'role.create' as const, changes: [], note });
+  const seqsInFile = async () =>
+    (await readFile(join(dir, AUDIT_FILE), 'utf8'))
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => [JSON.parse(l).seq, JSON.parse(l).note]);
+
+  it('keeps the file in number order: an append numbered after entries a user change reserved waits until they are written', async () => {
+    const log = await AuditLog.open(dir);
+    // A user change numbers its entry, then writes its journal line; a role is created meanwhile.
+    const carried = log.reserve([newEntry('user change')]);
+    const role = log.append([newEntry('role')]);
+    await log.write(carried, true);
+    await role;
+    await log.close();
+    expect(await seqsInFile()).toEqual([
+      [1, 'user change'],
+      [2, 'role'],
+    ]);
+    // So a restart can tell exactly which carried entries the file lacks: those above its highest number.
+    expect((await AuditLog.open(dir)).lastSeq).toBe(2);
+  });
+
+  it('lets held-back appends go once the reserving change failed and gave its numbers up', async () => {
+    const log = await AuditLog.open(dir);
+    const carried = log.reserve([newEntry('failed user change')]);
+    const role = log.append([newEntry('role')]);
+    log.release(carried);
+    await role;
+    await log.close();
+    expect(await seqsInFile()).toEqual([[2, 'role']]);
+  });
+});
