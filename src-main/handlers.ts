@@ -162,7 +162,11 @@ function parseInput(channel: Channel, rawInput: unknown): { success: true; data:
  */
 export async function dispatch(table: HandlerTable, channel: unknown, rawInput: unknown, context: CallContext = {}): Promise<Result<unknown>> {
   try {
-    if (!isChannel(channel)) return { ok: false, error: { code: 'invalid-input', message: `Unknown channel ${String(channel)}.` } };
+    if (!isChannel(channel)) {
+      const kind = channel === null || channel === undefined ? String(channel) : typeof channel === 'object' ? 'an object' : `a ${typeof channel}`;
+      const message = typeof channel === 'string' ? `Unknown channel ${clip(channel, 100)}.` : `A channel is named by a string, not ${kind}.`;
+      return { ok: false, error: { code: 'invalid-input', message } };
+    }
     const parsed = parseInput(channel, rawInput);
     if (!parsed.success) return { ok: false, error: { code: 'invalid-input', message: parsed.message } };
     const handler = table[channel] as (input: unknown, context: CallContext) => Promise<unknown>;
