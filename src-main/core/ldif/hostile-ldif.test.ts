@@ -3,8 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { generateUsers, toLdif } from '../../../e2e/fixtures/ldif';
+import type { Channel, ChannelInput, ChannelOutput } from '../../../src-shared/ipc/contract';
+import { realmFromPreset } from '../../../src-shared/model/realm-presets';
 import { RosterError } from '../../../src-shared/result';
+import { createHandlers, dispatch } from '../../handlers';
 import { normalizeDn } from '../ldap/dn';
+import { SessionSecretStore } from '../secrets/secret-store';
+import { openServices } from '../services';
 import { clearLdifCache, loadLdifFile } from './ldif-source';
 import { LdifParser, parseLdif } from './parse';
 
@@ -186,5 +191,52 @@ describe('a 50 MB LDIF file', () => {
       expect(done - (calls[i - 1]?.[0] ?? 0)).toBe(Math.min(65_536, size - (calls[i - 1]?.[0] ?? 0)));
     });
     expect(peak).toBeLessThan(size / 4);
+  });
+});
+
+describe('progress of jobs that read an LDIF realm', () => {
+  it('an import and a reconcile show reading the file, by bytes, up to its size', async () => {
+    const path = join(dir, 'people.ldif');
+    await writeFile(path, toLdif(generateUsers(3000, 'openldap', 'ou=people,dc=example,dc=org')));
+    const size = (await stat(path)).size;
+    const services = await openServices({ dataDir: join(dir, 'data'), owner: 'test', transport: 'cli', secrets: new SessionSecretStore('t'), version: 't' });
+    try {
+      const table = createHandlers(services);
+      const call = async <C extends Channel>(channel: C, input: ChannelInput<C>): Promise<ChannelOutput<C>> => {
+        const result = await dispatch(table, channel, input);
+        if (!result.ok) throw new Error(result.error.message);
+        return result.value as ChannelOutput<C>;
+      };
+      const seen = await call('realms:inspect-ldif', { path });
+      const realm = await call('realms:create', {
+        realm: {
+          ...realmFromPreset('ldif-file', { name: 'Export', urls: [], bindDn: '', baseDn: '', ldifPath: path, flavour: 'openldap' }),
+          idAttribute: seen.idAttribute,
+        },
+      });
+      const reading: Array<{ done: number; total: number; phase: string }> = [];
+      services.events.onAny((event, payload) => {
+        const progress = payload as { done: number; total: number; phase: string };
+        if (event === 'jobs:progress' && progress.phase.startsWith('Reading people.ldif')) reading.push(progress);
+      });
+      const mb = (size / 1_000_000).toFixed(1);
+
+      for (const start of [() => services.importer.searchAndImport(realm.id, '*', undefined), () => services.resync.reconcile(realm.id)]) {
+        // Parsed files are kept; forgetting them makes the job read the file.
+        clearLdifCache();
+        reading.length = 0;
+        const job = await services.jobs.wait((await start()).id);
+        expect(job.state).toBe('done');
+        // Events are throttled, but the last (done = total) always goes out.
+        expect(reading.at(-1)).toEqual({ jobId: job.id, done: size, total: size, phase: `Reading people.ldif: ${mb} of ${mb} MB` });
+        reading.forEach((p, i) => {
+          expect(p.total).toBe(size);
+          if (i > 0) expect(p.done).toBeGreaterThan(reading[i - 1]!.done);
+        });
+      }
+      expect([...services.userStore.all()]).toHaveLength(3000);
+    } finally {
+      await services.close();
+    }
   });
 });

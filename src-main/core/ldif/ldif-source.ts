@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { RealmRecord } from '../../../src-shared/model/realm';
 import { RosterError } from '../../../src-shared/result';
@@ -28,6 +28,12 @@ interface CacheSlot {
   directory: Promise<LdifDirectory>;
   /** Who wants to hear how reading goes (every caller waiting for this file while it is read). */
   listeners: Set<LdifProgress>;
+}
+
+/** A job's phase while an LDIF file is read: "Reading export.ldif: 12.5 of 50.2 MB". */
+export function readingPhase(path: string, done: number, total: number): string {
+  const mb = (bytes: number) => (bytes / 1_000_000).toFixed(1);
+  return `Reading ${basename(path)}: ${mb(done)} of ${mb(total)} MB`;
 }
 
 /** Bytes read and parsed at a time: the file is never in memory whole, only its entries are. */

@@ -19,7 +19,7 @@ import { clashPolicy, type ClashPolicy } from './clash';
 import { threeWayDiff } from './diff';
 import { directoryMapper, entrySummary, type DirectoryUser } from './mapping';
 import { matchEntry } from './match';
-import { BATCH_SIZE, checkCancelled, realmById, withSource, type SyncDeps } from './sync-context';
+import { BATCH_SIZE, checkCancelled, realmById, withSource, withSourceReporting, type OpenProgress, type SyncDeps } from './sync-context';
 
 /** Searches kept for paging and importing: enough for a few open pages, bounded in memory. */
 const KEEP_SEARCHES = 4;
@@ -212,6 +212,8 @@ export class ImportService {
       clash?: UsernameClashInput;
       signal?: AbortSignal;
       progress?: (done: number) => void;
+      /** How reading an LDIF realm's file goes, before its entries come. */
+      readProgress?: OpenProgress;
       setConsistency?: (text: string) => void;
     } = {},
   ): Promise<SyncSummary> {
@@ -221,7 +223,7 @@ export class ImportService {
     const summary = emptySummary(realmId, options.dryRun);
     options.setConsistency?.('Nothing was imported yet.');
     let done = 0;
-    await withSource(this.deps, realm, options.signal, async (source) => {
+    await withSourceReporting(this.deps, realm, options.signal, options.readProgress, async (source) => {
       const pages = source.search(filter, options.signal)[Symbol.asyncIterator]();
       let next = pages.next();
       for (;;) {
@@ -256,6 +258,7 @@ export class ImportService {
         clash,
         signal: job.signal,
         progress: (done) => job.progress(done, 0, `Importing: ${done.toLocaleString('en')} entries so far`),
+        readProgress: job.progress,
         setConsistency: job.setConsistency,
       }),
     );

@@ -11,7 +11,7 @@ import { emptySummary, record, syncBatch, type Pair } from './batch';
 import { clashPolicy, linkedElsewhere, relinkDiff, relinkUser, type ClashPolicy } from './clash';
 import { applyDiff, threeWayDiff, type Choices } from './diff';
 import { directoryMapper, entrySummary, toDirectoryUser, usernameAttribute, type DirectoryUser } from './mapping';
-import { BATCH_SIZE, checkCancelled, realmById, requirePassword, syncEntry, withSource, type SyncDeps } from './sync-context';
+import { BATCH_SIZE, checkCancelled, realmById, requirePassword, syncEntry, withSource, withSourceReporting, type SyncDeps } from './sync-context';
 import { matchEntry } from './match';
 import type { DirectorySource } from './source';
 
@@ -317,7 +317,7 @@ export class ResyncService {
     const byId = new Map<string, DirectoryUser>();
     const byDn = new Map<string, DirectoryUser>();
     const map = directoryMapper(realm, this.deps.users.fields());
-    await withSource(this.deps, realm, options.signal, async (source) => {
+    await withSourceReporting(this.deps, realm, options.signal, options.progress, async (source) => {
       for await (const page of source.search(wrap(realm.search.userFilter), options.signal)) {
         for (const raw of page) {
           const entry = map(raw);

@@ -2,7 +2,7 @@ import type { AuditChange } from '../../../src-shared/model/audit';
 import type { RealmRecord } from '../../../src-shared/model/realm';
 import { RosterError } from '../../../src-shared/result';
 import type { NewAuditEntry } from '../audit/audit-log';
-import { openLdifSource } from '../ldif/ldif-source';
+import { openLdifSource, readingPhase } from '../ldif/ldif-source';
 import type { RealmService } from '../realms/realm-service';
 import type { PasswordLookup } from '../secrets/realm-passwords';
 import type { UserContext, UserService } from '../users/user-service';
@@ -45,9 +45,24 @@ export async function requirePassword(deps: SyncDeps, realm: RealmRecord, purpos
   return found;
 }
 
-/** Opens the realm's directory: the LDAP server with its bind password, or its LDIF file. */
-export async function openSource(deps: SyncDeps, realm: RealmRecord, signal?: AbortSignal, purpose?: string): Promise<DirectorySource> {
-  if (realm.kind === 'ldif-file') return openLdifSource(realm);
+/** How far opening a source has got, as a job shows it: reading an LDIF realm's file is bytes of its size. */
+export type OpenProgress = (done: number, total: number, phase: string) => void;
+
+/**
+ * Opens the realm's directory: the LDAP server with its bind password, or its LDIF file (`progress` hears how
+ * reading the file goes, when it is not parsed yet).
+ */
+export async function openSource(
+  deps: SyncDeps,
+  realm: RealmRecord,
+  signal?: AbortSignal,
+  purpose?: string,
+  progress?: OpenProgress,
+): Promise<DirectorySource> {
+  if (realm.kind === 'ldif-file') {
+    const path = realm.ldif?.path ?? '';
+    return openLdifSource(realm, undefined, progress && ((done, total) => progress(done, total, readingPhase(path, done, total))));
+  }
   const found = await requirePassword(deps, realm, purpose);
   try {
     return await openLdapSource(realm, found.password, attributesToRequest(realm, deps.users.fields()), signal);
@@ -68,13 +83,25 @@ export async function withSource<T>(
   signal: AbortSignal | undefined,
   work: (source: DirectorySource) => Promise<T>,
   purpose?: string,
+  progress?: OpenProgress,
 ): Promise<T> {
-  const source = await openSource(deps, realm, signal, purpose);
+  const source = await openSource(deps, realm, signal, purpose, progress);
   try {
     return await work(source);
   } finally {
     await source.close();
   }
+}
+
+/** withSource for jobs that read a whole realm: `progress` hears how reading an LDIF realm's file goes. */
+export function withSourceReporting<T>(
+  deps: SyncDeps,
+  realm: RealmRecord,
+  signal: AbortSignal | undefined,
+  progress: OpenProgress | undefined,
+  work: (source: DirectorySource) => Promise<T>,
+): Promise<T> {
+  return withSource(deps, realm, signal, work, undefined, progress);
 }
 
 /** An audit entry for a sync action. */
