@@ -188,6 +188,27 @@ describe('spreadsheet errors written as text in a CSV', () => {
   });
 });
 
+describe('control characters in a returned sheet', () => {
+  it('shows the cells and headers a reason quotes with control and bidi characters escaped', async () => {
+    const { services: s } = await withUsers(3);
+    const path = join(dir, 'hostile.csv');
+    await writeFile(path, 'username,department\r\n"evil\x1b[2J\x1b]0;pwned\x07",Sales\r\n"\u202emoc.evil",Sales\r\n');
+    const { report } = await previewAndApply(s, path, false);
+    expect(report.refusedRows.map((r) => r.reasons)).toEqual([
+      ['No user matches (username evil\\x1b[2J\\x1b]0;pwned\\x07).'],
+      ['No user matches (username \\u202emoc.evil).'],
+    ]);
+    const headers = await xlsx('headers.xlsx', [
+      ['username', 'department\u202e'],
+      ['user00002', { error: '#N/A' }],
+    ]);
+    const opened = await s.sheets.open(headers);
+    expect(opened.columns.map((c) => c.target)).toEqual(['username', 'ignore']);
+    s.sheets.preview({ sheetId: opened.sheetId, clearEmpty: false, mapping: { '1': 'field:department' } });
+    expect(s.sheets.page(opened.sheetId, 0, 10).rows[0]?.reasons).toEqual([`Cell B2 (department\\u202e) ${cellError('#N/A')}`]);
+  });
+});
+
 describe('sheets of 200,000 rows', () => {
   it('a CSV of 200,000 rows opens, previews and applies every row', LARGE, async () => {
     const { services: s, users } = await withUsers(200_000);

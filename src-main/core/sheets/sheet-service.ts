@@ -271,7 +271,8 @@ function matchIdentities(
 ): { user: UserRecord; matchedBy: SheetMatchTarget } | { reason: string } {
   const [primary, ...others] = identities;
   if (!primary) return { reason: `The row names no user: its ${mapped.join(' and ')} ${mapped.length > 1 ? 'cells are' : 'cell is'} empty.` };
-  const said = (i: Identity) => `${i.target} ${i.value}`;
+  // Cell text from the sheet: a control or bidi character would act where the reason is shown (the CLI's terminal).
+  const said = (i: Identity) => `${i.target} ${visibleText(i.value)}`;
   if (primary.users.length === 0) {
     const other = others.find((i) => i.users.length > 0);
     if (other) return { reason: `No user has ${said(primary)}, but ${said(other)} is ${names(other.users)}: the row's identities disagree.` };
