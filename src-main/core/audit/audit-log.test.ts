@@ -20,7 +20,12 @@ describe('AuditLog numbering', () => {
     expect(log.lastSeq).toBe(3);
     expect((await log.append([{ at: '2026-11-21T10:00:00.000Z', who: 'alice', action: 'role.create', changes: [] }]))[0]?.seq).toBe(4);
     await log.close();
-    expect((await readFile(join(dir, AUDIT_FILE), 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l).seq)).toEqual([1, 3, 2, 4]);
+    expect(
+      (await readFile(join(dir, AUDIT_FILE), 'utf8'))
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l).seq),
+    ).toEqual([1, 3, 2, 4]);
   });
 
   it('drops a torn last line and numbers on from the highest whole entry before it', async () => {

@@ -86,7 +86,12 @@ export class JournalFile {
         if (sync) await this.handle.datasync();
       } catch (error) {
         await this.cutBack(error);
-        throw ioError(error, dirname(this.path), `save ${this.what} to ${basename(this.path)}`, `${capitalised(this.what)} was not saved; everything saved before it is kept.`);
+        throw ioError(
+          error,
+          dirname(this.path),
+          `save ${this.what} to ${basename(this.path)}`,
+          `${capitalised(this.what)} was not saved; everything saved before it is kept.`,
+        );
       }
       this.size += bytes.length;
       return bytes.length;

@@ -106,94 +106,132 @@ beforeAll(async () => {
 });
 afterAll(() => rm(work, { recursive: true, force: true }));
 
+/** Set when a lane fails, so the other one stops instead of running on. */
+let failed = false;
+
+/**
+ * One sequence of kills on its own data folder: `runs` times, start the child, kill it, open the store and check
+ * it against everything the child acknowledged so far. Returns how many changes were made and how many opens found
+ * a torn last line (an unfinished change, discarded with a notice).
+ */
+async function killRepeatedly(lane: number, runs: number, seed: number): Promise<{ changes: number; torn: number }> {
+  const pick = random(seed);
+  const dataDir = join(work, `data-${lane}`);
+  const open = () => openServices({ dataDir, owner: 'the test', transport: 'cli', secrets: new SessionSecretStore('t'), version: 'test', actor: 'checker' });
+  const setup = await open();
+  const edited = (await setup.users.create({ username: 'edited', fields: { title: 'start' }, enabled: true, roles: [] })).user.id;
+  await setup.close();
+
+  // What must be in the store: everything acknowledged, plus whatever in-flight change did land.
+  const created = new Set<number>();
+  const roles = new Set<number>();
+  /** Roles landed without being acknowledged: a role and its audit entry are two writes, so a kill may fall between. */
+  const unacknowledgedRoles = new Set<number>();
+  const titles: number[] = [];
+  let title = 'start';
+  let staleDays: number | undefined;
+  let next = 1;
+  let torn = 0;
+
+  for (let run = 0; run < runs && !failed; run += 1) {
+    const context = `lane ${lane}, run ${run} (seed ${seed})`;
+    const reported = await runAndKill(dataDir, next, edited, pick);
+    // The loop is sequential: at most one change was in flight, the one after the last acknowledged.
+    const inFlight = (reported.at(-1) ?? next - 1) + 1;
+    for (const n of reported) {
+      if (n % 4 === 0) created.add(n);
+      else if (n % 4 === 1) {
+        titles.push(n);
+        title = `t${n}`;
+      } else if (n % 4 === 2) staleDays = n;
+      else roles.add(n);
+    }
+
+    const services = await open();
+    try {
+      expect(
+        services.info.notices.filter((notice) => notice !== TORN),
+        context,
+      ).toEqual([]);
+      if (services.info.notices.includes(TORN)) torn += 1;
+
+      const kUsers = [...services.userStore.all()].filter((u) => /^k\d+$/.test(u.username));
+      const landed = new Set(kUsers.map((u) => Number(u.username.slice(1))));
+      const extraUsers = [...landed].filter((n) => !created.has(n));
+      expect(extraUsers, context).toEqual(inFlight % 4 === 0 && landed.has(inFlight) ? [inFlight] : []);
+      expect(
+        [...created].filter((n) => !landed.has(n)),
+        context,
+      ).toEqual([]);
+      for (const user of kUsers) expect(user.fields, context).toEqual({ department: `d${user.username.slice(1)}` });
+      for (const n of extraUsers) created.add(n);
+
+      const storedTitle = services.userStore.get(edited)?.fields.title;
+      expect([title, ...(inFlight % 4 === 1 ? [`t${inFlight}`] : [])], context).toContain(storedTitle);
+      if (storedTitle !== title) {
+        titles.push(inFlight);
+        title = storedTitle!;
+      }
+
+      const storedDays = services.store.data.prefs.staleDays;
+      expect([staleDays, ...(inFlight % 4 === 2 ? [inFlight] : [])], context).toContain(storedDays);
+      staleDays = storedDays;
+
+      const roleNumbers = new Set(services.store.data.roles.map((r) => Number(r.name.slice(1))));
+      const extraRoles = [...roleNumbers].filter((n) => !roles.has(n));
+      expect(extraRoles, context).toEqual(inFlight % 4 === 3 && roleNumbers.has(inFlight) ? [inFlight] : []);
+      expect(
+        [...roles].filter((n) => !roleNumbers.has(n)),
+        context,
+      ).toEqual([]);
+      for (const n of extraRoles) {
+        roles.add(n);
+        unacknowledgedRoles.add(n);
+      }
+    } finally {
+      await services.close();
+    }
+
+    // The audit trail: numbers strictly increasing (never repeated), each acknowledged change there exactly once,
+    // and each user change that landed too (its journal line carries its entry).
+    const audit: AuditEntry[] = (await readFile(join(dataDir, AUDIT_FILE), 'utf8'))
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line));
+    const seqs = audit.map((e) => e.seq);
+    expect(
+      seqs.every((seq, i) => i === 0 || seq > seqs[i - 1]!),
+      `${context}: audit numbers ${seqs.join(',')}`,
+    ).toBe(true);
+    const keys = audit.map((e) => (e.action === 'user.update' ? e.changes[0]?.after : `${e.action}:${e.changes.find((c) => c.after)?.after}`));
+    const count = (key: string) => keys.filter((k) => k === key).length;
+    for (const n of created) expect(count(`user.create:k${n}`), `${context}: audit of k${n}`).toBe(1);
+    for (const n of roles) expect(unacknowledgedRoles.has(n) ? [0, 1] : [1], `${context}: audit of r${n}`).toContain(count(`role.create:r${n}`));
+    for (const n of titles) expect(count(`t${n}`), `${context}: audit of t${n}`).toBe(1);
+
+    expect(
+      (await readdir(dataDir)).filter((name) => !CLEAN_FOLDER.includes(name)),
+      context,
+    ).toEqual([]);
+    next = inFlight + 1;
+  }
+  return { changes: next - 1, torn };
+}
+
 describe('kill -9 at any moment', () => {
   it(`loses no acknowledged change over ${RUNS} kills, and the store opens each time without a damage notice`, async () => {
     const seed = Number(process.env.KILL_NINE_SEED ?? Date.now() % 1_000_000);
-    const pick = random(seed);
-    const dataDir = join(work, 'data');
-    const open = () => openServices({ dataDir, owner: 'the test', transport: 'cli', secrets: new SessionSecretStore('t'), version: 'test', actor: 'checker' });
-    const setup = await open();
-    const edited = (await setup.users.create({ username: 'edited', fields: { title: 'start' }, enabled: true, roles: [] })).user.id;
-    await setup.close();
-
-    // What must be in the store: everything acknowledged, plus whatever in-flight change did land.
-    const created = new Set<number>();
-    const roles = new Set<number>();
-    /** Roles landed without being acknowledged: a role and its audit entry are two writes, so a kill may fall between. */
-    const unacknowledgedRoles = new Set<number>();
-    const titles: number[] = [];
-    let title = 'start';
-    let staleDays: number | undefined;
-    let next = 1;
-    let torn = 0;
-
-    for (let run = 0; run < RUNS; run += 1) {
-      const context = `run ${run} (seed ${seed})`;
-      const reported = await runAndKill(dataDir, next, edited, pick);
-      // The loop is sequential: at most one change was in flight, the one after the last acknowledged.
-      const inFlight = (reported.at(-1) ?? next - 1) + 1;
-      for (const n of reported) {
-        if (n % 4 === 0) created.add(n);
-        else if (n % 4 === 1) {
-          titles.push(n);
-          title = `t${n}`;
-        } else if (n % 4 === 2) staleDays = n;
-        else roles.add(n);
-      }
-
-      const services = await open();
-      try {
-        expect(services.info.notices.filter((notice) => notice !== TORN), context).toEqual([]);
-        if (services.info.notices.includes(TORN)) torn += 1;
-
-        const kUsers = [...services.userStore.all()].filter((u) => /^k\d+$/.test(u.username));
-        const landed = new Set(kUsers.map((u) => Number(u.username.slice(1))));
-        const extraUsers = [...landed].filter((n) => !created.has(n));
-        expect(extraUsers, context).toEqual(inFlight % 4 === 0 && landed.has(inFlight) ? [inFlight] : []);
-        expect([...created].filter((n) => !landed.has(n)), context).toEqual([]);
-        for (const user of kUsers) expect(user.fields, context).toEqual({ department: `d${user.username.slice(1)}` });
-        for (const n of extraUsers) created.add(n);
-
-        const storedTitle = services.userStore.get(edited)?.fields.title;
-        expect([title, ...(inFlight % 4 === 1 ? [`t${inFlight}`] : [])], context).toContain(storedTitle);
-        if (storedTitle !== title) {
-          titles.push(inFlight);
-          title = storedTitle!;
-        }
-
-        const storedDays = services.store.data.prefs.staleDays;
-        expect([staleDays, ...(inFlight % 4 === 2 ? [inFlight] : [])], context).toContain(storedDays);
-        staleDays = storedDays;
-
-        const roleNumbers = new Set(services.store.data.roles.map((r) => Number(r.name.slice(1))));
-        const extraRoles = [...roleNumbers].filter((n) => !roles.has(n));
-        expect(extraRoles, context).toEqual(inFlight % 4 === 3 && roleNumbers.has(inFlight) ? [inFlight] : []);
-        expect([...roles].filter((n) => !roleNumbers.has(n)), context).toEqual([]);
-        for (const n of extraRoles) {
-          roles.add(n);
-          unacknowledgedRoles.add(n);
-        }
-      } finally {
-        await services.close();
-      }
-
-      // The audit trail: numbers strictly increasing (never repeated), each acknowledged change there exactly once,
-      // and each user change that landed too (its journal line carries its entry).
-      const audit: AuditEntry[] = (await readFile(join(dataDir, AUDIT_FILE), 'utf8'))
-        .split('\n')
-        .filter(Boolean)
-        .map((line) => JSON.parse(line));
-      const seqs = audit.map((e) => e.seq);
-      expect(seqs.every((seq, i) => i === 0 || seq > seqs[i - 1]!), `${context}: audit numbers ${seqs.join(',')}`).toBe(true);
-      const keys = audit.map((e) => (e.action === 'user.update' ? e.changes[0]?.after : `${e.action}:${e.changes.find((c) => c.after)?.after}`));
-      const count = (key: string) => keys.filter((k) => k === key).length;
-      for (const n of created) expect(count(`user.create:k${n}`), `${context}: audit of k${n}`).toBe(1);
-      for (const n of roles) expect(unacknowledgedRoles.has(n) ? [0, 1] : [1], `${context}: audit of r${n}`).toContain(count(`role.create:r${n}`));
-      for (const n of titles) expect(count(`t${n}`), `${context}: audit of t${n}`).toBe(1);
-
-      expect((await readdir(dataDir)).filter((name) => !CLEAN_FOLDER.includes(name)), context).toEqual([]);
-      next = inFlight + 1;
-    }
-    console.info(`kill -9: ${RUNS} runs, ${next - 1} changes made, ${torn} opens found a torn last line (seed ${seed})`);
+    // Two folders side by side, half the kills each: the checks do not depend on speed, only the wall time does.
+    const lanes = await Promise.all(
+      [0, 1].map((lane) =>
+        killRepeatedly(lane, RUNS / 2, seed + lane).catch((error: unknown) => {
+          failed = true;
+          throw error;
+        }),
+      ),
+    );
+    const changes = lanes.reduce((sum, l) => sum + l.changes, 0);
+    const torn = lanes.reduce((sum, l) => sum + l.torn, 0);
+    console.info(`kill -9: ${RUNS} runs, ${changes} changes made, ${torn} opens found a torn last line (seed ${seed})`);
   }, 600_000);
 });

@@ -101,7 +101,12 @@ export class SafeJsonAdapter implements Adapter<Record<string, unknown>> {
         await writeFileAtomically(this.fs, this.path, JSON.stringify(data));
         for (const w of waiters) w.resolve();
       } catch (error) {
-        const failure = ioError(error, dirname(this.path), `save the change to ${basename(this.path)}`, 'The change was not saved; everything saved before it is kept.');
+        const failure = ioError(
+          error,
+          dirname(this.path),
+          `save the change to ${basename(this.path)}`,
+          'The change was not saved; everything saved before it is kept.',
+        );
         for (const w of waiters) w.reject(failure);
       }
     }

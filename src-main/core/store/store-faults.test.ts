@@ -293,29 +293,40 @@ describe('each cause, in words a person can act on', () => {
     ],
   ];
 
-  it.each(causes)('%s: user changes and settings fail as io, memory is unchanged, and the previous state is intact after reopening', async (code, cause, advice) => {
-    const fs = new FaultyFs();
-    const app = await start(fs);
-    const ann = (await app.call('users:create', { username: 'ann', fields: { title: 'Before' } })).user.id;
-    await app.call('prefs:set', { prefs: { staleDays: 30 } });
-    fs.refuseWrites = code;
-    const details = { folder: dir, cause: code };
-    expect(await app.refused('users:update', { id: ann, fields: { title: 'After' } })).toEqual({
-      code: 'io',
-      message: savedNothing('users.journal', cause, advice),
-      details,
-    });
-    expect(await app.refused('users:create', { username: 'bob', fields: {} })).toEqual({ code: 'io', message: savedNothing('users.journal', cause, advice), details });
-    expect(await app.refused('prefs:set', { prefs: { staleDays: 60 } })).toEqual({ code: 'io', message: savedNothing('roster.json', cause, advice), details });
-    expect((await app.call('users:get', { id: ann })).user.fields).toEqual({ title: 'Before' });
-    expect((await app.call('prefs:get', {})).staleDays).toBe(30);
-    await app.stop();
+  it.each(causes)(
+    '%s: user changes and settings fail as io, memory is unchanged, and the previous state is intact after reopening',
+    async (code, cause, advice) => {
+      const fs = new FaultyFs();
+      const app = await start(fs);
+      const ann = (await app.call('users:create', { username: 'ann', fields: { title: 'Before' } })).user.id;
+      await app.call('prefs:set', { prefs: { staleDays: 30 } });
+      fs.refuseWrites = code;
+      const details = { folder: dir, cause: code };
+      expect(await app.refused('users:update', { id: ann, fields: { title: 'After' } })).toEqual({
+        code: 'io',
+        message: savedNothing('users.journal', cause, advice),
+        details,
+      });
+      expect(await app.refused('users:create', { username: 'bob', fields: {} })).toEqual({
+        code: 'io',
+        message: savedNothing('users.journal', cause, advice),
+        details,
+      });
+      expect(await app.refused('prefs:set', { prefs: { staleDays: 60 } })).toEqual({
+        code: 'io',
+        message: savedNothing('roster.json', cause, advice),
+        details,
+      });
+      expect((await app.call('users:get', { id: ann })).user.fields).toEqual({ title: 'Before' });
+      expect((await app.call('prefs:get', {})).staleDays).toBe(30);
+      await app.stop();
 
-    const again = await start();
-    expect(again.services.info.notices).toEqual([]);
-    expect((await again.call('users:query', { query: {} })).rows.map((r) => r.username)).toEqual(['ann']);
-    expect((await again.call('users:get', { id: ann })).user.fields).toEqual({ title: 'Before' });
-    expect((await again.call('prefs:get', {})).staleDays).toBe(30);
-    expect(await leftovers()).toEqual([]);
-  });
+      const again = await start();
+      expect(again.services.info.notices).toEqual([]);
+      expect((await again.call('users:query', { query: {} })).rows.map((r) => r.username)).toEqual(['ann']);
+      expect((await again.call('users:get', { id: ann })).user.fields).toEqual({ title: 'Before' });
+      expect((await again.call('prefs:get', {})).staleDays).toBe(30);
+      expect(await leftovers()).toEqual([]);
+    },
+  );
 });

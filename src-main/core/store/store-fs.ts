@@ -28,7 +28,7 @@ export const nodeStoreFs: StoreFs = { open, rename, unlink };
  * the rest must then either land or fail, never be dropped silently.
  */
 export async function writeAll(file: StoreFile, bytes: Uint8Array): Promise<void> {
-  for (let done = 0; done < bytes.length; ) {
+  for (let done = 0; done < bytes.length;) {
     const { bytesWritten } = await file.write(bytes, done, bytes.length - done);
     if (bytesWritten <= 0) throw Object.assign(new Error('no space left on device, write'), { code: 'ENOSPC' });
     done += bytesWritten;
