@@ -160,7 +160,8 @@ export class AuditLog {
       this.waiting = [];
       const last = batch.at(-1)!.seq;
       if (last > this.seq) this.seq = last;
-      this.entries?.push(...batch);
+      // A loop, not push(...batch): a 200,000-row sheet's entries as arguments overflow the stack.
+      if (this.entries) for (const entry of batch) this.entries.push(entry);
     };
     const next = this.queue.then(run, run);
     this.queue = next.catch(() => undefined);
