@@ -3,6 +3,7 @@ import { dataDirFlag, resolveDataDir } from '../core/paths';
 import { openServices, type Services } from '../core/services';
 import { RosterError } from '../../src-shared/result';
 import { createHandlers, type DesktopShell } from '../handlers';
+import { debugAccessMessage, forbiddenDebugAccess } from './debug-switches';
 import { registerIpc, sendEvent } from './ipc';
 import { rendererEntry } from './renderer-entry';
 import { createElectronSecretStore } from './safe-storage-secrets';
@@ -13,8 +14,13 @@ import { createMainWindow } from './window';
 const entry = rendererEntry({ packaged: app.isPackaged, devServerUrl: process.env.ELECTRON_RENDERER_URL, mainDir: import.meta.dirname });
 let services: Services | undefined;
 
-// One instance per user: a second launch focuses the first instead of opening the store twice.
-if (!app.requestSingleInstanceLock()) {
+// A packaged Roster never runs open to a debugger (it holds directory passwords); then one instance per user:
+// a second launch focuses the first instead of opening the store twice.
+const debugAccess = forbiddenDebugAccess(process.argv, process.env, app.isPackaged);
+if (debugAccess.length > 0) {
+  dialog.showErrorBox('Roster cannot start', debugAccessMessage(debugAccess));
+  app.exit(1);
+} else if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
   app.on('second-instance', () => {

@@ -24,6 +24,10 @@ describe('Electron wiring', () => {
     expect(main).toContain('registerIpc(ipcMain, createHandlers(services, desktopShell), entry);');
     expect(main.indexOf('hardenShell(')).toBeLessThan(main.indexOf('createMainWindow('));
     expect(main.indexOf('hardenShell(')).toBeLessThan(main.indexOf('registerIpc('));
+    // A packaged app open to a debugger exits before it locks the instance, opens the store or a window.
+    expect(main).toContain('const debugAccess = forbiddenDebugAccess(process.argv, process.env, app.isPackaged);');
+    expect(main.indexOf('if (debugAccess.length > 0)')).toBeLessThan(main.indexOf('requestSingleInstanceLock('));
+    expect(main.indexOf('app.exit(1);')).toBeLessThan(main.indexOf('requestSingleInstanceLock('));
     // Nothing bypasses the policy modules.
     expect(main.match(/shell\.openExternal\(/g)).toHaveLength(1);
     expect(main).not.toMatch(/ipcMain\.(handle|on)\(|webPreferences|setPermission|openDevTools/);
