@@ -21,6 +21,26 @@ describe('TLS mode and URLs', () => {
     expect(clearTextBindWarning({ tls: 'none', urls: ['ldap://a'], bindDn: '' })).toBeUndefined();
     expect(clearTextBindWarning({ tls: 'starttls', urls: ['ldap://a'], bindDn: 'cn=r' })).toBeUndefined();
     expect(clearTextBindWarning({ tls: 'none', urls: ['ldaps://a'], bindDn: 'cn=r' })).toBeUndefined();
+    // One ldap:// URL among ldaps:// ones is enough: a failover to it would send the password in clear.
+    expect(clearTextBindWarning({ tls: 'none', urls: ['ldaps://a', 'ldap://b'], bindDn: 'cn=r' })).toMatch(/^No TLS: /);
+  });
+
+  it('refuses no TLS over a mix of ldaps:// and ldap:// URLs, which would fail over to clear text', () => {
+    expect(tlsMismatch('none', ['ldaps://a', 'ldap://b'])).toBe(
+      'ldaps://a is ldaps:// but ldap://b is ldap://: with no TLS, a failover to ldap://b would send the bind password in clear text. Choose StartTLS for ldap:// URLs or LDAPS for ldaps:// ones, and do not mix them.',
+    );
+    expect(realmInputSchema.safeParse({ ...base, connection: { ...base.connection, tls: 'none', urls: ['ldaps://a', 'ldap://b'] } }).success).toBe(false);
+  });
+
+  it('refuses server URLs no connection can use: a port past 65535 or 0, an impossible host', () => {
+    const urls = (list: string[]) => realmInputSchema.safeParse({ ...base, connection: { ...base.connection, tls: 'none', urls: list } });
+    for (const bad of ['ldap://127.0.0.1:70000', 'ldap://host:0', 'ldap://[zz]']) {
+      const parsed = urls([bad]);
+      expect(parsed.success ? 'accepted' : parsed.error.issues.map((i) => i.message)).toEqual([
+        'This is not a usable server address: check the host name, and that the port is between 1 and 65535.',
+      ]);
+    }
+    expect(urls(['ldap://dc1.corp.example:389', 'ldap://[::1]:3890', 'ldap://10.0.0.5']).success).toBe(true);
   });
 
   it('checks malformed input without throwing: the schema reports it as invalid, never crashes on a missing connection', () => {

@@ -37,11 +37,24 @@ export const MAPPABLE_FIELDS = [
 ] as const;
 export type MappableField = (typeof MAPPABLE_FIELDS)[number];
 
+/** Whether a URL names a host and a port that exist (1–65535), as the connection will parse it. */
+function usableServerUrl(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    const port = parsed.port === '' ? 389 : Number(parsed.port);
+    return parsed.hostname !== '' && port >= 1 && port <= 65535;
+  } catch {
+    return false;
+  }
+}
+
 const ldapUrl = z
   .string()
   .trim()
   .max(2048)
-  .regex(/^ldaps?:\/\/[^\s/]+(:\d{1,5})?\/?$/i, 'Use a URL such as ldap://dc1.corp.example:389 or ldaps://dc1.corp.example:636');
+  .regex(/^ldaps?:\/\/[^\s/]+(:\d{1,5})?\/?$/i, 'Use a URL such as ldap://dc1.corp.example:389 or ldaps://dc1.corp.example:636')
+  // The shape alone lets through ldap://host:70000 or ldap://[zz], which no connection can use.
+  .refine(usableServerUrl, 'This is not a usable server address: check the host name, and that the port is between 1 and 65535.');
 
 /**
  * The cross-field checks below run even when fields are invalid (so a form shows every problem at once), but

@@ -111,7 +111,9 @@ export async function abortable<T>(work: Promise<T>, client: Client, signal?: Ab
  * URLs is TLS on the wire already and stays usable; the realm form asks for LDAPS at the next save.
  */
 export function assertTlsMatchesUrls(target: Pick<LdapTarget, 'tls' | 'urls'>): void {
-  const problem = target.tls === 'none' ? undefined : tlsMismatch(target.tls, target.urls);
+  // `none` over ldaps:// alone is TLS on the wire; `none` mixing ldaps:// and ldap:// would fail over to clear text.
+  const mixed = target.urls.some((u) => /^\s*ldaps:/i.test(u)) && target.urls.some((u) => /^\s*ldap:/i.test(u));
+  const problem = target.tls === 'none' && !mixed ? undefined : tlsMismatch(target.tls, target.urls);
   if (problem) throw new RosterError('invalid-input', `The realm's TLS setting does not match its server URLs: ${problem}`);
 }
 
@@ -141,14 +143,17 @@ export async function openSession(target: LdapTarget, password: string | undefin
   assertTlsMatchesUrls(target);
   let lastError: RosterError | undefined;
   for (const url of target.urls) {
-    const client = clientFor(url, target);
     const context = { url, bindDn: target.bindDn, operationTimeoutMs: target.operationTimeoutMs };
+    let client: Client | undefined;
     try {
-      if (target.tls === 'starttls') await startTls(client, target, url, signal);
-      await abortable(client.bind(target.bindDn, target.bindDn ? (password ?? '') : ''), client, signal);
-      return { url, client, operationTimeoutMs: target.operationTimeoutMs, close: () => client.unbind().catch(() => undefined) };
+      // Inside the try: a URL the client cannot use is that URL's failure, and the next one is still tried.
+      const opened = clientFor(url, target);
+      client = opened;
+      if (target.tls === 'starttls') await startTls(opened, target, url, signal);
+      await abortable(opened.bind(target.bindDn, target.bindDn ? (password ?? '') : ''), opened, signal);
+      return { url, client: opened, operationTimeoutMs: target.operationTimeoutMs, close: () => opened.unbind().catch(() => undefined) };
     } catch (error) {
-      await client.unbind().catch(() => undefined);
+      await client?.unbind().catch(() => undefined);
       const translated = translateLdapError(error, context);
       if (error instanceof ResultCodeError || translated.code === 'cancelled' || translated.code.startsWith('tls-')) throw translated;
       lastError = translated;

@@ -101,7 +101,33 @@ const v3ToV4: Migration = {
   },
 };
 
-const MIGRATIONS: Migration[] = [v1ToV2, v2ToV3, v3ToV4];
+/**
+ * Version 5: no TLS is only ever an explicit choice. Earlier versions defaulted to no TLS, so a realm that
+ * binds with a password over ldap:// URLs without TLS was never chosen to be clear text: it moves to
+ * StartTLS (a server that does not offer it then says so, and the admin may choose None knowingly).
+ * Realms mixing ldaps:// and ldap:// URLs with no TLS are left for the connection check to refuse by name.
+ */
+const v4ToV5: Migration = {
+  from: 4,
+  describe: 'realms that sent the bind password without TLS by default now use StartTLS (choose None in the realm settings to keep clear text)',
+  up(doc) {
+    const realms = Array.isArray(doc.realms) ? doc.realms : [];
+    return {
+      ...doc,
+      schemaVersion: 5,
+      realms: realms.map((realm: unknown) => {
+        if (!isRecord(realm) || !isRecord(realm.connection)) return realm;
+        const { tls, urls, bindDn } = realm.connection;
+        const list = Array.isArray(urls) ? urls.filter((u): u is string => typeof u === 'string') : [];
+        const cleartext = (tls === undefined || tls === 'none') && typeof bindDn === 'string' && bindDn.trim() !== '';
+        if (!cleartext || list.length === 0 || !list.every((u) => /^\s*ldap:\/\//i.test(u))) return realm;
+        return { ...realm, connection: { ...realm.connection, tls: 'starttls' } };
+      }),
+    };
+  },
+};
+
+const MIGRATIONS: Migration[] = [v1ToV2, v2ToV3, v3ToV4, v4ToV5];
 
 /** Applies every migration from the document's version up to the current one. */
 export function migrate(doc: Doc): { data: StoreData; applied: string[] } {

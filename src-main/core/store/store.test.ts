@@ -41,7 +41,7 @@ describe('Store', () => {
     const store = await open();
     await store.update((d) => void d.realms.push(realm('a', 0)));
     await store.close();
-    expect(JSON.parse(await readFile(join(dir, STORE_FILE), 'utf8'))).toMatchObject({ schemaVersion: 4, realms: [{ id: 'a', name: 'a' }] });
+    expect(JSON.parse(await readFile(join(dir, STORE_FILE), 'utf8'))).toMatchObject({ schemaVersion: 5, realms: [{ id: 'a', name: 'a' }] });
     const again = await open();
     expect(again.data.realms.map((r) => r.id)).toEqual(['a']);
     await again.close();
@@ -109,7 +109,7 @@ describe('Store', () => {
     };
     await writeFile(join(dir, STORE_FILE), JSON.stringify(v1));
     const store = await open();
-    expect(store.data.schemaVersion).toBe(4);
+    expect(store.data.schemaVersion).toBe(5);
     expect(store.data.roles).toEqual([]);
     expect(store.data.fields).toEqual({ overrides: {}, custom: [] });
     expect(store.data.realms.map((r) => [r.id, r.order, r.connection.urls])).toEqual([
@@ -120,11 +120,11 @@ describe('Store', () => {
     expect(store.data.realms[0]?.connection.tls).toBe('ldaps');
     const backup = join(dir, 'backups', 'roster.v1.2026-11-21T10-00-00-000Z.json');
     expect(store.notices[0]).toBe(
-      `Upgraded the data file (v1→v2: realm connection.url -> connection.urls[], explicit realm order; v2→v3: roles, field policy and preferences; v3→v4: attribute mapping as ordered lists (Full name falls back to cn), AD preset filter for normal user accounts (built-in, computer and trust accounts imported before show as not found at the next reconcile)); the previous version is kept at ${backup}.`,
+      `Upgraded the data file (v1→v2: realm connection.url -> connection.urls[], explicit realm order; v2→v3: roles, field policy and preferences; v3→v4: attribute mapping as ordered lists (Full name falls back to cn), AD preset filter for normal user accounts (built-in, computer and trust accounts imported before show as not found at the next reconcile); v4→v5: realms that sent the bind password without TLS by default now use StartTLS (choose None in the realm settings to keep clear text)); the previous version is kept at ${backup}.`,
     );
     expect(JSON.parse(await readFile(backup, 'utf8'))).toEqual(v1);
     await store.close();
-    expect(JSON.parse(await readFile(join(dir, STORE_FILE), 'utf8')).schemaVersion).toBe(4);
+    expect(JSON.parse(await readFile(join(dir, STORE_FILE), 'utf8')).schemaVersion).toBe(5);
   });
 
   it('migrates a version 3 mapping to ordered lists: Full name gains cn and givenName+sn, old AD filters become the normal-user filter', async () => {
@@ -175,12 +175,50 @@ describe('Store', () => {
     };
     await writeFile(join(dir, STORE_FILE), JSON.stringify(v3));
     const store = await open();
-    expect(store.data.schemaVersion).toBe(4);
+    expect(store.data.schemaVersion).toBe(5);
     expect(store.data.realms.map((r) => [r.id, r.mapping, r.search.userFilter])).toEqual([
       ['ol', { username: ['uid'], displayName: ['displayName', 'cn', 'givenName+sn'], email: ['mail'] }, '(objectClass=inetOrgPerson)'],
       ['ad', { username: ['sAMAccountName'], displayName: ['name'] }, AD_USER_FILTER],
       ['file', { username: ['sAMAccountName'] }, AD_USER_FILTER],
       ['own', {}, '(&(objectClass=user)(department=IT))'],
+    ]);
+    await store.close();
+  });
+
+  it('moves realms that sent their bind password in clear by default to StartTLS; explicit TLS, anonymous and mixed-URL realms stay', async () => {
+    const realm = (id: string, connection: Record<string, unknown>) => ({
+      id,
+      name: id,
+      kind: 'openldap',
+      order: 0,
+      connection,
+      search: { baseDn: 'dc=x', userFilter: '(objectClass=inetOrgPerson)' },
+      mapping: {},
+    });
+    const v4 = {
+      schemaVersion: 4,
+      roles: [],
+      fields: { overrides: {}, custom: [] },
+      prefs: {},
+      settings: {},
+      realms: [
+        realm('default-none', { urls: ['ldap://a', 'ldap://b'], tls: 'none', bindDn: 'cn=r' }),
+        realm('no-mode', { urls: ['ldap://a'], bindDn: 'cn=r' }),
+        realm('anonymous', { urls: ['ldap://a'], tls: 'none', bindDn: '' }),
+        realm('ldaps', { urls: ['ldaps://a'], tls: 'ldaps', bindDn: 'cn=r' }),
+        realm('none-over-ldaps', { urls: ['ldaps://a'], tls: 'none', bindDn: 'cn=r' }),
+        realm('mixed', { urls: ['ldaps://a', 'ldap://b'], tls: 'none', bindDn: 'cn=r' }),
+      ],
+    };
+    await writeFile(join(dir, STORE_FILE), JSON.stringify(v4));
+    const store = await open();
+    expect(store.data.realms.map((r) => [r.id, r.connection.tls])).toEqual([
+      ['default-none', 'starttls'],
+      ['no-mode', 'starttls'],
+      ['anonymous', 'none'],
+      ['ldaps', 'ldaps'],
+      ['none-over-ldaps', 'none'],
+      ['mixed', 'none'],
     ]);
     await store.close();
   });
