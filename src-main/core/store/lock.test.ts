@@ -1,11 +1,11 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RosterError } from '../../../src-shared/result';
-import { DataDirLock, LOCK_FILE, type LockOwner } from './lock';
+import { DataDirLock, LOCK_FILE, LOCK_WRITE_GRACE_MS, type LockOwner } from './lock';
 
 let dir: string;
 const held: DataDirLock[] = [];
@@ -25,6 +25,15 @@ const refusal = (owner = 'the roster command line'): RosterError => {
   throw new Error('expected the lock to be refused');
 };
 const lockOnDisk = async (): Promise<LockOwner> => JSON.parse(await readFile(join(dir, LOCK_FILE), 'utf8'));
+
+/** Writes a lock file last changed `ageMs` ago (by its mtime): how old it looks to a process judging it. */
+const writeAged = async (path: string, text: string, ageMs: number): Promise<void> => {
+  await writeFile(path, text);
+  const at = new Date(Date.now() - ageMs);
+  await utimes(path, at, at);
+};
+/** Comfortably past the grace an empty or unreadable lock gets to be finished. */
+const OLD = LOCK_WRITE_GRACE_MS + 60_000;
 
 /** A process that is certainly gone: started and waited for. */
 const deadPid = async (): Promise<number> => {
@@ -51,22 +60,45 @@ afterEach(async () => {
 });
 
 describe('the data folder lock', () => {
-  it('takes over an empty lock file (a crash while an older Roster was writing it)', async () => {
-    await writeFile(join(dir, LOCK_FILE), '');
+  it('takes over an empty lock file that has not changed for the grace period (a crash while it was written)', async () => {
+    await writeAged(join(dir, LOCK_FILE), '', OLD);
     take('the Roster app');
     expect(await lockOnDisk()).toMatchObject({ pid: process.pid, host: hostname(), owner: 'the Roster app' });
   });
 
-  it('takes over an unreadable lock file', async () => {
-    await writeFile(join(dir, LOCK_FILE), '{"pid": 12');
+  it('takes over an unreadable lock file that has not changed for the grace period', async () => {
+    await writeAged(join(dir, LOCK_FILE), '{"pid": 12', OLD);
     take();
     expect((await lockOnDisk()).pid).toBe(process.pid);
     await writeFile(join(dir, LOCK_FILE), '{"pid": "not a number", "host": 1}');
     held.pop()!.release();
-    await writeFile(join(dir, LOCK_FILE), '{"pid": "not a number", "host": 1}');
+    await writeAged(join(dir, LOCK_FILE), '{"pid": "not a number", "host": 1}', OLD);
     take();
     expect((await lockOnDisk()).pid).toBe(process.pid);
   });
+
+  it.each([
+    ['empty', ''],
+    ['unreadable', '{"pid": 12'],
+  ])(
+    'leaves alone an %s lock file changed within the grace period: where hard links are missing, another process creates it first and writes it next',
+    async (what, text) => {
+      const path = join(dir, LOCK_FILE);
+      await writeAged(path, text, 0);
+      const error = refusal();
+      expect([error.code, error.message]).toEqual([
+        'store-locked',
+        `The lock file ${path} is ${what} and was changed less than 10 seconds ago: another Roster is probably opening the data folder ${dir} right now. ` +
+          `Try again in a few seconds (a lock file that stays ${what} is then taken over).`,
+      ]);
+      expect(await readFile(path, 'utf8')).toBe(text);
+      // The same file, once it has stayed like that past the grace period, was left by a writer that died.
+      const at = new Date(Date.now() - OLD);
+      await utimes(path, at, at);
+      take();
+      expect((await lockOnDisk()).pid).toBe(process.pid);
+    },
+  );
 
   it('takes over a lock whose process is gone', async () => {
     const pid = await deadPid();
@@ -149,10 +181,11 @@ describe('processes racing for one folder', () => {
     const gone = await deadPid();
     for (let round = 0; round < 100; round += 1) {
       const folder = await mkdtemp(join(tmpdir(), 'roster-lock-race-'));
-      // Alternate the kinds of stale lock: a dead holder, an empty file.
-      await writeFile(
+      // Alternate the kinds of stale lock: a dead holder, an empty file left long ago.
+      await writeAged(
         join(folder, LOCK_FILE),
         round % 2 ? '' : JSON.stringify({ pid: gone, host: hostname(), owner: 'the Roster app', since: new Date().toISOString() }),
+        round % 2 ? OLD : 0,
       );
       for (const { child } of racers) child.stdin.write(`take ${folder}\n`);
       const answers = await Promise.all(racers.map((r) => r.next()));

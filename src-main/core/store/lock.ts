@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, linkSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, linkSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname, uptime } from 'node:os';
 import { join, resolve } from 'node:path';
 import { RosterError } from '../../../src-shared/result';
@@ -14,6 +14,13 @@ export interface LockOwner {
 }
 
 export const LOCK_FILE = 'roster.lock';
+
+/**
+ * How long an empty or unreadable lock file counts as one another process is still writing. Where hard links
+ * are unsupported a lock is created empty and then written, so a reader can catch it in between; a writer
+ * that died there leaves a file that stops changing, and is taken over once it is this old.
+ */
+export const LOCK_WRITE_GRACE_MS = 10_000;
 
 /** Lock files this process holds now: a lock with our pid that is not among them was left by an earlier open. */
 const heldHere = new Set<string>();
@@ -33,11 +40,24 @@ const isAlive = (pid: number): boolean => {
 /** When this machine last started (a lock written before then belongs to a process that is gone). */
 const bootedAt = (): number => Date.now() - uptime() * 1000;
 
-/** What a lock file holds: its text, and the owner when the text is a whole lock record. */
-function readLock(path: string): { text: string; owner?: LockOwner } | undefined {
+/** What a lock file holds: its text, when it was last changed, and the owner when the text is a whole lock record. */
+interface FoundLock {
+  text: string;
+  mtimeMs: number;
+  owner?: LockOwner;
+}
+
+function readLock(path: string): FoundLock | undefined {
   let text: string;
+  let mtimeMs: number;
   try {
-    text = readFileSync(path, 'utf8');
+    const fd = openSync(path, 'r');
+    try {
+      mtimeMs = fstatSync(fd).mtimeMs;
+      text = readFileSync(fd, 'utf8');
+    } finally {
+      closeSync(fd);
+    }
   } catch (error) {
     if (code(error) === 'ENOENT') return undefined;
     if (code(error) === 'EACCES' || code(error) === 'EPERM') {
@@ -52,18 +72,24 @@ function readLock(path: string): { text: string; owner?: LockOwner } | undefined
   try {
     const parsed = JSON.parse(text) as Partial<LockOwner>;
     if (typeof parsed.pid === 'number' && typeof parsed.host === 'string' && typeof parsed.owner === 'string' && typeof parsed.since === 'string') {
-      return { text, owner: parsed as LockOwner };
+      return { text, mtimeMs, owner: parsed as LockOwner };
     }
   } catch {
-    // Not a lock record: the caller decides it is stale.
+    // Not a lock record: the caller decides whether it is being written or stale.
   }
-  return { text };
+  return { text, mtimeMs };
 }
 
+/** "empty" or "unreadable": what a lock file that holds no whole record is. */
+const whatIsWrong = (lock: FoundLock): string => (lock.text.trim() === '' ? 'empty' : 'unreadable');
+
+/** Whether a lock file without a whole record changed so recently that its writer may still be writing it. */
+const beingWritten = (lock: FoundLock): boolean => !lock.owner && Math.abs(Date.now() - lock.mtimeMs) < LOCK_WRITE_GRACE_MS;
+
 /** Why a lock found in the folder no longer protects anyone, or undefined when its holder may still be writing. */
-function staleBecause(path: string, lock: { text: string; owner?: LockOwner }, me: LockOwner): string | undefined {
+function staleBecause(path: string, lock: FoundLock, me: LockOwner): string | undefined {
   const holder = lock.owner;
-  if (!holder) return lock.text.trim() === '' ? 'it is empty' : 'it is unreadable';
+  if (!holder) return beingWritten(lock) ? undefined : `it is ${whatIsWrong(lock)}`;
   if (holder.host !== me.host) return undefined;
   // Ours but not held: an earlier open in this process could not remove it (the folder had become read-only).
   if (holder.pid === process.pid) return heldHere.has(resolve(path)) ? undefined : 'this process no longer holds it';
@@ -103,7 +129,8 @@ function writeDurably(path: string, text: string, flags: 'w' | 'wx'): void {
 /**
  * Creates the lock file whole or not at all: the record is written and fsync'd under a temp name, then
  * hard-linked to the lock's name, which fails if a lock exists. So no other process ever sees it empty or
- * half written. Where hard links are not supported, an exclusive create followed by the write and fsync.
+ * half written. Where hard links are not supported, an exclusive create followed by the write and fsync:
+ * others can then see it empty or half written for a moment, and give it `LOCK_WRITE_GRACE_MS` to be finished.
  */
 function createLock(path: string, dir: string, text: string): boolean {
   const temp = `${path}.${process.pid}.tmp`;
@@ -195,8 +222,8 @@ const capitalised = (text: string): string => text.charAt(0).toUpperCase() + tex
 
 /**
  * An exclusive, cross-process lock on a data folder, shared by the app and the CLI, so two writers never
- * interleave (readers need no lock). A lock whose holder is gone, or that is empty or unreadable (a crash
- * while it was written by an older Roster, a damaged disk), is taken over; a live holder is named.
+ * interleave (readers need no lock). A lock whose holder is gone, or that has been empty or unreadable for
+ * `LOCK_WRITE_GRACE_MS` (a crash while it was written, a damaged disk), is taken over; a live holder is named.
  */
 export class DataDirLock {
   private released = false;
@@ -211,6 +238,7 @@ export class DataDirLock {
   static acquire(dataDir: string, owner: string): DataDirLock {
     const path = join(dataDir, LOCK_FILE);
     const me: LockOwner = { pid: process.pid, host: hostname(), owner, since: new Date().toISOString() };
+    let unfinished: FoundLock | undefined;
     try {
       for (let attempt = 0; attempt < 200; attempt += 1) {
         if (createLock(path, dataDir, JSON.stringify(me))) {
@@ -219,12 +247,26 @@ export class DataDirLock {
         }
         const found = readLock(path);
         if (!found) continue;
-        if (staleBecause(path, found, me) === undefined) throw DataDirLock.heldBy(found.owner!, me, dataDir, path);
+        unfinished = undefined;
+        if (staleBecause(path, found, me) === undefined) {
+          if (found.owner) throw DataDirLock.heldBy(found.owner, me, dataDir, path);
+          // Another process is between creating the lock and writing its record: look again in a moment.
+          unfinished = found;
+          pause(5);
+          continue;
+        }
         if (!removeStaleLock(path, dataDir, found.text, me)) pause(5);
       }
     } catch (error) {
       if (error instanceof RosterError) throw error;
       throw ioError(error, dataDir, `create its lock file ${LOCK_FILE}`, 'Nothing was changed.');
+    }
+    if (unfinished) {
+      throw new RosterError(
+        'store-locked',
+        `The lock file ${path} is ${whatIsWrong(unfinished)} and was changed less than ${LOCK_WRITE_GRACE_MS / 1000} seconds ago: another Roster ` +
+          `is probably opening the data folder ${dataDir} right now. Try again in a few seconds (a lock file that stays ${whatIsWrong(unfinished)} is then taken over).`,
+      );
     }
     throw new RosterError('store-locked', `Could not take the lock ${path}: other processes keep taking it. Try again.`);
   }
