@@ -1,17 +1,27 @@
 import { readdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { describeCause } from './io-error';
 import { syncDir, writeAll, type StoreFs } from './store-fs';
 
 /** The temp names atomic writes use: `<file>.tmp-<pid>-<n>`, so leftovers are recognisable. */
 const TEMP_MARK = '.tmp-';
 let counter = 0;
 
+/** What a successful atomic write could not do: the folder's fsync after the rename failed (the new file is in place). */
+export interface AtomicWrite {
+  /** Set when the rename is done but not yet durable: a power cut before the system writes the folder back may undo it. */
+  folderSyncError?: unknown;
+}
+
 /**
  * Replaces `path` with `text` so that a crash at any moment leaves either the old file or the new one,
- * whole: write a temp file beside it, fsync it, rename it over, fsync the folder. A failure removes the
- * temp file and leaves the old file as it was.
+ * whole: write a temp file beside it, fsync it, rename it over, fsync the folder. A failure before the
+ * rename removes the temp file, leaves the old file as it was, and throws. Once the rename is done the new
+ * text IS the file, so a failing fsync of the folder after it does not fail the write (the caller would
+ * keep the old state in memory while the new one is on disk, and a restart would bring back a change
+ * reported as failed): it is returned, and reported as a process warning.
  */
-export async function writeFileAtomically(fs: StoreFs, path: string, text: string): Promise<void> {
+export async function writeFileAtomically(fs: StoreFs, path: string, text: string): Promise<AtomicWrite> {
   const temp = `${path}${TEMP_MARK}${process.pid}-${(counter += 1)}`;
   let file;
   try {
@@ -22,13 +32,25 @@ export async function writeFileAtomically(fs: StoreFs, path: string, text: strin
     file = undefined;
     await done.close();
     await fs.rename(temp, path);
-    await syncDir(fs, dirname(path));
   } catch (error) {
     await file?.close().catch(() => undefined);
     await fs.unlink(temp).catch(() => undefined);
     throw error;
   }
+  try {
+    await syncDir(fs, dirname(path));
+    return {};
+  } catch (error) {
+    process.emitWarning(
+      `${path} was saved, but its folder could not be synced to disk (${describeCause(error)}): a power cut in the next moments could bring back its previous version.`,
+      { code: FOLDER_SYNC_WARNING },
+    );
+    return { folderSyncError: error };
+  }
 }
+
+/** The code of the process warning a write whose folder could not be synced emits. */
+export const FOLDER_SYNC_WARNING = 'ROSTER_FOLDER_SYNC';
 
 /**
  * Removes temp files an interrupted atomic write left beside `paths` (a process killed between writing the

@@ -1,6 +1,6 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FaultyFs, type FaultCode } from '../../../e2e/fixtures/faulty-fs';
 import type { Channel, ChannelInput, ChannelOutput } from '../../../src-shared/ipc/contract';
@@ -11,6 +11,7 @@ import { AuditLog, AUDIT_FILE } from '../audit/audit-log';
 import { SessionSecretStore } from '../secrets/secret-store';
 import { openServices, type Services } from '../services';
 import { USERS_FILE, USERS_JOURNAL } from '../users/user-store';
+import { FOLDER_SYNC_WARNING } from './atomic-file';
 import { Store, STORE_FILE } from './store';
 
 let dir: string;
@@ -329,4 +330,51 @@ describe('each cause, in words a person can act on', () => {
       expect(await leftovers()).toEqual([]);
     },
   );
+});
+
+describe('a folder fsync that fails after the rename', () => {
+  /** The next process warning with Roster's folder-sync code. */
+  const nextFolderSyncWarning = () =>
+    new Promise<Error>((resolve) => {
+      const listener = (warning: Error & { code?: string }) => {
+        if (warning.code !== FOLDER_SYNC_WARNING) return;
+        process.off('warning', listener);
+        resolve(warning);
+      };
+      process.on('warning', listener);
+    });
+
+  it('acknowledges the change, which is on disk: memory shows it and so does a reopen', async () => {
+    const fs = new FaultyFs();
+    const app = await start(fs);
+    await app.call('prefs:set', { prefs: { staleDays: 30 } });
+    // The folder's name matches its own fsync only, not the files inside it.
+    fs.failNext('sync', basename(dir), 'EIO');
+    const warned = nextFolderSyncWarning();
+    await app.call('prefs:set', { prefs: { staleDays: 60 } });
+    expect((await warned).message).toBe(
+      `${join(dir, STORE_FILE)} was saved, but its folder could not be synced to disk (the disk reported an input/output error (EIO)): ` +
+        'a power cut in the next moments could bring back its previous version.',
+    );
+    expect((await app.call('prefs:get', {})).staleDays).toBe(60);
+    expect(await leftovers()).toEqual([]);
+    await app.stop();
+    const again = await start();
+    expect(again.services.info.notices).toEqual([]);
+    expect((await again.call('prefs:get', {})).staleDays).toBe(60);
+  });
+
+  it('keeps the journal when the users snapshot it was rewritten into may still be undone by a power cut', async () => {
+    const fs = new FaultyFs();
+    const app = await start(fs, 1);
+    fs.failNext('sync', basename(dir), 'EIO');
+    const dan = (await app.call('users:create', { username: 'dan', fields: { title: 'Engineer' } })).user.id;
+    // The snapshot is in place, but the journal still holds the change (replay skips what the snapshot has).
+    expect(JSON.parse(await readFile(join(dir, USERS_FILE), 'utf8')).users.map((u: { username: string }) => u.username)).toEqual(['dan']);
+    expect((await journalLines()).map((l) => l.ops[0]?.put?.username)).toEqual(['dan']);
+    await app.stop();
+    const again = await start();
+    expect(again.services.info.notices).toEqual([]);
+    expect((await again.call('users:get', { id: dan })).user.fields).toEqual({ title: 'Engineer' });
+  });
 });

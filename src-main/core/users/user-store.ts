@@ -329,7 +329,9 @@ export class UserStore {
     // Audit entries that audit.jsonl could not take yet exist only in the journal: write them before emptying it.
     if (this.options.audit.unwritten > 0) await this.options.audit.write([]);
     const snapshot: Snapshot = { format: 'roster-users', version: 1, seq: this.seq, users: [...this.byId.values()].map(encodeUser) };
-    await writeFileAtomically(this.options.fs ?? nodeStoreFs, join(this.options.dataDir, USERS_FILE), JSON.stringify(snapshot));
+    const written = await writeFileAtomically(this.options.fs ?? nodeStoreFs, join(this.options.dataDir, USERS_FILE), JSON.stringify(snapshot));
+    // A snapshot whose rename a power cut may still undo must not take the journal's lines with it.
+    if (written.folderSyncError !== undefined) throw written.folderSyncError;
     // Safe to empty only now: a crash before this leaves lines the snapshot already holds, which replay skips.
     await this.journal!.truncate(0);
     this.journalOps = 0;
