@@ -80,9 +80,16 @@ export class RealmService {
   async create(input: RealmInput, options: { draftId?: string; rememberPassword?: boolean } = {}): Promise<Realm> {
     this.assertUniqueName(input.name);
     const record: RealmRecord = { ...input, id: randomUUID(), order: Math.max(-1, ...this.store.data.realms.map((r) => r.order)) + 1 };
-    await this.store.update((data) => void data.realms.push(record));
-    if (options.draftId) await this.passwords.adopt(options.draftId, record.id, record.connection);
-    if (options.rememberPassword) await this.passwords.remember(record.id, record.connection);
+    // The password is saved before the realm is written: a failed save refuses the create, and the form's
+    // draft keeps its password for the next attempt.
+    const saved = options.rememberPassword ? await this.passwords.remember(record.id, record.connection, options.draftId) : false;
+    try {
+      await this.store.update((data) => void data.realms.push(record));
+    } catch (error) {
+      if (saved) await this.passwords.forget(record.id).catch(() => undefined);
+      throw error;
+    }
+    if (options.draftId) await this.passwords.adopt(options.draftId, record.id, record.connection, saved);
     this.changed(record.id);
     return this.view(record);
   }
@@ -104,13 +111,19 @@ export class RealmService {
       ...(sameTarget && !options.rememberPassword && !options.forgetPassword && existing.lastTest ? { lastTest: existing.lastTest } : {}),
       ...(existing.lastReconcileAt ? { lastReconcileAt: existing.lastReconcileAt } : {}),
     };
-    await this.store.update((data) => {
-      data.realms = data.realms.map((r) => (r.id === id ? updated : r));
-    });
-    if (options.forgetPassword) await this.passwords.forget(id);
-    else if (!sameBindTarget(existing.connection, input.connection)) await this.passwords.retarget(id, input.connection);
-    if (options.rememberPassword) await this.passwords.remember(id, input.connection);
-    this.changed(id);
+    // Passwords change before the realm does: forgetting one is always safe, and a failure to forget refuses
+    // the update, so a realm never moves to a new target while the old target's password stays saved.
+    try {
+      if (options.forgetPassword) await this.passwords.forget(id);
+      else if (!sameBindTarget(existing.connection, input.connection)) await this.passwords.retarget(id, input.connection);
+      if (options.rememberPassword) await this.passwords.remember(id, input.connection);
+      await this.store.update((data) => {
+        data.realms = data.realms.map((r) => (r.id === id ? updated : r));
+      });
+    } finally {
+      // Even a refused update may have forgotten a password: the list shows it.
+      this.changed(id);
+    }
     return this.view(updated);
   }
 
@@ -167,11 +180,15 @@ export class RealmService {
   /** Deletes a realm and forgets its password. */
   async remove(id: string): Promise<{ id: string }> {
     this.record(id);
-    await this.store.update((data) => {
-      data.realms = data.realms.filter((r) => r.id !== id);
-    });
-    await this.passwords.forget(id);
-    this.changed(id);
+    // Forgotten first: when it cannot be, the delete is refused and the realm stays as it was.
+    try {
+      await this.passwords.forget(id);
+      await this.store.update((data) => {
+        data.realms = data.realms.filter((r) => r.id !== id);
+      });
+    } finally {
+      this.changed(id);
+    }
     return { id };
   }
 

@@ -153,18 +153,25 @@ export class RealmPasswords {
     }
   }
 
-  /** Moves what a realm form's draft was given to the realm it became (for the same target only). */
-  async adopt(draftId: string, realmId: string, target: BindTarget): Promise<void> {
+  /**
+   * Moves what a realm form's draft was given to the realm it became (for the same target only); when it was
+   * `saved` for the realm already (`remember` from the draft), only the draft's copy is dropped.
+   */
+  async adopt(draftId: string, realmId: string, target: BindTarget, saved = false): Promise<void> {
     const kept = await read(this.typed, draftKey(draftId));
     await this.typed.delete(draftKey(draftId));
-    if (typeof kept === 'object' && kept.fingerprint === targetFingerprint(target)) await write(this.typed, realmKey(realmId), target, kept.password);
+    if (!saved && typeof kept === 'object' && kept.fingerprint === targetFingerprint(target)) await write(this.typed, realmKey(realmId), target, kept.password);
   }
 
-  /** Saves the password typed this session for the realm's target, when there is one ("save password"). */
-  async remember(realmId: string, target: BindTarget): Promise<void> {
-    const kept = await read(this.typed, realmKey(realmId));
-    if (typeof kept !== 'object' || kept.fingerprint !== targetFingerprint(target)) return;
+  /**
+   * Saves the password typed this session for the realm's target, when there is one ("save password"): the
+   * one typed for the realm, or for the draft it is being created from. Returns whether one was saved.
+   */
+  async remember(realmId: string, target: BindTarget, draftId?: string): Promise<boolean> {
+    const kept = await read(this.typed, draftId === undefined ? realmKey(realmId) : draftKey(draftId));
+    if (typeof kept !== 'object' || kept.fingerprint !== targetFingerprint(target)) return false;
     await this.keep({ realmId }, target, kept.password, true);
+    return true;
   }
 
   /** Forgets a typed password the server refused, so the next use asks again instead of failing the same way. */

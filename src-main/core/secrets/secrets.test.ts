@@ -43,6 +43,16 @@ describe('EncryptedFileSecretStore', () => {
     await reopened.delete('realm:1:bind-password');
     expect(await reopened.state('realm:1:bind-password')).toBe('missing');
   });
+
+  it('writes changes made at once one after another, so none is lost', async () => {
+    const key = randomBytes(32);
+    const path = join(dir, 'secrets.json');
+    const store = new EncryptedFileSecretStore(path, aesEncryptor(key));
+    await store.set('c', 'gone');
+    await Promise.all([store.set('a', 'one'), store.set('b', 'two'), store.delete('c'), store.set('d', 'four')]);
+    const reopened = new EncryptedFileSecretStore(path, aesEncryptor(key));
+    expect(await Promise.all(['a', 'b', 'c', 'd'].map((k) => reopened.get(k)))).toEqual(['one', 'two', undefined, 'four']);
+  });
 });
 
 describe('SessionSecretStore', () => {
