@@ -1,4 +1,5 @@
-import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdtemp, open, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
@@ -13,7 +14,7 @@ import { formatSheetReport } from '../../cli/sheet-commands';
 import { SessionSecretStore } from '../secrets/secret-store';
 import { openServices, type Services } from '../services';
 import { readSheet } from './read-sheet';
-import { MAX_SHEET_BYTES, MAX_SHEET_ROWS } from './sheet-limits';
+import { MAX_SHEET_BYTES, MAX_SHEET_CELLS, MAX_SHEET_COLUMNS, MAX_SHEET_ROWS } from './sheet-limits';
 
 let dir: string;
 let services: Services | undefined;
@@ -270,6 +271,106 @@ describe('sheets of 200,000 rows', () => {
         message: `${name} is 250 MB, more than the 250 MB Roster reads from one sheet, so it was not read. Split the rows into several files (each with the header row) and import them one after the other.`,
       });
     }
+  });
+});
+
+/**
+ * Reads a sheet in a Node process whose heap is held to 64 MB (read-sheet.child.ts) and gives what came of it:
+ * the sheet in short, the refusal, or — if reading needed more memory than that — how the process died. A
+ * bound on memory that holds however fast or slow the machine is.
+ */
+async function readInSmallHeap(path: string): Promise<unknown> {
+  const child = spawn(process.execPath, ['--max-old-space-size=64', '--import', 'tsx', join(import.meta.dirname, 'read-sheet.child.ts'), path]);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const [code, signal] = (await once(child, 'close')) as [number | null, string | null];
+  if (code !== 0) return { died: { code, signal, stderr: stderr.split('\n').slice(0, 8).join('\n') } };
+  return JSON.parse(stdout) as unknown;
+}
+
+/** A workbook of a header (username, department), then `rows` users each with `far` in column XFD (16,384). */
+async function reachingXfd(name: string, rows: number, far: string): Promise<string> {
+  const path = join(dir, name);
+  const workbook = new ExcelJS.Workbook();
+  const sheet = workbook.addWorksheet('Returned');
+  sheet.addRow(['username', 'department']);
+  for (let r = 2; r <= rows + 1; r += 1) {
+    sheet.getCell(r, 1).value = `user${r}`;
+    sheet.getCell(r, 2).value = 'Sales';
+    sheet.getCell(r, 16_384).value = far;
+  }
+  await workbook.xlsx.writeFile(path);
+  return path;
+}
+
+const tooManyCells = (name: string) =>
+  `${name} has more than 10,000,000 cells (its rows times the columns of its widest row, blank cells included), the most Roster reads from one sheet, so it was not read. Delete the columns you do not need, or split the rows into several files (each with the header row) and import them one after the other.`;
+const tooManyFields = (name: string, row: string) =>
+  `${name} has more than 1,000 columns in row ${row}, the most Roster reads from one sheet, so it was not read. Delete the columns you do not need (or the stray delimiters) and import it again.`;
+
+describe('sheets too wide, or with too many cells', () => {
+  it('the limits are those the messages state', () => {
+    expect([MAX_SHEET_COLUMNS, MAX_SHEET_CELLS]).toEqual([1000, 10_000_000]);
+  });
+
+  it('a workbook of 2,000 rows each with a value in column XFD is refused at the first one, within a 64 MB heap', LARGE, async () => {
+    const path = await reachingXfd('xfd.xlsx', 2000, 'x');
+    // A small file: the XML holds one cell per row out there, not the 16,383 before it.
+    expect((await stat(path)).size).toBeLessThan(100_000);
+    expect(await readInSmallHeap(path)).toEqual({
+      error: {
+        code: 'invalid-input',
+        message:
+          'xfd.xlsx has a value in cell XFD2, past column ALL: Roster reads the first 1,000 columns of a sheet, so it was not read. Delete the columns after ALL (or move what they hold into the first 1,000) and import it again.',
+      },
+    });
+  });
+
+  it('blank cells in column XFD are ignored when the sheet stays under the cell limit, and read within a 64 MB heap', LARGE, async () => {
+    // The header and 609 users, 16,384 columns each: 9,994,240 cells, under the limit. Reading every column of
+    // every row would hold each row 16,384 cells wide (80 MB of them, twice over).
+    const rows = Math.floor(MAX_SHEET_CELLS / 16_384) - 1;
+    expect(rows).toBe(609);
+    expect(await readInSmallHeap(await reachingXfd('blank-xfd.xlsx', rows, ''))).toEqual({
+      headers: ['username', 'department'],
+      rows,
+      last: { row: rows + 1, cells: [`user${rows + 1}`, 'Sales'] },
+    });
+  });
+
+  it('a workbook of 2,000 rows reaching column XFD with blank cells passes the cell limit and is refused, within a 64 MB heap', LARGE, async () => {
+    expect(await readInSmallHeap(await reachingXfd('blank-xfd.xlsx', 2000, ''))).toEqual({
+      error: { code: 'invalid-input', message: tooManyCells('blank-xfd.xlsx') },
+    });
+  });
+
+  it('a CSV that is one line of 20,000,000 commas is refused by the column limit while it is read, within a 64 MB heap', LARGE, async () => {
+    const path = join(dir, 'commas.csv');
+    await writeFile(path, ','.repeat(20_000_000));
+    expect(await readInSmallHeap(path)).toEqual({ error: { code: 'invalid-input', message: tooManyFields('commas.csv', '1') } });
+  });
+
+  it('reads a CSV row of 1,000 columns and refuses one of 1,001, naming the row', async () => {
+    const header = Array.from({ length: 1000 }, (_, i) => `c${i + 1}`);
+    await writeFile(join(dir, 'wide.csv'), `${header.join(',')}\nu1,${'x,'.repeat(998)}x\n`);
+    const wide = await readSheet(join(dir, 'wide.csv'));
+    expect(wide.headers).toEqual(header);
+    expect(wide.rows).toEqual([{ row: 2, cells: ['u1', ...Array.from({ length: 999 }, () => 'x')] }]);
+
+    await writeFile(join(dir, 'wider.csv'), `username\nu1\nu2,${'x,'.repeat(999)}x\nu3\n`);
+    expect(await failure(readSheet(join(dir, 'wider.csv')))).toEqual({ code: 'invalid-input', message: tooManyFields('wider.csv', '3') });
+  });
+
+  it(`refuses a CSV of more than ${MAX_SHEET_CELLS.toLocaleString('en')} cells (rows × widest row), and reads one of exactly that many`, LARGE, async () => {
+    // One row of 1,000 fields (all but the first empty) makes every row count 1,000 wide.
+    const csv = (rows: number) => `username\nwide${','.repeat(999)}\n${Array.from({ length: rows - 2 }, (_, i) => `u${i}`).join('\n')}\n`;
+    await writeFile(join(dir, 'limit.csv'), csv(MAX_SHEET_CELLS / 1000));
+    const limit = await readSheet(join(dir, 'limit.csv'));
+    expect([limit.headers, limit.rows.length, limit.rows.at(-1)]).toEqual([['username'], 9999, { row: 10_000, cells: ['u9997'] }]);
+    await writeFile(join(dir, 'cells.csv'), csv(MAX_SHEET_CELLS / 1000 + 1));
+    expect(await failure(readSheet(join(dir, 'cells.csv')))).toEqual({ code: 'invalid-input', message: tooManyCells('cells.csv') });
   });
 });
 

@@ -1,11 +1,11 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
-import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { RosterError } from '../../../src-shared/result';
 import { restoreCsvCell } from '../export/neutralise';
 import { visibleText } from '../visible-text';
-import { checkXlsxSize, MAX_SHEET_BYTES, MAX_SHEET_ROWS, sizeText, tooLarge, tooManyRows } from './sheet-limits';
+import { csvRecords } from './csv-records';
+import { CellCount, checkXlsxSize, MAX_SHEET_BYTES, MAX_SHEET_COLUMNS, MAX_SHEET_ROWS, sizeText, tooLarge, tooManyRows } from './sheet-limits';
 
 /** One data row: its number as the spreadsheet program shows it (the header is row 1) and its cells as text. */
 export interface SheetRow {
@@ -144,6 +144,13 @@ export function columnLetter(index: number): string {
   return name;
 }
 
+/** The refusal of an XLSX holding a value in `cell`, past column MAX_SHEET_COLUMNS. */
+const tooWide = (name: string, cell: string): RosterError =>
+  new RosterError(
+    'invalid-input',
+    `${name} has a value in cell ${cell}, past column ${columnLetter(MAX_SHEET_COLUMNS - 1)}: Roster reads the first ${MAX_SHEET_COLUMNS.toLocaleString('en')} columns of a sheet, so it was not read. Delete the columns after ${columnLetter(MAX_SHEET_COLUMNS - 1)} (or move what they hold into the first ${MAX_SHEET_COLUMNS.toLocaleString('en')}) and import it again.`,
+  );
+
 async function readXlsx(path: string, size: number): Promise<ReadRecords> {
   if (size > MAX_SHEET_BYTES) throw tooLarge(basename(path), `is ${sizeText(size)}`);
   await checkXlsxSize(path);
@@ -159,21 +166,31 @@ async function readXlsx(path: string, size: number): Promise<ReadRecords> {
   const sheet = workbook.worksheets[0];
   if (!sheet) throw new RosterError('invalid-input', `${basename(path)} has no worksheet.`);
   const records: SheetRow[] = [];
+  const cells = new CellCount(basename(path));
   let tooMany = false;
   sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
     if (rowNumber > MAX_SHEET_ROWS + 1) {
       tooMany ||= row.hasValues;
       return;
     }
-    // row.values is 1-based and sparse: index 0 is unused, missing cells are holes.
-    const values = row.values as unknown[];
+    // A row is as wide as its last cell, blank or not: counted before its cells are looked at, so a sheet of
+    // rows reaching column XFD is refused after a few hundred of them, whatever they hold.
+    cells.add(row.cellCount);
+    // Only the cells the file holds are visited: a row with one cell in column XFD is one cell, not 16,384.
+    // Blank ones are not kept (rows are padded with '' once read), so trailing blanks take no room either.
     const record: SheetRow = { row: rowNumber, cells: [] };
-    for (let c = 1; c < values.length; c += 1) {
-      const { text, unusable } = xlsxCell(values[c]);
+    row.eachCell({ includeEmpty: false }, (cell, column) => {
+      const { text, unusable } = xlsxCell(cell.value);
+      if (text === '' && !unusable) return;
+      if (column > MAX_SHEET_COLUMNS) {
+        if (text.trim() === '' && !unusable) return;
+        throw tooWide(basename(path), `${columnLetter(column - 1)}${rowNumber}`);
+      }
+      while (record.cells.length < column - 1) record.cells.push('');
       record.cells.push(text);
-      if (unusable) (record.unusable ??= {})[c - 1] = unusable;
-    }
-    records.push(record);
+      if (unusable) (record.unusable ??= {})[column - 1] = unusable;
+    });
+    if (record.cells.length > 0) records.push(record);
   });
   if (tooMany) throw tooManyRows(basename(path));
   return { source: `worksheet "${sheet.name}"`, records, restore: legacyApostrophes(workbook) ? legacyRestore : exact };
@@ -214,13 +231,10 @@ async function readCsv(path: string, size: number): Promise<ReadRecords> {
   const delimiter = detectDelimiter(text.replace(/^\uFEFF/, ''), extname(path).toLowerCase() === '.tsv' ? '\t' : ',');
   let parsed: string[][];
   try {
-    // Parsing stops one record past the limit: enough to know the sheet is too long.
-    parsed = parse(text, { bom: true, delimiter, relax_column_count: true, relax_quotes: true, to: MAX_SHEET_ROWS + 2 }) as string[][];
+    parsed = await csvRecords(Buffer.from(text), delimiter, basename(path));
   } catch (error) {
+    if (error instanceof RosterError) throw error;
     throw new RosterError('invalid-input', `${basename(path)} is not a readable CSV file (${(error as Error).message}).`);
-  }
-  if (parsed.length > MAX_SHEET_ROWS + 1 && parsed.slice(MAX_SHEET_ROWS + 1).some((cells) => cells.some((c) => c.trim() !== ''))) {
-    throw tooManyRows(basename(path));
   }
   // Every record counts (an empty line is an empty row in a spreadsheet too), so row numbers match.
   return {
@@ -236,8 +250,9 @@ async function readCsv(path: string, size: number): Promise<ReadRecords> {
  * come back as exported: in a CSV, the apostrophe the export's formula guard added is taken off again; an
  * XLSX holds its values exactly (but for the apostrophes of workbooks from earlier Roster versions). Cells
  * holding a spreadsheet error or a formula without its result are marked `unusable`. A sheet over
- * MAX_SHEET_BYTES (an XLSX by what it unpacks to, checked before anything is inflated) or with more than
- * MAX_SHEET_ROWS rows is refused.
+ * MAX_SHEET_BYTES (an XLSX by what it unpacks to, checked before anything is inflated), with more than
+ * MAX_SHEET_ROWS rows, with a value past column MAX_SHEET_COLUMNS or with more than MAX_SHEET_CELLS cells is
+ * refused; rows and cells are counted as they are read, before they are kept.
  */
 export async function readSheet(path: string): Promise<SheetData> {
   const name = basename(path);

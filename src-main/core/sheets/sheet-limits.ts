@@ -13,6 +13,20 @@ export const MAX_SHEET_BYTES = 250_000_000;
 /** The most rows a sheet may have under its header: twice the 100,000-user directories Roster is built for, and some. */
 export const MAX_SHEET_ROWS = 250_000;
 
+/**
+ * The most columns Roster reads from a sheet: a cell past the 1,000th column (ALL) that holds a value refuses
+ * the sheet. Roster's own exports have a few dozen; a sheet this wide is a mistake or made to exhaust memory
+ * (a cell in column XFD costs nothing in the file, but 16,384 cells in every row once read).
+ */
+export const MAX_SHEET_COLUMNS = 1000;
+/**
+ * The most cells a sheet may have, counted as its rows times its widest row's columns, blank cells included (a
+ * row is as wide as the last cell or field the file gives it): what reading it may hold in memory and walk
+ * through. 250,000 rows of 40 columns. A CSV of nothing but delimiters has one cell per byte, and took some 25
+ * bytes of memory for each; an XLSX row with one cell in column XFD is 16,384 columns wide.
+ */
+export const MAX_SHEET_CELLS = 10_000_000;
+
 /** A byte count as messages show it ("300.2 MB", "250 MB"; below a megabyte, in bytes). */
 export function sizeText(bytes: number): string {
   return bytes < 1_000_000 ? `${bytes.toLocaleString('en')} bytes` : `${Math.round(bytes / 100_000) / 10} MB`;
@@ -24,6 +38,32 @@ export function tooManyRows(name: string): RosterError {
     'invalid-input',
     `${name} has more than ${MAX_SHEET_ROWS.toLocaleString('en')} rows under its header, the most Roster reads from one sheet. Split it into several sheets (each with the header row) and import them one after the other.`,
   );
+}
+
+/** The refusal of a sheet with more than MAX_SHEET_CELLS cells (rows × widest row, blanks included). */
+export function tooManyCells(name: string): RosterError {
+  return new RosterError(
+    'invalid-input',
+    `${name} has more than ${MAX_SHEET_CELLS.toLocaleString('en')} cells (its rows times the columns of its widest row, blank cells included), the most Roster reads from one sheet, so it was not read. Delete the columns you do not need, or split the rows into several files (each with the header row) and import them one after the other.`,
+  );
+}
+
+/**
+ * Counts a sheet's cells while it is read, row by row, and refuses it as soon as its rows times its widest row
+ * pass MAX_SHEET_CELLS — before the rows that would pass it are kept.
+ */
+export class CellCount {
+  private rows = 0;
+  private widest = 0;
+
+  constructor(private readonly name: string) {}
+
+  /** Counts one more row of `width` cells; throws `tooManyCells` when the sheet would then be too large. */
+  add(width: number): void {
+    this.rows += 1;
+    this.widest = Math.max(this.widest, width);
+    if (this.rows * this.widest > MAX_SHEET_CELLS) throw tooManyCells(this.name);
+  }
 }
 
 /** The refusal of a sheet whose content is larger than MAX_SHEET_BYTES; `size` says how large ("is 300.0 MB"). */
