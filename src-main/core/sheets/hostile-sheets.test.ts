@@ -436,14 +436,14 @@ const DOC = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships
 const SHEET_HEAD = `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="${MAIN}"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>username</t></is></c><c r="B1" t="inlineStr"><is><t>department</t></is></c></row><row r="2"><c r="A2" t="inlineStr"><is><t>user00002</t></is></c><c r="B2" t="inlineStr"><is><t>`;
 const SHEET_TAIL = '</t></is></c></row></sheetData></worksheet>';
 
-/** The parts of a minimal workbook around a given sheet part. */
-const workbookParts = (sheet: ZipPart): ZipPart[] => [
+/** The parts of a minimal workbook around a given sheet part (`names`: the workbook's <definedNames>, if any). */
+const workbookParts = (sheet: ZipPart, names = ''): ZipPart[] => [
   deflated(
     '[Content_Types].xml',
     `<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>`,
   ),
   deflated('_rels/.rels', `<Relationships xmlns="${RELS}"><Relationship Id="rId1" Type="${DOC}/officeDocument" Target="xl/workbook.xml"/></Relationships>`),
-  deflated('xl/workbook.xml', `<workbook xmlns="${MAIN}" xmlns:r="${DOC}"><sheets><sheet name="Users" sheetId="1" r:id="rId1"/></sheets></workbook>`),
+  deflated('xl/workbook.xml', `<workbook xmlns="${MAIN}" xmlns:r="${DOC}"><sheets><sheet name="Users" sheetId="1" r:id="rId1"/></sheets>${names}</workbook>`),
   deflated(
     'xl/_rels/workbook.xml.rels',
     `<Relationships xmlns="${RELS}"><Relationship Id="rId1" Type="${DOC}/worksheet" Target="worksheets/sheet1.xml"/></Relationships>`,
@@ -512,5 +512,94 @@ describe('a zip bomb posing as a workbook', () => {
       message:
         'liar.xlsx is damaged or was made to mislead: its part xl/worksheets/sheet1.xml unpacks to more than the 10,000 bytes its zip directory declares, so it was not read. Save it again from the spreadsheet program as .xlsx or .csv.',
     });
+  });
+});
+
+/**
+ * The parts of a hand-made workbook whose sheet holds username/department for user00002 (Sales) and user00003
+ * (department left empty), followed by `extra` (merged ranges, data validations) in the sheet and `names` in
+ * the workbook. The sheet is the last part.
+ */
+function expandingParts(extra: string, names = ''): ZipPart[] {
+  const cell = (ref: string, text: string) => `<c r="${ref}" t="inlineStr"><is><t>${text}</t></is></c>`;
+  const rows = [[cell('A1', 'username'), cell('B1', 'department')], [cell('A2', 'user00002'), cell('B2', 'Sales')], [cell('A3', 'user00003')]];
+  const sheetData = rows.map((cells, i) => `<row r="${i + 1}">${cells.join('')}</row>`).join('');
+  const sheet = deflated(
+    'xl/worksheets/sheet1.xml',
+    `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="${MAIN}"><sheetData>${sheetData}</sheetData>${extra}</worksheet>`,
+  );
+  return workbookParts(sheet, names);
+}
+
+/** Writes the workbook of `expandingParts` as `name`. */
+async function expanding(name: string, extra: string, names = ''): Promise<string> {
+  const path = join(dir, name);
+  await writeFile(path, zipFile(expandingParts(extra, names)));
+  return path;
+}
+
+const SMALL_SHEET = { headers: ['username', 'department'], rows: 2, last: { row: 3, cells: ['user00003', ''] } };
+
+describe('workbooks of a few kilobytes that exceljs would expand cell by cell', () => {
+  it.each([
+    ['plain.xlsx', '<mergeCell ref="B1:XFD20000"/>'],
+    // The same range as an XML parser reads it: quoted with apostrophes, letters as character references.
+    ['entities.xlsx', "<mergeCell ref='B1:&#88;FD20000'/>"],
+    // exceljs reads past a sheet name, and takes the first two parts of a ref.
+    ['parts.xlsx', '<mergeCell ref="Users!B1:XFD20000:A1"/>'],
+  ])('a merged range of 327 million cells (%s) is refused before exceljs reads it, within a 64 MB heap', LARGE, async (name, merge) => {
+    const path = await expanding(name, `<mergeCells count="1">${merge}</mergeCells>`);
+    expect((await stat(path)).size).toBeLessThan(2000);
+    expect(await readInSmallHeap(path)).toEqual({
+      error: {
+        code: 'invalid-input',
+        message: `${name} has merged ranges covering more than 10,000,000 cells, the most Roster reads from one workbook, so it was not read. Unmerge the cells (in Excel: Merge & Center, then Unmerge Cells) and import it again.`,
+      },
+    });
+  });
+
+  it('a part ending inside a <mergeCell tag does not hide the ranges of the part after it, within a 64 MB heap', LARGE, async () => {
+    const parts = expandingParts('<mergeCells count="1"><mergeCell ref="B1:XFD20000"/></mergeCells>');
+    // Read on into the sheet part, the unfinished tag's open quote would pair with the sheet's quotes and
+    // swallow its <mergeCell> into one long bogus tag.
+    const path = join(dir, 'split.xlsx');
+    await writeFile(path, zipFile([...parts.slice(0, -1), deflated('xl/unfinished.xml', '<mergeCell a="'), ...parts.slice(-1)]));
+    expect(await readInSmallHeap(path)).toEqual({
+      error: {
+        code: 'invalid-input',
+        message:
+          'split.xlsx has merged ranges covering more than 10,000,000 cells, the most Roster reads from one workbook, so it was not read. Unmerge the cells (in Excel: Merge & Center, then Unmerge Cells) and import it again.',
+      },
+    });
+  });
+
+  it('a small merged range still gives every row it covers its value; 2,000 ranges are read and 2,001 refused', async () => {
+    expect(await readSheet(await expanding('merged.xlsx', '<mergeCells count="1"><mergeCell ref="B2:B3"/></mergeCells>'))).toEqual({
+      source: 'worksheet "Users"',
+      headers: ['username', 'department'],
+      rows: [
+        { row: 2, cells: ['user00002', 'Sales'] },
+        { row: 3, cells: ['user00003', 'Sales'] },
+      ],
+    });
+    // Ranges of two cells each, on rows below the data: exceljs compares each with every one before it.
+    const ranges = (count: number) => Array.from({ length: count }, (_, i) => `<mergeCell ref="D${i + 10}:E${i + 10}"/>`).join('');
+    expect((await readSheet(await expanding('2000.xlsx', `<mergeCells>${ranges(2000)}</mergeCells>`))).rows).toHaveLength(2);
+    expect(await failure(readSheet(await expanding('2001.xlsx', `<mergeCells>${ranges(2001)}</mergeCells>`)))).toEqual({
+      code: 'invalid-input',
+      message:
+        '2001.xlsx has more than 2,000 merged ranges, the most Roster reads from one workbook, so it was not read. Unmerge the cells (in Excel: Merge & Center, then Unmerge Cells) and import it again.',
+    });
+  });
+
+  it('a data validation over A1:XFD20000 is not read, and the sheet is, within a 64 MB heap', LARGE, async () => {
+    const validation =
+      '<dataValidations count="1"><dataValidation type="list" sqref="A1:XFD20000"><formula1>"a,b"</formula1></dataValidation></dataValidations>';
+    expect(await readInSmallHeap(await expanding('validation.xlsx', validation))).toEqual(SMALL_SHEET);
+  });
+
+  it('a defined name over $A$1:$XFD$20000 is not read, and the sheet is, within a 64 MB heap', LARGE, async () => {
+    const names = '<definedNames><definedName name="Everything">Users!$A$1:$XFD$20000</definedName></definedNames>';
+    expect(await readInSmallHeap(await expanding('names.xlsx', '', names))).toEqual(SMALL_SHEET);
   });
 });

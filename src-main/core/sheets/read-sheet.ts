@@ -155,8 +155,12 @@ async function readXlsx(path: string, size: number): Promise<ReadRecords> {
   if (size > MAX_SHEET_BYTES) throw tooLarge(basename(path), `is ${sizeText(size)}`);
   await checkXlsxSize(path);
   const workbook = new ExcelJS.Workbook();
+  // exceljs makes one object for every cell a defined name covers (a name for $A$1:$XFD$20000 takes
+  // gigabytes) and for every cell a data validation covers (Excel's whole-column lists: a million each).
+  // Roster reads neither: this workbook keeps no names, and validations are not parsed.
+  Object.defineProperty(workbook, '_definedNames', { value: { model: [] } });
   try {
-    await workbook.xlsx.readFile(path);
+    await workbook.xlsx.readFile(path, { ignoreNodes: ['dataValidations'] });
   } catch (error) {
     throw new RosterError(
       'invalid-input',

@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import yauzl from 'yauzl';
 import { RosterError } from '../../../src-shared/result';
 import { visibleText } from '../visible-text';
+import { MergedRanges } from './xlsx-merges';
 
 /**
  * The most a sheet may hold: a CSV file's size, and what an XLSX unpacks to (all its parts together). exceljs
@@ -26,6 +27,12 @@ export const MAX_SHEET_COLUMNS = 1000;
  * bytes of memory for each; an XLSX row with one cell in column XFD is 16,384 columns wide.
  */
 export const MAX_SHEET_CELLS = 10_000_000;
+
+/**
+ * The most merged ranges a workbook may have: exceljs checks each new one against all before it, so 2,000
+ * take a fraction of a second and 20,000 half a minute. (The cells they cover count against MAX_SHEET_CELLS.)
+ */
+export const MAX_MERGED_RANGES = 2000;
 
 /** A byte count as messages show it ("300.2 MB", "250 MB"; below a megabyte, in bytes). */
 export function sizeText(bytes: number): string {
@@ -101,17 +108,28 @@ class SizeMismatch extends Error {
   }
 }
 
-/** Inflates one entry into nothing, counting; it stops as soon as the count passes the declared size. */
-const countEntry = (zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<void> =>
+/**
+ * Inflates one entry into nothing, counting; it stops as soon as the count passes the declared size. Its bytes
+ * go through `merges` on the way.
+ */
+const countEntry = (zip: yauzl.ZipFile, entry: yauzl.Entry, merges: MergedRanges): Promise<void> =>
   new Promise((resolve, reject) => {
     zip.openReadStream(entry, (error, stream: Readable) => {
       if (error) return reject(error);
       let count = 0;
+      merges.endPart();
       stream.on('data', (chunk: Buffer) => {
         count += chunk.length;
         if (count > entry.uncompressedSize) {
           stream.destroy();
           reject(new SizeMismatch(true));
+          return;
+        }
+        try {
+          merges.scan(chunk);
+        } catch (scanError) {
+          stream.destroy();
+          reject(scanError as Error);
         }
       });
       stream.once('error', reject);
@@ -125,6 +143,8 @@ const countEntry = (zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<void> =>
  * it: the sizes come from the zip's central directory. A directory can lie, so every part is then inflated
  * once into nothing, counting, and a part that unpacks to more than it declared is refused as soon as it
  * does (memory stays at one inflate buffer). Only then may exceljs, which trusts the directory, read it.
+ * The same pass counts the merged ranges (see MergedRanges) and refuses more than MAX_MERGED_RANGES of them,
+ * or ranges covering more than MAX_SHEET_CELLS cells, which exceljs would build one by one.
  */
 export async function checkXlsxSize(path: string): Promise<void> {
   const name = basename(path);
@@ -153,9 +173,10 @@ export async function checkXlsxSize(path: string): Promise<void> {
       const part = largest && entries.length > 1 ? ` (${visibleText(largest.fileName)} alone to ${sizeText(largest.uncompressedSize)})` : '';
       throw tooLarge(name, `would unpack to ${sizeText(total)}${part}`);
     }
+    const merges = new MergedRanges();
     for (const entry of entries) {
       try {
-        await countEntry(zip, entry);
+        await countEntry(zip, entry, merges);
       } catch (error) {
         if (error instanceof SizeMismatch) {
           throw new RosterError(
@@ -164,6 +185,16 @@ export async function checkXlsxSize(path: string): Promise<void> {
           );
         }
         throw damaged(`${visibleText(entry.fileName)}: ${(error as Error).message}`);
+      }
+      if (merges.ranges > MAX_MERGED_RANGES || merges.cells > MAX_SHEET_CELLS) {
+        const what =
+          merges.ranges > MAX_MERGED_RANGES
+            ? `more than ${MAX_MERGED_RANGES.toLocaleString('en')} merged ranges`
+            : `merged ranges covering more than ${MAX_SHEET_CELLS.toLocaleString('en')} cells`;
+        throw new RosterError(
+          'invalid-input',
+          `${name} has ${what}, the most Roster reads from one workbook, so it was not read. Unmerge the cells (in Excel: Merge & Center, then Unmerge Cells) and import it again.`,
+        );
       }
     }
   } finally {
