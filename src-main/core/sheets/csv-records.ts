@@ -30,18 +30,30 @@ function countByte(bytes: Buffer, byte: number, from: number, to: number): numbe
 }
 
 /**
+ * Whether bytes[from…] hold no cell with anything in it: only delimiters, quotes, spaces, tabs and line ends.
+ * (A quoted delimiter would pass for empty; no sheet Roster reads back holds a cell of just that.)
+ */
+function blankFrom(bytes: Buffer, from: number, delimiter: number): boolean {
+  for (let at = from; at < bytes.length; at += 1) {
+    const b = bytes[at];
+    if (b !== delimiter && b !== 0x22 && b !== 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) return false;
+  }
+  return true;
+}
+
+/**
  * The records of a CSV file (`name` is for messages), each checked as the parser gives it and before it is
  * kept: a record with more than MAX_SHEET_COLUMNS fields, more cells than MAX_SHEET_CELLS in all (rows ×
- * widest row), or a non-empty record past MAX_SHEET_ROWS + 1 refuses the file. The bytes go to the parser a
- * chunk at a time so that a row which never ends is refused while it grows (see UNFINISHED_ROW_DELIMITERS).
- * Records past the row limit are read but not kept. A malformed file rejects with csv-parse's error.
+ * widest row), or anything in a cell past MAX_SHEET_ROWS + 1 records refuses the file. The bytes go to the
+ * parser a chunk at a time so that a row which never ends is refused while it grows (see
+ * UNFINISHED_ROW_DELIMITERS). A malformed file rejects with csv-parse's error.
  */
 export async function csvRecords(bytes: Buffer, delimiter: string, name: string): Promise<string[][]> {
   const records: string[][] = [];
   const cells = new CellCount(name);
   let refusal: RosterError | undefined;
   const keep = (record: string[]) => {
-    if (records.length >= MAX_SHEET_ROWS + 1) {
+    if (records.length === MAX_SHEET_ROWS + 1) {
       if (record.some((cell) => cell.trim() !== '')) throw tooManyRows(name);
       return;
     }
@@ -49,7 +61,8 @@ export async function csvRecords(bytes: Buffer, delimiter: string, name: string)
     cells.add(record.length);
     records.push(record);
   };
-  const parser = new Parser({ bom: true, delimiter, relax_column_count: true, relax_quotes: true });
+  // The parser stops one record past the limit; what follows that record is then only looked at (see blankFrom).
+  const parser = new Parser({ bom: true, delimiter, relax_column_count: true, relax_quotes: true, to: MAX_SHEET_ROWS + 2 });
   // A listener must not throw into the parser: a refusal is kept and thrown between two chunks.
   parser.on('data', (record: string[]) => {
     if (refusal) return;
@@ -74,6 +87,11 @@ export async function csvRecords(bytes: Buffer, delimiter: string, name: string)
       const end = Math.min(at + CHUNK_BYTES, bytes.length);
       await write(bytes.subarray(at, end));
       if (refusal) throw refusal;
+      if (parser.writableEnded) {
+        // Stopped past the limit (it ends itself): any cell after the record it stopped at is one row too many.
+        if (!blankFrom(bytes, parser.info.bytes, byte)) throw tooManyRows(name);
+        break;
+      }
       if (parser.info.records !== rowsEnded) {
         // The parser holds back a few bytes of lookahead from one chunk to the next; 1 KB covers them.
         rowsEnded = parser.info.records;
@@ -87,7 +105,7 @@ export async function csvRecords(bytes: Buffer, delimiter: string, name: string)
       countedTo = end;
       if (delimiters > UNFINISHED_ROW_DELIMITERS) throw tooManyFields(name, rowsEnded + 1);
     }
-    await new Promise<void>((resolve, reject) => parser.end((error?: Error | null) => (error ? reject(error) : resolve())));
+    if (!parser.writableEnded) await new Promise<void>((resolve, reject) => parser.end((error?: Error | null) => (error ? reject(error) : resolve())));
     await done;
   } finally {
     parser.destroy();

@@ -260,6 +260,20 @@ describe('sheets of 200,000 rows', () => {
     });
   });
 
+  it('reads a CSV whose 250,000 rows are followed by a million blank lines, and refuses one with a value after them', LARGE, async () => {
+    const rows = `username\n${Array.from({ length: MAX_SHEET_ROWS }, (_, i) => `u${i}`).join('\n')}\n`;
+    const blank = `${'\n'.repeat(1_000_000)}${',,\n"",""\n \t,\r\n'.repeat(1000)}`;
+    await writeFile(join(dir, 'blank.csv'), rows + blank);
+    const sheet = await readSheet(join(dir, 'blank.csv'));
+    expect([sheet.rows.length, sheet.rows.at(-1)]).toEqual([MAX_SHEET_ROWS, { row: MAX_SHEET_ROWS + 1, cells: [`u${MAX_SHEET_ROWS - 1}`] }]);
+    await writeFile(join(dir, 'late.csv'), `${rows + blank},u2\n`);
+    expect(await failure(readSheet(join(dir, 'late.csv')))).toEqual({
+      code: 'invalid-input',
+      message:
+        'late.csv has more than 250,000 rows under its header, the most Roster reads from one sheet. Split it into several sheets (each with the header row) and import them one after the other.',
+    });
+  });
+
   it('refuses a file larger than 250 MB before reading it', async () => {
     for (const name of ['huge.csv', 'huge.xlsx']) {
       // A sparse file: as large as it says, without the test writing (or the disk holding) 250 MB.
