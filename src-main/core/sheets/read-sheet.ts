@@ -180,8 +180,9 @@ async function readXlsx(path: string, size: number): Promise<ReadRecords> {
     // A row is as wide as its last cell, blank or not: counted before its cells are looked at, so a sheet of
     // rows reaching column XFD is refused after a few hundred of them, whatever they hold.
     cells.add(row.cellCount);
-    // Only the cells the file holds are visited: a row with one cell in column XFD is one cell, not 16,384.
-    // Blank ones are not kept (rows are padded with '' once read), so trailing blanks take no room either.
+    // Only the cells the file holds reach the callback (exceljs still steps over the gaps between them, which
+    // the count above bounds): a row with one cell in column XFD is one cell here, not 16,384. Blank cells are
+    // not kept (rows are padded with '' once read), so trailing blanks take no room either.
     const record: SheetRow = { row: rowNumber, cells: [] };
     row.eachCell({ includeEmpty: false }, (cell, column) => {
       const { text, unusable } = xlsxCell(cell.value);
