@@ -1,9 +1,10 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EncryptedFileSecretStore, type Encryptor } from './encrypted-file-store';
+import { aesTestEncryptor as aesEncryptor } from './aes-test-encryptor';
+import { EncryptedFileSecretStore } from './encrypted-file-store';
 import { readPassword } from './password-source';
 import { SessionSecretStore } from './secret-store';
 
@@ -15,20 +16,6 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-// Stands in for safeStorage (which needs Electron): real AES-GCM with a key held only in memory.
-const aesEncryptor = (key = randomBytes(32)): Encryptor => ({
-  encrypt(plain) {
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', key, iv);
-    const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-    return Buffer.concat([iv, cipher.getAuthTag(), body]);
-  },
-  decrypt(data) {
-    const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, 12));
-    decipher.setAuthTag(data.subarray(12, 28));
-    return Buffer.concat([decipher.update(data.subarray(28)), decipher.final()]).toString('utf8');
-  },
-});
 
 describe('EncryptedFileSecretStore', () => {
   it('persists only ciphertext and reads it back in a new instance', async () => {
