@@ -2,23 +2,10 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startSlapd, toLdif, type SlapdServer } from './fixtures/slapd';
 import { expect, test } from './fixtures/app';
+import { cnOnlyPeople } from './fixtures/ldif';
 
 // Plain inetOrgPerson entries as OpenLDAP directories hold them: cn, no displayName.
-const person = ['top', 'person', 'organizationalPerson', 'inetOrgPerson'];
-const cnOnly = (peopleDn: string, n: number) =>
-  Array.from({ length: n }, (_, k) => ({
-    dn: `uid=cn${k + 1},${peopleDn}`,
-    attributes: {
-      objectClass: person,
-      uid: `cn${k + 1}`,
-      cn: `Only Cn ${k + 1}`,
-      sn: `Cn ${k + 1}`,
-      givenName: 'Only',
-      mail: `cn${k + 1}@example.org`,
-      departmentNumber: 'Sales',
-      title: 'Clerk',
-    },
-  }));
+const cnOnly = (peopleDn: string, n: number) => cnOnlyPeople(peopleDn, n);
 
 let server: SlapdServer;
 

@@ -4,23 +4,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startSlapd, toLdif, type SlapdServer } from '../../e2e/fixtures/slapd';
 import { runCli } from './run-cli';
+import { cnOnlyPeople } from '../../e2e/fixtures/ldif';
 
 // Plain inetOrgPerson entries as OpenLDAP directories hold them: cn, no displayName.
-const person = ['top', 'person', 'organizationalPerson', 'inetOrgPerson'];
-const cnOnly = (peopleDn: string, n: number) =>
-  Array.from({ length: n }, (_, k) => ({
-    dn: `uid=cn${k + 1},${peopleDn}`,
-    attributes: {
-      objectClass: person,
-      uid: `cn${k + 1}`,
-      cn: `Only Cn ${k + 1}`,
-      sn: `Cn ${k + 1}`,
-      givenName: 'Only',
-      mail: `cn${k + 1}@example.org`,
-      departmentNumber: 'Sales',
-      title: 'Clerk',
-    },
-  }));
+const cnOnly = (peopleDn: string, n: number) => cnOnlyPeople(peopleDn, n);
 
 let server: SlapdServer;
 let dataDir: string;

@@ -9,23 +9,10 @@ import { realmFromPreset } from '../../../src-shared/model/realm-presets';
 import { createHandlers, dispatch, type HandlerTable } from '../../handlers';
 import { SessionSecretStore } from '../secrets/secret-store';
 import { openServices, type Services } from '../services';
+import { cnOnlyPeople } from '../../../e2e/fixtures/ldif';
 
-// Five plain inetOrgPerson entries, the way OpenLDAP directories hold them: cn, never displayName.
-const person = ['top', 'person', 'organizationalPerson', 'inetOrgPerson'];
-const cnOnly = (peopleDn: string) =>
-  Array.from({ length: 5 }, (_, k) => ({
-    dn: `uid=cn${k + 1},${peopleDn}`,
-    attributes: {
-      objectClass: person,
-      uid: `cn${k + 1}`,
-      cn: `Only Cn ${k + 1}`,
-      sn: `Cn ${k + 1}`,
-      givenName: 'Only',
-      mail: `cn${k + 1}@example.org`,
-      departmentNumber: k < 3 ? 'Sales' : [],
-      title: 'Clerk',
-    },
-  }));
+// Five plain inetOrgPerson entries, the way OpenLDAP directories hold them: cn, never displayName; two without a department.
+const cnOnly = (peopleDn: string) => cnOnlyPeople(peopleDn, 5, (k) => (k < 3 ? 'Sales' : []));
 
 let server: SlapdServer;
 let dir: string;
@@ -121,7 +108,10 @@ describe('realms:test reports mapping coverage', () => {
       toLdif([
         { dn: base, attributes: { objectClass: ['top', 'dcObject', 'organization'], dc: 'offline', o: 'Offline' } },
         ...cnOnly(`ou=people,${base}`).slice(0, 3),
-        { dn: `cn=No Uid,ou=people,${base}`, attributes: { objectClass: person, cn: 'No Uid', sn: 'Uid', title: 'Clerk' } },
+        {
+          dn: `cn=No Uid,ou=people,${base}`,
+          attributes: { objectClass: ['top', 'person', 'organizationalPerson', 'inetOrgPerson'], cn: 'No Uid', sn: 'Uid', title: 'Clerk' },
+        },
       ]),
     );
     const realm = realmFromPreset('ldif-file', { name: 'Offline', urls: [], bindDn: '', baseDn: '', ldifPath: file, flavour: 'openldap' });
