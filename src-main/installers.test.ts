@@ -14,6 +14,7 @@ const read = (path: string): unknown => JSON.parse(readFileSync(join(ROOT, path)
 interface BuilderConfig {
   appId: string;
   productName: string;
+  electronVersion: string;
   directories: { buildResources: string };
   files: string[];
   asar: boolean;
@@ -26,7 +27,14 @@ interface BuilderConfig {
   mac: { target: string[] };
 }
 const config = read('electron-builder.json') as BuilderConfig;
-const pkg = read('package.json') as { productName: string; main: string; scripts: Record<string, string>; devDependencies: Record<string, string> };
+const pkg = read('package.json') as {
+  productName: string;
+  main: string;
+  scripts: Record<string, string>;
+  devDependencies: Record<string, string>;
+  optionalDependencies: Record<string, string>;
+};
+const lock = read('package-lock.json') as { packages: Record<string, { version: string; optional?: boolean }> };
 
 /** Width and height from a PNG's IHDR chunk. */
 function pngSize(path: string): { width: number; height: number } {
@@ -68,6 +76,16 @@ describe('installers: electron-builder.json', () => {
       enableEmbeddedAsarIntegrityValidation: true,
       onlyLoadAppFromAsar: true,
     });
+  });
+
+  it('builds with the Electron the lock file pins, and leaves the optional electron package out of the app', () => {
+    // electron is an optional dependency (npm install carries on when its download fails), and electron-builder
+    // counts optional dependencies as the app's own: without these two lines it could not tell the version when the
+    // package is absent, and would pack node_modules/electron, binary and all, into the installer.
+    expect(pkg.optionalDependencies.electron).toBe(lock.packages['node_modules/electron']?.version);
+    expect(config.electronVersion).toBe(pkg.optionalDependencies.electron);
+    expect(pkg.devDependencies.electron).toBeUndefined();
+    expect(config.files).toContain('!node_modules/electron/**');
   });
 
   it('packs the built app (out/) into the asar, with the entry point package.json names', () => {
