@@ -317,11 +317,11 @@ describe('answers', () => {
     expect((await ask({ path: '/%E0%A4%A' })).status).toBe(400);
     const huge = await ask({ path: '/__rpc/realms:list', method: 'POST', headers: { ...withToken(), 'content-length': String(256 * 1024 * 1024 + 1) } });
     expect([huge.status, huge.body]).toEqual([413, 'The request is larger than 268,435,456 bytes.\n']);
-    for (const path of ['/..%2F..%2Fpackage.json', '/%2e%2e/%2e%2e/package.json', '/src/..%2F..%2F..%2Fpackage.json', '/..%5C..%5Cpackage.json']) {
+    for (const path of ['/..%2Fpackage.json', '/..%2F..%2Fpackage.json', '/%2e%2e/package.json', '/src/..%2F..%2Fpackage.json', '/..%5Cpackage.json']) {
       const answer = await ask({ path });
       expect([path, answer.status === 403 || answer.status === 404, answer.body]).toEqual([path, true, expect.not.stringContaining('"name"')]);
     }
-    expect((await ask({ path: '/..%2F..%2Fpackage.json' })).status).toBe(403);
+    expect((await ask({ path: '/..%2Fpackage.json' })).status).toBe(403);
   });
 
   it('refuse a streamed body past the limit, and a file linked from outside the app', async () => {
