@@ -138,12 +138,18 @@ describe('roster serve, running', () => {
     await expect(fetch(appUrl!)).rejects.toThrow();
   });
 
-  it('stops cleanly on Ctrl+C (SIGINT) too', async () => {
-    const run = serveChild(['--no-open', '--port', '0', '--data-dir', join(dir, 'interrupted')]);
-    await run.line;
-    run.child.kill('SIGINT');
-    const { code, out } = await run.exit;
+  it('stops cleanly on Ctrl+C (SIGINT) too, and on a hang-up (SIGHUP) without writing to the closed terminal', async () => {
+    const interrupted = serveChild(['--no-open', '--port', '0', '--data-dir', join(dir, 'interrupted')]);
+    await interrupted.line;
+    interrupted.child.kill('SIGINT');
+    const { code, out } = await interrupted.exit;
     expect([code, out.at(-1)]).toEqual([0, 'Roster stopped.']);
+    const hungUp = serveChild(['--no-open', '--data-dir', join(dir, 'hung-up')]);
+    await hungUp.line;
+    hungUp.child.kill('SIGHUP');
+    const after = await hungUp.exit;
+    expect([after.code, after.out.length, after.err]).toEqual([0, 2, '']);
+    await expect(stat(join(dir, 'hung-up', LOCK_FILE))).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
   it('opens the default browser on the address when there is a display', async () => {

@@ -88,6 +88,7 @@ export function serveCommand(global: () => GlobalOptions, output: Output, deps: 
       // Listening for the signals before the address is printed: a stop right after it is a clean stop.
       const signals = stopSignals();
       let web: WebServer;
+      let quiet = false;
       try {
         web = await startWebServer({ dataDir, rendererDir, port: flags.port });
       } catch (error) {
@@ -102,11 +103,12 @@ export function serveCommand(global: () => GlobalOptions, output: Output, deps: 
           if (hasDisplay(env, platform)) openBrowser(web.appUrl, platform, env, output);
           else output.out('No display: open the address above in a browser.');
         }
-        await signals.first;
-        output.out('Stopping Roster…');
+        // After a hang-up the terminal is gone: nothing more is written to it.
+        quiet = (await signals.first) === 'SIGHUP';
+        if (!quiet) output.out('Stopping Roster…');
       } finally {
         await web.close();
       }
-      output.out('Roster stopped.');
+      if (!quiet) output.out('Roster stopped.');
     });
 }
