@@ -1,5 +1,5 @@
 import { request, type IncomingHttpHeaders } from 'node:http';
-import { connect } from 'node:net';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -399,6 +399,44 @@ describe('close()', () => {
     await Promise.all([server.close(), server.close()]);
     await stream.ended;
     expect(await connects('127.0.0.1', server.port)).toBe(false);
+    const again = await startWebServer({ dataDir, rendererDir: RENDERER });
+    await again.close();
+  });
+
+  it('cancels a call under way (a directory that never answers) rather than wait for it, then releases the data folder', async () => {
+    const silent = createServer((socket) => accepted(socket));
+    let accepted: (socket: Socket) => void = () => undefined;
+    const connected = new Promise<Socket>((done) => (accepted = done));
+    await new Promise<void>((done) => silent.listen(0, '127.0.0.1', done));
+    const dataDir = join(dir, 'busy');
+    const server = await startWebServer({ dataDir, rendererDir: RENDERER });
+    try {
+      const realm = realmFromPreset('openldap', {
+        name: 'Silent',
+        urls: [`ldap://127.0.0.1:${(silent.address() as AddressInfo).port}`],
+        bindDn: '',
+        baseDn: 'dc=x',
+      });
+      // 10 minutes: only a cancelled test ends before the test's own timeout.
+      const created = await server.services.realms.create({ ...realm, connection: { ...realm.connection, operationTimeoutMs: 600_000 } });
+      const pending = ask({
+        port: server.port,
+        path: '/__rpc/realms:test',
+        method: 'POST',
+        headers: { 'x-roster-token': server.token },
+        body: JSON.stringify({ id: created.id }),
+      }).catch((error: Error) => error);
+      const socket = await connected;
+      const hungUp = new Promise<void>((done) => socket.on('close', () => done()));
+      await server.close();
+      await hungUp;
+      const answered = await pending;
+      // Answered as cancelled when the answer left before the connections were closed; otherwise cut off.
+      if (!(answered instanceof Error)) expect(JSON.stringify(JSON.parse(answered.body))).toContain('"status":"failed","detail":"Cancelled."');
+    } finally {
+      await server.close();
+      silent.close();
+    }
     const again = await startWebServer({ dataDir, rendererDir: RENDERER });
     await again.close();
   });

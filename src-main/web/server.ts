@@ -92,7 +92,13 @@ function listenError(error: NodeJS.ErrnoException, port: number): RosterError {
  */
 export async function startWebServer(options: WebServerOptions): Promise<WebServer> {
   const token = newToken();
-  const server = createServer();
+  // Requests are answered from the start: 503 until the services are open, then by `route` below.
+  const ready: { handle?: (req: IncomingMessage, res: ServerResponse) => void } = {};
+  const server = createServer((req, res) => {
+    if (ready.handle) return ready.handle(req, res);
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+    answer(res, 503, 'Roster is starting: try again in a moment.');
+  });
   // Bound first: a port in use is reported before the data folder is opened (and locked).
   await new Promise<void>((listening, failed) => {
     server.once('error', (error: NodeJS.ErrnoException) => failed(listenError(error, options.port ?? 0)));
@@ -173,12 +179,12 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     res.writeHead(200, { 'content-type': file.type }).end(file.body);
   };
 
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+  ready.handle = (req, res) => {
     route(req, res).catch((error: unknown) => {
       if (!res.headersSent) answer(res, 500, `Roster could not answer: ${error instanceof Error ? error.message : String(error)}`);
       else res.destroy();
     });
-  });
+  };
   const send = (event: EventName, payload: unknown) => {
     const frame = `data: ${JSON.stringify({ event, payload })}\n\n`;
     for (const stream of streams) stream.write(frame);
