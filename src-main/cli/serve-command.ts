@@ -74,6 +74,7 @@ function stopSignals(): { first: Promise<NodeJS.Signals>; release: () => void } 
 /** `roster serve`: Roster in the default browser, on 127.0.0.1, until Ctrl+C. */
 export function serveCommand(global: () => GlobalOptions, output: Output, deps: ServeDeps = {}): Command {
   return new Command('serve')
+    .summary('run Roster in your browser, on 127.0.0.1, until Ctrl+C')
     .description('run Roster in your browser: serve the built app on 127.0.0.1 behind a per-run access key, until Ctrl+C')
     .option('--port <N>', 'port on 127.0.0.1 (default: 0, a free port)', parsePort, 0)
     .option('--no-open', 'do not open a browser; only print the address')
