@@ -40,6 +40,44 @@ describe('a closed stdout', () => {
   }, 60_000);
 });
 
+describe('help into a closed pipe', () => {
+  it('`roster --help` whose reader has gone exits 0 with nothing on stderr (no EPIPE stack trace)', async () => {
+    // `roster --help | head -c 1` races: the help is smaller than a pipe's buffer, so it usually fits before head
+    // goes. Here the pipe is closed before roster starts: a FIFO opened read-write (so opening the write end does not
+    // wait for a reader), the write end kept, the only read end closed; every write roster makes then fails.
+    const errFile = join(dataDir, 'help.err');
+    const { stdout, stderr } = await run(
+      'bash',
+      [
+        '-c',
+        'mkfifo "$1/help.fifo"; exec 3<>"$1/help.fifo" 4>"$1/help.fifo"; exec 3<&-; node bin/roster.mjs --help >&4 2>"$2"; echo "exit=$?"',
+        'bash',
+        dataDir,
+        errFile,
+      ],
+      { cwd: ROOT },
+    );
+    expect(stdout).toBe('exit=0\n');
+    expect(stderr).toBe('');
+    expect(await readFile(errFile, 'utf8')).toBe('');
+  }, 60_000);
+
+  it('the same pipe does break a writer that does not handle it: the test closes the pipe for real', async () => {
+    const { stdout } = await run(
+      'bash',
+      [
+        '-c',
+        'mkfifo "$1/raw.fifo"; exec 3<>"$1/raw.fifo" 4>"$1/raw.fifo"; exec 3<&-; node -e "process.stdout.write(\'x\')" >&4 2>"$1/raw.err"; echo "exit=$?"',
+        'bash',
+        dataDir,
+      ],
+      { cwd: ROOT },
+    );
+    expect(stdout).toBe('exit=1\n');
+    expect(await readFile(join(dataDir, 'raw.err'), 'utf8')).toContain('Error: write EPIPE');
+  }, 60_000);
+});
+
 describe('quietOnClosedPipe', () => {
   it('swallows EPIPE and nothing else, and watches a stream once', () => {
     const stream = new EventEmitter() as EventEmitter & NodeJS.WritableStream;

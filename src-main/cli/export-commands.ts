@@ -91,6 +91,7 @@ const days = (value: string): number => {
 /** `roster export` and `roster report`. */
 export function exportCommands(global: () => GlobalOptions, output: Output): Command[] {
   const exportCommand = new Command('export')
+    .summary('export users as XLSX, CSV, LDIF or a PowerShell script')
     .description('export users for directory owners: XLSX, CSV, an LDIF change set for ldapmodify, or a Set-ADUser PowerShell script')
     .addOption(new Option('--format <FORMAT>', 'file format').choices(EXPORT_FORMATS).makeOptionMandatory())
     .requiredOption(
@@ -143,8 +144,9 @@ export function exportCommands(global: () => GlobalOptions, output: Output): Com
     });
 
   const reportCommand = new Command('report')
+    .summary('data-quality reports over the local store')
     .description(`data-quality reports over the local store: ${CLI_REPORTS.join(', ')}`)
-    .argument('<REPORT>', CLI_REPORTS.join('|'))
+    .argument('<REPORT>', `one of ${CLI_REPORTS.join(', ')}`)
     .option('--days <N>', 'for stale: not synced for N days (default: the app setting, else 30)')
     .option('--json', 'machine-readable report')
     .action(async (name: string, flags: { days?: string; json?: boolean }) => {

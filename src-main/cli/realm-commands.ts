@@ -63,7 +63,9 @@ export function formatReport(report: ConnectionTestReport): string {
 
 /** `roster realm …`: add, list, remove, enable, disable, test. */
 export function realmCommands(global: () => GlobalOptions, output: Output): Command {
-  const realm = new Command('realm').description('manage LDAP realms (directories Roster reads from)');
+  const realm = new Command('realm')
+    .summary('manage LDAP realms (the directories Roster reads)')
+    .description('manage LDAP realms (directories Roster reads from)');
 
   passwordOptions(
     realm
@@ -254,6 +256,7 @@ export function realmCommands(global: () => GlobalOptions, output: Output): Comm
     realm
       .command('test')
       .argument('<NAME>', 'realm name or id')
+      .summary('test the connection and the mapping of a realm')
       .description('test the connection (reach, TLS, bind, RootDSE, base DN, users) and the mapping on a sample of users; for an LDIF realm, the file')
       .option('--json', 'machine-readable report'),
   ).action(async (name: string, flags: PasswordFlags & { json?: boolean }) => {

@@ -8,7 +8,7 @@ import { table, type Output } from './output';
 
 /** `roster roles …`: list, create, rename, delete, assign, remove. */
 export function roleCommands(global: () => GlobalOptions, output: Output): Command {
-  const roles = new Command('roles').description('manage roles and who holds them');
+  const roles = new Command('roles').summary('manage roles and who holds them').description('manage roles and who holds them');
 
   roles
     .command('list')
@@ -90,7 +90,7 @@ export function roleCommands(global: () => GlobalOptions, output: Output): Comma
 
 /** `roster audit …`: list and export the journal. */
 export function auditCommands(global: () => GlobalOptions, output: Output): Command {
-  const audit = new Command('audit').description('read the audit journal');
+  const audit = new Command('audit').summary('read and export the audit journal').description('read the audit journal: list entries or export them as CSV');
   const filterOptions = (command: Command) =>
     command
       .option('--user <USER>', 'only entries about this username or user id')
@@ -129,7 +129,12 @@ export function auditCommands(global: () => GlobalOptions, output: Output): Comm
       });
     });
 
-  filterOptions(audit.command('export').description('write matching entries as CSV (UTF-8 with BOM, formula-looking cells neutralised)'))
+  filterOptions(
+    audit
+      .command('export')
+      .summary('write matching entries as CSV')
+      .description('write matching entries as CSV (UTF-8 with BOM, formula-looking cells neutralised)'),
+  )
     .requiredOption('--out <FILE>', 'CSV file to write (refused if it exists)')
     .action(async (flags: Filter & { out: string }) => {
       await withCli(global(), false, async (cli) => {
@@ -151,7 +156,9 @@ export function auditCommands(global: () => GlobalOptions, output: Output): Comm
 
 /** `roster fields …`: list the catalogue, set locks and required, add/remove custom fields. */
 export function fieldCommands(global: () => GlobalOptions, output: Output): Command {
-  const fields = new Command('fields').description('field policy: who owns each field (attribute locks), required fields, custom fields');
+  const fields = new Command('fields')
+    .summary('field policy: owners (locks), required and custom fields')
+    .description('field policy: who owns each field (attribute locks), required fields, custom fields');
 
   fields
     .command('list')

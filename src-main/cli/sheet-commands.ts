@@ -84,6 +84,7 @@ export function formatSheetReport(report: SheetApplyReport, dryRun: boolean): st
 /** `roster import-sheet FILE`: applies a returned or edited sheet to users' fields, or previews it with --dry-run. */
 export function sheetCommands(global: () => GlobalOptions, output: Output): Command {
   return new Command('import-sheet')
+    .summary("update users' fields from a returned sheet")
     .description("update users' fields from a returned or edited sheet (.xlsx, .csv, .txt, .tsv); rows are matched by id, directoryId, dn or username")
     .argument('<FILE>', 'the sheet to read (the first worksheet of a workbook)')
     .option('--map <HEADER=TARGET>', 'map a column: TARGET is ignore, id, directoryId, dn, username or a field key (repeatable)', collect)

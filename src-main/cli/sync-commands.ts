@@ -56,6 +56,7 @@ const clashInput = (flags: ClashFlags): UsernameClashInput => ({ onUsernameClash
 export function syncCommands(global: () => GlobalOptions, output: Output): Command[] {
   const importCommand = passwordOptions(
     clashOptions(new Command('import'))
+      .summary('import users of a realm by keyword, * or LDAP filter')
       .description('import (or resync) users of a realm matching a keyword, * for everyone, or an LDAP filter')
       .requiredOption('--realm <NAME>', 'realm name or id')
       .option('--query <Q>', 'keyword: a substring of username, full name or mail; * for everyone', '')
@@ -76,6 +77,7 @@ export function syncCommands(global: () => GlobalOptions, output: Output): Comma
 
   const resyncCommand = passwordOptions(
     clashOptions(new Command('resync'))
+      .summary('resync users with their directory, or a whole realm')
       .description(
         'resync users with their directory: named users, or --all (reconcile the whole realm); a named user of another realm is linked to (or imported beside) the entry with its username by --on-username-clash link|rename',
       )

@@ -51,10 +51,11 @@ export function formatDetail(detail: UserDetail): string {
 
 /** `roster users …`: list, show, create, set, enable, disable, delete. */
 export function userCommands(global: () => GlobalOptions, output: Output): Command {
-  const users = new Command('users').description('list, show and edit users in the local store');
+  const users = new Command('users').summary('list, show and edit users in the local store').description('list, show and edit users in the local store');
 
   users
     .command('list')
+    .summary('list users, with search and filters')
     .description('list users (search and filters as in the Users screen)')
     .option('--search <Q>', 'substring of username, full name, email or department (case-insensitive)')
     .addOption(new Option('--kind <KIND>', 'only internal or external users').choices(['internal', 'external']))
@@ -129,6 +130,7 @@ export function userCommands(global: () => GlobalOptions, output: Output): Comma
   users
     .command('show')
     .argument('<USERNAME>', 'username (case-insensitive) or id')
+    .summary('show every field of a user')
     .description('show every field of a user, with locks, completions and missing values')
     .option('--json', 'machine-readable output')
     .action(async (username: string, flags: { json?: boolean }) => {
@@ -195,6 +197,7 @@ export function userCommands(global: () => GlobalOptions, output: Output): Comma
   users
     .command('delete')
     .argument('<USERNAME...>', 'usernames or ids')
+    .summary('delete users (never from a directory)')
     .description('delete users from the local store (never from a directory)')
     .action(async (usernames: string[]) => {
       await withCli(global(), false, async (cli) => {
