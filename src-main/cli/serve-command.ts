@@ -76,7 +76,7 @@ export function serveCommand(global: () => GlobalOptions, output: Output, deps: 
   return new Command('serve')
     .summary('run Roster in your browser, on 127.0.0.1, until Ctrl+C')
     .description('run Roster in your browser: serve the built app on 127.0.0.1 behind a per-run access key, until Ctrl+C')
-    .option('--port <N>', 'port on 127.0.0.1 (default: 0, a free port)', parsePort, 0)
+    .option('--port <N>', 'port on 127.0.0.1; 0 picks a free one', parsePort, 0)
     .option('--no-open', 'do not open a browser; only print the address')
     .action(async (flags: { port: number; open: boolean }) => {
       const rendererDir = deps.rendererDir ?? BUILT_RENDERER;
