@@ -52,15 +52,18 @@ const helpConfiguration = {
 /** `roster realm add`, for hints. */
 const commandPath = (command: Command): string => (command.parent ? `${commandPath(command.parent)} ${command.name()}` : command.name());
 
-/** Every command gets the program's error handling, output and help layout; those that run get --data-dir too. */
-function wire(program: Command, command: Command): void {
+/**
+ * Gives a command added to the program (and its subcommands) the program's error handling, output, help layout and
+ * usage hint; those that run get --data-dir too. buildProgram does this for every command it adds.
+ */
+export function wireCommand(program: Command, command: Command): void {
   command
     .exitOverride()
     .configureOutput(program.configureOutput())
     .configureHelp(program.configureHelp())
     .showHelpAfterError(`(run '${commandPath(command)} --help' for usage)`);
   if (command.commands.length === 0) command.option('--data-dir <DIR>', 'data folder (see roster --help)');
-  for (const sub of command.commands) wire(program, sub);
+  for (const sub of command.commands) wireCommand(program, sub);
 }
 
 /** Builds the `roster` program. */
@@ -86,7 +89,7 @@ export function buildProgram(output: Output): Command {
   // every one of them and their subcommands.
   // Subcommands inherit the error handling and the --data-dir option position-independently.
   program.showHelpAfterError("(run 'roster --help' for usage)");
-  for (const command of program.commands) wire(program, command);
+  for (const command of program.commands) wireCommand(program, command);
   program.hook('preAction', (_root, action) => {
     const local = action.opts<GlobalOptions>().dataDir;
     if (local) program.setOptionValue('dataDir', local);
