@@ -6,6 +6,7 @@ import { CLI_VERSION, type GlobalOptions } from './context';
 import { processOutput, quietOnClosedPipe, type Output } from './output';
 import { exportCommands } from './export-commands';
 import { realmCommands } from './realm-commands';
+import { serveCommand } from './serve-command';
 import { sheetCommands } from './sheet-commands';
 import { auditCommands, fieldCommands, roleCommands } from './settings-commands';
 import { syncCommands } from './sync-commands';
@@ -85,6 +86,7 @@ export function buildProgram(output: Output): Command {
   for (const command of syncCommands(global, output)) program.addCommand(command);
   for (const command of exportCommands(global, output)) program.addCommand(command);
   program.addCommand(sheetCommands(global, output));
+  program.addCommand(serveCommand(global, output));
   // Commands are added above this line (each with a one-line .summary() for this list): the wiring below reaches
   // every one of them and their subcommands.
   // Subcommands inherit the error handling and the --data-dir option position-independently.
