@@ -1,11 +1,13 @@
 // A newcomer's first minutes, for real and slowly: a fresh copy of the project (the files git knows, no node_modules),
-// `npm install` on a machine where Electron's binary cannot be downloaded, then build, typecheck and lint in that copy.
+// `npm install` on a machine where Electron's binary cannot be downloaded, then build, typecheck and lint in that copy,
+// and `npm start` with no display, which must serve Roster to the browser on loopback behind its token.
 // The download is made to fail by pointing ELECTRON_MIRROR at a closed loopback port (and an empty download cache),
 // so the test means the same on a workstation with network as on this machine without.
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { request } from 'node:http';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -97,6 +99,98 @@ describe('a fresh copy of the project on a machine that cannot download Electron
       expect(typecheck.code, typecheck.output).toBe(0);
       const lint = await run('npm', ['run', 'lint'], copy, env);
       expect(lint.code, lint.output).toBe(0);
+    },
+    SLOW,
+  );
+});
+
+/** An HTTP request with whatever Host and Origin headers a test wants (fetch cannot set Host). */
+function call(
+  url: URL,
+  options: { path: string; method?: string; headers?: Record<string, string>; body?: string },
+): Promise<{ status: number; body: string }> {
+  return new Promise((done, fail) => {
+    const req = request({ host: url.hostname, port: url.port, path: options.path, method: options.method ?? 'GET', headers: options.headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => done({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    req.on('error', fail);
+    req.end(options.body);
+  });
+}
+
+/** Whether anything accepts a TCP connection at host:port. */
+function accepts(host: string, port: number): Promise<boolean> {
+  return new Promise((done) => {
+    const socket = connect({ host, port });
+    socket.once('connect', () => {
+      socket.destroy();
+      done(true);
+    });
+    socket.once('error', () => done(false));
+  });
+}
+
+describe('npm start in that copy, with no Electron binary and no display', () => {
+  let start: ChildProcess | undefined;
+  afterAll(() => {
+    if (start?.pid && start.exitCode === null) process.kill(-start.pid, 'SIGKILL');
+  });
+
+  it(
+    'says why in one line, then serves the app on 127.0.0.1 only, refusing calls without the token or from a foreign Host or Origin',
+    async () => {
+      expect(install.code).toBe(0);
+      const startEnv: NodeJS.ProcessEnv = { ...env, ROSTER_DATA_DIR: join(copy, '.roster-data') };
+      delete startEnv.DISPLAY;
+      delete startEnv.WAYLAND_DISPLAY;
+      // Its own process group, so the whole tree (npm, the shell, start.mjs, roster serve) can be signalled at once.
+      const child = spawn('npm', ['start'], { cwd: copy, env: startEnv, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+      start = child;
+      let output = '';
+      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+      const address = await new Promise<URL>((found, fail) => {
+        child.stdout.on('data', (chunk: Buffer) => {
+          output += chunk.toString('utf8');
+          const match = /Roster is running at (http:\/\/\S+); Ctrl\+C to stop\./.exec(output);
+          if (match) found(new URL(match[1]!));
+        });
+        child.once('exit', (code) => fail(new Error(`npm start ended (${code}) before printing an address:\n${output}`)));
+      });
+
+      expect(output).toMatch(/^Roster: no Electron binary \(its download did not complete\), so Roster opens in your browser instead\.$/m);
+      expect(address.hostname).toBe('127.0.0.1');
+      const token = address.searchParams.get('token') ?? '';
+      expect(token.length).toBeGreaterThanOrEqual(32);
+      expect(output.split('\n').filter((line) => line.includes(token))).toHaveLength(1);
+
+      const host = `127.0.0.1:${address.port}`;
+      const origin = `http://${host}`;
+      const page = await call(address, { path: `${address.pathname}${address.search}`, headers: { host } });
+      expect(page.status).toBe(200);
+      expect(page.body).toContain('<script src="/__roster-bridge.js"></script>');
+      expect(page.body).not.toContain(token);
+
+      const rpc = (headers: Record<string, string>) =>
+        call(address, { path: '/__rpc/realms:list', method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{}' });
+      const allowed = await rpc({ host, origin, 'x-roster-token': token });
+      expect(allowed.status).toBe(200);
+      expect(JSON.parse(allowed.body)).toEqual({ ok: true, value: [] });
+      expect((await rpc({ host, origin })).status).toBe(403);
+      expect((await rpc({ host, origin, 'x-roster-token': 'f'.repeat(token.length) })).status).toBe(403);
+      expect((await rpc({ host: `evil.example:${address.port}`, origin, 'x-roster-token': token })).status).toBe(403);
+      expect((await rpc({ host, origin: 'http://evil.example', 'x-roster-token': token })).status).toBe(403);
+      expect((await call(address, { path: '/', headers: { host: `evil.example:${address.port}` } })).status).toBe(403);
+
+      // Bound to 127.0.0.1 only: the same port on another loopback address (all of 127/8 reaches this machine) is closed.
+      expect(await accepts('127.0.0.1', Number(address.port))).toBe(true);
+      expect(await accepts('127.0.0.2', Number(address.port))).toBe(false);
+
+      const ended = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+      process.kill(-child.pid!, 'SIGINT');
+      await ended;
+      expect(await accepts('127.0.0.1', Number(address.port))).toBe(false);
     },
     SLOW,
   );
