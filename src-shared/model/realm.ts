@@ -157,12 +157,38 @@ export interface RealmTestStatus {
   message: string;
 }
 
+/**
+ * Where the directory stood when a reconcile read it, in the directory's own terms, so the next reconcile asks
+ * only for what changed since. Never the workstation's clock: a counter or a time the server itself wrote.
+ * - `usn`: Active Directory. The DC's highestCommittedUSN, valid only on that DC (dsServiceName) and that copy
+ *   of its database (invocationId changes when it is restored from a backup).
+ * - `csn`: OpenLDAP with a contextCSN on the naming context (syncprov, replication): entryCSN is compared.
+ * - `timestamp`: any LDAPv3 server: modifyTimestamp is compared.
+ * The last two are clock values: the next reconcile asks from an overlap before them (a server clock stepped
+ * back, a replica behind).
+ */
+export type ChangeMarker =
+  | { kind: 'usn'; usn: string; invocationId: string; dsServiceName: string; dnsHostName: string }
+  | { kind: 'csn'; csn: string; server: string }
+  | { kind: 'timestamp'; time: string; server: string };
+
+/** What a finished reconcile leaves for the next one. */
+export interface RealmSyncMarkers {
+  marker: ChangeMarker;
+  /** The realm's search and mapping when it was read: a different one needs a full reconcile. */
+  fingerprint: string;
+  /** When the reconcile finished (Roster's clock, like every time in the store): users synced later are read in full. */
+  at: string;
+}
+
 /** A realm as kept in the store: the secret is only referenced, never embedded. */
 export interface RealmRecord extends RealmInput {
   id: string;
   order: number;
   lastTest?: RealmTestStatus;
   lastReconcileAt?: string;
+  /** Change markers from the last complete reconcile (absent: the next one reads the whole realm). */
+  sync?: RealmSyncMarkers;
 }
 
 /** Where a realm's bind password lives, as far as anyone outside main may know. */

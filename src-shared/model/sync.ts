@@ -93,6 +93,22 @@ export interface SyncChange {
   clash?: UsernameClashChoice;
 }
 
+/** How a reconcile read the directory, and why. */
+export interface ReconcileMode {
+  /** `incremental`: only entries changed since the last reconcile, plus an id-only sweep; `full`: every entry. */
+  mode: 'incremental' | 'full';
+  /** Why, in words: "first reconcile of this realm", "another domain controller answered (…)", … */
+  reason: string;
+  /** Entries read with every mapped attribute. */
+  entriesRead: number;
+  /** Incremental: entries the id-only sweep listed (to find deleted and moved ones). */
+  idsSwept?: number;
+  /** Incremental: users whose entry moved (or who were synced outside a reconcile) and were read again. */
+  reread?: number;
+  /** Where the directory stood, in its own terms ("USN 123456 on dc1.corp.example"). */
+  since?: string;
+}
+
 /** The report of an import, resync or reconcile. */
 export interface SyncSummary {
   realmId: string;
@@ -109,6 +125,8 @@ export interface SyncSummary {
   dryRun?: boolean;
   /** Entries whose username belonged to a user of another realm: linked, imported under another name, skipped. */
   usernameClashes?: Record<UsernameClashChoice, number>;
+  /** Reconciles: incremental or full, and why. */
+  reconcile?: ReconcileMode;
 }
 
 export const JOB_KINDS = ['import', 'resync', 'reconcile', 'export'] as const;

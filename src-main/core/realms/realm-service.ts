@@ -19,6 +19,10 @@ export const targetOf = (realm: RealmInput): LdapTarget => ({ ...realm.connectio
 const sameBindTarget = (a: RealmInput['connection'], b: RealmInput['connection']): boolean => targetFingerprint(a) === targetFingerprint(b);
 
 /** Realms: create, edit, enable/disable, reorder, delete, test. Passwords go to the secret store only, each bound to its target. */
+/** Whether two versions of a realm read the same things from the same entries (kind, id attribute, mapping). */
+const sameReading = (a: RealmInput, b: RealmInput): boolean =>
+  JSON.stringify([a.kind, a.idAttribute, a.mapping, a.ldif]) === JSON.stringify([b.kind, b.idAttribute, b.mapping, b.ldif]);
+
 export class RealmService {
   private readonly passwords: RealmPasswords;
 
@@ -110,6 +114,9 @@ export class RealmService {
       order: existing.order,
       ...(sameTarget && !options.rememberPassword && !options.forgetPassword && existing.lastTest ? { lastTest: existing.lastTest } : {}),
       ...(existing.lastReconcileAt ? { lastReconcileAt: existing.lastReconcileAt } : {}),
+      // What the last reconcile read stays a valid starting point only for the same server, account (what it may
+      // see), search and mapping; anything else and the next reconcile reads the whole realm.
+      ...(existing.sync && sameTarget && sameReading(existing, input) ? { sync: existing.sync } : {}),
     };
     // Passwords change before the realm does: forgetting one is always safe, and a failure to forget refuses
     // the update, so a realm never moves to a new target while the old target's password stays saved.

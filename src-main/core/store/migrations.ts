@@ -127,7 +127,30 @@ const v4ToV5: Migration = {
   },
 };
 
-const MIGRATIONS: Migration[] = [v1ToV2, v2ToV3, v3ToV4, v4ToV5];
+/**
+ * Version 6: a realm keeps the change markers of its last reconcile (`sync`), so the next one reads only what
+ * changed. No realm has any yet: each realm's first reconcile after the upgrade reads it in full. A version 5
+ * document cannot hold markers, so any found are dropped rather than trusted.
+ */
+const v5ToV6: Migration = {
+  from: 5,
+  describe:
+    "realms remember where the directory stood at their last reconcile, so the next one reads only what changed (each realm's next reconcile is a full one)",
+  up(doc) {
+    const realms = Array.isArray(doc.realms) ? doc.realms : [];
+    return {
+      ...doc,
+      schemaVersion: 6,
+      realms: realms.map((realm: unknown) => {
+        if (!isRecord(realm) || !('sync' in realm)) return realm;
+        const { sync: _untrusted, ...rest } = realm;
+        return rest;
+      }),
+    };
+  },
+};
+
+const MIGRATIONS: Migration[] = [v1ToV2, v2ToV3, v3ToV4, v4ToV5, v5ToV6];
 
 /** Applies every migration from the document's version up to the current one. */
 export function migrate(doc: Doc): { data: StoreData; applied: string[] } {

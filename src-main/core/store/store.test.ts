@@ -41,7 +41,10 @@ describe('Store', () => {
     const store = await open();
     await store.update((d) => void d.realms.push(realm('a', 0)));
     await store.close();
-    expect(JSON.parse(await readFile(join(dir, STORE_FILE), 'utf8'))).toMatchObject({ schemaVersion: 5, realms: [{ id: 'a', name: 'a' }] });
+    expect(JSON.parse(await readFile(join(dir, STORE_FILE), 'utf8'))).toMatchObject({
+      schemaVersion: CURRENT_SCHEMA_VERSION,
+      realms: [{ id: 'a', name: 'a' }],
+    });
     const again = await open();
     expect(again.data.realms.map((r) => r.id)).toEqual(['a']);
     await again.close();
@@ -109,7 +112,7 @@ describe('Store', () => {
     };
     await writeFile(join(dir, STORE_FILE), JSON.stringify(v1));
     const store = await open();
-    expect(store.data.schemaVersion).toBe(5);
+    expect(store.data.schemaVersion).toBe(6);
     expect(store.data.roles).toEqual([]);
     expect(store.data.fields).toEqual({ overrides: {}, custom: [] });
     expect(store.data.realms.map((r) => [r.id, r.order, r.connection.urls])).toEqual([
@@ -120,11 +123,11 @@ describe('Store', () => {
     expect(store.data.realms[0]?.connection.tls).toBe('ldaps');
     const backup = join(dir, 'backups', 'roster.v1.2026-11-21T10-00-00-000Z.json');
     expect(store.notices[0]).toBe(
-      `Upgraded the data file (v1→v2: realm connection.url -> connection.urls[], explicit realm order; v2→v3: roles, field policy and preferences; v3→v4: attribute mapping as ordered lists (Full name falls back to cn), AD preset filter for normal user accounts (built-in, computer and trust accounts imported before show as not found at the next reconcile); v4→v5: realms that sent the bind password without TLS by default now use StartTLS (choose None in the realm settings to keep clear text)); the previous version is kept at ${backup}.`,
+      `Upgraded the data file (v1→v2: realm connection.url -> connection.urls[], explicit realm order; v2→v3: roles, field policy and preferences; v3→v4: attribute mapping as ordered lists (Full name falls back to cn), AD preset filter for normal user accounts (built-in, computer and trust accounts imported before show as not found at the next reconcile); v4→v5: realms that sent the bind password without TLS by default now use StartTLS (choose None in the realm settings to keep clear text); v5→v6: realms remember where the directory stood at their last reconcile, so the next one reads only what changed (each realm's next reconcile is a full one)); the previous version is kept at ${backup}.`,
     );
     expect(JSON.parse(await readFile(backup, 'utf8'))).toEqual(v1);
     await store.close();
-    expect(JSON.parse(await readFile(join(dir, STORE_FILE), 'utf8')).schemaVersion).toBe(5);
+    expect(JSON.parse(await readFile(join(dir, STORE_FILE), 'utf8')).schemaVersion).toBe(6);
   });
 
   it('migrates a version 3 mapping to ordered lists: Full name gains cn and givenName+sn, old AD filters become the normal-user filter', async () => {
@@ -175,7 +178,7 @@ describe('Store', () => {
     };
     await writeFile(join(dir, STORE_FILE), JSON.stringify(v3));
     const store = await open();
-    expect(store.data.schemaVersion).toBe(5);
+    expect(store.data.schemaVersion).toBe(6);
     expect(store.data.realms.map((r) => [r.id, r.mapping, r.search.userFilter])).toEqual([
       ['ol', { username: ['uid'], displayName: ['displayName', 'cn', 'givenName+sn'], email: ['mail'] }, '(objectClass=inetOrgPerson)'],
       ['ad', { username: ['sAMAccountName'], displayName: ['name'] }, AD_USER_FILTER],
@@ -221,6 +224,35 @@ describe('Store', () => {
       ['mixed', 'none'],
     ]);
     await store.close();
+  });
+
+  it('migrates version 5 to 6: realms keep their settings and last reconcile time, and start without change markers (the next reconcile is full)', async () => {
+    const realm = {
+      id: 'ad',
+      name: 'Corp',
+      kind: 'active-directory',
+      order: 0,
+      connection: { urls: ['ldaps://dc1'], tls: 'ldaps', bindDn: 'CN=svc' },
+      search: { baseDn: 'DC=corp', userFilter: AD_USER_FILTER },
+      mapping: { username: ['sAMAccountName'] },
+      lastReconcileAt: '2026-11-20T10:00:00.000Z',
+    };
+    // A version 5 document cannot have markers; one that claims to (hand-edited, a broken build) is not trusted.
+    const v5 = {
+      schemaVersion: 5,
+      roles: [],
+      fields: { overrides: {}, custom: [] },
+      prefs: {},
+      settings: {},
+      realms: [realm, { ...realm, id: 'odd', sync: { marker: {} } }],
+    };
+    await writeFile(join(dir, STORE_FILE), JSON.stringify(v5));
+    const store = await open();
+    expect(store.data.schemaVersion).toBe(6);
+    expect(store.data.realms).toEqual([realm, { ...realm, id: 'odd' }]);
+    expect(store.notices[0]).toMatch(/^Upgraded the data file \(v5→v6: realms remember where the directory stood at their last reconcile/);
+    await store.close();
+    expect(JSON.parse(await readFile(join(dir, STORE_FILE), 'utf8')).schemaVersion).toBe(6);
   });
 
   it('lets only one writer in; a reader may look while it writes', async () => {
