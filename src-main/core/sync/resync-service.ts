@@ -3,16 +3,16 @@ import type { Job, SyncChange, SyncSummary, UserDiff } from '../../../src-shared
 import type { UsernameClashInput } from '../../../src-shared/model/username-clash';
 import type { DirectoryCandidate, UserDetail, UserRecord, UserTarget } from '../../../src-shared/model/user';
 import { RosterError } from '../../../src-shared/result';
-import { normalizeDn } from '../ldap/dn';
-import { equalityWithin, wrap } from '../ldap/filter';
+import { equalityWithin } from '../ldap/filter';
 import type { LdapEntry } from '../ldap/search';
 import type { JobRunner } from '../jobs/job-runner';
 import { emptySummary, record, syncBatch, type Pair } from './batch';
 import { clashPolicy, linkedElsewhere, relinkDiff, relinkUser, type ClashPolicy } from './clash';
 import { applyDiff, threeWayDiff, type Choices } from './diff';
-import { directoryMapper, entrySummary, toDirectoryUser, usernameAttribute, type DirectoryUser } from './mapping';
-import { BATCH_SIZE, checkCancelled, realmById, requirePassword, syncEntry, withSource, withSourceReporting, type SyncDeps } from './sync-context';
+import { entrySummary, toDirectoryUser, usernameAttribute, type DirectoryUser } from './mapping';
+import { BATCH_SIZE, checkCancelled, realmById, requirePassword, syncEntry, withSource, type SyncDeps } from './sync-context';
 import { matchEntry } from './match';
+import { reconcileRealm, type ReconcileOptions } from './reconcile';
 import type { DirectorySource } from './source';
 
 /**
@@ -298,63 +298,25 @@ export class ResyncService {
   }
 
   /**
-   * Compares every user of a realm with the directory: reads the whole realm first (a directory that fails
-   * mid-read changes nothing), then applies in batches (a cancel stops at a batch boundary, and says so).
+   * Compares every user of a realm with the directory: only the entries changed since the last reconcile (plus
+   * an id-only sweep for deleted and moved ones) when its change markers hold, else the whole realm. Every read
+   * comes first (a directory that fails mid-read changes nothing), then batches are saved (a cancel stops at a
+   * batch boundary, and says so). The report says which mode ran and why.
    */
-  async reconcileNow(
-    realmId: string,
-    options: {
-      dryRun?: boolean;
-      signal?: AbortSignal;
-      progress?: (done: number, total: number, phase: string) => void;
-      setConsistency?: (t: string) => void;
-    } = {},
-  ): Promise<SyncSummary> {
+  async reconcileNow(realmId: string, options: ReconcileOptions = {}): Promise<SyncSummary> {
     const realm = realmById(this.deps, realmId);
-    const users = [...this.deps.ctx.users.all()].filter((u) => u.origin?.realmId === realm.id);
-    const summary = emptySummary(realm.id, options.dryRun);
-    options.setConsistency?.('Nothing was changed: the directory was still being read.');
-    const byId = new Map<string, DirectoryUser>();
-    const byDn = new Map<string, DirectoryUser>();
-    const map = directoryMapper(realm, this.deps.users.fields());
-    await withSourceReporting(this.deps, realm, options.signal, options.progress, async (source) => {
-      for await (const page of source.search(wrap(realm.search.userFilter), options.signal)) {
-        for (const raw of page) {
-          const entry = map(raw);
-          // Entries of a realm matched by DN carry no id (''): they are found by DN alone.
-          if (entry.externalId) byId.set(entry.externalId.toLowerCase(), entry);
-          // The same name however it is spelt (spaces around commas, escapes, case): a re-export may differ.
-          byDn.set(normalizeDn(entry.dn), entry);
-        }
-        options.progress?.(byDn.size, 0, `Reading the directory: ${byDn.size.toLocaleString('en')} entries`);
-      }
-    });
-    options.setConsistency?.('Nothing was changed yet.');
-    await this.syncUsers(
-      realm,
-      users,
-      summary,
-      {
-        ...options,
-        progress: (done, total) => options.progress?.(done, total, `Comparing ${done.toLocaleString('en')} of ${total.toLocaleString('en')} users`),
-      },
-      async (user) => byId.get(user.origin!.externalId.toLowerCase()) ?? byDn.get(normalizeDn(user.origin!.dn)),
-    );
+    const summary = await reconcileRealm(this.deps, realm, options);
     if (!options.dryRun) {
-      const at = this.deps.ctx.now().toISOString();
-      await this.deps.ctx.store.update((data) => {
-        const stored = data.realms.find((r) => r.id === realm.id);
-        if (stored) stored.lastReconcileAt = at;
-      });
       const counts = `${summary.updated} updated, ${summary.unchanged} unchanged, ${summary.conflicts} with conflicts, ${summary.notFound} not found, ${summary.disabledUpstream} disabled upstream`;
+      const compared = summary.updated + summary.unchanged + summary.conflicts + summary.notFound;
       await this.deps.ctx.audit.append([
         {
-          at,
+          at: this.deps.ctx.now().toISOString(),
           who: this.deps.ctx.actor,
           action: 'realm.reconcile',
           realmId: realm.id,
           changes: [],
-          note: `Reconciled realm "${realm.name}": ${users.length} users compared; ${counts}.`,
+          note: `Reconciled realm "${realm.name}": ${compared} users compared; ${counts}.`,
         },
       ]);
       this.deps.ctx.events.emit('realms:changed', { ids: [realm.id] });
@@ -362,11 +324,11 @@ export class ResyncService {
     return summary;
   }
 
-  /** Starts "Reconcile realm" as a job. */
-  async reconcile(realmId: string): Promise<Job> {
+  /** Starts "Reconcile realm" as a job (`full`: read the whole realm even when an incremental one would do). */
+  async reconcile(realmId: string, options: { full?: boolean } = {}): Promise<Job> {
     await requirePassword(this.deps, realmById(this.deps, realmId));
     return this.jobs.start('reconcile', realmId, (job) =>
-      this.reconcileNow(realmId, { signal: job.signal, progress: job.progress, setConsistency: job.setConsistency }),
+      this.reconcileNow(realmId, { full: options.full, signal: job.signal, progress: job.progress, setConsistency: job.setConsistency }),
     );
   }
 }

@@ -63,11 +63,23 @@ export async function openSource(
     const path = realm.ldif?.path ?? '';
     return openLdifSource(realm, undefined, progress && ((done, total) => progress(done, total, readingPhase(path, done, total))));
   }
+  return bindWithPassword(deps, realm, (password) => openLdapSource(realm, password, attributesToRequest(realm, deps.users.fields()), signal), purpose);
+}
+
+/**
+ * Binds to the realm's server with its bind password (refused before any work when there is none). A password
+ * typed this session that the server refuses is forgotten: the next use asks for it again.
+ */
+export async function bindWithPassword<T>(
+  deps: SyncDeps,
+  realm: RealmRecord,
+  open: (password: string | undefined) => Promise<T>,
+  purpose?: string,
+): Promise<T> {
   const found = await requirePassword(deps, realm, purpose);
   try {
-    return await openLdapSource(realm, found.password, attributesToRequest(realm, deps.users.fields()), signal);
+    return await open(found.password);
   } catch (error) {
-    // A password typed this session that the server refuses is forgotten: the next use asks for it again.
     if (error instanceof RosterError && error.code === 'invalid-credentials') {
       await deps.realms.passwordRefused(realm.id, found);
       throw new RosterError(error.code, error.message, { ...error.details, realmId: realm.id });
