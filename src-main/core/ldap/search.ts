@@ -1,6 +1,7 @@
 import type { Entry } from 'ldapts';
 import { MAX_PAGE_SIZE } from '../../../src-shared/model/realm';
 import { abortable, type LdapSession } from './session';
+import { DecodedEntry, markDecodedSearch } from './entry-decoder';
 import { translateLdapError } from './errors';
 
 /** Attributes that hold bytes, not text: requested as Buffers so nothing is mangled by UTF-8 decoding. */
@@ -50,7 +51,8 @@ export async function* searchPages(session: LdapSession, request: SearchRequest)
     filter: request.filter,
     scope: request.scope,
     attributes: request.attributes,
-    explicitBufferAttributes: binary,
+    // Marked: the session's entry decoder reads these entries straight into LdapEntry (see entry-decoder.ts).
+    explicitBufferAttributes: markDecodedSearch(BINARY_LOWER, request.attributes, binary),
     paged: { pageSize: Math.min(Math.max(1, request.pageSize), MAX_PAGE_SIZE) },
   });
   const context = { url: session.url, baseDn: request.baseDn, operationTimeoutMs: session.operationTimeoutMs };
@@ -62,7 +64,7 @@ export async function* searchPages(session: LdapSession, request: SearchRequest)
       throw translateLdapError(error, context);
     }
     if (next.done) return;
-    yield next.value.searchEntries.map(normaliseEntry);
+    yield next.value.searchEntries.map((entry) => (entry instanceof DecodedEntry ? entry : normaliseEntry(entry)));
   }
 }
 

@@ -4,6 +4,7 @@ import type { ConnectionOptions } from 'node:tls';
 import type { TlsMode } from '../../../src-shared/model/realm';
 import { tlsMismatch } from '../../../src-shared/model/realm-tls';
 import { RosterError } from '../../../src-shared/result';
+import { installEntryDecoder } from './entry-decoder';
 import { translateLdapError } from './errors';
 
 /** How to reach and bind to a directory: the connection half of a realm, plus nothing secret. */
@@ -70,7 +71,7 @@ function connectOnce(url: string): typeof netConnect {
 /** A fresh ldapts client for one URL with the target's timeouts and TLS settings. */
 export function clientFor(url: string, target: LdapTarget): Client {
   const ldaps = /^ldaps:/i.test(url);
-  return new Client({
+  const client = new Client({
     url,
     connectTimeout: target.connectTimeoutMs,
     timeout: target.operationTimeoutMs,
@@ -80,6 +81,8 @@ export function clientFor(url: string, target: LdapTarget): Client {
     ...(!ldaps && target.tls === 'starttls' ? { createConnection: connectOnce(url) } : {}),
     strictDN: false,
   });
+  installEntryDecoder(client);
+  return client;
 }
 
 const abortError = () => new RosterError('cancelled', 'Cancelled.');
