@@ -71,3 +71,15 @@ if (!only || only === 'export') {
   }
   await writeFile(join(dir, 'export.json'), JSON.stringify({ at: new Date().toISOString(), node: process.version, result: r }, null, 2));
 }
+
+if (!only || only === 'ui') {
+  const { benchUi } = await import('./ui');
+  const r = await benchUi(quick ? 10_000 : 100_000);
+  process.stdout.write(
+    `ui ${r.users.toLocaleString('en')} users in Chromium: load → rows painted ${r.loadMs.join(' / ')} ms (first after opening the store, then reloads); ` +
+      `sort by full name ${r.sortMs} ms; keystroke → rows painted median ${r.keystrokeMedianMs} ms, max ${r.keystrokeMaxMs} ms (first letter max ${r.firstLetterMaxMs} ms); ` +
+      `scroll ${r.scroll.screens} screens: longest frame ${r.scroll.longestFrameMs} ms, ${r.scroll.framesOver50} over 50 ms, ${r.scroll.framesWithPlaceholders}/${r.scroll.frames} frames with placeholders, settled ${r.scroll.settleMs} ms after; ` +
+      `open a user median ${r.openMedianMs} ms (${r.openMs.join(', ')})\n`,
+  );
+  await writeFile(join(dir, 'ui.json'), JSON.stringify({ at: new Date().toISOString(), node: process.version, result: r }, null, 2));
+}

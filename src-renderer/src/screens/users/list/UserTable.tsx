@@ -1,5 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useLayoutEffect, useRef, type CSSProperties, type KeyboardEvent, type MouseEvent, type RefObject } from 'react';
+import { markAfterPaint } from '../../../lib/paint-mark';
 import { useUserNavigation } from '../../../stores/app-store';
 import { useUsersListActions, useUsersListStore, useUsersQuery, useUsersSelection, useUsersStatus } from '../../../stores/users-list-store';
 import { rowAt } from './row-blocks';
@@ -10,6 +11,20 @@ import { rowDomId, UserTableRow } from './UserTableRow';
 
 /** Height of the sticky header row: rows scroll beneath it. */
 const HEAD_HEIGHT = 32;
+
+/**
+ * Marks `roster:rows-painted` (with the search, sort and total) after each answer's rows reach the screen,
+ * so bench/ui.ts times a keystroke or a scroll inside the page. Renders nothing.
+ */
+function RowsPaintMark() {
+  const answers = useUsersListStore((s) => s.answers);
+  useLayoutEffect(() => {
+    if (answers === 0) return;
+    const { query, total } = useUsersListStore.getState();
+    markAfterPaint('roster:rows-painted', { search: query.search, column: query.sort.column, direction: query.sort.direction, total });
+  }, [answers]);
+  return null;
+}
 
 /**
  * The user table: an ARIA grid over the whole result (aria-rowcount), rendering only the rows on screen.
@@ -155,6 +170,7 @@ export function UserTable({ gridRef }: { gridRef: RefObject<HTMLDivElement | nul
         onSelectAll={actions.selectAllInFilter}
         onClearSelection={actions.clearSelection}
       />
+      <RowsPaintMark />
       <div role="rowgroup" className="user-grid__body" style={{ height: virtualizer.getTotalSize() }}>
         {items.map((item) => (
           <UserTableRow
