@@ -25,6 +25,8 @@ export interface ReconcileOptions {
   setConsistency?: (t: string) => void;
   /** Awaited at each checkpoint (tests hold the run there). */
   checkpoint?: (point: ReconcileCheckpoint) => Promise<void>;
+  /** How far before a clock-based marker to ask from (default CLOCK_OVERLAP_MS; tests set 0 to see the markers alone). */
+  overlapMs?: number;
 }
 
 /** What a reconcile found for one user before comparing: an entry read in full, the stored state, or nothing. */
@@ -205,7 +207,7 @@ async function readLdap(
   let newest: string | undefined;
   const started = performance.now();
   progress?.(0, 0, `Reading entries changed since the last reconcile`);
-  for await (const page of reader.search(changedSinceFilter(realm.search.userFilter, plan.marker), attributes, signal)) {
+  for await (const page of reader.search(changedSinceFilter(realm.search.userFilter, plan.marker, options.overlapMs), attributes, signal)) {
     for (const raw of page) {
       const entry = map(raw);
       if (entry.externalId) changedById.set(entry.externalId.toLowerCase(), entry);
