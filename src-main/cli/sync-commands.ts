@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import type { SyncSummary } from '../../src-shared/model/sync';
+import type { ReconcileMode, SyncSummary } from '../../src-shared/model/sync';
 import { DEFAULT_RENAME_RULE, USERNAME_CLASH_CHOICES, type UsernameClashChoice, type UsernameClashInput } from '../../src-shared/model/username-clash';
 import { RosterError } from '../../src-shared/result';
 import { readPassword } from '../core/secrets/password-source';
@@ -25,7 +25,18 @@ export function formatSummary(summary: SyncSummary): string {
   const clashLine = clashes
     ? `\nUsernames held in another realm: ${clashes.link} linked, ${clashes.rename} imported under another username, ${clashes.skip} skipped.`
     : '';
-  return rows.length ? `${table(['USER', 'ACTION', 'CHANGES', 'DN'], rows)}\n${counts}${clashLine}` : `${counts}${clashLine}`;
+  const mode = summary.reconcile ? `\n${describeReconcile(summary.reconcile)}` : '';
+  return rows.length ? `${table(['USER', 'ACTION', 'CHANGES', 'DN'], rows)}\n${counts}${clashLine}${mode}` : `${counts}${clashLine}${mode}`;
+}
+
+/** How a reconcile read the directory, in one sentence. */
+export function describeReconcile(mode: ReconcileMode): string {
+  const n = (count: number) => count.toLocaleString('en');
+  if (mode.mode === 'full') return `Full reconcile (${mode.reason}): ${n(mode.entriesRead)} entries read.`;
+  return (
+    `Incremental reconcile (${mode.reason}): ${n(mode.entriesRead)} entries read in full, changed since ${mode.since ?? 'the last reconcile'}` +
+    `${mode.reread ? ` or moved (${n(mode.reread)} read again)` : ''}; ${n(mode.idsSwept ?? 0)} ids swept for deleted and moved entries.`
+  );
 }
 
 /** The flags settling usernames that belong to users of another realm (a domain migration, a merger). */
@@ -84,10 +95,12 @@ export function syncCommands(global: () => GlobalOptions, output: Output): Comma
       .requiredOption('--realm <NAME>', 'realm name or id')
       .option('--user <USERNAME>', 'a user to resync (repeatable)', collect)
       .option('--all', 'every user of the realm (reports users no longer found)')
+      .option('--full', 'with --all: read the whole realm, not only what changed since the last reconcile')
       .option('--dry-run', 'report what would change without saving anything')
       .option('--json', 'machine-readable summary'),
-  ).action(async (flags: PasswordFlags & ClashFlags & { realm: string; user?: string[]; all?: boolean; dryRun?: boolean; json?: boolean }) => {
+  ).action(async (flags: PasswordFlags & ClashFlags & { realm: string; user?: string[]; all?: boolean; full?: boolean; dryRun?: boolean; json?: boolean }) => {
     if (Boolean(flags.all) === Boolean(flags.user?.length)) throw new RosterError('invalid-input', 'Give --user USERNAME (repeatable) or --all, not both.');
+    if (flags.full && !flags.all) throw new RosterError('invalid-input', '--full goes with --all: a named user is always read in full.');
     if (flags.all && flags.onUsernameClash !== 'skip')
       throw new RosterError(
         'invalid-input',
@@ -98,7 +111,7 @@ export function syncCommands(global: () => GlobalOptions, output: Output): Comma
       const realm = cli.services.realms.resolve(flags.realm);
       await giveSessionPassword(cli, realm.id, password);
       const summary = flags.all
-        ? await cli.services.resync.reconcileNow(realm.id, { dryRun: flags.dryRun })
+        ? await cli.services.resync.reconcileNow(realm.id, { dryRun: flags.dryRun, full: flags.full })
         : await cli.services.resync.resyncNow(
             flags.user!.map((u) => cli.services.users.resolve(u)),
             realm.id,

@@ -216,8 +216,11 @@ export const contract = {
   'sync:resolve': channel<UserDetail>()(z.object({ userId: id, choices: z.record(fieldKeySchema, z.enum(['directory', 'local'])) }).strict()),
   /** Resyncs the selected external users against their realms: a job. */
   'sync:resync-users': channel<Job>()(z.object({ target: userTargetSchema }).strict()),
-  /** Reconciles every user of a realm with the directory: a job with a report. */
-  'realms:reconcile': channel<Job>()(z.object({ realmId: id }).strict()),
+  /**
+   * Reconciles every user of a realm with the directory: a job with a report. Incremental (only what changed
+   * since the last reconcile) when the realm's change markers hold, unless `full` asks to read the whole realm.
+   */
+  'realms:reconcile': channel<Job>()(z.object({ realmId: id, full: z.boolean().optional() }).strict()),
   'jobs:list': channel<Job[]>()(empty),
   'jobs:get': channel<Job>()(z.object({ id }).strict()),
   /** Cancels a running job; it stops at the next batch boundary and says what was saved. */

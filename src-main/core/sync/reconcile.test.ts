@@ -369,7 +369,7 @@ describe('incremental reconcile against OpenLDAP (modifyTimestamp)', () => {
     cleanup.push(seeded.dataDir);
     const services = seeded.services;
     const realm = services.realms.resolve(seeded.realmId);
-    const { id: _id, order: _order, lastTest: _test, lastReconcileAt: _last, sync, password: _p, passwordNote: _n, ...input } = realm;
+    const { id: _id, order: _order, lastTest: _test, lastReconcileAt: _last, sync, ...input } = realm;
     await services.realms.update(realm.id, { ...input, name: 'lab (renamed)' });
     expect(services.realms.resolve(realm.id).sync).toEqual(sync);
     expect((await services.resync.reconcileNow(realm.id)).reconcile?.mode).toBe('incremental');
