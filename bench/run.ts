@@ -72,6 +72,20 @@ if (!only || only === 'export') {
   await writeFile(join(dir, 'export.json'), JSON.stringify({ at: new Date().toISOString(), node: process.version, result: r }, null, 2));
 }
 
+if (!only || only === 'helpdesk') {
+  const { benchHelpdesk } = await import('./helpdesk');
+  const results = [];
+  for (const flavor of ['openldap', 'ad'] as const) {
+    const r = await benchHelpdesk(flavor, quick ? 10_000 : 100_000);
+    results.push(r);
+    process.stdout.write(
+      `help-desk resync ${flavor} ${r.entries.toLocaleString('en')} entries: candidates + diff ${r.flowMs} ms (candidates ${r.candidatesMs}, diff ${r.previewMs}), ` +
+        `one ldapsearch ${r.ldapsearchMs} ms, ratio ${r.ratio} (median of ${r.rounds} rounds)\n`,
+    );
+  }
+  await writeFile(join(dir, 'helpdesk.json'), JSON.stringify({ at: new Date().toISOString(), node: process.version, results }, null, 2));
+}
+
 if (!only || only === 'ui') {
   const { benchUi } = await import('./ui');
   const r = await benchUi(quick ? 10_000 : 100_000);
