@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
-import type { ReconcileMode, SyncSummary } from '../../src-shared/model/sync';
+import { describeReconcile } from '../../src-shared/model/change-marker';
+import type { SyncSummary } from '../../src-shared/model/sync';
 import { DEFAULT_RENAME_RULE, USERNAME_CLASH_CHOICES, type UsernameClashChoice, type UsernameClashInput } from '../../src-shared/model/username-clash';
 import { RosterError } from '../../src-shared/result';
 import { readPassword } from '../core/secrets/password-source';
@@ -27,16 +28,6 @@ export function formatSummary(summary: SyncSummary): string {
     : '';
   const mode = summary.reconcile ? `\n${describeReconcile(summary.reconcile)}` : '';
   return rows.length ? `${table(['USER', 'ACTION', 'CHANGES', 'DN'], rows)}\n${counts}${clashLine}${mode}` : `${counts}${clashLine}${mode}`;
-}
-
-/** How a reconcile read the directory, in one sentence. */
-export function describeReconcile(mode: ReconcileMode): string {
-  const n = (count: number) => count.toLocaleString('en');
-  if (mode.mode === 'full') return `Full reconcile (${mode.reason}): ${n(mode.entriesRead)} entries read.`;
-  return (
-    `Incremental reconcile (${mode.reason}): ${n(mode.entriesRead)} entries read in full, changed since ${mode.since ?? 'the last reconcile'}` +
-    `${mode.reread ? ` or moved (${n(mode.reread)} read again)` : ''}; ${n(mode.idsSwept ?? 0)} ids swept for deleted and moved entries.`
-  );
 }
 
 /** The flags settling usernames that belong to users of another realm (a domain migration, a merger). */

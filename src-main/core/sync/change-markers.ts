@@ -1,16 +1,12 @@
 import { createHash } from 'node:crypto';
+import { CLOCK_OVERLAP_MS, describeMarker } from '../../../src-shared/model/change-marker';
 import type { FieldDefinition } from '../../../src-shared/model/fields';
 import type { ChangeMarker, RealmRecord, RealmSyncMarkers } from '../../../src-shared/model/realm';
 import { normalizeDn } from '../ldap/dn';
 import { wrap } from '../ldap/filter';
 import { attributesToRequest, sourceMap } from './mapping';
 
-/**
- * How far before a clock-based marker (modifyTimestamp, entryCSN) the next reconcile starts asking. It covers a
- * server clock stepped back (NTP), a replica behind its provider, and changes stamped before they committed.
- * Re-reading the entries changed in these minutes is cheap; missing one is not.
- */
-export const CLOCK_OVERLAP_MS = 10 * 60_000;
+export { CLOCK_OVERLAP_MS, describeMarker };
 
 /** Where the server stands as a reconcile starts, read from the server itself. */
 export type ServerState =
@@ -74,13 +70,6 @@ export function changedSinceFilter(userFilter: string, marker: ChangeMarker, ove
         ? `(entryCSN>=${csnAt(csnMs(marker.csn)! - overlapMs)})`
         : `(modifyTimestamp>=${generalizedTime(generalizedTimeMs(marker.time)! - overlapMs)})`;
   return `(&${wrap(userFilter)}${since})`;
-}
-
-/** The marker in words, as the report says it ("USN 12345 on dc1.corp.example"). */
-export function describeMarker(marker: ChangeMarker): string {
-  if (marker.kind === 'usn') return `USN ${marker.usn} on ${marker.dnsHostName || marker.dsServiceName}`;
-  if (marker.kind === 'csn') return `entryCSN ${marker.csn} on ${marker.server}`;
-  return `modifyTimestamp ${marker.time} on ${marker.server} (less ${Math.round(CLOCK_OVERLAP_MS / 60_000)} minutes for clock differences)`;
 }
 
 /**

@@ -202,6 +202,14 @@ describe('jobs', () => {
     expect(store().reconciles.r1).toBeUndefined();
   });
 
+  it('reconcile a realm in full: only when asked does the request say so', async () => {
+    answer = (channel, input) => passwordChannels(channel, input) ?? { ok: true, value: { ...job, realmId: 'r2' } };
+    await store().reconcile('r2', undefined, { full: true });
+    store().clearReconcile('r2');
+    await store().reconcile('r2');
+    expect(calls.filter((c) => c.channel === 'realms:reconcile').map((c) => c.input)).toEqual([{ realmId: 'r2', full: true }, { realmId: 'r2' }]);
+  });
+
   it('resync a selection as a job', async () => {
     await store().resyncUsers({ ids: ['u1', 'u2'] });
     expect(calls).toEqual([{ channel: 'sync:resync-users', input: { target: { ids: ['u1', 'u2'] } } }]);

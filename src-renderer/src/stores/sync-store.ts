@@ -72,8 +72,8 @@ interface SyncState {
   dismissBulk(): void;
   openReconcile(realmId: string): void;
   closeReconcile(): void;
-  /** Starts reconciling a realm (a job); a password typed for it goes to main first. */
-  reconcile(realmId: string, password?: string): Promise<void>;
+  /** Starts reconciling a realm (a job; `full` reads the whole realm even when an incremental one would do); a password typed for it goes to main first. */
+  reconcile(realmId: string, password?: string, options?: { full?: boolean }): Promise<void>;
   /** Forgets a finished reconcile, so the next "Reconcile…" asks again. */
   clearReconcile(realmId: string): void;
 }
@@ -212,12 +212,12 @@ export const useSyncStore = create<SyncState>()((set, get) => {
     dismissBulk: () => set({ bulk: NO_JOB }),
     openReconcile: (realmId) => set({ reconcileOpen: realmId }),
     closeReconcile: () => set({ reconcileOpen: null }),
-    reconcile: async (realmId, password) => {
+    reconcile: async (realmId, password, options) => {
       if (get().reconciles[realmId]?.busy) return;
       setReconcile(realmId, { busy: true, error: null });
       const refused = password ? await giveSessionPassword(realmId, password) : null;
       if (refused) return setReconcile(realmId, { busy: false, error: refused });
-      const result = await call('realms:reconcile', { realmId });
+      const result = await call('realms:reconcile', { realmId, ...(options?.full ? { full: true } : {}) });
       if (!result.ok) {
         setReconcile(realmId, { jobId: null, busy: false, error: result.error, needsPassword: wantsPassword(result.error) });
         return;

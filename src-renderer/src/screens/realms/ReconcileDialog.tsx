@@ -1,3 +1,5 @@
+import { useState } from 'react';
+import { describeMarker } from '../../../../src-shared/model/change-marker';
 import type { Realm } from '../../../../src-shared/model/realm';
 import { JobProgress } from '../../components/JobProgress';
 import { Modal } from '../../components/Modal';
@@ -8,6 +10,7 @@ import { passwordMissing } from '../../stores/session-password';
 import { jobWantsPassword, useReconcile, useReconcileOpen, useSyncActions } from '../../stores/sync-store';
 import { useUsersListStore } from '../../stores/users-list-store';
 import { BindPasswordPrompt } from '../users/detail/BindPasswordPrompt';
+import { CheckboxField } from './CheckboxField';
 import { ReconcileReport } from './ReconcileReport';
 
 /** The Reconcile dialog of the realm it was opened for, if any (mounted outside the realm rows, so its events stay its own). */
@@ -17,11 +20,22 @@ export function ReconcileDialogHost() {
   return realm ? <ReconcileDialog key={realm.id} realm={realm} /> : null;
 }
 
+/** What this reconcile will read, in one sentence. */
+function readingPlan(realm: Realm, full: boolean): string {
+  if (realm.kind === 'ldif-file') return 'reads every user in the LDIF file (a file has no change markers, so it is always read whole);';
+  if (!realm.sync) return 'reads every user of the realm from the directory (the first reconcile does; later ones read only what changed);';
+  if (full) return 'reads every user of the realm from the directory (a full reconcile);';
+  return `reads only the entries changed since the last reconcile (${describeMarker(realm.sync.marker)}), and the ids of all entries to find deleted and moved users (a full read when the directory cannot vouch for its markers: another domain controller, a restored one, another server);`;
+}
+
 /** Explains what a reconcile does, runs it as a job with progress and Cancel, then shows its report. */
 function ReconcileDialog({ realm }: { realm: Realm }) {
   const state = useReconcile(realm.id);
   const job = useJob(state.jobId);
-  const { reconcile, closeReconcile, clearReconcile } = useSyncActions();
+  const { reconcile: start, closeReconcile, clearReconcile } = useSyncActions();
+  // Incremental when the last reconcile left change markers; the admin may ask to read everything instead.
+  const [full, setFull] = useState(false);
+  const reconcile = (realmId: string, password?: string) => start(realmId, password, { full });
   // Asked up front when main has none for the realm, or after a run stopped for it.
   const askPassword = state.needsPassword || jobWantsPassword(job) || (!job && !state.busy && passwordMissing(realm));
   const step = job?.state === 'running' ? 'running' : job && !askPassword ? 'report' : 'confirm';
@@ -83,12 +97,17 @@ function ReconcileDialog({ realm }: { realm: Realm }) {
           <>
             <p>Compares every user of {realm.name} with the directory:</p>
             <ul>
-              <li>reads every user of the realm from the directory;</li>
+              <li>{readingPlan(realm, full)}</li>
               <li>updates the fields that were not changed in Roster since the last sync;</li>
               <li>queues a conflict where a field changed both here and in the directory, for you to resolve;</li>
               <li>reports the users the directory no longer has, and those disabled there.</li>
             </ul>
             <p className="muted">The directory is only read: nothing is ever written to it. New directory users are not imported (use Import for that).</p>
+            {realm.kind !== 'ldif-file' && realm.sync && (
+              <CheckboxField id="reconcile-full" label="Read the whole directory (full reconcile)" checked={full} onChange={setFull}>
+                <p className="field__hint">For when the directory may have changed in ways its change markers do not show.</p>
+              </CheckboxField>
+            )}
           </>
         )}
         {askPassword && (

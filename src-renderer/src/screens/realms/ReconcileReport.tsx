@@ -1,5 +1,6 @@
 import type { Realm } from '../../../../src-shared/model/realm';
 import type { Job } from '../../../../src-shared/model/sync';
+import { describeReconcile } from '../../../../src-shared/model/change-marker';
 import { JobReport } from '../../components/JobReport';
 import { fullTime } from '../../lib/format-time';
 
@@ -12,8 +13,14 @@ interface ReconcileReportProps {
 /** A finished reconcile: the job's report, when the realm was last reconciled, and the way to the conflicts it queued. */
 export function ReconcileReport({ job, realm, onShowConflicts }: ReconcileReportProps) {
   const conflicts = job.summary?.conflicts ?? 0;
+  const mode = job.summary?.reconcile;
   return (
     <>
+      {mode && (
+        <p className="muted" data-testid="reconcile-mode" data-mode={mode.mode}>
+          {describeReconcile(mode)}
+        </p>
+      )}
       <JobReport job={job} />
       <div className="reconcile-dialog__actions">
         {realm.lastReconcileAt && (
