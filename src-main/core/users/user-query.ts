@@ -1,13 +1,11 @@
 import type { FieldDefinition } from '../../../src-shared/model/fields';
 import type { UserFacets, UserPage, UserQuery, UserRecord, UserRow, UserSortColumn } from '../../../src-shared/model/user';
-import { userFlags, type UserFlags } from './user-view';
-import type { UserStore } from './user-store';
+import { collationKey, compareKeyed } from './collation-keys';
+import { ALIVE, COMPLETIONS, CONFLICTS, ENABLED, EXTERNAL, INCOMPLETE, UNEXPORTED, UserSlots, type UserSource } from './user-slots';
+import type { UserFlags } from './user-view';
 
-/** How the list compares text: by letters ignoring case and accents, digits as numbers ("user2" < "user10"). */
-export const listCollator = new Intl.Collator('en', { sensitivity: 'base', numeric: true });
-
-/** Equal sort values fall back to the username, then the id, so the order is total and stable. */
-const tieBreak = (a: UserRecord, b: UserRecord): number => listCollator.compare(a.username, b.username) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+export { listCollator } from './collation-keys';
+export { searchText } from './user-slots';
 
 /** The value a column sorts by. */
 export function sortValue(user: UserRecord, column: UserSortColumn, realmName: (id: string) => string): string {
@@ -24,10 +22,6 @@ export function sortValue(user: UserRecord, column: UserSortColumn, realmName: (
       return user.fields[column] ?? '';
   }
 }
-
-/** The text the search box matches: username, full name, email and department, lower-cased. */
-export const searchText = (user: UserRecord): string =>
-  `${user.username}\n${user.fields.displayName ?? ''}\n${user.fields.email ?? ''}\n${user.fields.department ?? ''}`.toLowerCase();
 
 const DAY_MS = 86_400_000;
 
@@ -54,148 +48,297 @@ export function isStale(user: UserRecord, days: number, now: Date): boolean {
   return Number.isNaN(synced) || now.getTime() - synced >= days * DAY_MS;
 }
 
-interface Derived {
-  policy: number;
-  text: string;
-  flags: UserFlags;
+/** A column's sort value and the two ends of its collation key, per slot. */
+interface ColumnKeys {
+  values: string[];
+  lo: string[];
+  hi: string[];
 }
 
-interface Sorted {
-  generation: number;
-  users: UserRecord[];
+/** The slots whose text contains a needle (in slot order). */
+interface Matches {
+  needle: string;
+  slots: Int32Array;
 }
 
 interface Result {
   key: string;
-  generation: number;
-  policy: number;
-  users: UserRecord[];
+  version: number;
+  /** The matching slots, in the query's order. */
+  slots: Int32Array;
   facets: UserFacets;
 }
 
+/** Needles whose matches are kept: the last few keystrokes, so typing on or erasing reuses them. */
+const KEPT_MATCHES = 16;
+
+const compareIds = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 /**
- * Search, filter, sort and count over the in-memory users. Each column's sort order is computed once per
- * change of the store and reused; a query is then one pass over that order plus one counting pass, and the
- * result is kept so scrolling through it costs only slicing.
+ * Search, filter, sort and count over the in-memory users, kept in flat arrays (UserSlots). Each column's
+ * order is sorted once (collation keys decide most comparisons without the collator) and patched on
+ * edits; a search narrows the matches of the needle typed before it when it can; a query is then one
+ * pass over the column's order plus one counting pass over the matches, and the result is kept so
+ * scrolling through it costs only slicing.
  */
 export class UserQueryEngine {
-  private readonly derived = new WeakMap<UserRecord, Derived>();
-  private readonly sorted = new Map<UserSortColumn, Sorted>();
+  private readonly slots: UserSlots;
+  private readonly columns = new Map<UserSortColumn, ColumnKeys>();
+  private readonly orders = new Map<UserSortColumn, Int32Array>();
+  private matches: Matches[] = [];
+  private matchesVersion = -1;
   private last: Result | undefined;
-  private policy = 0;
-  private fields: readonly FieldDefinition[] = [];
+  private mark = new Int32Array(0);
+  private stamp = 0;
 
   constructor(
-    private readonly users: UserStore,
+    users: UserSource,
     private readonly realmName: (id: string) => string,
     private readonly now: () => Date = () => new Date(),
-  ) {}
-
-  /** Sets the field policy the markers follow; markers are recomputed lazily. */
-  setFields(fields: readonly FieldDefinition[]): void {
-    this.fields = fields;
-    this.policy += 1;
+  ) {
+    this.slots = new UserSlots(users);
   }
 
-  /** Forgets sort orders that depend on realm names (a realm was renamed). */
+  /** Sets the field policy the markers follow; markers are recomputed on the next query. */
+  setFields(fields: readonly FieldDefinition[]): void {
+    this.slots.setFields(fields);
+  }
+
+  /** Forgets what depends on realm names (a realm was renamed). */
   realmsChanged(): void {
-    this.sorted.delete('kind');
+    this.columns.delete('kind');
+    this.orders.delete('kind');
     this.last = undefined;
   }
 
-  private derive(user: UserRecord): Derived {
-    let d = this.derived.get(user);
-    if (!d || d.policy !== this.policy) {
-      d = { policy: this.policy, text: d?.text ?? searchText(user), flags: userFlags(user, this.fields) };
-      this.derived.set(user, d);
-    }
-    return d;
-  }
-
-  /** Markers of one user under the current policy. */
-  flagsOf(user: UserRecord): UserFlags {
-    return this.derive(user).flags;
-  }
-
-  private compare(column: UserSortColumn, a: UserRecord, b: UserRecord): number {
-    return listCollator.compare(sortValue(a, column, this.realmName), sortValue(b, column, this.realmName)) || tieBreak(a, b);
-  }
-
-  private sortedBy(column: UserSortColumn): UserRecord[] {
-    const cached = this.sorted.get(column);
-    if (cached && cached.generation === this.users.generation) return cached.users;
-    const changed = cached ? this.users.changedSince(cached.generation) : undefined;
-    // A few edits since the last sort: take the changed users out and put their new versions in place.
-    if (cached && changed && changed.length <= 2_000) {
-      const ids = new Set(changed);
-      const users = cached.users.filter((u) => !ids.has(u.id));
-      for (const id of ids) {
-        const user = this.users.get(id);
-        if (!user) continue;
-        let lo = 0;
-        let hi = users.length;
-        while (lo < hi) {
-          const mid = (lo + hi) >>> 1;
-          if (this.compare(column, users[mid] as UserRecord, user) < 0) lo = mid + 1;
-          else hi = mid;
+  /** Brings the slots, sort keys and orders up to date with the store. */
+  private sync(): void {
+    const changed = this.slots.refresh();
+    if (changed === undefined) {
+      this.columns.clear();
+      this.orders.clear();
+    } else if (changed.length > 0) {
+      const users = this.slots.users;
+      for (const [column, keys] of this.columns) {
+        for (const slot of changed) {
+          const user = users[slot];
+          const value = user ? sortValue(user, column, this.realmName) : '';
+          const key = collationKey(value);
+          keys.values[slot] = value;
+          keys.lo[slot] = key.lo;
+          keys.hi[slot] = key.hi;
         }
-        users.splice(lo, 0, user);
       }
-      this.sorted.set(column, { generation: this.users.generation, users });
-      return users;
+      const unique = [...new Set(changed)];
+      for (const [column, order] of this.orders) this.orders.set(column, this.patchOrder(order, unique, this.comparator(column)));
     }
-    const keyed = [...this.users.all()].map((user) => ({ user, value: sortValue(user, column, this.realmName) }));
-    // Sort values computed once per user, not once per comparison.
-    keyed.sort((a, b) => listCollator.compare(a.value, b.value) || tieBreak(a.user, b.user));
-    const users = keyed.map((k) => k.user);
-    this.sorted.set(column, { generation: this.users.generation, users });
-    return users;
+    if (this.matchesVersion !== this.slots.version) {
+      this.matches = [];
+      this.matchesVersion = this.slots.version;
+    }
+  }
+
+  private keysFor(column: UserSortColumn): ColumnKeys {
+    let keys = this.columns.get(column);
+    if (keys) return keys;
+    const users = this.slots.users;
+    // Filled by push, in slot order: `new Array(100_000)` would start in V8's slow dictionary mode.
+    keys = { values: [], lo: [], hi: [] };
+    for (let slot = 0; slot < this.slots.count; slot += 1) {
+      const user = users[slot];
+      const value = user ? sortValue(user, column, this.realmName) : '';
+      const key = collationKey(value);
+      keys.values.push(value);
+      keys.lo.push(key.lo);
+      keys.hi.push(key.hi);
+    }
+    this.columns.set(column, keys);
+    return keys;
+  }
+
+  /** Slot order for a column: its value, then the username, then the id, so the order is total and stable. */
+  private comparator(column: UserSortColumn): (a: number, b: number) => number {
+    const c = this.keysFor(column);
+    const u = this.keysFor('username');
+    const users = this.slots.users;
+    const byKey = (k: ColumnKeys, a: number, b: number) =>
+      compareKeyed(k.lo[a] as string, k.hi[a] as string, k.values[a] as string, k.lo[b] as string, k.hi[b] as string, k.values[b] as string);
+    return (a, b) => byKey(c, a, b) || (column === 'username' ? 0 : byKey(u, a, b)) || compareIds((users[a] as UserRecord).id, (users[b] as UserRecord).id);
+  }
+
+  private orderFor(column: UserSortColumn): Int32Array {
+    const cached = this.orders.get(column);
+    if (cached) return cached;
+    const { attrs, count } = this.slots;
+    const live = new Int32Array(count);
+    let n = 0;
+    for (let slot = 0; slot < count; slot += 1) if (attrs[slot]! & ALIVE) live[n++] = slot;
+    // A plain array sorts faster than a typed one with a comparator.
+    const order = Int32Array.from(Array.from(live.subarray(0, n)).sort(this.comparator(column)));
+    this.orders.set(column, order);
+    return order;
+  }
+
+  /** A fresh stamp for `mark`, which is grown to cover every slot. */
+  private nextStamp(): number {
+    if (this.mark.length < this.slots.count) this.mark = new Int32Array(Math.ceil(this.slots.count * 1.25));
+    this.stamp += 1;
+    return this.stamp;
+  }
+
+  /** Takes changed slots out of an order and puts the live ones back where they now belong. */
+  private patchOrder(order: Int32Array, changed: number[], compare: (a: number, b: number) => number): Int32Array {
+    const stamp = this.nextStamp();
+    for (const slot of changed) this.mark[slot] = stamp;
+    const kept = new Int32Array(order.length);
+    let n = 0;
+    for (const slot of order) if (this.mark[slot] !== stamp) kept[n++] = slot;
+    const added = changed.filter((slot) => this.slots.users[slot] !== undefined).sort(compare);
+    const out = new Int32Array(n + added.length);
+    let from = 0;
+    let o = 0;
+    for (const slot of added) {
+      let lo = from;
+      let hi = n;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (compare(kept[mid] as number, slot) < 0) lo = mid + 1;
+        else hi = mid;
+      }
+      out.set(kept.subarray(from, lo), o);
+      o += lo - from;
+      out[o++] = slot;
+      from = lo;
+    }
+    out.set(kept.subarray(from, n), o);
+    return out;
+  }
+
+  /** The slots whose search text contains `needle`, narrowing the matches of an earlier needle it contains. */
+  private matchesOf(needle: string): Int32Array {
+    const kept = this.matches.find((m) => m.needle === needle);
+    if (kept) return kept.slots;
+    let base: Matches | undefined;
+    for (const m of this.matches) if (needle.includes(m.needle) && (!base || m.needle.length > base.needle.length)) base = m;
+    const { text, attrs, count } = this.slots;
+    const out = new Int32Array(base ? base.slots.length : count);
+    let n = 0;
+    if (base) {
+      for (const slot of base.slots) if ((text[slot] as string).includes(needle)) out[n++] = slot;
+    } else {
+      for (let slot = 0; slot < count; slot += 1) if (attrs[slot]! & ALIVE && (text[slot] as string).includes(needle)) out[n++] = slot;
+    }
+    const slots = out.slice(0, n);
+    this.matches.unshift({ needle, slots });
+    if (this.matches.length > KEPT_MATCHES) this.matches.pop();
+    return slots;
   }
 
   /** Every user a query matches, in its sort order. */
   matching(query: UserQuery): UserRecord[] {
-    return this.run(query).users;
+    const { slots } = this.run(query);
+    const users = this.slots.users;
+    return Array.from(slots, (slot) => users[slot] as UserRecord);
   }
 
   private run(query: UserQuery): Result {
+    this.sync();
     const now = this.now();
     // A "not synced for N days" result moves with the clock: it is kept for the day it was made.
     const key = JSON.stringify(query) + (query.staleDays !== undefined ? now.toISOString().slice(0, 10) : '');
     const last = this.last;
-    if (last && last.key === key && last.generation === this.users.generation && last.policy === this.policy) return last;
+    if (last && last.key === key && last.version === this.slots.version) return last;
     const needle = query.search.trim().toLowerCase();
-    const order = this.sortedBy(query.sort.column);
-    const users: UserRecord[] = [];
-    const facets: UserFacets = { all: 0, internal: 0, external: 0, enabled: 0, disabled: 0, incomplete: 0, completions: 0, conflicts: 0, realms: {} };
-    const ascending = query.sort.direction === 'asc';
-    for (let i = 0; i < order.length; i += 1) {
-      const user = order[ascending ? i : order.length - 1 - i] as UserRecord;
-      const d = this.derive(user);
-      if (needle && !d.text.includes(needle)) continue;
-      // Facets count everything the search matches, so each filter shows what choosing it would give.
-      facets.all += 1;
-      facets[user.kind] += 1;
-      facets[user.enabled ? 'enabled' : 'disabled'] += 1;
-      if (d.flags.incomplete) facets.incomplete += 1;
-      if (d.flags.completions) facets.completions += 1;
-      if (d.flags.conflicts) facets.conflicts += 1;
-      if (user.origin) facets.realms[user.origin.realmId] = (facets.realms[user.origin.realmId] ?? 0) + 1;
-      if (passesFilters(user, d.flags, query, now)) users.push(user);
+    const matched = needle ? this.matchesOf(needle) : undefined;
+    const facets = this.count(matched);
+
+    // Filters on the flag byte and realm number; the rarer ones look at the user.
+    let mask = 0;
+    let want = 0;
+    const wants = (bit: number, value: boolean | undefined) => {
+      if (value === undefined) return;
+      mask |= bit;
+      if (value) want |= bit;
+    };
+    wants(EXTERNAL, query.kind === undefined ? undefined : query.kind === 'external');
+    wants(ENABLED, query.enabled);
+    wants(INCOMPLETE, query.incomplete);
+    wants(COMPLETIONS, query.completions);
+    wants(CONFLICTS, query.conflicts);
+    wants(UNEXPORTED, query.unexported);
+    // A realm no user belongs to matches no one (-1 means "no realm": internal users must not match it).
+    const realmNo = query.realmId ? this.slots.realmNumber(query.realmId) : undefined;
+    const realmWanted = realmNo === -1 ? -2 : realmNo;
+    const slow = query.missingField !== undefined || query.staleDays !== undefined || query.directoryEnabled !== undefined || query.notFound !== undefined;
+
+    const { attrs, realm, users } = this.slots;
+    const order = this.orderFor(query.sort.column);
+    let stamp = 0;
+    if (matched) {
+      stamp = this.nextStamp();
+      for (const slot of matched) this.mark[slot] = stamp;
     }
-    this.last = { key, generation: this.users.generation, policy: this.policy, users, facets };
+    const mark = this.mark;
+    const out = new Int32Array(matched ? matched.length : order.length);
+    let n = 0;
+    const ascending = query.sort.direction === 'asc';
+    const length = order.length;
+    for (let i = 0; i < length; i += 1) {
+      const slot = order[ascending ? i : length - 1 - i] as number;
+      if (matched && mark[slot] !== stamp) continue;
+      const a = attrs[slot] as number;
+      if ((a & mask) !== want) continue;
+      if (realmWanted !== undefined && realm[slot] !== realmWanted) continue;
+      if (slow && !passesFilters(users[slot] as UserRecord, flagsOf(a), query, now)) continue;
+      out[n++] = slot;
+    }
+    this.last = { key, version: this.slots.version, slots: out.subarray(0, n), facets };
     return this.last;
+  }
+
+  /** Facets count everything the search matches, so each filter shows what choosing it would give. */
+  private count(matched: Int32Array | undefined): UserFacets {
+    const { attrs, realm, realmIds, count } = this.slots;
+    const realms = new Int32Array(realmIds.length);
+    let all = 0;
+    let external = 0;
+    let enabled = 0;
+    let incomplete = 0;
+    let completions = 0;
+    let conflicts = 0;
+    const add = (slot: number) => {
+      const a = attrs[slot] as number;
+      all += 1;
+      if (a & EXTERNAL) external += 1;
+      if (a & ENABLED) enabled += 1;
+      if (a & INCOMPLETE) incomplete += 1;
+      if (a & COMPLETIONS) completions += 1;
+      if (a & CONFLICTS) conflicts += 1;
+      const r = realm[slot] as number;
+      if (r >= 0) realms[r] = (realms[r] as number) + 1;
+    };
+    if (matched) for (const slot of matched) add(slot);
+    else for (let slot = 0; slot < count; slot += 1) if (attrs[slot]! & ALIVE) add(slot);
+    const byRealm: Record<string, number> = {};
+    realmIds.forEach((id, no) => {
+      if (realms[no]) byRealm[id] = realms[no] as number;
+    });
+    return { all, internal: all - external, external, enabled, disabled: all - enabled, incomplete, completions, conflicts, realms: byRealm };
   }
 
   /** One window of the list. */
   page(query: UserQuery, offset: number, limit: number): UserPage {
     const result = this.run(query);
-    const rows = result.users.slice(offset, offset + limit).map((user) => this.row(user));
-    return { total: result.users.length, offset, rows, facets: result.facets };
+    const end = Math.min(result.slots.length, offset + limit);
+    const rows: UserRow[] = [];
+    for (let i = offset; i < end; i += 1) rows.push(this.row(result.slots[i] as number));
+    return { total: result.slots.length, offset, rows, facets: result.facets };
   }
 
   /** The compact row the table shows. */
-  row(user: UserRecord): UserRow {
-    const flags = this.derive(user).flags;
+  private row(slot: number): UserRow {
+    const user = this.slots.users[slot] as UserRecord;
+    const flags = flagsOf(this.slots.attrs[slot] as number);
     const realmId = user.origin?.realmId;
     return {
       id: user.id,
@@ -213,4 +356,14 @@ export class UserQueryEngine {
       conflicts: flags.conflicts,
     };
   }
+}
+
+/** The markers a slot's flag byte holds. */
+function flagsOf(attrs: number): UserFlags {
+  return {
+    incomplete: (attrs & INCOMPLETE) !== 0,
+    completions: (attrs & COMPLETIONS) !== 0,
+    conflicts: (attrs & CONFLICTS) !== 0,
+    unexported: (attrs & UNEXPORTED) !== 0,
+  };
 }

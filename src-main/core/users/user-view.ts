@@ -72,14 +72,22 @@ export interface UserFlags {
   unexported: boolean;
 }
 
-/** Computes the list markers for a user under a field policy. */
+/** Computes the list markers for a user under a field policy (in one pass over the fields: it runs for every user). */
 export function userFlags(user: UserRecord, fields: readonly FieldDefinition[]): UserFlags {
   let incomplete = false;
   let completions = false;
+  let unexported = false;
+  const base = user.kind === 'external' ? user.origin?.base : undefined;
+  const exported = user.exported?.values;
   for (const field of fields) {
-    if (!incomplete && field.required && (user.fields[field.key] ?? '').trim() === '') incomplete = true;
-    if (!completions && isCompletion(user, field)) completions = true;
-    if (incomplete && completions) break;
+    const value = user.fields[field.key] ?? '';
+    if (!incomplete && field.required && value.trim() === '') incomplete = true;
+    if (base === undefined || field.owner !== 'local') continue;
+    // As isCompletion, changeSet and hasUnexported decide, without building the change set.
+    const directory = base[field.key] ?? '';
+    if (value === directory) continue;
+    if (value !== '') completions = true;
+    if (exported?.[field.key] !== value) unexported = true;
   }
-  return { incomplete, completions, conflicts: (user.conflicts?.length ?? 0) > 0, unexported: hasUnexported(user, fields) };
+  return { incomplete, completions, conflicts: (user.conflicts?.length ?? 0) > 0, unexported };
 }
