@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RosterApi } from '../../../src-shared/ipc/api';
 import type { UserQuery, UserRow } from '../../../src-shared/model/user';
 import { BLOCK_SIZE } from '../screens/users/list/row-blocks';
-import { resetUsersList, SEARCH_DEBOUNCE_MS, useUsersListStore } from './users-list-store';
+import { resetUsersList, useUsersListStore } from './users-list-store';
 
 // A fake back end: 1,000 users, searched by username substring and sorted by username.
 const USERS: UserRow[] = Array.from({ length: 1000 }, (_, n) => ({
@@ -112,30 +112,58 @@ describe('loading rows in blocks', () => {
 });
 
 describe('search', () => {
-  it('waits for a pause in typing, then drops the answers to older searches', async () => {
-    vi.useFakeTimers();
-    store().setSearch('user00');
-    store().setSearch('user000');
-    expect(store().searchInput).toBe('user000');
-    await vi.advanceTimersByTimeAsync(SEARCH_DEBOUNCE_MS + 1);
-    expect(queries()).toHaveLength(2);
-    expect(queries()[1]?.query).toMatchObject({ search: 'user000' });
-
-    // Two searches in flight; the older one answers last and must not win.
+  it('searches at once, one search at a time: keystrokes made meanwhile send only the last text, when the answer lands', async () => {
     const releases: (() => void)[] = [];
     hold = (release) => releases.push(release);
+    store().setSearch('user00');
+    // Sent with no timer in between.
+    expect(queries()).toHaveLength(2);
+    expect(queries()[1]?.query).toMatchObject({ search: 'user00' });
+    store().setSearch('user000');
+    store().setSearch('user0001 ');
+    expect(store().searchInput).toBe('user0001 ');
+    expect(queries()).toHaveLength(2);
+    releases[0]?.();
+    await vi.waitFor(() => expect(queries()).toHaveLength(3));
+    expect(queries()[2]?.query).toMatchObject({ search: 'user0001' });
+    releases[1]?.();
+    await settle();
+    expect(store().total).toBe(1);
+    expect(store().blocks[0]?.rows[0]?.username).toBe('user0001');
+    // A text that trims to the search already sent sends nothing.
     store().setSearch('user0001');
-    await vi.advanceTimersByTimeAsync(SEARCH_DEBOUNCE_MS + 1);
+    expect(queries()).toHaveLength(3);
+  });
+
+  it('a failed search still lets the next keystroke search', async () => {
+    roster.invoke = (async (channel: string, input: unknown) =>
+      channel === 'users:query' && (input as { query: UserQuery }).query.search === 'bad'
+        ? { ok: false, error: { code: 'internal', message: 'Store is gone' } }
+        : invoke(channel as never, input as never)) as never;
+    store().setSearch('bad');
+    await settle();
+    expect(store().error?.message).toBe('Store is gone');
     store().setSearch('user0002');
-    await vi.advanceTimersByTimeAsync(SEARCH_DEBOUNCE_MS + 1);
-    vi.useRealTimers();
+    await settle();
+    expect(store().error).toBeNull();
+    expect(store().blocks[0]?.rows[0]?.username).toBe('user0002');
+  });
+
+  it('drops the answer to an older query that lands after a newer one', async () => {
+    const releases: (() => void)[] = [];
+    hold = (release) => releases.push(release);
+    // Sorted by username descending (the saved sort): user0009 first.
+    store().setSearch('user000');
+    // A new order goes out while the search is still being answered.
+    void store().sortBy('username');
     expect(releases).toHaveLength(2);
     releases[1]?.();
-    await vi.waitFor(() => expect(store().blocks[0]?.rows[0]?.username).toBe('user0002'));
+    await vi.waitFor(() => expect(store().blocks[0]?.rows[0]?.username).toBe('user0000'));
     releases[0]?.();
-    await settle();
-    expect(store().blocks[0]?.rows[0]?.username).toBe('user0002');
-    expect(store().total).toBe(1);
+    // Every promise reaction of that answer runs before the next task.
+    await new Promise((done) => setTimeout(done, 0));
+    expect(store().blocks[0]?.rows[0]?.username).toBe('user0000');
+    expect(store().total).toBe(10);
   });
 
   it('clears the selection when the filter changes, keeps it when only the order does', async () => {

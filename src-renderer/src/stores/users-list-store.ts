@@ -40,9 +40,9 @@ interface BulkState {
 }
 
 interface UsersListState {
-  /** The query as last sent: search text (debounced), filters and sort. */
+  /** The query as last sent: search text, filters and sort. */
   query: UserQuery;
-  /** The search box's text; `query.search` follows it after a short pause. */
+  /** The search box's text; `query.search` follows it at once (or when the search before it is answered). */
   searchInput: string;
   total: number;
   facets: UserFacets | null;
@@ -103,8 +103,6 @@ interface UsersListState {
 
 const DEFAULT_QUERY: UserQuery = { search: '', sort: { column: 'username', direction: 'asc' } };
 const FIRST_SCREEN: RowRange = { start: 0, end: 50 };
-/** A keystroke's worth of pause before searching: results still feel live. */
-export const SEARCH_DEBOUNCE_MS = 80;
 /** Events arrive in bursts during imports; one refetch per burst. */
 const CHANGE_COALESCE_MS = 120;
 /** Rows per request when collecting a shift-click range (the contract's maximum). */
@@ -133,10 +131,13 @@ const initialState = () => ({
 });
 
 // Timers and requests in flight live outside the state: they never render.
-let searchTimer: ReturnType<typeof setTimeout> | undefined;
+/** The generation of a search still being answered: the next keystroke's search waits for it. */
+let searchWait: number | undefined;
 let changeTimer: ReturnType<typeof setTimeout> | undefined;
 let started = false;
 const inFlight = new Set<string>();
+/** Whether any block of a generation is still being fetched. */
+const isFetching = (gen: number) => [...inFlight].some((k) => k.startsWith(`${gen}:`));
 
 /** The user list: query, fetched row blocks, counts, focus and selection, and the bulk actions. */
 export const useUsersListStore = create<UsersListState>()((set, get) => {
@@ -146,9 +147,13 @@ export const useUsersListStore = create<UsersListState>()((set, get) => {
     set({ loading: true });
     const result = await call('users:query', { query: get().query, offset: block * BLOCK_SIZE, limit: BLOCK_SIZE });
     inFlight.delete(key);
+    if (searchWait !== undefined && !isFetching(searchWait)) {
+      searchWait = undefined;
+      sendSearch();
+    }
     const s = get();
     if (gen !== s.gen) return; // an answer to an older search: the user has typed on
-    const loading = [...inFlight].some((k) => k.startsWith(`${gen}:`));
+    const loading = isFetching(gen);
     if (!result.ok) {
       set({ error: result.error, loading });
       return;
@@ -185,6 +190,19 @@ export const useUsersListStore = create<UsersListState>()((set, get) => {
       selection: keepSelection ? { ...selection, anchor: null } : NO_SELECTION,
     }));
     refetch(true);
+  };
+
+  /**
+   * Sends the search box's text as the query's search. Searches go at once, one at a time: typing faster
+   * than answers come back skips the texts in between (the last one is always sent), and nothing waits
+   * for a timer.
+   */
+  const sendSearch = () => {
+    const search = get().searchInput.trim();
+    if (search === get().query.search) return;
+    applyQuery({ ...get().query, search });
+    const { gen } = get();
+    if (isFetching(gen)) searchWait = gen;
   };
 
   /** The ids of rows from..to, fetching the ones not on hand (a shift-click across thousands of rows). */
@@ -225,23 +243,17 @@ export const useUsersListStore = create<UsersListState>()((set, get) => {
     },
     setSearch: (text) => {
       set({ searchInput: text });
-      clearTimeout(searchTimer);
-      searchTimer = setTimeout(() => {
-        const search = text.trim();
-        if (search !== get().query.search) applyQuery({ ...get().query, search });
-      }, SEARCH_DEBOUNCE_MS);
+      if (searchWait === undefined) sendSearch();
     },
     setFilters: (filters) => {
       const { search, sort } = get().query;
       applyQuery({ search, sort, ...filters });
     },
     clearFilters: () => {
-      clearTimeout(searchTimer);
       set({ searchInput: '' });
       applyQuery({ search: '', sort: get().query.sort });
     },
     showReport: (label, query) => {
-      clearTimeout(searchTimer);
       const filters = filtersOf(query);
       const search = query.search?.trim() ?? '';
       set({ searchInput: search, report: { label, filters } });
@@ -333,15 +345,21 @@ export const useUsersListStore = create<UsersListState>()((set, get) => {
 
 /** Puts the list back as at start (tests). */
 export function resetUsersList(): void {
-  clearTimeout(searchTimer);
+  searchWait = undefined;
   clearTimeout(changeTimer);
   started = false;
   inFlight.clear();
   useUsersListStore.setState(initialState());
 }
 
-/** The query as sent and the search box's text. */
-export const useUsersQuery = () => useUsersListStore(useShallow((s) => ({ query: s.query, searchInput: s.searchInput })));
+/** The query as sent (not the search box's text: components showing the list need not follow each keystroke). */
+export const useUsersQuery = () => useUsersListStore(useShallow((s) => ({ query: s.query })));
+
+/** The search box's text. */
+export const useSearchInput = () => useUsersListStore((s) => s.searchInput);
+
+/** The list's sort. */
+export const useUsersSort = () => useUsersListStore((s) => s.query.sort);
 
 /** Totals and load state for the toolbar, the grid and the empty state. */
 export const useUsersStatus = () =>

@@ -1,9 +1,9 @@
 import { useId, type RefObject } from 'react';
-import { useUsersListActions, useUsersQuery } from '../../../stores/users-list-store';
+import { useSearchInput, useUsersListActions } from '../../../stores/users-list-store';
 
 /** The list's search box: results follow the typing; Escape empties it; ↓ or Enter goes on to the results. */
 export function SearchBox({ inputRef, onToResults }: { inputRef: RefObject<HTMLInputElement | null>; onToResults(): void }) {
-  const { searchInput } = useUsersQuery();
+  const searchInput = useSearchInput();
   const { setSearch } = useUsersListActions();
   const id = useId();
   return (

@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { memo, type ReactNode } from 'react';
 import { useRealms } from '../../../stores/realms-store';
 import { filtersOf, useListReport, useUserFacets, useUsersListActions, useUsersQuery, type UserFilters as Filters } from '../../../stores/users-list-store';
 import { FacetButton } from './FacetButton';
@@ -31,7 +31,7 @@ function ReportChip() {
  * state. Groups combine (AND); within "Source" and "Login" one choice holds. Counts are over the search.
  * A report opened from Reports shows on top as a chip; its filters combine with the others.
  */
-export function UserFilters() {
+export const UserFilters = memo(function UserFilters() {
   const { query } = useUsersQuery();
   const facets = useUserFacets();
   const realms = useRealms();
@@ -73,7 +73,7 @@ export function UserFilters() {
       </FilterGroup>
     </aside>
   );
-}
+});
 
 function FilterGroup({ title, children }: { title: string; children: ReactNode }) {
   return (

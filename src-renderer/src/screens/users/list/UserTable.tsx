@@ -1,8 +1,9 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useLayoutEffect, useRef, type CSSProperties, type KeyboardEvent, type MouseEvent, type RefObject } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useRef, type CSSProperties, type KeyboardEvent, type MouseEvent, type RefObject } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { markAfterPaint } from '../../../lib/paint-mark';
 import { useUserNavigation } from '../../../stores/app-store';
-import { useUsersListActions, useUsersListStore, useUsersQuery, useUsersSelection, useUsersStatus } from '../../../stores/users-list-store';
+import { useUsersListActions, useUsersListStore, useUsersSelection, useUsersSort } from '../../../stores/users-list-store';
 import { rowAt } from './row-blocks';
 import { selectedCount } from './selection';
 import { GRID_TEMPLATE, ROW_HEIGHT, USER_COLUMNS } from './columns';
@@ -31,9 +32,9 @@ function RowsPaintMark() {
  * The grid itself holds focus and points at the focused row with aria-activedescendant, so focus survives
  * rows being recycled as they scroll out of view.
  */
-export function UserTable({ gridRef }: { gridRef: RefObject<HTMLDivElement | null> }) {
-  const { total, queryVersion } = useUsersStatus();
-  const { query } = useUsersQuery();
+export const UserTable = memo(function UserTable({ gridRef }: { gridRef: RefObject<HTMLDivElement | null> }) {
+  const { total, queryVersion } = useUsersListStore(useShallow((s) => ({ total: s.total, queryVersion: s.queryVersion })));
+  const sort = useUsersSort();
   const { selection, focusIndex } = useUsersSelection();
   const actions = useUsersListActions();
   const { openUser } = useUserNavigation();
@@ -132,14 +133,22 @@ export function UserTable({ gridRef }: { gridRef: RefObject<HTMLDivElement | nul
     }
   };
 
-  const click = (index: number, event: MouseEvent) => {
-    gridRef.current?.focus({ preventScroll: true });
-    void actions.clickRow(index, { shift: event.shiftKey, toggle: event.ctrlKey || event.metaKey });
-  };
-  const toggle = (index: number) => {
-    gridRef.current?.focus({ preventScroll: true });
-    actions.toggleRow(index);
-  };
+  // Stable, so rows (memoised) re-render only when their own data, position or focus changes.
+  const { clickRow, toggleRow } = actions;
+  const click = useCallback(
+    (index: number, event: MouseEvent) => {
+      gridRef.current?.focus({ preventScroll: true });
+      void clickRow(index, { shift: event.shiftKey, toggle: event.ctrlKey || event.metaKey });
+    },
+    [gridRef, clickRow],
+  );
+  const toggle = useCallback(
+    (index: number) => {
+      gridRef.current?.focus({ preventScroll: true });
+      toggleRow(index);
+    },
+    [gridRef, toggleRow],
+  );
 
   const focusRendered = items.some((item) => item.index === focusIndex);
   const style = { '--user-columns': GRID_TEMPLATE } as CSSProperties;
@@ -162,7 +171,7 @@ export function UserTable({ gridRef }: { gridRef: RefObject<HTMLDivElement | nul
       }}
     >
       <UserTableHeader
-        sort={query.sort}
+        sort={sort}
         total={total}
         selectedCount={selectedCount(selection, total)}
         allSelected={selection.all}
@@ -186,4 +195,4 @@ export function UserTable({ gridRef }: { gridRef: RefObject<HTMLDivElement | nul
       </div>
     </div>
   );
-}
+});

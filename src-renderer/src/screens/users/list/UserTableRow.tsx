@@ -1,4 +1,4 @@
-import type { MouseEvent } from 'react';
+import { memo, type MouseEvent } from 'react';
 import { fullTime, timeAgo } from '../../../lib/format-time';
 import { useRowSelected, useUserRow } from '../../../stores/users-list-store';
 import { ROW_HEIGHT, USER_COLUMNS } from './columns';
@@ -18,7 +18,7 @@ interface UserTableRowProps {
 export const rowDomId = (index: number) => `user-row-${index}`;
 
 /** One user in the table; a grey placeholder while its block is being fetched. */
-export function UserTableRow({ index, top, focused, onClick, onToggle, onOpen }: UserTableRowProps) {
+export const UserTableRow = memo(function UserTableRow({ index, top, focused, onClick, onToggle, onOpen }: UserTableRowProps) {
   const row = useUserRow(index);
   const selected = useRowSelected(row?.id);
   const style = { transform: `translateY(${top}px)`, height: ROW_HEIGHT };
@@ -89,7 +89,7 @@ export function UserTableRow({ index, top, focused, onClick, onToggle, onOpen }:
       </div>
     </div>
   );
-}
+});
 
 /** A plain text cell; empty values show a dash, long ones their full text on hover. */
 function Cell({ value }: { value: string }) {

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import { useExportActions } from '../../../stores/export-store';
 import { useBulkResync, useSyncActions } from '../../../stores/sync-store';
 import { useBulkState, useUsersListActions, useUsersQuery, useUsersSelection, useUsersStatus } from '../../../stores/users-list-store';
@@ -8,7 +8,7 @@ import { RolePickerDialog } from './RolePickerDialog';
 import { bulkTarget, selectedCount } from './selection';
 
 /** The user list's bulk bar: login, roles, resync and export for the selection (ids, or everything in the filter). */
-export function UsersBulkBar() {
+export const UsersBulkBar = memo(function UsersBulkBar() {
   const { selection } = useUsersSelection();
   const { total } = useUsersStatus();
   const bulk = useBulkState();
@@ -80,4 +80,4 @@ export function UsersBulkBar() {
       )}
     </>
   );
-}
+});

@@ -1,5 +1,6 @@
-import { useEffect, useRef, useState } from 'react';
-import { useUsersListActions, useUsersQuery, useUsersStatus } from '../../../stores/users-list-store';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { useUsersListActions, useUsersListStore, useUsersQuery } from '../../../stores/users-list-store';
 import { CreateUserDialog } from './CreateUserDialog';
 import { UserFilters } from './UserFilters';
 import { UsersBulkBar } from './UsersBulkBar';
@@ -14,7 +15,10 @@ const isTyping = (target: EventTarget | null) =>
 /** The Users screen: search and New user on top, filters on the left, the bulk bar and the table. */
 export function UsersScreen() {
   const { query } = useUsersQuery();
-  const { total, loaded, error, actionError } = useUsersStatus();
+  // Only what this screen shows: a fetch starting or ending must not re-render the whole screen.
+  const { total, loaded, error, actionError } = useUsersListStore(
+    useShallow((s) => ({ total: s.total, loaded: s.loaded, error: s.error, actionError: s.actionError })),
+  );
   const { refresh, clearFilters, dismissActionError, moveFocus, clearSelection } = useUsersListActions();
   const [creating, setCreating] = useState(false);
   const searchRef = useRef<HTMLInputElement>(null);
@@ -43,20 +47,19 @@ export function UsersScreen() {
     if (document.activeElement === document.body) gridRef.current?.focus({ preventScroll: true });
   }, []);
 
+  const newUser = useCallback(() => setCreating(true), []);
+  const toResults = useCallback(() => {
+    void moveFocus(0, false);
+    if (gridRef.current) gridRef.current.scrollTop = 0;
+    gridRef.current?.focus();
+  }, [moveFocus]);
+
   const { search, sort: _sort, ...filters } = query;
   const filtered = Object.values(filters).some((v) => v !== undefined);
   const empty = loaded && total === 0 && !error;
   return (
     <section className="users-screen" aria-labelledby="users-title">
-      <UsersToolbar
-        searchRef={searchRef}
-        onNewUser={() => setCreating(true)}
-        onToResults={() => {
-          void moveFocus(0, false);
-          if (gridRef.current) gridRef.current.scrollTop = 0;
-          gridRef.current?.focus();
-        }}
-      />
+      <UsersToolbar searchRef={searchRef} onNewUser={newUser} onToResults={toResults} />
       <div className="users-screen__body">
         <UserFilters />
         <div className="users-screen__list">
@@ -82,11 +85,7 @@ export function UsersScreen() {
               Loading users…
             </p>
           )}
-          {empty ? (
-            <UsersEmptyState search={search} filtered={filtered} onClearFilters={clearFilters} onNewUser={() => setCreating(true)} />
-          ) : (
-            <UserTable gridRef={gridRef} />
-          )}
+          {empty ? <UsersEmptyState search={search} filtered={filtered} onClearFilters={clearFilters} onNewUser={newUser} /> : <UserTable gridRef={gridRef} />}
         </div>
       </div>
       {creating && <CreateUserDialog onClose={() => setCreating(false)} />}

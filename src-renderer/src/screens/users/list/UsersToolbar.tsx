@@ -1,4 +1,4 @@
-import type { RefObject } from 'react';
+import { memo, type RefObject } from 'react';
 import { useUserFacets, useUsersStatus } from '../../../stores/users-list-store';
 import { SearchBox } from './SearchBox';
 
@@ -9,7 +9,7 @@ interface UsersToolbarProps {
 }
 
 /** The top of the Users screen: title, how many users match, search, and New user. */
-export function UsersToolbar({ searchRef, onNewUser, onToResults }: UsersToolbarProps) {
+export const UsersToolbar = memo(function UsersToolbar({ searchRef, onNewUser, onToResults }: UsersToolbarProps) {
   const { total, loaded, loading } = useUsersStatus();
   const facets = useUserFacets();
   const everyone = facets?.all;
@@ -29,4 +29,4 @@ export function UsersToolbar({ searchRef, onNewUser, onToResults }: UsersToolbar
       </button>
     </header>
   );
-}
+});
