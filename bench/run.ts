@@ -65,9 +65,18 @@ if (!only || only === 'store') {
 
 if (!only || only === 'export') {
   const r = await benchExport(quick ? 10_000 : 100_000);
-  process.stdout.write(`export ${r.users.toLocaleString('en')} users x ${r.columns} columns: reference (csv-stringify, one write) ${r.referenceMs} ms\n`);
+  process.stdout.write(
+    `export ${r.users.toLocaleString('en')} users x ${r.columns} columns: reference (csv-stringify, one write) ${r.referenceMs} ms (${r.referenceRounds.join(', ')})\n`,
+  );
   for (const c of r.cases) {
-    process.stdout.write(`  ${c.format} ${c.content}: ${c.users.toLocaleString('en')} users, ${c.ms} ms, ${c.mb} MB, ratio ${c.ratio}\n`);
+    process.stdout.write(
+      `  ${c.format} ${c.content}: ${c.users.toLocaleString('en')} users, ${c.ms} ms (${c.rounds.join(', ')}), ${c.mb} MB, ratio ${c.ratio}\n`,
+    );
+  }
+  for (const m of r.memory) {
+    process.stdout.write(
+      `  xlsx snapshot ${m.users.toLocaleString('en')} users: ${m.ms} ms, RSS ${m.rssBeforeMb} MB before, peak ${m.rssPeakMb} MB (+${m.growthMb} MB), process high-water mark ${m.maxRssMb} MB\n`,
+    );
   }
   await writeFile(join(dir, 'export.json'), JSON.stringify({ at: new Date().toISOString(), node: process.version, result: r }, null, 2));
 }
