@@ -211,6 +211,7 @@ describe('incremental reconcile against OpenLDAP (modifyTimestamp)', () => {
       fc.record({ kind: fc.constant('add' as const) }),
       fc.record({ kind: fc.constant('localEdit' as const), pick: fc.nat(), value: fc.constantFrom('', 'Local', 'Changed') }),
       fc.record({ kind: fc.constant('resyncOne' as const), pick: fc.nat() }),
+      fc.record({ kind: fc.constant('titleOwner' as const), owner: fc.constantFrom('directory' as const, 'local' as const) }),
     );
     type Op = typeof op extends fc.Arbitrary<infer T> ? T : never;
     const entries = (filter: string) =>
@@ -243,11 +244,13 @@ describe('incremental reconcile against OpenLDAP (modifyTimestamp)', () => {
           });
         }
       });
+      if (o.kind === 'titleOwner') for (const services of [first, twin]) await services.settings.setPolicy('title', { owner: o.owner });
       if (o.kind === 'localEdit' || o.kind === 'resyncOne') {
         const users = [...first.userStore.all()].filter((u) => u.origin?.realmId === realmId).sort((a, b) => a.id.localeCompare(b.id));
         const user = users[o.pick % users.length]!;
         for (const services of [first, twin]) {
-          if (o.kind === 'localEdit') await services.users.update(user.id, { fields: { title: o.value } });
+          // A field the directory owns is read-only for external users: refused the same way in both stores.
+          if (o.kind === 'localEdit') await services.users.update(user.id, { fields: { title: o.value } }).catch(() => undefined);
           // Synced outside a reconcile: the incremental one must not trust what it stored before.
           else await services.resync.resyncNow([services.userStore.get(user.id)!], realmId);
         }
@@ -265,6 +268,29 @@ describe('incremental reconcile against OpenLDAP (modifyTimestamp)', () => {
     );
     await first.close();
     await twin.close();
+  });
+
+  it("takes the directory value of a field that became the directory's, for users whose entries did not change", async () => {
+    const clock = { ms: Date.parse('2026-07-15T09:00:00Z') };
+    const seeded = await seededStore(server, openldapRealm(server), clock, touchLast(server));
+    cleanup.push(seeded.dataDir);
+    const services = seeded.services;
+    const [uid] = (await liveUids(server, 40, 1)) as [string];
+    const directoryTitle = services.users.resolve(uid).origin!.base.title;
+    await services.users.update(services.users.resolve(uid).id, { fields: { title: 'Local title' } });
+    await services.settings.setPolicy('title', { owner: 'directory' });
+    clock.ms += MINUTE;
+    const { first, twin, twinDir } = await twinStore(services, seeded.dataDir, clock, seeded.password);
+    cleanup.push(twinDir);
+    try {
+      const { incremental } = await incrementalMatchesFull(first, twin, seeded.realmId, clock);
+      expect(incremental.reconcile?.mode).toBe('incremental');
+      expect(first.users.resolve(uid).fields.title).toBe(directoryTitle);
+      await first.settings.setPolicy('title', { owner: 'local' });
+    } finally {
+      await first.close();
+      await twin.close();
+    }
   });
 
   it('catches on the next reconcile what changed while one ran, with no clock overlap', async () => {
