@@ -106,3 +106,18 @@ if (!only || only === 'ui') {
   );
   await writeFile(join(dir, 'ui.json'), JSON.stringify({ at: new Date().toISOString(), node: process.version, result: r }, null, 2));
 }
+
+if (!only || only === 'reconcile') {
+  const { benchReconcile } = await import('./reconcile');
+  const results = [];
+  for (const flavor of ['openldap', 'ad'] as const) {
+    const r = await benchReconcile(flavor, quick ? 10_000 : 100_000);
+    results.push(r);
+    process.stdout.write(
+      `reconcile ${flavor} ${r.entries.toLocaleString('en')} users, ${r.modified} modified, ${r.renamed} renamed, ${r.deleted} deleted: ` +
+        `incremental ${r.incrementalMs} ms (${r.entriesRead} entries read, ${r.idsSwept} ids swept; ${r.marker}), full ${r.fullMs} ms, ` +
+        `ldapsearch of the whole realm ${r.ldapsearchMs} ms, ratios ${r.incrementalRatio} / ${r.fullRatio}\n`,
+    );
+  }
+  await writeFile(join(dir, 'reconcile.json'), JSON.stringify({ at: new Date().toISOString(), node: process.version, results }, null, 2));
+}
