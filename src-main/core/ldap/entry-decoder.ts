@@ -73,30 +73,32 @@ export function installEntryDecoder(client: Client): void {
   const parser = (client as unknown as { messageParser?: MessageParser }).messageParser;
   if (!parser || typeof parser.read !== 'function' || typeof parser.emit !== 'function') return;
   const ldaptsRead = parser.read.bind(parser);
+  const ber = new BerCursor();
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let need = 0;
   // After bytes this module cannot frame, everything goes to ldapts as it came (it reports what is wrong).
   let passThrough = false;
 
-  const handle = (message: Buffer, details: MessageDetails): void => {
-    const head = messageHead(message);
-    const plan = head?.op === SEARCH_ENTRY ? planOf(details, head.id) : undefined;
-    if (!head || !plan) {
-      ldaptsRead(message, details as Parameters<MessageParser['read']>[1]);
+  /** One whole message, buffer[from..to). */
+  const handle = (buffer: Buffer, from: number, to: number, details: MessageDetails): void => {
+    const id = ber.messageHead(buffer, from, to);
+    const plan = id !== undefined && ber.op === SEARCH_ENTRY ? planOf(details, id) : undefined;
+    if (id === undefined || !plan) {
+      ldaptsRead(buffer.subarray(from, to), details as Parameters<MessageParser['read']>[1]);
       return;
     }
     let decoded: DecodedEntry;
     try {
-      decoded = decodeEntry(message, head.opStart, head.opEnd, plan);
+      decoded = decodeEntry(ber, buffer, ber.start, ber.end, plan);
     } catch (error) {
       // As ldapts does with a message it cannot parse: the request it answers fails with the error.
       const failed = error as Error & { messageDetails?: { messageId: number; protocolOperation: number } };
-      failed.messageDetails = { messageId: head.id, protocolOperation: SEARCH_ENTRY };
+      failed.messageDetails = { messageId: id, protocolOperation: SEARCH_ENTRY };
       parser.emit('error', failed);
       return;
     }
-    parser.emit('message', new DecodedSearchEntry(head.id, decoded));
+    parser.emit('message', new DecodedSearchEntry(id, decoded));
   };
 
   parser.read = (data, details) => {
@@ -112,7 +114,7 @@ export function installEntryDecoder(client: Client): void {
     }
     let offset = 0;
     while (offset < buffer.length) {
-      const length = frameLength(buffer, offset);
+      const length = ber.frameLength(buffer, offset);
       if (length === undefined) {
         passThrough = true;
         return ldaptsRead(buffer.subarray(offset), details);
@@ -124,7 +126,7 @@ export function installEntryDecoder(client: Client): void {
         need = length < 0 ? 0 : length;
         return;
       }
-      handle(buffer.subarray(offset, offset + length), details as unknown as MessageDetails);
+      handle(buffer, offset, offset + length, details as unknown as MessageDetails);
       offset += length;
     }
   };
@@ -135,52 +137,79 @@ function planOf(details: MessageDetails, id: number): DecodePlan | undefined {
   return Array.isArray(explicit) ? plans.get(explicit) : undefined;
 }
 
-/** Reads a BER length at `at`: [length, offset after it], or undefined when the buffer ends first. */
-function readLength(buffer: Buffer, at: number): [number, number] | undefined {
-  if (at >= buffer.length) return undefined;
-  const first = buffer[at] as number;
-  if (first < 0x80) return [first, at + 1];
-  const bytes = first & 0x7f;
-  if (bytes === 0 || bytes > 4) throw new BerError(bytes === 0 ? 'Indefinite length not supported' : 'Encoding too long');
-  if (at + 1 + bytes > buffer.length) return undefined;
-  let length = 0;
-  for (let i = 1; i <= bytes; i += 1) length = length * 256 + (buffer[at + i] as number);
-  return [length, at + 1 + bytes];
-}
-
 /**
- * The whole length of the LDAPMessage starting at `offset`: -1 when its header is not complete yet, undefined
- * when the bytes are not a message at all.
+ * Reads BER definite lengths and elements. Results land in fields instead of returned tuples: a 100,000-entry
+ * search reads some five million elements, and a tuple each was a third of everything reading allocated.
  */
-function frameLength(buffer: Buffer, offset: number): number | undefined {
-  if (buffer[offset] !== 0x30) return undefined;
-  let length: [number, number] | undefined;
-  try {
-    length = readLength(buffer, offset + 1);
-  } catch {
-    return undefined;
-  }
-  if (!length) return -1;
-  return length[1] - offset + length[0];
-}
+class BerCursor {
+  /** The last length read, and the offset after it. */
+  length = 0;
+  next = 0;
+  /** Content bounds of the last element read (or, after messageHead, of the protocol operation). */
+  start = 0;
+  end = 0;
+  /** The protocol operation's tag, after messageHead. */
+  op = 0;
 
-/** A whole message's id and where its protocol operation's content lies, or undefined when it is not shaped as expected. */
-function messageHead(message: Buffer): { id: number; op: number; opStart: number; opEnd: number } | undefined {
-  try {
-    const outer = readLength(message, 1);
-    if (!outer || message[outer[1]] !== 0x02) return undefined;
-    const idLength = readLength(message, outer[1] + 1);
-    if (!idLength || idLength[0] < 1 || idLength[0] > 4) return undefined;
-    let id = 0;
-    for (let i = 0; i < idLength[0]; i += 1) id = id * 256 + (message[idLength[1] + i] as number);
-    const opAt = idLength[1] + idLength[0];
-    const op = message[opAt];
-    if (op === undefined) return undefined;
-    const opLength = readLength(message, opAt + 1);
-    if (!opLength || opLength[1] + opLength[0] > message.length) return undefined;
-    return { id, op, opStart: opLength[1], opEnd: opLength[1] + opLength[0] };
-  } catch {
-    return undefined;
+  /** Reads a BER length at `at`; false when the buffer ends first. Throws on forms LDAP does not use. */
+  readLength(buffer: Buffer, at: number, limit: number): boolean {
+    if (at >= limit) return false;
+    const first = buffer[at] as number;
+    if (first < 0x80) {
+      this.length = first;
+      this.next = at + 1;
+      return true;
+    }
+    const bytes = first & 0x7f;
+    if (bytes === 0 || bytes > 4) throw new BerError(bytes === 0 ? 'Indefinite length not supported' : 'Encoding too long');
+    if (at + 1 + bytes > limit) return false;
+    let length = 0;
+    for (let i = 1; i <= bytes; i += 1) length = length * 256 + (buffer[at + i] as number);
+    this.length = length;
+    this.next = at + 1 + bytes;
+    return true;
+  }
+
+  /**
+   * The whole length of the LDAPMessage starting at `offset`: -1 when its header is not complete yet, undefined
+   * when the bytes are not a message at all.
+   */
+  frameLength(buffer: Buffer, offset: number): number | undefined {
+    if (buffer[offset] !== 0x30) return undefined;
+    try {
+      if (!this.readLength(buffer, offset + 1, buffer.length)) return -1;
+    } catch {
+      return undefined;
+    }
+    return this.next - offset + this.length;
+  }
+
+  /** A whole message's id (its operation's tag in `op`, content in start..end), or undefined when it is not shaped as expected. */
+  messageHead(buffer: Buffer, from: number, to: number): number | undefined {
+    try {
+      if (!this.readLength(buffer, from + 1, to) || buffer[this.next] !== 0x02) return undefined;
+      if (!this.readLength(buffer, this.next + 1, to) || this.length < 1 || this.length > 4) return undefined;
+      let id = 0;
+      for (let i = 0; i < this.length; i += 1) id = id * 256 + (buffer[this.next + i] as number);
+      const opAt = this.next + this.length;
+      if (opAt >= to) return undefined;
+      this.op = buffer[opAt] as number;
+      if (!this.readLength(buffer, opAt + 1, to) || this.next + this.length > to) return undefined;
+      this.start = this.next;
+      this.end = this.next + this.length;
+      return id;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Reads the element with `tag` at `at` into start..end; throws as ldapts' BerReader does when the tag differs or it overruns `limit`. */
+  element(buffer: Buffer, at: number, limit: number, tag: number): void {
+    if (at >= limit) throw new BerError('Unexpected end of the entry');
+    if (buffer[at] !== tag) throw new BerError(`Expected 0x${tag.toString(16)}: got 0x${(buffer[at] as number).toString(16)}`);
+    if (!this.readLength(buffer, at + 1, limit) || this.next + this.length > limit) throw new BerError('Element longer than the entry');
+    this.start = this.next;
+    this.end = this.next + this.length;
   }
 }
 
@@ -195,46 +224,42 @@ const lowerName = (name: string): string => {
   return lower;
 };
 
-/** The content bounds of the element with `tag` at `at`; throws as ldapts' BerReader does when the tag differs or it overruns. */
-function element(buffer: Buffer, at: number, end: number, tag: number): [number, number] {
-  if (at >= end) throw new BerError('Unexpected end of the entry');
-  if (buffer[at] !== tag) throw new BerError(`Expected 0x${tag.toString(16)}: got 0x${(buffer[at] as number).toString(16)}`);
-  const length = readLength(buffer, at + 1);
-  if (!length || length[1] + length[0] > end) throw new BerError('Element longer than the entry');
-  return [length[1], length[1] + length[0]];
-}
-
 /**
  * Decodes a SearchResultEntry's content (DN, then the attribute list; any controls after it are not read,
  * as ldapts' toObject() never looked at them) into an entry as normaliseEntry() made it.
  */
-function decodeEntry(buffer: Buffer, start: number, end: number, plan: DecodePlan): DecodedEntry {
-  const [dnStart, dnEnd] = element(buffer, start, end, 0x04);
-  const dn = buffer.toString('utf8', dnStart, dnEnd);
+function decodeEntry(ber: BerCursor, buffer: Buffer, start: number, end: number, plan: DecodePlan): DecodedEntry {
+  ber.element(buffer, start, end, 0x04);
+  const dn = buffer.toString('utf8', ber.start, ber.end);
   const text: Record<string, string[]> = {};
   const binary: Record<string, Buffer[]> = {};
-  const [listStart, listEnd] = element(buffer, dnEnd, end, 0x30);
-  for (let at = listStart; at < listEnd;) {
-    const [attrStart, attrEnd] = element(buffer, at, listEnd, 0x30);
+  ber.element(buffer, ber.end, end, 0x30);
+  const listEnd = ber.end;
+  for (let at = ber.start; at < listEnd;) {
+    ber.element(buffer, at, listEnd, 0x30);
+    const attrEnd = ber.end;
     at = attrEnd;
-    const [typeStart, typeEnd] = element(buffer, attrStart, attrEnd, 0x04);
-    const key = lowerName(buffer.toString('utf8', typeStart, typeEnd));
+    ber.element(buffer, ber.start, attrEnd, 0x04);
+    const key = lowerName(buffer.toString('utf8', ber.start, ber.end));
+    const typeEnd = ber.end;
     const isBinary = plan.binary.has(key);
-    const bytes: Buffer[] = [];
-    const values: string[] = [];
+    let values: Array<string | Buffer> = [];
     // ldapts reads values only from a SET right after the type; an attribute without one has none.
     if (typeEnd < attrEnd && buffer[typeEnd] === 0x31) {
-      const [setStart, setEnd] = element(buffer, typeEnd, attrEnd, 0x31);
-      for (let v = setStart; v < setEnd;) {
-        const [valueStart, valueEnd] = element(buffer, v, setEnd, 0x04);
-        v = valueEnd;
-        if (isBinary) bytes.push(buffer.subarray(valueStart, valueEnd));
-        else values.push(buffer.toString('utf8', valueStart, valueEnd));
+      ber.element(buffer, typeEnd, attrEnd, 0x31);
+      const setStart = ber.start;
+      const setEnd = ber.end;
+      for (let v = setStart; v < setEnd; v = ber.end) {
+        ber.element(buffer, v, setEnd, 0x04);
+        const value = isBinary ? buffer.subarray(ber.start, ber.end) : buffer.toString('utf8', ber.start, ber.end);
+        // Most attributes hold one value: a literal is sized for it, where push() would reserve room for 17.
+        if (values.length === 0) values = [value];
+        else values.push(value);
       }
-      if (!isBinary) keepLdaptsBom(buffer, setStart, setEnd, values);
+      if (!isBinary) keepLdaptsBom(ber, buffer, setStart, setEnd, values as string[]);
     }
-    if (isBinary) binary[key] = bytes;
-    else text[key] = values;
+    if (isBinary) binary[key] = values as Buffer[];
+    else text[key] = values as string[];
   }
   for (const name of plan.requested) {
     if (plan.binary.has(name)) binary[name] ??= [];
@@ -248,12 +273,11 @@ function decodeEntry(buffer: Buffer, start: number, end: number, plan: DecodePla
  * values as bytes (BOM kept, invalid sequences as U+FFFD once normaliseEntry decoded them) as soon as ONE
  * value was not valid UTF-8. Buffer#toString keeps the mark, so it is dropped here exactly when ldapts did.
  */
-function keepLdaptsBom(buffer: Buffer, setStart: number, setEnd: number, values: string[]): void {
+function keepLdaptsBom(ber: BerCursor, buffer: Buffer, setStart: number, setEnd: number, values: string[]): void {
   if (!values.some((v) => v.charCodeAt(0) === 0xfeff)) return;
-  for (let v = setStart; v < setEnd;) {
-    const [valueStart, valueEnd] = element(buffer, v, setEnd, 0x04);
-    v = valueEnd;
-    if (!isUtf8(buffer.subarray(valueStart, valueEnd))) return;
+  for (let v = setStart; v < setEnd; v = ber.end) {
+    ber.element(buffer, v, setEnd, 0x04);
+    if (!isUtf8(buffer.subarray(ber.start, ber.end))) return;
   }
   for (let i = 0; i < values.length; i += 1) if ((values[i] as string).charCodeAt(0) === 0xfeff) values[i] = (values[i] as string).slice(1);
 }
