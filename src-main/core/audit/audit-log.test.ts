@@ -71,3 +71,41 @@ describe('AuditLog order', () => {
     expect(await seqsInFile()).toEqual([[2, 'role']]);
   });
 });
+
+describe('AuditLog import entries', () => {
+  const base = {
+    at: '2026-11-21T10:00:00.000Z',
+    who: 'alice',
+    action: 'user.import' as const,
+    userId: 'u1',
+    username: 'zoe',
+    realmId: 'r1',
+    note: 'Imported from uid=zoe.',
+  };
+  const full = [
+    { field: 'username', before: '', after: 'zoe' },
+    { field: 'displayName', before: '', after: 'Zoë Ångström' },
+    { field: 'email', before: '', after: 'zoe@example.org' },
+  ];
+
+  it('reads an import stored as its imported values exactly as one stored field by field (files written before)', async () => {
+    const old = JSON.stringify({ seq: 1, ...base, changes: full });
+    const lean = JSON.stringify({ seq: 2, ...base, changes: [], imported: { displayName: 'Zoë Ångström', email: 'zoe@example.org' } });
+    await writeFile(join(dir, AUDIT_FILE), `${old}\n${lean}\n`);
+    const log = await AuditLog.open(dir);
+    const [second, first] = await log.query({ action: 'user.import' });
+    expect(first).toEqual({ seq: 1, ...base, changes: full });
+    expect(second).toEqual({ seq: 2, ...base, changes: full });
+    await log.close();
+  });
+
+  it('writes an import lean and shows it expanded, also to a reader that loaded the journal before the write', async () => {
+    const log = await AuditLog.open(dir);
+    expect(await log.query({})).toEqual([]);
+    await log.append([{ ...base, changes: [], imported: { displayName: 'Zoë Ångström', email: 'zoe@example.org' } }]);
+    expect(await log.query({ user: 'zoe' })).toEqual([{ seq: 1, ...base, changes: full }]);
+    await log.close();
+    const line = JSON.parse(await readFile(join(dir, AUDIT_FILE), 'utf8'));
+    expect(line).toEqual({ seq: 1, ...base, changes: [], imported: { displayName: 'Zoë Ångström', email: 'zoe@example.org' } });
+  });
+});

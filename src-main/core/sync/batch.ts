@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { RealmRecord } from '../../../src-shared/model/realm';
 import type { SyncChange, SyncSummary } from '../../../src-shared/model/sync';
-import type { UserRecord } from '../../../src-shared/model/user';
+import type { AuditChange } from '../../../src-shared/model/audit';
+import type { FieldValues, UserRecord } from '../../../src-shared/model/user';
 import { validateUsername } from '../../../src-shared/model/fields';
 import type { NewAuditEntry } from '../audit/audit-log';
 import type { UserOp } from '../users/user-store';
@@ -42,6 +43,18 @@ export function record(summary: SyncSummary, change: SyncChange): void {
   else summary.changesTruncated = true;
 }
 
+const fieldChanges = (fields: FieldValues): AuditChange[] => Object.entries(fields).map(([field, after]) => ({ field, before: '', after }));
+
+/**
+ * The audit entry of an import: the values the user was created with, referenced rather than spelt out as one
+ * before/after pair per field (readers expand it exactly so; see expandAuditEntry).
+ */
+function importEntry(deps: SyncDeps, user: UserRecord, realmId: string, note: string): NewAuditEntry {
+  const entry = syncEntry(deps, 'user.import', user, realmId, [], note);
+  entry.imported = user.fields;
+  return entry;
+}
+
 /** A user a batch will compare, with the entry found for it (or none: not found in the directory). */
 export interface Pair {
   /** The user, when the caller already knows it (resync, reconcile); otherwise the entry is matched. */
@@ -63,6 +76,8 @@ export async function syncBatch(
   options: { create: boolean; dryRun?: boolean; clash?: ClashPolicy },
 ): Promise<void> {
   const clash = options.clash ?? SKIP_CLASHES;
+  // A created user's field changes are spelt out only for the outcomes the report lists (MAX_SUMMARY_CHANGES).
+  const createdFields = new Map<SyncChange, FieldValues>();
   const plan = () => {
     const ops: UserOp[] = [];
     const audit: NewAuditEntry[] = [];
@@ -77,6 +92,10 @@ export async function syncBatch(
       claimedNames.add(user.username.toLowerCase());
     };
     const current = (user: UserRecord) => claimed.get(user.id) ?? user;
+    const created = (user: UserRecord, outcome: SyncChange) => {
+      outcomes.push(outcome);
+      createdFields.set(outcome, user.fields);
+    };
     for (const { user: known, entry } of pairs) {
       if (!entry) {
         const user = current(known!);
@@ -152,10 +171,9 @@ export async function syncBatch(
           const user: UserRecord = { ...newUserFrom(entry, realm.id, randomUUID(), at), username: name };
           ops.push({ put: user });
           claim(user);
-          const changes = Object.entries(user.fields).map(([field, after]) => ({ field, before: '', after }));
           const note = `Imported from ${entry.dn} as ${name}: the username ${entry.username} belongs to ${holder.username} of realm "${deps.users.realmName(match.realmId)}".`;
-          audit.push(syncEntry(deps, 'user.import', user, realm.id, [{ field: 'username', before: '', after: name }, ...changes], note));
-          outcomes.push({ userId: user.id, username: name, dn: entry.dn, action: 'created', changes, note, clash: 'rename' });
+          audit.push(importEntry(deps, user, realm.id, note));
+          created(user, { userId: user.id, username: name, dn: entry.dn, action: 'created', changes: [], note, clash: 'rename' });
         }
         continue;
       }
@@ -175,11 +193,8 @@ export async function syncBatch(
         const user = newUserFrom(entry, realm.id, randomUUID(), at);
         ops.push({ put: user });
         claim(user);
-        const changes = Object.entries(user.fields).map(([field, after]) => ({ field, before: '', after }));
-        audit.push(
-          syncEntry(deps, 'user.import', user, realm.id, [{ field: 'username', before: '', after: user.username }, ...changes], `Imported from ${entry.dn}.`),
-        );
-        outcomes.push({ userId: user.id, username: user.username, dn: entry.dn, action: 'created', changes });
+        audit.push(importEntry(deps, user, realm.id, `Imported from ${entry.dn}.`));
+        created(user, { userId: user.id, username: user.username, dn: entry.dn, action: 'created', changes: [] });
         continue;
       }
       summary.matched += 1;
@@ -208,7 +223,11 @@ export async function syncBatch(
     return { ops: options.dryRun ? [] : ops, audit: options.dryRun ? [] : audit, result: outcomes };
   };
   const outcomes = await deps.ctx.users.transact(plan, { deferCompaction: true });
-  for (const outcome of outcomes) record(summary, outcome);
+  for (const outcome of outcomes) {
+    const fields = createdFields.get(outcome);
+    if (fields && summary.changes.length < MAX_SUMMARY_CHANGES) outcome.changes = fieldChanges(fields);
+    record(summary, outcome);
+  }
   const ids = outcomes.flatMap((o) => (o.userId ? [o.userId] : []));
   if (!options.dryRun && ids.length) deps.users.changed(ids);
 }
