@@ -70,7 +70,8 @@ const NEVER = 0x7fff_ffff_ffff_ffffn;
 
 /** AD accountExpires (100 ns ticks since 1601, as decimal text) as an ISO date; 0 and 2^63-1 mean never. */
 export function accountExpiresToIso(value: string | undefined): string | undefined {
-  if (value === undefined || !/^-?\d+$/.test(value.trim())) return undefined;
+  // 0 and 2^63-1 (never) are what nearly every account holds: answered without a BigInt.
+  if (value === undefined || value === '0' || value === '9223372036854775807' || !/^-?\d+$/.test(value.trim())) return undefined;
   const ticks = BigInt(value.trim());
   if (ticks <= 0n || ticks >= NEVER) return undefined;
   return new Date(Number((ticks - FILETIME_EPOCH_OFFSET) / 10_000n)).toISOString();
@@ -130,7 +131,8 @@ export function rdnValue(dn: string, attribute: string): string | undefined {
  * plain attribute counts: `cn;lang-es` is another attribute description and is never read for `cn`.
  */
 export function pickValue(entry: LdapEntry, attribute: string): string {
-  const values = entry.text[attribute.toLowerCase()] ?? [];
+  const values = entry.text[attribute.toLowerCase()];
+  if (values === undefined) return '';
   if (values.length <= 1) return values[0] ?? '';
   const named = rdnValue(entry.dn, attribute);
   return (named !== undefined ? values.find((v) => v.trim().toLowerCase() === named) : undefined) ?? (values[0] as string);
@@ -139,15 +141,29 @@ export function pickValue(entry: LdapEntry, attribute: string): string {
 /** The first non-empty value of a field's sources; a `givenName+sn` source joins its non-empty parts with a space. */
 export function sourcedValue(entry: LdapEntry, sources: readonly string[]): { value: string; source?: string } {
   for (const source of sources) {
-    const value = source.includes('+')
-      ? sourceAttributes(source)
-          .map((attribute) => pickValue(entry, attribute).trim())
-          .filter((v) => v !== '')
-          .join(' ')
-      : pickValue(entry, source);
+    const value = sourceValue(entry, source);
     if (value.trim() !== '') return { value, source };
   }
   return { value: '' };
+}
+
+/** One source's value: an attribute's (pickValue), or a `givenName+sn` composite's non-empty parts joined by a space. */
+function sourceValue(entry: LdapEntry, source: string): string {
+  return source.includes('+')
+    ? sourceAttributes(source)
+        .map((attribute) => pickValue(entry, attribute).trim())
+        .filter((v) => v !== '')
+        .join(' ')
+    : pickValue(entry, source);
+}
+
+/** sourcedValue's value alone, for mapping whole realms without an object per field. */
+function firstValue(entry: LdapEntry, sources: readonly string[]): string {
+  for (const source of sources) {
+    const value = sourceValue(entry, source);
+    if (value.trim() !== '') return value;
+  }
+  return '';
 }
 
 /** The immutable id: binary GUIDs as their canonical string, text ids as sent. */
@@ -163,28 +179,31 @@ export function externalIdOf(entry: LdapEntry, idAttribute: string): string {
 /** A mapper for one realm and field catalogue: the attribute plan is worked out once, not per entry. */
 export function directoryMapper(realm: RealmInput, fields: readonly FieldDefinition[]): (entry: LdapEntry) => DirectoryUser {
   const custom = new Set(fields.filter((f) => f.custom).map((f) => f.key));
-  const plan = [...sourceMap(realm, fields)].map(([field, sources]) => ({ field, sources, multi: custom.has(field) }));
-  const usernameSources = realm.mapping.username ?? ['uid'];
+  // Lower-cased once here: entries key attributes in lower case, and lower-casing a mixed-case name allocates per call.
+  const lower = (sources: readonly string[]) => sources.map((source) => source.toLowerCase());
+  const plan = [...sourceMap(realm, fields)].map(([field, sources]) => ({ field, sources: lower(sources), multi: custom.has(field) }));
+  const usernameSources = lower(realm.mapping.username ?? ['uid']);
   return (entry) => {
     const values: FieldValues = {};
     for (const { field, sources, multi } of plan) {
       // Custom fields keep every value (one per line); built-in fields are single-valued by the rule above.
-      const value = multi ? multiValue(entry, sources) : sourcedValue(entry, sources).value;
+      const value = multi ? multiValue(entry, sources) : firstValue(entry, sources);
       if (value !== '') values[field] = value;
     }
     const uac = Number.parseInt(entry.text.useraccountcontrol?.[0] ?? '', 10);
     const expiresAt = accountExpiresToIso(entry.text.accountexpires?.[0]);
     const upn = entry.text.userprincipalname?.[0];
-    return {
+    const user: DirectoryUser = {
       dn: entry.dn,
       externalId: externalIdOf(entry, realm.idAttribute),
-      username: sourcedValue(entry, usernameSources).value,
+      username: firstValue(entry, usernameSources),
       fields: values,
       // userAccountControl bit 0x2 is ACCOUNTDISABLE; directories without it are taken as enabled.
       enabled: Number.isNaN(uac) ? true : (uac & 0x2) === 0,
-      ...(expiresAt ? { expiresAt } : {}),
-      ...(upn ? { userPrincipalName: upn } : {}),
     };
+    if (expiresAt) user.expiresAt = expiresAt;
+    if (upn) user.userPrincipalName = upn;
+    return user;
   };
 }
 
