@@ -38,7 +38,10 @@ export function createHandlers(services: Services, desktop?: DesktopShell): Hand
     'realms:delete': ({ id }) => realms.remove(id),
     'realms:inspect-ldif': ({ path, flavour, userFilter }) => inspectLdif(path, flavour, userFilter),
     'realms:test': ({ id, draft, draftId }, { signal }) => realms.test({ id, draft, draftId, signal }),
-    'users:query': async ({ query, offset, limit }) => users.query(query, offset, limit),
+    'users:query': async ({ query, offset, limit, savedSort }) => {
+      const sorted = savedSort ? { ...query, sort: prefsOf(services).usersSort } : query;
+      return { ...users.query(sorted, offset, limit), sort: sorted.sort };
+    },
     'users:get': async ({ id }) => users.detail(id),
     'users:create': (input) => users.create(input),
     'users:update': ({ id, username, fields }) => users.update(id, { ...(username === undefined ? {} : { username }), fields }),

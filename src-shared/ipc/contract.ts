@@ -120,10 +120,19 @@ export const contract = {
       .strict()
       .refine((v) => v.id !== undefined || v.draft !== undefined, 'Give a realm id or a draft realm to test'),
   ),
-  /** A window of the user list for a search, filters and sort; `facets` count every filter's matches. */
-  'users:query': channel<UserPage>()(
+  /**
+   * A window of the user list for a search, filters and sort; `facets` count every filter's matches. With
+   * `savedSort`, main sorts as the user last chose (the saved preference) instead of by `query.sort`, so the
+   * list's first call needs no `prefs:get` before it; `sort` says which order the answer is in.
+   */
+  'users:query': channel<UserPage & { sort: UserSort }>()(
     z
-      .object({ query: userQuerySchema.prefault({}), offset: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(1000).default(100) })
+      .object({
+        query: userQuerySchema.prefault({}),
+        offset: z.number().int().min(0).default(0),
+        limit: z.number().int().min(1).max(1000).default(100),
+        savedSort: z.boolean().optional(),
+      })
       .strict(),
   ),
   'users:get': channel<UserDetail>()(z.object({ id }).strict()),

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { USER_SORT_COLUMNS, type UserQuery, type UserRecord } from '../../../src-shared/model/user';
 import { seedUsers, SYNTHETIC_REALM_ID } from '../../../e2e/fixtures/users';
+import { createHandlers, dispatch } from '../../handlers';
 import { SessionSecretStore } from '../secrets/secret-store';
 import { openServices, type Services } from '../services';
 import { listCollator, sortValue } from './user-query';
@@ -127,5 +128,31 @@ describe(`a ${COUNT.toLocaleString('en')}-user store`, () => {
     expect(want).toBeGreaterThan(100);
     expect(await services.users.setEnabled({ query }, false)).toEqual({ matched: want, changed: want });
     expect(services.users.query(query, 0, 1).total).toBe(0);
+  });
+
+  it('users:query with savedSort answers in the saved order and says which (the list needs no prefs:get first)', async () => {
+    const table = createHandlers(services);
+    const call = async (channel: 'users:query' | 'prefs:set', input: unknown) => {
+      const result = await dispatch(table, channel, input);
+      if (!result.ok) throw new Error(result.error.message);
+      return result.value as { rows: Array<{ id: string }>; sort: unknown };
+    };
+    const saved = { column: 'email', direction: 'desc' } as const;
+    await call('prefs:set', { prefs: { usersSort: saved } });
+    const page = await call('users:query', { query: { search: 'smith' }, limit: 50, savedSort: true });
+    expect(page.sort).toEqual(saved);
+    expect(page.rows.map((r) => r.id)).toEqual(
+      expected(q({ search: 'smith', sort: saved }))
+        .slice(0, 50)
+        .map((u) => u.id),
+    );
+    // Without it, the query's own sort holds, and the answer says so.
+    const plain = await call('users:query', { query: { search: 'smith' }, limit: 50 });
+    expect(plain.sort).toEqual({ column: 'username', direction: 'asc' });
+    expect(plain.rows.map((r) => r.id)).toEqual(
+      expected(q({ search: 'smith' }))
+        .slice(0, 50)
+        .map((u) => u.id),
+    );
   });
 });

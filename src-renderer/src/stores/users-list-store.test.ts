@@ -19,10 +19,11 @@ const USERS: UserRow[] = Array.from({ length: 1000 }, (_, n) => ({
   conflicts: false,
 }));
 const facets = { all: 0, internal: 0, external: 0, enabled: 0, disabled: 0, incomplete: 0, completions: 0, conflicts: 0, realms: {} };
-function answerQuery({ query, offset, limit }: { query: UserQuery; offset: number; limit: number }) {
+function answerQuery({ query, offset, limit, savedSort }: { query: UserQuery; offset: number; limit: number; savedSort?: boolean }) {
   const matched = USERS.filter((u) => u.username.includes(query.search));
-  if (query.sort.direction === 'desc') matched.reverse();
-  return { ok: true, value: { total: matched.length, offset, rows: matched.slice(offset, offset + limit), facets: { ...facets, all: matched.length } } };
+  const sort = savedSort ? (prefs as { value: { usersSort: UserQuery['sort'] } }).value.usersSort : query.sort;
+  if (sort.direction === 'desc') matched.reverse();
+  return { ok: true, value: { total: matched.length, offset, rows: matched.slice(offset, offset + limit), facets: { ...facets, all: matched.length }, sort } };
 }
 
 type Call = { channel: string; input: Record<string, unknown> };
@@ -75,10 +76,32 @@ afterEach(() => {
 });
 
 describe('loading rows in blocks', () => {
-  it('loads the saved sort first, then the first block with it', () => {
-    expect(calls.map((c) => c.channel)).toEqual(['prefs:get', 'users:query']);
-    expect(queries()[0]).toMatchObject({ offset: 0, limit: BLOCK_SIZE, query: { sort: { column: 'username', direction: 'desc' } } });
+  it('loads the first block in one call, sorted as saved, and takes that sort from the answer', async () => {
+    expect(calls.map((c) => c.channel)).toEqual(['users:query']);
+    expect(queries()[0]).toMatchObject({ offset: 0, limit: BLOCK_SIZE, savedSort: true });
+    expect(store().query.sort).toEqual({ column: 'username', direction: 'desc' });
     expect(store().total).toBe(1000);
+    expect(store().blocks[0]?.rows[0]?.username).toBe('user0999');
+    // From then on the list says its sort itself.
+    store().showRange({ start: 190, end: 230 });
+    await settle();
+    expect(queries()[1]).toMatchObject({ offset: 200, query: { sort: { column: 'username', direction: 'desc' } } });
+    expect(queries()[1]?.savedSort).toBeUndefined();
+    expect(store().blocks[1]?.rows[0]?.username).toBe('user0799');
+  });
+
+  it('keeps asking for the saved sort until an answer came (a failed first call, then Retry)', async () => {
+    resetUsersList();
+    calls = [];
+    roster.invoke = (async () => ({ ok: false, error: { code: 'internal', message: 'Store is gone' } })) as never;
+    await store().init();
+    await settle();
+    expect(store().error?.message).toBe('Store is gone');
+    roster.invoke = invoke;
+    store().refresh();
+    await settle();
+    expect(queries().at(-1)).toMatchObject({ savedSort: true });
+    expect(store().query.sort).toEqual({ column: 'username', direction: 'desc' });
     expect(store().blocks[0]?.rows[0]?.username).toBe('user0999');
   });
 

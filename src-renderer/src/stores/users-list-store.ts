@@ -72,7 +72,7 @@ interface UsersListState {
   /** The report the list was opened on from Reports, shown as a removable chip while its filters hold. */
   report: ListReport | null;
 
-  /** Loads the saved sort, then the first rows (once; later calls do nothing). */
+  /** Loads the first rows, in the saved sort (once; later calls do nothing). */
   init(): Promise<void>;
   setSearch(text: string): void;
   setFilters(filters: UserFilters): void;
@@ -133,6 +133,8 @@ const initialState = () => ({
 // Timers and requests in flight live outside the state: they never render.
 /** The generation of a search still being answered: the next keystroke's search waits for it. */
 let searchWait: number | undefined;
+/** Whether the list has its sort: until main's first answer, calls ask main for the saved one (no prefs:get first). */
+let sortKnown = false;
 let changeTimer: ReturnType<typeof setTimeout> | undefined;
 let started = false;
 const inFlight = new Set<string>();
@@ -145,7 +147,8 @@ export const useUsersListStore = create<UsersListState>()((set, get) => {
     const key = flightKey(gen, block);
     inFlight.add(key);
     set({ loading: true });
-    const result = await call('users:query', { query: get().query, offset: block * BLOCK_SIZE, limit: BLOCK_SIZE });
+    const askSaved = !sortKnown;
+    const result = await call('users:query', { query: get().query, offset: block * BLOCK_SIZE, limit: BLOCK_SIZE, ...(askSaved ? { savedSort: true } : {}) });
     inFlight.delete(key);
     if (searchWait !== undefined && !isFetching(searchWait)) {
       searchWait = undefined;
@@ -158,8 +161,11 @@ export const useUsersListStore = create<UsersListState>()((set, get) => {
       set({ error: result.error, loading });
       return;
     }
-    const { total, rows, facets } = result.value;
+    const { total, rows, facets, sort } = result.value;
+    if (askSaved) sortKnown = true;
+    const query = askSaved && (sort.column !== s.query.sort.column || sort.direction !== s.query.sort.direction) ? { ...s.query, sort } : s.query;
     set({
+      query,
       total,
       facets,
       blocks: withBlock(s.blocks, block, rows, { gen, minGen: s.queryGen, total, visible: s.visible }),
@@ -236,9 +242,6 @@ export const useUsersListStore = create<UsersListState>()((set, get) => {
     init: async () => {
       if (started) return;
       started = true;
-      const prefs = await call('prefs:get', {});
-      if (prefs.ok && prefs.value.usersSort) set(({ query }) => ({ query: { ...query, sort: prefs.value.usersSort ?? query.sort } }));
-      else if (!prefs.ok) set({ actionError: prefs.error });
       refetch(true);
     },
     setSearch: (text) => {
@@ -270,6 +273,7 @@ export const useUsersListStore = create<UsersListState>()((set, get) => {
       const { query } = get();
       const direction = query.sort.column === column && query.sort.direction === 'asc' ? 'desc' : 'asc';
       const sort = { column, direction } as const;
+      sortKnown = true;
       applyQuery({ ...query, sort }, true);
       const saved = await call('prefs:set', { prefs: { usersSort: sort } });
       if (!saved.ok) set({ actionError: saved.error });
@@ -346,6 +350,7 @@ export const useUsersListStore = create<UsersListState>()((set, get) => {
 /** Puts the list back as at start (tests). */
 export function resetUsersList(): void {
   searchWait = undefined;
+  sortKnown = false;
   clearTimeout(changeTimer);
   started = false;
   inFlight.clear();
