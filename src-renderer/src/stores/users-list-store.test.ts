@@ -105,6 +105,15 @@ describe('loading rows in blocks', () => {
     expect(store().blocks[0]?.rows[0]?.username).toBe('user0999');
   });
 
+  it('fetches the block after the screen before the screen reaches it (half a block ahead)', async () => {
+    store().showRange({ start: 60, end: 90 });
+    await settle();
+    expect(queries().map((q) => q.offset)).toEqual([0]);
+    store().showRange({ start: 110, end: 140 });
+    await settle();
+    expect(queries().map((q) => q.offset)).toEqual([0, 200]);
+  });
+
   it('fetches only blocks not yet on hand, once each', async () => {
     store().showRange({ start: 180, end: 420 });
     store().showRange({ start: 190, end: 430 });

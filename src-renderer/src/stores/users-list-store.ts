@@ -105,6 +105,8 @@ const DEFAULT_QUERY: UserQuery = { search: '', sort: { column: 'username', direc
 const FIRST_SCREEN: RowRange = { start: 0, end: 50 };
 /** Events arrive in bursts during imports; one refetch per burst. */
 const CHANGE_COALESCE_MS = 120;
+/** Rows fetched beyond each end of the screen, so scrolling finds them there (half a block). */
+export const PREFETCH_ROWS = BLOCK_SIZE / 2;
 /** Rows per request when collecting a shift-click range (the contract's maximum). */
 const RANGE_CHUNK = 1000;
 
@@ -282,7 +284,8 @@ export const useUsersListStore = create<UsersListState>()((set, get) => {
     showRange: (range) => {
       set({ visible: range });
       const { blocks, total, gen } = get();
-      for (const block of blocksToFetch(blocks, range, total, gen, inFlight)) void fetchBlock(block, gen);
+      const near = { start: Math.max(0, range.start - PREFETCH_ROWS), end: range.end + PREFETCH_ROWS };
+      for (const block of blocksToFetch(blocks, near, total, gen, inFlight)) void fetchBlock(block, gen);
     },
     setScrollOffset: (scrollOffset) => set({ scrollOffset }),
     clickRow: async (index, { shift, toggle }) => {
