@@ -11,6 +11,9 @@ import { startWebServer } from '../src-main/web/server';
 export interface KeystrokeTiming {
   search: string;
   ms: number;
+  /** Of which: the input event → its answer fully received, and request sent → first byte (main's work). */
+  answeredMs: number;
+  serverMs: number;
 }
 
 /** What the UI benchmark measured in the page (performance marks and frame timings, not polling). */
@@ -18,6 +21,8 @@ export interface UiBenchResult {
   users: number;
   /** Navigation start → the first rows painted: the first load after the server opened the store, then reloads. */
   loadMs: number[];
+  /** The first load: DOMContentLoaded, and each file and call (start, main's time to first byte, end), ms from navigation. */
+  firstLoad: { domContentLoaded: number; files: Array<{ name: string; start: number; server: number; end: number }> };
   /** Click on "Full name" → rows painted in that order (the first sort by a column since the store opened). */
   sortMs: number;
   /** Each keystroke of typing and erasing "smith" (sorted by full name), every round. */
@@ -154,8 +159,27 @@ const PAGE_PROBE = `(() => {
     const long = loafs.filter((l) => l.startTime >= started && l.duration >= 50).length;
     return { gaps, withPlaceholders, settleMs: settled - stopped, loafs: long };
   };
+  // The list's answers as the network saw them: request sent -> first byte (main's time) -> last byte.
+  const answers = (after) =>
+    performance
+      .getEntriesByType('resource')
+      .filter((r) => r.name.includes('/__rpc/users%3Aquery') && r.startTime >= after)
+      .map((r) => ({ start: r.startTime, server: r.responseStart - r.requestStart, end: r.responseEnd }));
+  // Where a load's time went: the page, its files and every call, in order.
+  const timeline = () => {
+    const nav = performance.getEntriesByType('navigation')[0];
+    const files = performance.getEntriesByType('resource').map((r) => ({
+      name: decodeURIComponent(new URL(r.name).pathname.replace('/__rpc/', '')),
+      start: Math.round(r.startTime),
+      server: Math.round(r.responseStart - r.requestStart),
+      end: Math.round(r.responseEnd),
+    }));
+    return { domContentLoaded: Math.round(nav.domContentLoadedEventEnd), files };
+  };
   window.__bench = {
     scroll,
+    answers,
+    timeline,
     next: (want) => new Promise((resolve) => { waiters.push({ want: { after: 0, ...want }, resolve }); settle(); }),
   };
 })();`;
@@ -170,6 +194,8 @@ interface BenchWindow {
   __bench: {
     next(want: { name: string; after?: number; detail?: Record<string, unknown> }): Promise<Mark>;
     scroll(screens: number): Promise<{ gaps: number[]; withPlaceholders: number; settleMs: number; loafs: number }>;
+    answers(after: number): Array<{ start: number; server: number; end: number }>;
+    timeline(): { domContentLoaded: number; files: Array<{ name: string; start: number; server: number; end: number }> };
   };
 }
 
@@ -203,12 +229,14 @@ export async function benchUi(count: number): Promise<UiBenchResult> {
 
     // Load: the first one right after the store opened, then reloads (the token stays in sessionStorage).
     const loadMs: number[] = [];
+    let firstLoad: UiBenchResult['firstLoad'] | undefined;
     for (let i = 0; i < 4; i += 1) {
       if (i === 0) await page.goto(server.appUrl);
       else await page.reload();
       const painted = await nextMark(page, 'roster:rows-painted');
       if (painted.detail?.total !== count) throw new Error(`The list showed ${painted.detail?.total} users, not ${count}.`);
       loadMs.push(round(painted.startTime));
+      firstLoad ??= await page.evaluate(() => (globalThis as unknown as BenchWindow).__bench.timeline());
     }
 
     // Sort by full name (the keystrokes below are timed in that order).
@@ -220,8 +248,10 @@ export async function benchUi(count: number): Promise<UiBenchResult> {
     await search.focus();
     const keystrokes: KeystrokeTiming[] = [];
     const keys = [...'smith', ...Array<string>(5).fill('Backspace')];
-    // ROSTER_BENCH_TRACE=FILE records a Chromium trace (timeline and JavaScript samples) of the first round.
-    const trace = process.env.ROSTER_BENCH_TRACE;
+    // ROSTER_BENCH_TRACE=FILE records a Chromium trace (timeline and JavaScript samples) of the first round of
+    // keystrokes, or with ROSTER_BENCH_TRACE_PHASE=scroll of the scrolling.
+    const tracePhase = process.env.ROSTER_BENCH_TRACE_PHASE ?? 'keys';
+    const trace = tracePhase === 'keys' ? process.env.ROSTER_BENCH_TRACE : undefined;
     for (let r = 0; r < ROUNDS; r += 1) {
       if (trace && r === 0) await browser.startTracing(page, { path: trace, categories: TRACE_CATEGORIES });
       let text = '';
@@ -231,14 +261,25 @@ export async function benchUi(count: number): Promise<UiBenchResult> {
         await page.keyboard.press(key);
         const input = await nextMark(page, 'bench:input', after, { value: text });
         const painted = await nextMark(page, 'roster:rows-painted', input.startTime, { search: text });
-        keystrokes.push({ search: text, ms: round(painted.startTime - input.startTime) });
+        const answer = (await page.evaluate((after) => (globalThis as unknown as BenchWindow).__bench.answers(after), input.startTime))
+          .filter((a) => a.end <= painted.startTime)
+          .at(-1);
+        keystrokes.push({
+          search: text,
+          ms: round(painted.startTime - input.startTime),
+          answeredMs: round((answer?.end ?? NaN) - input.startTime),
+          serverMs: round(answer?.server ?? NaN),
+        });
         await pause(TYPING_GAP_MS);
       }
       if (trace && r === 0) await browser.stopTracing();
     }
 
     // Scroll 100 screens through everyone, sorted by full name.
+    const scrollTrace = tracePhase === 'scroll' ? process.env.ROSTER_BENCH_TRACE : undefined;
+    if (scrollTrace) await browser.startTracing(page, { path: scrollTrace, categories: TRACE_CATEGORIES });
     const raw = await page.evaluate((screens) => (globalThis as unknown as BenchWindow).__bench.scroll(screens), 100);
+    if (scrollTrace) await browser.stopTracing();
 
     // Open users: double-click a row, then back to the list.
     const openMs: number[] = [];
@@ -264,6 +305,7 @@ export async function benchUi(count: number): Promise<UiBenchResult> {
     return {
       users: count,
       loadMs,
+      firstLoad: firstLoad as UiBenchResult['firstLoad'],
       sortMs,
       keystrokes,
       keystrokeMedianMs: round(median(strokes)),
