@@ -36,7 +36,8 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 // Seeded long ago: only the changes below (and the one entry stamped before the first reconcile) are recent.
 const SEED = new Date('2026-01-05T08:00:00Z');
 
-const ldifLine = (name: string, value: string) => (/^[\x20-\x7e]*$/.test(value) && !/^[ :<]/.test(value) ? `${name}: ${value}` : `${name}:: ${Buffer.from(value).toString('base64')}`);
+const ldifLine = (name: string, value: string) =>
+  /^[\x20-\x7e]*$/.test(value) && !/^[ :<]/.test(value) ? `${name}: ${value}` : `${name}:: ${Buffer.from(value).toString('base64')}`;
 
 /**
  * The change set as ldapmodify applies it: `modified` users get a new title, `renamed` a new RDN, `deleted` go.
@@ -44,7 +45,8 @@ const ldifLine = (name: string, value: string) => (/^[\x20-\x7e]*$/.test(value) 
  */
 function changeSet(server: SlapdServer, flavor: 'openldap' | 'ad', entries: number, counts: { modified: number; renamed: number; deleted: number }): string {
   const users = generateUsers(entries, flavor, server.peopleDn);
-  const stamp = (dn: string) => (server.adDc ? [ldifLine('dn', dn), 'changetype: modify', 'replace: uSNChanged', `uSNChanged: ${server.adDc.nextUsn()}`, ''] : []);
+  const stamp = (dn: string) =>
+    server.adDc ? [ldifLine('dn', dn), 'changetype: modify', 'replace: uSNChanged', `uSNChanged: ${server.adDc.nextUsn()}`, ''] : [];
   const records: string[][] = [];
   // Spread over the realm, leaving out user 1 (a non-ASCII name) and the first hundred.
   const step = Math.floor((entries - 100) / (counts.modified + counts.renamed + counts.deleted));
@@ -88,11 +90,22 @@ async function reconcile(services: Services, realmId: string, full: boolean): Pr
  * OpenLDAP the changes lie within the clock overlap). ldapsearch reads the whole realm in the same run.
  */
 export async function benchReconcile(flavor: 'openldap' | 'ad', entries: number): Promise<ReconcileBenchResult> {
-  const counts = { modified: Math.round(entries / 100), renamed: Math.max(1, Math.round(entries / 10_000)), deleted: Math.max(1, Math.round(entries / 10_000)) };
+  const counts = {
+    modified: Math.round(entries / 100),
+    renamed: Math.max(1, Math.round(entries / 10_000)),
+    deleted: Math.max(1, Math.round(entries / 10_000)),
+  };
   const server = await startSlapd({ flavor, users: entries, seedTime: SEED, ...(flavor === 'ad' ? { adUsn: {} } : {}) });
   const dataDir = await mkdtemp(join(tmpdir(), 'roster-bench-reconcile-'));
   try {
-    const services = await openServices({ dataDir, owner: 'bench', transport: 'cli', secrets: new SessionSecretStore('bench'), version: 'bench', actor: 'bench' });
+    const services = await openServices({
+      dataDir,
+      owner: 'bench',
+      transport: 'cli',
+      secrets: new SessionSecretStore('bench'),
+      version: 'bench',
+      actor: 'bench',
+    });
     try {
       const input = realmFromPreset(flavor === 'ad' ? 'active-directory' : 'openldap', {
         name: 'bench',
@@ -138,7 +151,8 @@ export async function benchReconcile(flavor: 'openldap' | 'ad', entries: number)
       }
       for (let round = 0; round < 2; round++) {
         const r = await reconcile(services, realm.id, true);
-        if (r.summary.updated !== 0 || r.summary.notFound !== counts.deleted) throw new Error(`full reconcile: ${r.summary.updated} updated after the incremental ones`);
+        if (r.summary.updated !== 0 || r.summary.notFound !== counts.deleted)
+          throw new Error(`full reconcile: ${r.summary.updated} updated after the incremental ones`);
         full.push(r.ms);
         reference.push((await timeLdapsearch(server, flavor)).ms);
       }

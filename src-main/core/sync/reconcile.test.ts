@@ -11,7 +11,7 @@ import { realmFromPreset } from '../../../src-shared/model/realm-presets';
 import type { SyncSummary } from '../../../src-shared/model/sync';
 import { adDelete, adModify, adRename, adRestore } from '../../../e2e/fixtures/ad-usn';
 import { comparableSummary, comparableUsers, openAt, twinStore, userAuditAt, type TestClock } from '../../../e2e/fixtures/reconcile-kit';
-import { startSlapd, type SlapdServer } from '../../../e2e/fixtures/slapd';
+import { startSlapd, toFiletime, type SlapdServer } from '../../../e2e/fixtures/slapd';
 import { addRealm } from '../../../e2e/fixtures/users';
 import type { Services } from '../services';
 import { generalizedTime, generalizedTimeMs } from './change-markers';
@@ -74,19 +74,24 @@ async function seededStore(server: SlapdServer, input: RealmInput, clock: TestCl
  * (all but "last synced" of users left as they were), reports and the per-user audit entries.
  */
 async function incrementalMatchesFull(
-  one: Services,
-  twin: Services,
+  stores: { first: Services; twin: Services; witness: Services },
   realmId: string,
   clock: TestClock,
   options: ReconcileOptions = {},
 ): Promise<{ incremental: SyncSummary; full: SyncSummary }> {
+  const { first: one, twin, witness } = stores;
   const at = new Date(clock.ms).toISOString();
   const incremental = await one.resync.reconcileNow(realmId, options);
   const full = await twin.resync.reconcileNow(realmId, { ...options, full: true });
+  // Every user through the three-way diff and saved, as before unchanged users were left unwritten.
+  const everything = await witness.resync.reconcileNow(realmId, { ...options, full: true, compareEverything: true });
   expect(full.reconcile).toMatchObject({ mode: 'full', reason: 'a full reconcile was asked for' });
   expect(comparableSummary(incremental)).toEqual(comparableSummary(full));
+  expect(comparableSummary(incremental)).toEqual(comparableSummary(everything));
   expect(comparableUsers(one)).toEqual(comparableUsers(twin));
+  expect(comparableUsers(one, true)).toEqual(comparableUsers(witness, true));
   expect(await userAuditAt(one, at)).toEqual(await userAuditAt(twin, at));
+  expect(await userAuditAt(one, at)).toEqual(await userAuditAt(witness, at));
   clock.ms += MINUTE;
   return { incremental, full };
 }
@@ -146,12 +151,19 @@ describe('incremental reconcile against OpenLDAP (modifyTimestamp)', () => {
     const services = seeded.services;
     await services.users.update(services.users.resolve('user00004').id, { fields: { title: 'Local title' } });
     await services.users.update(services.users.resolve('user00011').id, { fields: { mobile: '+49 30 1234567' } });
+    // An id kept in another spelling (an earlier export, a hand edit): a reconcile writes it as the server spells it.
+    const spelled = services.users.resolve('user00012');
+    await services.userStore.transact(() => ({
+      ops: [{ put: { ...spelled, origin: { ...spelled.origin!, externalId: spelled.origin!.externalId.toUpperCase() } } }],
+      audit: [],
+      result: undefined,
+    }));
     clock.ms += MINUTE;
 
-    const { first, twin, twinDir } = await twinStore(services, seeded.dataDir, clock, seeded.password);
-    cleanup.push(twinDir);
+    const stores = await twinStore(services, seeded.dataDir, clock, seeded.password);
+    cleanup.push(stores.twinDir);
     try {
-      const { incremental } = await incrementalMatchesFull(first, twin, seeded.realmId, clock);
+      const { incremental } = await incrementalMatchesFull(stores, seeded.realmId, clock);
       expect(incremental.reconcile).toMatchObject({
         mode: 'incremental',
         reason: "the last reconcile's change markers hold: the same server, search and mapping",
@@ -162,7 +174,7 @@ describe('incremental reconcile against OpenLDAP (modifyTimestamp)', () => {
         reread: 0,
       });
       expect(incremental).toMatchObject({ matched: 298, updated: 4, conflicts: 1, notFound: 3, unchanged: 293 });
-      const byName = (name: string) => first.users.resolve(name);
+      const byName = (name: string) => stores.first.users.resolve(name);
       expect(byName('user00002').fields.title).toBe('Changed user00002');
       expect(byName('user00004').conflicts?.map((c) => [c.field, c.local, c.directory])).toEqual([['title', 'Local title', 'Changed user00004']]);
       // The rename changed the username (the uid) of the same user; the move changed only the DN.
@@ -171,18 +183,19 @@ describe('incremental reconcile against OpenLDAP (modifyTimestamp)', () => {
       for (const gone of ['user00007', 'user00008', 'user00009']) expect(byName(gone).origin?.missingSince).toBe(new Date(clock.ms - MINUTE).toISOString());
       expect(() => byName('newcomer')).toThrow();
       expect(byName('user00011').fields.mobile).toBe('+49 30 1234567');
+      expect(byName('user00012').origin?.externalId).toBe(spelled.origin!.externalId);
 
       // Nothing changed since: only the entries stamped within the clock overlap are read again, and users
-      // whose entries were not read are left exactly as they were (not even rewritten).
-      const before = new Map([...first.userStore.all()].map((u) => [u.id, u]));
-      const again = await first.resync.reconcileNow(seeded.realmId);
+      // whose comparison changes nothing are left exactly as they were (not even rewritten).
+      const before = new Map([...stores.first.userStore.all()].map((u) => [u.id, u]));
+      const again = await stores.first.resync.reconcileNow(seeded.realmId);
       expect(again.reconcile).toMatchObject({ mode: 'incremental', entriesRead: 7, idsSwept: 299 });
       expect(again).toMatchObject({ updated: 0, unchanged: 297, notFound: 3, conflicts: 1 });
-      const rewritten = [...first.userStore.all()].filter((u) => u !== before.get(u.id)).map((u) => u.username);
-      expect(rewritten.sort()).toEqual(['renamed5', 'user00002', 'user00003', 'user00004', 'user00006', 'user00300']);
+      const rewritten = [...stores.first.userStore.all()].filter((u) => u !== before.get(u.id)).map((u) => u.username);
+      // Only the waiting conflict is found again (as a full reconcile finds it); entries read again as they were synced are not rewritten.
+      expect(rewritten).toEqual(['user00004']);
     } finally {
-      await first.close();
-      await twin.close();
+      await stores.close();
     }
   });
 
@@ -191,8 +204,8 @@ describe('incremental reconcile against OpenLDAP (modifyTimestamp)', () => {
     const ou = { name: 'elsewhere' };
     const seeded = await seededStore(server, openldapRealm(server, 50), clock, touchLast(server));
     cleanup.push(seeded.dataDir);
-    const { first, twin, twinDir } = await twinStore(seeded.services, seeded.dataDir, clock, seeded.password);
-    cleanup.push(twinDir);
+    const stores = await twinStore(seeded.services, seeded.dataDir, clock, seeded.password);
+    cleanup.push(stores.twinDir);
     const realmId = seeded.realmId;
     let added = 0;
     const op = fc.oneof(
@@ -244,11 +257,12 @@ describe('incremental reconcile against OpenLDAP (modifyTimestamp)', () => {
           });
         }
       });
-      if (o.kind === 'titleOwner') for (const services of [first, twin]) await services.settings.setPolicy('title', { owner: o.owner });
+      if (o.kind === 'titleOwner')
+        for (const services of [stores.first, stores.twin, stores.witness]) await services.settings.setPolicy('title', { owner: o.owner });
       if (o.kind === 'localEdit' || o.kind === 'resyncOne') {
-        const users = [...first.userStore.all()].filter((u) => u.origin?.realmId === realmId).sort((a, b) => a.id.localeCompare(b.id));
+        const users = [...stores.first.userStore.all()].filter((u) => u.origin?.realmId === realmId).sort((a, b) => a.id.localeCompare(b.id));
         const user = users[o.pick % users.length]!;
-        for (const services of [first, twin]) {
+        for (const services of [stores.first, stores.twin, stores.witness]) {
           // A field the directory owns is read-only for external users: refused the same way in both stores.
           if (o.kind === 'localEdit') await services.users.update(user.id, { fields: { title: o.value } }).catch(() => undefined);
           // Synced outside a reconcile: the incremental one must not trust what it stored before.
@@ -260,14 +274,13 @@ describe('incremental reconcile against OpenLDAP (modifyTimestamp)', () => {
       fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 8 }), async (ops) => {
         for (const o of ops) await apply(o);
         clock.ms += MINUTE;
-        const { incremental } = await incrementalMatchesFull(first, twin, realmId, clock);
+        const { incremental } = await incrementalMatchesFull(stores, realmId, clock);
         expect(incremental.reconcile?.mode).toBe('incremental');
       }),
       // Each run changes the one directory further: no shrinking (it would replay on another state).
       { numRuns: 12, endOnFailure: true },
     );
-    await first.close();
-    await twin.close();
+    await stores.close();
   });
 
   it("takes the directory value of a field that became the directory's, for users whose entries did not change", async () => {
@@ -280,16 +293,15 @@ describe('incremental reconcile against OpenLDAP (modifyTimestamp)', () => {
     await services.users.update(services.users.resolve(uid).id, { fields: { title: 'Local title' } });
     await services.settings.setPolicy('title', { owner: 'directory' });
     clock.ms += MINUTE;
-    const { first, twin, twinDir } = await twinStore(services, seeded.dataDir, clock, seeded.password);
-    cleanup.push(twinDir);
+    const stores = await twinStore(services, seeded.dataDir, clock, seeded.password);
+    cleanup.push(stores.twinDir);
     try {
-      const { incremental } = await incrementalMatchesFull(first, twin, seeded.realmId, clock);
+      const { incremental } = await incrementalMatchesFull(stores, seeded.realmId, clock);
       expect(incremental.reconcile?.mode).toBe('incremental');
-      expect(first.users.resolve(uid).fields.title).toBe(directoryTitle);
-      await first.settings.setPolicy('title', { owner: 'local' });
+      expect(stores.first.users.resolve(uid).fields.title).toBe(directoryTitle);
+      await stores.first.settings.setPolicy('title', { owner: 'local' });
     } finally {
-      await first.close();
-      await twin.close();
+      await stores.close();
     }
   });
 
@@ -308,15 +320,14 @@ describe('incremental reconcile against OpenLDAP (modifyTimestamp)', () => {
     const held = await services.resync.reconcileNow(seeded.realmId, { checkpoint: hold, overlapMs: 0 });
     expect(held.reconcile?.mode).toBe('incremental');
     clock.ms += MINUTE;
-    const { first, twin, twinDir } = await twinStore(services, seeded.dataDir, clock, seeded.password);
-    cleanup.push(twinDir);
+    const stores = await twinStore(services, seeded.dataDir, clock, seeded.password);
+    cleanup.push(stores.twinDir);
     try {
-      const next = await incrementalMatchesFull(first, twin, seeded.realmId, clock, { overlapMs: 0 });
+      const next = await incrementalMatchesFull(stores, seeded.realmId, clock, { overlapMs: 0 });
       expect(next.incremental.reconcile?.mode).toBe('incremental');
-      for (const [uid, title] of Object.entries(during)) expect(first.users.resolve(uid).fields.title).toBe(title);
+      for (const [uid, title] of Object.entries(during)) expect(stores.first.users.resolve(uid).fields.title).toBe(title);
     } finally {
-      await first.close();
-      await twin.close();
+      await stores.close();
     }
   });
 
@@ -377,15 +388,14 @@ describe('incremental reconcile against OpenLDAP (modifyTimestamp)', () => {
     await services.settings.removeField('site');
     await services.settings.addField(site('l'));
     clock.ms += MINUTE;
-    const { first, twin, twinDir } = await twinStore(services, seeded.dataDir, clock, seeded.password);
-    cleanup.push(twinDir);
+    const stores = await twinStore(services, seeded.dataDir, clock, seeded.password);
+    cleanup.push(stores.twinDir);
     try {
-      const { incremental } = await incrementalMatchesFull(first, twin, seeded.realmId, clock, { overlapMs: 0 });
+      const { incremental } = await incrementalMatchesFull(stores, seeded.realmId, clock, { overlapMs: 0 });
       expect(incremental.reconcile).toMatchObject({ mode: 'incremental', reread: 1 });
-      expect(first.users.resolve('custom1').fields.site).toBe('Lyon');
+      expect(stores.first.users.resolve('custom1').fields.site).toBe('Lyon');
     } finally {
-      await first.close();
-      await twin.close();
+      await stores.close();
     }
   });
 
@@ -433,15 +443,14 @@ describe('incremental reconcile against OpenLDAP with syncprov (entryCSN from th
     // The change made before the changed entries were asked for is read by this run already.
     expect(held.reconcile).toMatchObject({ mode: 'incremental', entriesRead: 1 });
     clock.ms += MINUTE;
-    const { first, twin, twinDir } = await twinStore(services, seeded.dataDir, clock, seeded.password);
-    cleanup.push(twinDir);
+    const stores = await twinStore(services, seeded.dataDir, clock, seeded.password);
+    cleanup.push(stores.twinDir);
     try {
-      const next = await incrementalMatchesFull(first, twin, seeded.realmId, clock, { overlapMs: 0 });
+      const next = await incrementalMatchesFull(stores, seeded.realmId, clock, { overlapMs: 0 });
       expect(next.incremental.reconcile).toMatchObject({ mode: 'incremental', entriesRead: 3 });
-      for (const [uid, title] of Object.entries(during)) expect(first.users.resolve(uid).fields.title).toBe(title);
+      for (const [uid, title] of Object.entries(during)) expect(stores.first.users.resolve(uid).fields.title).toBe(title);
     } finally {
-      await first.close();
-      await twin.close();
+      await stores.close();
     }
   });
 });
@@ -488,34 +497,41 @@ describe('incremental reconcile against the AD-like slapd (uSNChanged, invocatio
     await adRename(dc1, await dnOfSam(dc1, 'user00004'), 'CN=Renamed Four,OU=Staff,DC=corp,DC=example');
     await adModify(dc1, 'CN=Renamed Four,OU=Staff,DC=corp,DC=example', { sAMAccountName: 'renamed4' });
     await adDelete(dc1, await dnOfSam(dc1, 'user00005'));
+    // A new sAMAccountName under the same CN: the username changes, the DN does not.
+    await adModify(dc1, await dnOfSam(dc1, 'user00006'), { sAMAccountName: 'renamed6' });
+    // Only the expiry, only the UPN: no field changes, but what Roster keeps of the account does.
+    await adModify(dc1, await dnOfSam(dc1, 'user00007'), { accountExpires: toFiletime(new Date('2031-03-01T00:00:00Z')) });
+    await adModify(dc1, await dnOfSam(dc1, 'user00008'), { userPrincipalName: 'eight@corp.example' });
     clock.ms += MINUTE;
-    const { first, twin, twinDir } = await twinStore(seeded.services, seeded.dataDir, clock, seeded.password);
-    cleanup.push(twinDir);
+    const stores = await twinStore(seeded.services, seeded.dataDir, clock, seeded.password);
+    cleanup.push(stores.twinDir);
     try {
-      const { incremental } = await incrementalMatchesFull(first, twin, seeded.realmId, clock);
+      const { incremental } = await incrementalMatchesFull(stores, seeded.realmId, clock);
       expect(incremental.reconcile).toMatchObject({
         mode: 'incremental',
-        entriesRead: 3,
+        entriesRead: 6,
         idsSwept: 199,
-        since: `USN ${dc1.adDc!.highestUsn() - 4} on dc1.corp.example`,
+        since: `USN ${dc1.adDc!.highestUsn() - 7} on dc1.corp.example`,
       });
-      expect(first.users.resolve('renamed4').origin?.dn).toMatch(/^cn=Renamed Four,ou=Staff,dc=corp,dc=example$/i);
-      expect(first.users.resolve('user00003').origin?.directoryEnabled).toBe(false);
-      expect(first.users.resolve('user00005').origin?.missingSince).toBeDefined();
+      expect(stores.first.users.resolve('renamed4').origin?.dn).toMatch(/^cn=Renamed Four,ou=Staff,dc=corp,dc=example$/i);
+      expect(stores.first.users.resolve('user00003').origin?.directoryEnabled).toBe(false);
+      expect(stores.first.users.resolve('renamed6').origin?.baseUsername).toBe('renamed6');
+      expect(stores.first.users.resolve('user00007').origin?.expiresAt).toBe('2031-03-01T00:00:00.000Z');
+      expect(stores.first.users.resolve('user00008').origin?.userPrincipalName).toBe('eight@corp.example');
+      expect(stores.first.users.resolve('user00005').origin?.missingSince).toBeDefined();
       // The RootDSE said the USN of the last start: a lower bound, so the same changes are asked for again.
-      expect((await first.resync.reconcileNow(seeded.realmId)).reconcile).toMatchObject({ mode: 'incremental', entriesRead: 3 });
+      expect((await stores.first.resync.reconcileNow(seeded.realmId)).reconcile).toMatchObject({ mode: 'incremental', entriesRead: 6 });
       await dc1.adDc!.publishUsn();
       clock.ms += MINUTE;
-      expect((await first.resync.reconcileNow(seeded.realmId)).reconcile).toMatchObject({ mode: 'incremental', entriesRead: 3 });
+      expect((await stores.first.resync.reconcileNow(seeded.realmId)).reconcile).toMatchObject({ mode: 'incremental', entriesRead: 6 });
       clock.ms += MINUTE;
-      expect((await first.resync.reconcileNow(seeded.realmId)).reconcile).toMatchObject({
+      expect((await stores.first.resync.reconcileNow(seeded.realmId)).reconcile).toMatchObject({
         mode: 'incremental',
         entriesRead: 0,
         since: `USN ${dc1.adDc!.highestUsn()} on dc1.corp.example`,
       });
     } finally {
-      await first.close();
-      await twin.close();
+      await stores.close();
     }
   });
 
