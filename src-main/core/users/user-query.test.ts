@@ -7,7 +7,7 @@ import { seedUsers, SYNTHETIC_REALM_ID } from '../../../e2e/fixtures/users';
 import { createHandlers, dispatch } from '../../handlers';
 import { SessionSecretStore } from '../secrets/secret-store';
 import { openServices, type Services } from '../services';
-import { listCollator, sortValue } from './user-query';
+import { listCollator, sortValue, UserQueryEngine } from './user-query';
 import { userFlags } from './user-view';
 
 const COUNT = 100_000;
@@ -154,5 +154,22 @@ describe(`a ${COUNT.toLocaleString('en')}-user store`, () => {
         .slice(0, 50)
         .map((u) => u.id),
     );
+  });
+
+  it('answers the same after warm() did the first calls ahead of time', async () => {
+    const engine = new UserQueryEngine(
+      services.userStore,
+      (id) => services.users.realmName(id),
+      () => new Date(),
+    );
+    engine.setFields(services.users.fields());
+    const sort = { column: 'displayName', direction: 'desc' } as const;
+    engine.warm(sort);
+    for (const search of ['', 'e', 'smith']) {
+      const want = expected(q({ search, sort }));
+      const page = engine.page(q({ search, sort }), 0, 200);
+      expect(page.total).toBe(want.length);
+      expect(page.rows.map((r) => r.id)).toEqual(want.slice(0, 200).map((u) => u.id));
+    }
   });
 });

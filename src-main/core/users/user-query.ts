@@ -111,6 +111,16 @@ export class UserQueryEngine {
     this.last = undefined;
   }
 
+  /**
+   * Does ahead of time what the list's first calls would do: fills the slots, sorts by `sort` and runs one
+   * search, so the first page and the first keystroke find it done. For a process that will serve the list
+   * (the app, roster serve), right after the store opens.
+   */
+  warm(sort: UserQuery['sort'] = { column: 'username', direction: 'asc' }): void {
+    this.run({ search: '', sort });
+    this.run({ search: 'e', sort });
+  }
+
   /** Brings the slots, sort keys and orders up to date with the store. */
   private sync(): void {
     const changed = this.slots.refresh();
