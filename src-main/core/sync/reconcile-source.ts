@@ -29,6 +29,8 @@ export interface ReconcileReader {
   readByIds(externalIds: readonly string[], attributes: string[], signal?: AbortSignal): Promise<LdapEntry[]>;
   /** One entry by DN if it matches the realm's user filter (DN-keyed realms, and ids that moved to a DN). */
   readDn(dn: string, attributes: string[], signal?: AbortSignal): Promise<LdapEntry | undefined>;
+  /** The DN of the entry named `dn`, as the server spells it, whatever its class; undefined when there is none. */
+  spelling(dn: string, signal?: AbortSignal): Promise<string | undefined>;
   close(): Promise<void>;
 }
 
@@ -127,6 +129,7 @@ export async function openReconcileReader(realm: RealmRecord, password: string |
         throw error;
       }
     },
+    spelling: async (dn, signal2) => (await readBase(session, dn, ['1.1'], [], signal2))?.dn,
     close: () => session.close(),
   };
 }

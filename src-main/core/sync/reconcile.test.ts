@@ -8,12 +8,10 @@ import { Attribute, Change, Client } from 'ldapts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RealmInput } from '../../../src-shared/model/realm';
 import { realmFromPreset } from '../../../src-shared/model/realm-presets';
-import type { SyncSummary } from '../../../src-shared/model/sync';
 import { adDelete, adModify, adRename, adRestore } from '../../../e2e/fixtures/ad-usn';
-import { comparableSummary, comparableUsers, openAt, twinStore, userAuditAt, type TestClock } from '../../../e2e/fixtures/reconcile-kit';
+import { incrementalMatchesFull, openAt, twinStore, type TestClock } from '../../../e2e/fixtures/reconcile-kit';
 import { startSlapd, toFiletime, type SlapdServer } from '../../../e2e/fixtures/slapd';
 import { addRealm } from '../../../e2e/fixtures/users';
-import type { Services } from '../services';
 import { generalizedTime, generalizedTimeMs } from './change-markers';
 import type { ReconcileOptions } from './reconcile';
 
@@ -67,33 +65,6 @@ async function seededStore(server: SlapdServer, input: RealmInput, clock: TestCl
   expect(first.reconcile).toMatchObject({ mode: 'full', reason: 'first reconcile of this realm (no change markers kept from an earlier one)' });
   clock.ms += MINUTE;
   return { dataDir, services, realmId: realm.id, password: { realmId: realm.id, password: server.readerPassword } };
-}
-
-/**
- * Reconciles the store incrementally and its twin fully at the same instant, and checks both end the same: users
- * (all but "last synced" of users left as they were), reports and the per-user audit entries.
- */
-async function incrementalMatchesFull(
-  stores: { first: Services; twin: Services; witness: Services },
-  realmId: string,
-  clock: TestClock,
-  options: ReconcileOptions = {},
-): Promise<{ incremental: SyncSummary; full: SyncSummary }> {
-  const { first: one, twin, witness } = stores;
-  const at = new Date(clock.ms).toISOString();
-  const incremental = await one.resync.reconcileNow(realmId, options);
-  const full = await twin.resync.reconcileNow(realmId, { ...options, full: true });
-  // Every user through the three-way diff and saved, as before unchanged users were left unwritten.
-  const everything = await witness.resync.reconcileNow(realmId, { ...options, full: true, compareEverything: true });
-  expect(full.reconcile).toMatchObject({ mode: 'full', reason: 'a full reconcile was asked for' });
-  expect(comparableSummary(incremental)).toEqual(comparableSummary(full));
-  expect(comparableSummary(incremental)).toEqual(comparableSummary(everything));
-  expect(comparableUsers(one)).toEqual(comparableUsers(twin));
-  expect(comparableUsers(one, true)).toEqual(comparableUsers(witness, true));
-  expect(await userAuditAt(one, at)).toEqual(await userAuditAt(twin, at));
-  expect(await userAuditAt(one, at)).toEqual(await userAuditAt(witness, at));
-  clock.ms += MINUTE;
-  return { incremental, full };
 }
 
 /** Stamps user00300 now (an attribute no realm maps). */

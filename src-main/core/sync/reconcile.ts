@@ -50,6 +50,8 @@ interface Swept {
 const REREAD_SHARE = 0.2;
 /** Re-reads by DN go one entry per search: past this many, read the realm once instead. */
 const MAX_DN_REREADS = 500;
+/** DN values (manager) naming entries outside the sweep are looked up one by one, up to this many. */
+const MAX_DN_LOOKUPS = 2000;
 
 const fmt = (n: number) => n.toLocaleString('en');
 
@@ -169,6 +171,7 @@ async function readLdap(
   options: ReconcileOptions,
 ): Promise<LdapReading> {
   const fields = deps.users.fields();
+  const mapped = sourceMap(realm, fields);
   const map = directoryMapper(realm, fields);
   const progress = options.progress;
   const signal = options.signal;
@@ -277,6 +280,32 @@ async function readLdap(
     if (!atDn) decided.set(user.id, { kind: 'none' });
     else if (byDnKeyed && atDn.dn === origin.dn && trusted) decided.set(user.id, { kind: 'stored', swept: atDn });
     else rereadDns.set(atDn.dn, user);
+  }
+
+  // 3b. On AD a DN value (manager) follows its target's rename or deletion without the entry holding it being
+  // stamped: a stored DN that no longer names an entry, spelt as stored, means the holder is read again.
+  const dnFields = fields.filter((f) => f.type === 'dn' && mapped.has(f.key)).map((f) => f.key);
+  if (dnFields.length) {
+    const spelt = new Set(swept.map((s) => s.dn));
+    const named = new Map<string, boolean>();
+    for (const user of users) {
+      if (decided.get(user.id)?.kind !== 'stored') continue;
+      for (const key of dnFields) {
+        const value = user.origin!.base[key];
+        if (!value || spelt.has(value)) continue;
+        let there = named.get(value);
+        if (there === undefined) {
+          // Past MAX_DN_LOOKUPS distinct names, holders are read again instead of each name being looked up.
+          there = named.size < MAX_DN_LOOKUPS && (await reader.spelling(value, signal)) === value;
+          named.set(value, there);
+        }
+        if (there) continue;
+        decided.delete(user.id);
+        if (byDnKeyed) rereadDns.set(user.origin!.dn, user);
+        else rereadIds.set(user.origin!.externalId.toLowerCase(), user);
+        break;
+      }
+    }
   }
 
   const rereads = rereadIds.size + rereadDns.size;
