@@ -201,8 +201,8 @@ describe('incremental reconcile against OpenLDAP (modifyTimestamp)', () => {
     const entries = (filter: string) =>
       asRoot(server, async (c) => (await c.search(server.baseDn, { filter, attributes: ['uid'] })).searchEntries.map((e) => e.dn).sort());
     const apply = async (o: Op) => {
-      // custom1 is the next test's own.
-      const people = await entries('(&(objectClass=inetOrgPerson)(!(uid=custom1)))');
+      // custom1 is a later test's own; user00300 is stamped before each first reconcile.
+      const people = await entries('(&(objectClass=inetOrgPerson)(!(uid=custom1))(!(uid=user00300)))');
       const dn = 'pick' in o ? people[o.pick % people.length]! : '';
       await asRoot(server, async (c) => {
         if (o.kind === 'modify') await c.modify(dn, replace(o.attribute, o.value.trim() || 'x'));
