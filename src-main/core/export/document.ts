@@ -69,12 +69,24 @@ export function cellText(value: CellValue, separator: string): string {
   return value;
 }
 
+const fieldColumnsOf = new WeakMap<readonly ColumnDef[], ReadonlyMap<string, ColumnDef>>();
+
+/** The field columns by key, worked out once per column list (it is asked for every row). */
+function fieldColumns(columns: readonly ColumnDef[]): ReadonlyMap<string, ColumnDef> {
+  let chosen = fieldColumnsOf.get(columns);
+  if (!chosen) {
+    chosen = new Map(columns.filter((c) => c.group === 'field').map((c) => [c.key, c]));
+    fieldColumnsOf.set(columns, chosen);
+  }
+  return chosen;
+}
+
 /** Which fields of a row a directory-facing format (LDIF, PS1) writes: the change set, or every chosen field column. */
 export function fieldsToApply(
   doc: Pick<ExportDocument, 'columns' | 'content' | 'attribute'>,
   row: ExportUser,
 ): { field: string; attribute: string; values: string[] }[] {
-  const chosen = new Map(doc.columns.filter((c) => c.group === 'field').map((c) => [c.key, c]));
+  const chosen = fieldColumns(doc.columns);
   const keys = doc.content === 'changes' ? row.changes.map((c) => c.field).filter((k) => chosen.has(k)) : [...chosen.keys()];
   const out: { field: string; attribute: string; values: string[] }[] = [];
   for (const field of keys) {

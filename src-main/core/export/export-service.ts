@@ -124,7 +124,7 @@ export class ExportService {
     const probe: Pick<ExportDocument, 'columns' | 'content' | 'attribute'> = {
       columns,
       content: request.content,
-      attribute: (row, key) => this.attribute(row, key, fields),
+      attribute: this.attributes(fields),
     };
     for (const user of users) {
       const realm = this.realm(user.origin?.realmId);
@@ -162,8 +162,21 @@ export class ExportService {
     return { columns, rows, skipped: [...skipped].map(([reason, count]) => ({ reason, count })), scope: label, fields };
   }
 
-  private attribute(row: ExportUser, key: string, fields: readonly FieldDefinition[]): string | undefined {
-    return row.realm ? attributeMap(row.realm, fields).get(key) : undefined;
+  /**
+   * The LDAP attribute of a field in a row's realm. Each realm's map is built once per lookup function, not
+   * per cell: an LDIF or PS1 export asks for every chosen field of every row, twice.
+   */
+  private attributes(fields: readonly FieldDefinition[]): (row: ExportUser, key: string) => string | undefined {
+    const maps = new Map<RealmRecord, ReadonlyMap<string, string>>();
+    return (row, key) => {
+      if (!row.realm) return undefined;
+      let map = maps.get(row.realm);
+      if (!map) {
+        map = attributeMap(row.realm, fields);
+        maps.set(row.realm, map);
+      }
+      return map.get(key);
+    };
   }
 
   /** The selection and the files it goes to. */
@@ -228,7 +241,7 @@ export class ExportService {
       separator: request.separator,
       delimiter: request.delimiter,
       roleName: (id) => roles.get(id) ?? id,
-      attribute: (row, key) => this.attribute(row, key, selection.fields),
+      attribute: this.attributes(selection.fields),
       about: {
         format: request.format,
         content: request.content,
