@@ -3,7 +3,7 @@ import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { CsvDelimiter } from '../../../src-shared/model/export';
-import { cellText, checkpoint, type ExportDocument, type WriteContext } from './document';
+import { cellText, checkpoint, FILE_BUFFER, type ExportDocument, type WriteContext } from './document';
 import { neutraliseCsvCell } from './neutralise';
 
 /** The character a delimiter choice stands for. */
@@ -21,7 +21,7 @@ export async function writeCsvRecords(file: string, records: Iterable<string[]>,
   const neutralised = function* () {
     for (const record of records) yield record.map(neutraliseCsvCell);
   };
-  await pipeline(Readable.from(neutralised()), stringifier, createWriteStream(file));
+  await pipeline(Readable.from(neutralised()), stringifier, createWriteStream(file, { highWaterMark: FILE_BUFFER }));
 }
 
 /** Writes the document as CSV: a header of column keys (what re-import maps back), then one record per row. */

@@ -100,6 +100,12 @@ export function fieldsToApply(
   return out;
 }
 
+/**
+ * Bytes a writer's file stream buffers before it waits for the disk: 1 MB rather than Node's 16 KB means
+ * fewer, larger writes, and rows are built while the file writes instead of waiting on it.
+ */
+export const FILE_BUFFER = 1 << 20;
+
 /** How often the writers report progress, in rows. */
 export const PROGRESS_EVERY = 500;
 

@@ -1,7 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { checkpoint, fieldsToApply, type ExportDocument, type WriteContext } from './document';
+import { checkpoint, fieldsToApply, FILE_BUFFER, type ExportDocument, type WriteContext } from './document';
 import { describeDirectory } from './parts';
 
 /** RFC 2849 suggests lines of at most 76 characters; longer ones are folded. */
@@ -112,7 +112,7 @@ export async function writeLdif(doc: ExportDocument, file: string, ctx: WriteCon
       yield modifyRecord(dn, changes);
     }
   };
-  await pipeline(Readable.from(chunks()), createWriteStream(file));
+  await pipeline(Readable.from(chunks()), createWriteStream(file, { highWaterMark: FILE_BUFFER }));
   ctx.progress(doc.rows.length);
   return { records };
 }
