@@ -9,9 +9,35 @@ import { generateUsers, startSlapd, type SlapdServer } from '../e2e/fixtures/sla
 import { addRealm } from '../e2e/fixtures/users';
 import { SessionSecretStore } from '../src-main/core/secrets/secret-store';
 import { openServices, type Services } from '../src-main/core/services';
-import { timeLdapsearch } from './ldap-search';
+import { FILTER, timeLdapsearch } from './ldap-search';
 
 const run = promisify(execFile);
+
+/** ldapsearch -E pr=1000 of the whole realm asking for the id attribute only, as the sweep does; its time in ms. */
+async function timeIdSweep(server: SlapdServer, flavor: 'openldap' | 'ad'): Promise<number> {
+  const started = performance.now();
+  await run(
+    'ldapsearch',
+    [
+      '-x',
+      '-LLL',
+      '-H',
+      server.url,
+      '-D',
+      server.readerDn,
+      '-w',
+      server.readerPassword,
+      '-b',
+      server.baseDn,
+      '-E',
+      'pr=1000/noprompt',
+      FILTER[flavor],
+      flavor === 'ad' ? 'objectGUID' : 'entryUUID',
+    ],
+    { maxBuffer: 1 << 30 },
+  );
+  return performance.now() - started;
+}
 
 /** Reconciles of a realm with 1% of it changed, against ldapsearch reading the whole realm in the same run. */
 export interface ReconcileBenchResult {
@@ -28,6 +54,8 @@ export interface ReconcileBenchResult {
   idsSwept: number;
   fullMs: number;
   ldapsearchMs: number;
+  /** ldapsearch of the realm's ids only (what the sweep asks for): the floor of any reconcile that sweeps. */
+  ldapsearchIdsMs: number;
   incrementalRatio: number;
   fullRatio: number;
 }
@@ -135,6 +163,7 @@ export async function benchReconcile(flavor: 'openldap' | 'ad', entries: number)
       const incremental: number[] = [];
       const full: number[] = [];
       const reference: number[] = [];
+      const sweepReference: number[] = [];
       let read = { entriesRead: 0, idsSwept: 0, since: '' };
       for (let round = 0; round < 2; round++) {
         const r = await reconcile(services, realm.id, false);
@@ -148,6 +177,7 @@ export async function benchReconcile(flavor: 'openldap' | 'ad', entries: number)
         const l = await timeLdapsearch(server, flavor);
         if (l.count !== entries - counts.deleted) throw new Error(`ldapsearch saw ${l.count} entries, expected ${entries - counts.deleted}`);
         reference.push(l.ms);
+        sweepReference.push(await timeIdSweep(server, flavor));
       }
       for (let round = 0; round < 2; round++) {
         const r = await reconcile(services, realm.id, true);
@@ -167,6 +197,7 @@ export async function benchReconcile(flavor: 'openldap' | 'ad', entries: number)
         idsSwept: read.idsSwept,
         fullMs: Math.round(median(full)),
         ldapsearchMs: Math.round(ldapsearchMs),
+        ldapsearchIdsMs: Math.round(median(sweepReference)),
         incrementalRatio: Math.round((median(incremental) / ldapsearchMs) * 100) / 100,
         fullRatio: Math.round((median(full) / ldapsearchMs) * 100) / 100,
       };
