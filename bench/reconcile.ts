@@ -53,6 +53,8 @@ export interface ReconcileBenchResult {
   entriesRead: number;
   idsSwept: number;
   fullMs: number;
+  /** A reconcile as before this work: the whole realm read, every user through the diff and written. */
+  beforeMs: number;
   ldapsearchMs: number;
   /** ldapsearch of the realm's ids only (what the sweep asks for): the floor of any reconcile that sweeps. */
   ldapsearchIdsMs: number;
@@ -105,9 +107,9 @@ function changeSet(server: SlapdServer, flavor: 'openldap' | 'ad', entries: numb
     .join('\n');
 }
 
-async function reconcile(services: Services, realmId: string, full: boolean): Promise<{ ms: number; summary: SyncSummary }> {
+async function reconcile(services: Services, realmId: string, full: boolean, compareEverything = false): Promise<{ ms: number; summary: SyncSummary }> {
   const started = performance.now();
-  const summary = await services.resync.reconcileNow(realmId, { full });
+  const summary = await services.resync.reconcileNow(realmId, { full, compareEverything });
   return { ms: performance.now() - started, summary };
 }
 
@@ -186,6 +188,7 @@ export async function benchReconcile(flavor: 'openldap' | 'ad', entries: number)
         full.push(r.ms);
         reference.push((await timeLdapsearch(server, flavor)).ms);
       }
+      const before = await reconcile(services, realm.id, true, true);
       const ldapsearchMs = median(reference);
       return {
         flavor,
@@ -196,6 +199,7 @@ export async function benchReconcile(flavor: 'openldap' | 'ad', entries: number)
         entriesRead: read.entriesRead,
         idsSwept: read.idsSwept,
         fullMs: Math.round(median(full)),
+        beforeMs: Math.round(before.ms),
         ldapsearchMs: Math.round(ldapsearchMs),
         ldapsearchIdsMs: Math.round(median(sweepReference)),
         incrementalRatio: Math.round((median(incremental) / ldapsearchMs) * 100) / 100,

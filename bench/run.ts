@@ -89,7 +89,7 @@ if (!only || only === 'helpdesk') {
     const r = await benchHelpdesk(flavor, quick ? 10_000 : 100_000);
     results.push(r);
     process.stdout.write(
-      `help-desk resync ${flavor} ${r.entries.toLocaleString('en')} entries: candidates + diff ${r.flowMs} ms (candidates ${r.candidatesMs}, diff ${r.previewMs}), ` +
+      `help-desk resync ${flavor} ${r.entries.toLocaleString('en')} entries: open + candidates + diff ${r.flowMs} ms (open ${r.openMs}, candidates ${r.candidatesMs}, diff ${r.previewMs}), ` +
         `one ldapsearch ${r.ldapsearchMs} ms, ratio ${r.ratio} (median of ${r.rounds} rounds)\n`,
     );
   }
@@ -116,7 +116,7 @@ if (!only || only === 'reconcile') {
     results.push(r);
     process.stdout.write(
       `reconcile ${flavor} ${r.entries.toLocaleString('en')} users, ${r.modified} modified, ${r.renamed} renamed, ${r.deleted} deleted: ` +
-        `incremental ${r.incrementalMs} ms (${r.entriesRead} entries read, ${r.idsSwept} ids swept; ${r.marker}), full ${r.fullMs} ms, ` +
+        `incremental ${r.incrementalMs} ms (${r.entriesRead} entries read, ${r.idsSwept} ids swept; ${r.marker}), full ${r.fullMs} ms (before: ${r.beforeMs} ms), ` +
         `ldapsearch of the whole realm ${r.ldapsearchMs} ms (of its ids only ${r.ldapsearchIdsMs} ms), ratios ${r.incrementalRatio} / ${r.fullRatio}\n`,
     );
   }
