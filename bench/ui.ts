@@ -29,6 +29,9 @@ export interface UiBenchResult {
   keystrokes: KeystrokeTiming[];
   keystrokeMedianMs: number;
   keystrokeMaxMs: number;
+  /** The same-run reference: the cheapest call (app:info) from the page and back, then the next frame painted. */
+  floorMedianMs: number;
+  floorMaxMs: number;
   /** The longest first letter ("" → "s") over the rounds. */
   firstLetterMaxMs: number;
   /** One screen further on every animation frame, for `screens` screens. */
@@ -176,7 +179,22 @@ const PAGE_PROBE = `(() => {
     }));
     return { domContentLoaded: Math.round(nav.domContentLoadedEventEnd), files };
   };
+  // The floor for a keystroke through this transport, measured in the same page: the cheapest call
+  // (app:info) there and back, then the next frame painted.
+  const floor = async () => {
+    const started = performance.now();
+    await window.roster.invoke('app:info', {});
+    await new Promise((done) =>
+      requestAnimationFrame(() => {
+        const channel = new MessageChannel();
+        channel.port1.onmessage = done;
+        channel.port2.postMessage(null);
+      }),
+    );
+    return performance.now() - started;
+  };
   window.__bench = {
+    floor,
     scroll,
     answers,
     timeline,
@@ -193,6 +211,7 @@ interface Mark {
 interface BenchWindow {
   __bench: {
     next(want: { name: string; after?: number; detail?: Record<string, unknown> }): Promise<Mark>;
+    floor(): Promise<number>;
     scroll(screens: number): Promise<{ gaps: number[]; withPlaceholders: number; settleMs: number; loafs: number }>;
     answers(after: number): Array<{ start: number; server: number; end: number }>;
     timeline(): { domContentLoaded: number; files: Array<{ name: string; start: number; server: number; end: number }> };
@@ -275,6 +294,13 @@ export async function benchUi(count: number): Promise<UiBenchResult> {
       if (trace && r === 0) await browser.stopTracing();
     }
 
+    // The reference: as many bare calls + paints as keystrokes, each after the same pause.
+    const floors: number[] = [];
+    for (let i = 0; i < keystrokes.length; i += 1) {
+      floors.push(await page.evaluate(() => (globalThis as unknown as BenchWindow).__bench.floor()));
+      await pause(TYPING_GAP_MS);
+    }
+
     // Scroll 100 screens through everyone, sorted by full name.
     const scrollTrace = tracePhase === 'scroll' ? process.env.ROSTER_BENCH_TRACE : undefined;
     if (scrollTrace) await browser.startTracing(page, { path: scrollTrace, categories: TRACE_CATEGORIES });
@@ -310,6 +336,8 @@ export async function benchUi(count: number): Promise<UiBenchResult> {
       keystrokes,
       keystrokeMedianMs: round(median(strokes)),
       keystrokeMaxMs: round(Math.max(...strokes)),
+      floorMedianMs: round(median(floors)),
+      floorMaxMs: round(Math.max(...floors)),
       firstLetterMaxMs: round(Math.max(...keystrokes.filter((_, i) => i % keys.length === 0).map((k) => k.ms))),
       scroll: {
         screens: 100,
