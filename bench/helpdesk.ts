@@ -16,9 +16,12 @@ import { openServices } from '../src-main/core/services';
 /** The help-desk path for one user against one ldapsearch for that user, on the same server, in the same run. */
 export interface HelpdeskBenchResult {
   flavor: 'openldap' | 'ad';
+  /** StartTLS for both Roster and ldapsearch (-ZZ), verifying the server against the test CA. */
+  startTls: boolean;
   entries: number;
-  /** Medians over the rounds: the whole flow, and its two calls. */
+  /** Medians over the rounds: the whole flow, and its three calls. */
   flowMs: number;
+  openMs: number;
   candidatesMs: number;
   previewMs: number;
   ldapsearchMs: number;
@@ -31,29 +34,22 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
 /** One `ldapsearch` for the user, as an admin would type it: the realm's filter and the user, the mapped attributes. */
-function timeLdapsearch(server: SlapdServer, filter: string, attributes: string[]): Promise<{ ms: number; entries: number }> {
+function timeLdapsearch(server: SlapdServer, filter: string, attributes: string[], startTls: boolean): Promise<{ ms: number; entries: number }> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn('ldapsearch', [
-      '-x',
-      '-LLL',
-      '-H',
-      server.url,
-      '-D',
-      server.readerDn,
-      '-w',
-      server.readerPassword,
-      '-b',
-      server.baseDn,
-      filter,
-      ...attributes,
-    ]);
+    const tls = startTls ? ['-ZZ'] : [];
+    // LDAPNOINIT would also ignore LDAPTLS_CACERT.
+    const env = { ...process.env, ...(startTls ? { LDAPTLS_CACERT: server.caFile } : {}) };
+    const args = ['-x', ...tls, '-LLL', '-H', server.url, '-D', server.readerDn, '-w', server.readerPassword, '-b', server.baseDn, filter, ...attributes];
+    const child = spawn('ldapsearch', args, { env });
     let out = '';
+    let err = '';
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('latin1')));
     child.on('error', reject);
     child.on('close', (code) => {
       const ms = performance.now() - started;
-      if (code !== 0) return reject(new Error(`ldapsearch exited ${code}`));
+      if (code !== 0) return reject(new Error(`ldapsearch exited ${code}: ${err.trim()}`));
       resolve({ ms, entries: (out.match(/^dn:/gm) ?? []).length });
     });
   });
@@ -66,12 +62,14 @@ async function call<T>(table: HandlerTable, channel: string, input: unknown): Pr
 }
 
 /**
- * The Resynchronize dialog for one user, as the renderer drives it: `sync:candidates` (find the entry by
+ * Opening the user (`users:get`), then the Resynchronize dialog as the renderer drives it: `sync:candidates` (find the entry by
  * immutable id, by DN and by username: one connection and bind, three searches), then Start,
  * `sync:preview` for the best candidate (a connection and bind, one read, the three-way diff). Each
  * through `dispatch` on the real handler table, connection set-up included, as Electron's ipcMain calls it.
  */
-async function flow(table: HandlerTable, userId: string, realmId: string): Promise<{ candidatesMs: number; previewMs: number }> {
+async function flow(table: HandlerTable, userId: string, realmId: string): Promise<{ openMs: number; candidatesMs: number; previewMs: number }> {
+  const opened = performance.now();
+  await call(table, 'users:get', { id: userId });
   const t0 = performance.now();
   const candidates = await call<DirectoryCandidate[]>(table, 'sync:candidates', { userId, realmId });
   const t1 = performance.now();
@@ -80,15 +78,21 @@ async function flow(table: HandlerTable, userId: string, realmId: string): Promi
   const diff = await call<UserDiff>(table, 'sync:preview', { userId, realmId, dn: best.dn });
   const t2 = performance.now();
   if (diff.fields.length === 0) throw new Error('The preview has no fields.');
-  return { candidatesMs: t1 - t0, previewMs: t2 - t1 };
+  return { openMs: t0 - opened, candidatesMs: t1 - t0, previewMs: t2 - t1 };
 }
 
 /**
  * A private slapd holding `entries` users (slapadd), a store with ONE of them imported, then `rounds`
  * alternating rounds of one `ldapsearch` for that user and the help-desk flow through the handler table.
  */
-export async function benchHelpdesk(flavor: 'openldap' | 'ad', entries: number, rounds = 15): Promise<HelpdeskBenchResult> {
-  const server = await startSlapd({ flavor, users: entries });
+export async function benchHelpdesk(
+  flavor: 'openldap' | 'ad',
+  entries: number,
+  options: { startTls?: boolean; rounds?: number } = {},
+): Promise<HelpdeskBenchResult> {
+  const startTls = options.startTls ?? false;
+  const rounds = options.rounds ?? 15;
+  const server = await startSlapd({ flavor, users: entries, tls: startTls });
   const dataDir = await mkdtemp(join(tmpdir(), 'roster-bench-helpdesk-'));
   try {
     const services = await openServices({
@@ -105,8 +109,9 @@ export async function benchHelpdesk(flavor: 'openldap' | 'ad', entries: number, 
         urls: [server.url],
         bindDn: server.readerDn,
         baseDn: server.baseDn,
-        tls: 'none',
+        tls: startTls ? 'starttls' : 'none',
       });
+      if (startTls) input.connection.caCertPem = server.caPem;
       const realm = await addRealm(services, input, server.readerPassword);
       // A user in the middle of the directory: not the first entry a scan would meet.
       const username = `user${String(Math.floor(entries / 2)).padStart(5, '0')}`;
@@ -120,19 +125,21 @@ export async function benchHelpdesk(flavor: 'openldap' | 'ad', entries: number, 
       const table = createHandlers(services);
 
       // Once each to warm slapd's caches and the JIT.
-      await timeLdapsearch(server, filter, attributes);
+      await timeLdapsearch(server, filter, attributes, startTls);
       await flow(table, user.id, realm.id);
-      const measured: Array<{ flowMs: number; candidatesMs: number; previewMs: number; ldapsearchMs: number }> = [];
+      const measured: Array<{ flowMs: number; openMs: number; candidatesMs: number; previewMs: number; ldapsearchMs: number }> = [];
       for (let i = 0; i < rounds; i += 1) {
-        const reference = await timeLdapsearch(server, filter, attributes);
+        const reference = await timeLdapsearch(server, filter, attributes, startTls);
         if (reference.entries !== 1) throw new Error(`ldapsearch found ${reference.entries} entries, expected 1`);
-        const { candidatesMs, previewMs } = await flow(table, user.id, realm.id);
-        measured.push({ flowMs: candidatesMs + previewMs, candidatesMs, previewMs, ldapsearchMs: reference.ms });
+        const { openMs, candidatesMs, previewMs } = await flow(table, user.id, realm.id);
+        measured.push({ flowMs: openMs + candidatesMs + previewMs, openMs, candidatesMs, previewMs, ldapsearchMs: reference.ms });
       }
       return {
         flavor,
+        startTls,
         entries,
         flowMs: round1(median(measured.map((m) => m.flowMs))),
+        openMs: round1(median(measured.map((m) => m.openMs))),
         candidatesMs: round1(median(measured.map((m) => m.candidatesMs))),
         previewMs: round1(median(measured.map((m) => m.previewMs))),
         ldapsearchMs: round1(median(measured.map((m) => m.ldapsearchMs))),

@@ -85,11 +85,16 @@ if (!only || only === 'export') {
 if (!only || only === 'helpdesk') {
   const { benchHelpdesk } = await import('./helpdesk');
   const results = [];
-  for (const flavor of ['openldap', 'ad'] as const) {
-    const r = await benchHelpdesk(flavor, quick ? 10_000 : 100_000);
+  const cases: Array<['openldap' | 'ad', boolean]> = [
+    ['openldap', false],
+    ['ad', false],
+    ['openldap', true],
+  ];
+  for (const [flavor, startTls] of cases) {
+    const r = await benchHelpdesk(flavor, quick ? 10_000 : 100_000, { startTls });
     results.push(r);
     process.stdout.write(
-      `help-desk resync ${flavor} ${r.entries.toLocaleString('en')} entries: open + candidates + diff ${r.flowMs} ms (open ${r.openMs}, candidates ${r.candidatesMs}, diff ${r.previewMs}), ` +
+      `help-desk resync ${flavor}${startTls ? ' over StartTLS' : ''} ${r.entries.toLocaleString('en')} entries: open + candidates + diff ${r.flowMs} ms (open ${r.openMs}, candidates ${r.candidatesMs}, diff ${r.previewMs}), ` +
         `one ldapsearch ${r.ldapsearchMs} ms, ratio ${r.ratio} (median of ${r.rounds} rounds)\n`,
     );
   }
