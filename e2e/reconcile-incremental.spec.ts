@@ -47,3 +47,20 @@ test('the Reconcile dialog says a reconcile will read only what changed, and its
   await expect(mode).toContainText('12 ids swept for deleted and moved entries.');
   await expect(report.getByTestId('report-unchanged').locator('dd')).toHaveText('12');
 });
+
+test('ticking "Read the whole directory" runs a full reconcile, and the report says it was asked for', async ({ app, ldap }) => {
+  await goTo(app, 'Realms');
+  const row = app.getByTestId('realm-row').filter({ hasText: 'Lab directory' });
+  await row.getByRole('button', { name: 'Reconcile…' }).click();
+  const dialog = app.getByRole('dialog', { name: 'Reconcile Lab directory' });
+  await dialog.getByLabel('Read the whole directory (full reconcile)').check();
+  await dialog.getByLabel('Bind password').fill(ldap.readerPassword);
+  await dialog.getByRole('button', { name: 'Continue' }).click();
+
+  const report = dialog.getByTestId('job-report');
+  await expect(report).toHaveAttribute('data-state', 'done');
+  const mode = dialog.getByTestId('reconcile-mode');
+  await expect(mode).toHaveAttribute('data-mode', 'full');
+  await expect(mode).toContainText('a full reconcile was asked for');
+  await expect(report.getByTestId('report-unchanged').locator('dd')).toHaveText('12');
+});

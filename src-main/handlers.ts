@@ -73,7 +73,7 @@ export function createHandlers(services: Services, desktop?: DesktopShell): Hand
     'sync:apply': ({ userId, realmId, dn, choices }, { signal }) => services.resync.apply(userId, realmId, dn, choices, signal),
     'sync:resolve': ({ userId, choices }) => services.resync.resolve(userId, choices),
     'sync:resync-users': ({ target }) => services.resync.resyncUsers(target),
-    'realms:reconcile': ({ realmId }) => services.resync.reconcile(realmId),
+    'realms:reconcile': ({ realmId, full }) => services.resync.reconcile(realmId, { full }),
     'jobs:list': async () => services.jobs.list(),
     'jobs:get': async ({ id }) => services.jobs.get(id),
     'jobs:cancel': async ({ id }) => services.jobs.cancel(id),

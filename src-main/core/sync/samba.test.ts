@@ -18,6 +18,7 @@ import type { ImportSearch, Job, SyncSummary } from '../../../src-shared/model/s
 import type { UserRecord } from '../../../src-shared/model/user';
 import { createHandlers, dispatch } from '../../handlers';
 import type { Services } from '../services';
+import { describeIncrementalReconcileAgainstSamba } from './reconcile-samba.suite';
 
 const available = sambaAvailable();
 // On CI (root, packages installed by .ci/run) Samba must run: a missing package fails there instead of skipping.
@@ -776,3 +777,5 @@ describe.skipIf(skip)(`An ldapsearch export of Samba's AD DC, read offline${skip
     120_000,
   );
 });
+
+describeIncrementalReconcileAgainstSamba(skip, skipNote);
