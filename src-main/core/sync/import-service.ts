@@ -19,7 +19,8 @@ import { clashPolicy, type ClashPolicy } from './clash';
 import { threeWayDiff } from './diff';
 import { directoryMapper, entrySummary, type DirectoryUser } from './mapping';
 import { matchEntry } from './match';
-import { BATCH_SIZE, checkCancelled, realmById, withSource, withSourceReporting, type OpenProgress, type SyncDeps } from './sync-context';
+import { readDirectoryUsers } from './source';
+import { BATCH_SIZE, checkCancelled, realmById, requirePassword, withSource, withSourceReporting, type OpenProgress, type SyncDeps } from './sync-context';
 
 /** Searches kept for paging and importing: enough for a few open pages, bounded in memory. */
 const KEEP_SEARCHES = 4;
@@ -219,12 +220,11 @@ export class ImportService {
   ): Promise<SyncSummary> {
     const realm = realmById(this.deps, realmId);
     const clash: ClashPolicy = clashPolicy(options.clash, realm);
-    const map = directoryMapper(realm, this.deps.users.fields());
     const summary = emptySummary(realmId, options.dryRun);
     options.setConsistency?.('Nothing was imported yet.');
     let done = 0;
-    await withSourceReporting(this.deps, realm, options.signal, options.readProgress, async (source) => {
-      const pages = source.search(filter, options.signal)[Symbol.asyncIterator]();
+    await this.readPages(realm, filter, options.signal, options.readProgress, async (userPages) => {
+      const pages = userPages[Symbol.asyncIterator]();
       let next = pages.next();
       for (;;) {
         const page = await next;
@@ -236,7 +236,7 @@ export class ImportService {
         await syncBatch(
           this.deps,
           realm,
-          page.value.map((entry) => ({ entry: map(entry) })),
+          page.value.map((entry) => ({ entry })),
           summary,
           { create: true, dryRun: options.dryRun, clash },
         );
@@ -247,6 +247,41 @@ export class ImportService {
     });
     await this.deps.ctx.users.compactIfDue();
     return summary;
+  }
+
+  /**
+   * Hands `work` the realm's entries matching `filter`, mapped, page by page. A live directory is read by
+   * readDirectoryUsers (a worker thread decodes while this one writes); a password the server refuses is
+   * forgotten as openSource does. An LDIF realm is read through its source, `progress` hearing how the file goes.
+   */
+  private async readPages(
+    realm: RealmRecord,
+    filter: string,
+    signal: AbortSignal | undefined,
+    progress: OpenProgress | undefined,
+    work: (pages: AsyncIterable<DirectoryUser[]>) => Promise<void>,
+  ): Promise<void> {
+    const fields = this.deps.users.fields();
+    if (realm.kind === 'ldif-file') {
+      const map = directoryMapper(realm, fields);
+      return withSourceReporting(this.deps, realm, signal, progress, (source) =>
+        work(
+          (async function* () {
+            for await (const page of source.search(filter, signal)) yield page.map(map);
+          })(),
+        ),
+      );
+    }
+    const found = await requirePassword(this.deps, realm);
+    try {
+      await work(readDirectoryUsers(realm, found.password, fields, filter, signal));
+    } catch (error) {
+      if (error instanceof RosterError && error.code === 'invalid-credentials') {
+        await this.deps.realms.passwordRefused(realm.id, found);
+        throw new RosterError(error.code, error.message, { ...error.details, realmId: realm.id });
+      }
+      throw error;
+    }
   }
 
   /** Searches and imports in one go (the CLI, the demo) as a job. */

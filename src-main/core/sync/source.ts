@@ -1,10 +1,13 @@
 import { EqualityFilter, type Filter } from 'ldapts';
+import type { FieldDefinition } from '../../../src-shared/model/fields';
 import type { RealmRecord } from '../../../src-shared/model/realm';
 import { RosterError } from '../../../src-shared/result';
 import { guidToBytes } from '../ldap/guid';
 import { BINARY_ATTRIBUTES, searchPages, type LdapEntry } from '../ldap/search';
 import { openSession } from '../ldap/session';
 import { targetOf } from '../realms/realm-service';
+import { attributesToRequest, directoryMapper, type DirectoryUser } from './mapping';
+import { readInWorker } from './reader-thread';
 
 /**
  * Where directory entries come from: a live LDAP server, or an LDIF export read offline. The sync engine
@@ -58,4 +61,36 @@ export async function openLdapSource(realm: RealmRecord, password: string | unde
     findById: (externalId, s) => first(pages(realm.search.baseDn, idFilter(realm.idAttribute, externalId), realm.search.scope, s)),
     close: () => session.close(),
   };
+}
+
+/**
+ * A whole-realm read of a live directory, mapped to DirectoryUsers page by page: in a worker thread, which binds
+ * a connection of its own (the same servers in the same order, then the paged search), or in this thread the
+ * same way when no worker can start. Same requests, same errors either way.
+ */
+export function readDirectoryUsers(
+  realm: RealmRecord,
+  password: string | undefined,
+  fields: readonly FieldDefinition[],
+  filter: string,
+  signal?: AbortSignal,
+): AsyncIterable<DirectoryUser[]> {
+  const target = targetOf(realm);
+  const request = {
+    baseDn: realm.search.baseDn,
+    filter,
+    scope: realm.search.scope,
+    attributes: attributesToRequest(realm, fields),
+    pageSize: realm.search.pageSize,
+  };
+  const inThisThread = async function* () {
+    const session = await openSession(target, password, signal);
+    try {
+      const map = directoryMapper(realm, fields);
+      for await (const page of searchPages(session, { ...request, signal })) yield page.map(map);
+    } finally {
+      await session.close();
+    }
+  };
+  return readInWorker({ target, password, request, realm, fields }, inThisThread, signal);
 }
