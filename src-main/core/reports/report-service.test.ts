@@ -8,6 +8,7 @@ import { syntheticUsers } from '../../../e2e/fixtures/users';
 import { runCli } from '../../cli/run-cli';
 import { SessionSecretStore } from '../secrets/secret-store';
 import { openServices, type Services } from '../services';
+import { UserQueryEngine } from '../users/user-query';
 import { writeUsersSnapshot } from '../users/user-store';
 
 const NOW = new Date('2026-11-21T12:00:00.000Z');
@@ -55,7 +56,9 @@ const expected = {
   unexported: users0(
     (u) =>
       u.kind === 'external' &&
-      fields.some((f) => f.owner === 'local' && (u.fields[f.key] ?? '') !== (u.origin!.base[f.key] ?? '') && u.exported?.values[f.key] !== (u.fields[f.key] ?? '')),
+      fields.some(
+        (f) => f.owner === 'local' && (u.fields[f.key] ?? '') !== (u.origin!.base[f.key] ?? '') && u.exported?.values[f.key] !== (u.fields[f.key] ?? ''),
+      ),
   ),
   stale: users0((u) => u.origin !== undefined && NOW.getTime() - Date.parse(u.origin.syncedAt) >= 30 * DAY),
   disabled: users0((u) => u.origin?.directoryEnabled === false && u.enabled),
@@ -110,6 +113,26 @@ describe('reports', () => {
     expect(at(3)).toBe(synced.length);
   });
 
+  it("does not count as stale a user its realm's last reconcile confirmed, though that reconcile left it unwritten", () => {
+    // A reconcile writes no user whose comparison changes nothing but 'last synced': the realm's last reconcile
+    // time confirms every user of it that the reconcile did not mark missing.
+    const realmId = users.find((u) => u.origin)!.origin!.realmId;
+    const reconciled = new Date(NOW.getTime() - DAY).toISOString();
+    const engine = new UserQueryEngine(
+      services.userStore,
+      (id) => services.users.realmName(id),
+      () => NOW,
+      (id) => (id === realmId ? reconciled : undefined),
+    );
+    engine.setFields(services.users.fields());
+    const stale = engine.matching(userQuerySchema.parse({ staleDays: 30 })).map((u) => u.id);
+    const old = users.filter((u) => u.origin && NOW.getTime() - Date.parse(u.origin.syncedAt) >= 30 * DAY);
+    const want = old.filter((u) => u.origin!.realmId !== realmId || u.origin!.missingSince !== undefined).map((u) => u.id);
+    expect(stale.sort()).toEqual(want.sort());
+    expect(want.length).toBeLessThan(old.length);
+    expect(want.length).toBeGreaterThan(0);
+  });
+
   it('roster report prints each report, and --json parses', async () => {
     await services.close();
     const completeness = await runCli(dir, ['report', 'completeness', '--json']);
@@ -119,7 +142,11 @@ describe('reports', () => {
     expect(parsed.fields.find((f) => f.key === 'department')?.missing).toBe(18);
 
     const orphans = await runCli(dir, ['report', 'orphans', '--json']);
-    expect(JSON.parse(orphans.out).users.map((u: { id: string }) => u.id).sort()).toEqual(expected.orphans());
+    expect(
+      JSON.parse(orphans.out)
+        .users.map((u: { id: string }) => u.id)
+        .sort(),
+    ).toEqual(expected.orphans());
 
     const conflicts = await runCli(dir, ['report', 'conflicts']);
     expect(conflicts.out).toContain(`Open conflicts: ${expected.conflicts().length} users.`);

@@ -26,7 +26,13 @@ export function sortValue(user: UserRecord, column: UserSortColumn, realmName: (
 const DAY_MS = 86_400_000;
 
 /** Whether a user passes the query's filters other than the search text. */
-export function passesFilters(user: UserRecord, flags: UserFlags, query: UserQuery, now: Date = new Date()): boolean {
+export function passesFilters(
+  user: UserRecord,
+  flags: UserFlags,
+  query: UserQuery,
+  now: Date = new Date(),
+  reconciledAt: RealmReconciledAt = () => undefined,
+): boolean {
   if (query.kind && user.kind !== query.kind) return false;
   if (query.realmId && user.origin?.realmId !== query.realmId) return false;
   if (query.enabled !== undefined && user.enabled !== query.enabled) return false;
@@ -35,17 +41,26 @@ export function passesFilters(user: UserRecord, flags: UserFlags, query: UserQue
   if (query.conflicts !== undefined && flags.conflicts !== query.conflicts) return false;
   if (query.missingField !== undefined && (user.fields[query.missingField] ?? '').trim() !== '') return false;
   if (query.unexported !== undefined && flags.unexported !== query.unexported) return false;
-  if (query.staleDays !== undefined && !isStale(user, query.staleDays, now)) return false;
+  if (query.staleDays !== undefined && !isStale(user, query.staleDays, now, user.origin && reconciledAt(user.origin.realmId))) return false;
   if (query.directoryEnabled !== undefined && (!user.origin || user.origin.directoryEnabled !== query.directoryEnabled)) return false;
   if (query.notFound !== undefined && (user.origin?.missingSince !== undefined) !== query.notFound) return false;
   return true;
 }
 
-/** An external user not synced for at least `days` days. */
-export function isStale(user: UserRecord, days: number, now: Date): boolean {
+/** When a realm's last complete reconcile finished, if it had one. */
+export type RealmReconciledAt = (realmId: string) => string | undefined;
+
+/**
+ * An external user not synced for at least `days` days. A reconcile leaves a user it compared and found unchanged
+ * unwritten, so its `syncedAt` (when its values last came from the directory) can be older than the realm's last
+ * reconcile: a user that reconcile did not mark missing was confirmed then, and is not stale.
+ */
+export function isStale(user: UserRecord, days: number, now: Date, realmReconciledAt?: string): boolean {
   if (!user.origin) return false;
   const synced = Date.parse(user.origin.syncedAt);
-  return Number.isNaN(synced) || now.getTime() - synced >= days * DAY_MS;
+  const confirmed = user.origin.missingSince === undefined && realmReconciledAt !== undefined ? Date.parse(realmReconciledAt) : Number.NaN;
+  const latest = Number.isNaN(confirmed) ? synced : Number.isNaN(synced) ? confirmed : Math.max(synced, confirmed);
+  return Number.isNaN(latest) || now.getTime() - latest >= days * DAY_MS;
 }
 
 /** A column's sort value and the two ends of its collation key, per slot. */
@@ -95,6 +110,7 @@ export class UserQueryEngine {
     users: UserSource,
     private readonly realmName: (id: string) => string,
     private readonly now: () => Date = () => new Date(),
+    private readonly reconciledAt: RealmReconciledAt = () => undefined,
   ) {
     this.slots = new UserSlots(users);
   }
@@ -254,10 +270,10 @@ export class UserQueryEngine {
   private run(query: UserQuery): Result {
     this.sync();
     const now = this.now();
-    // A "not synced for N days" result moves with the clock: it is kept for the day it was made.
-    const key = JSON.stringify(query) + (query.staleDays !== undefined ? now.toISOString().slice(0, 10) : '');
+    // A "not synced for N days" result moves with the clock and with reconciles that write no user: never kept.
+    const key = JSON.stringify(query);
     const last = this.last;
-    if (last && last.key === key && last.version === this.slots.version) return last;
+    if (last && query.staleDays === undefined && last.key === key && last.version === this.slots.version) return last;
     const needle = query.search.trim().toLowerCase();
     const matched = needle ? this.matchesOf(needle) : undefined;
     const facets = this.count(matched);
@@ -299,7 +315,7 @@ export class UserQueryEngine {
       const a = attrs[slot] as number;
       if ((a & mask) !== want) continue;
       if (realmWanted !== undefined && realm[slot] !== realmWanted) continue;
-      if (slow && !passesFilters(users[slot] as UserRecord, flagsOf(a), query, now)) continue;
+      if (slow && !passesFilters(users[slot] as UserRecord, flagsOf(a), query, now, this.reconciledAt)) continue;
       out[n++] = slot;
     }
     this.last = { key, version: this.slots.version, slots: out.subarray(0, n), facets };

@@ -48,7 +48,12 @@ export class UserService {
   readonly engine: UserQueryEngine;
 
   constructor(private readonly ctx: UserContext) {
-    this.engine = new UserQueryEngine(ctx.users, (id) => this.realmName(id), ctx.now);
+    this.engine = new UserQueryEngine(
+      ctx.users,
+      (id) => this.realmName(id),
+      ctx.now,
+      (id) => this.ctx.store.data.realms.find((r) => r.id === id)?.lastReconcileAt,
+    );
     this.engine.setFields(this.fields());
   }
 
