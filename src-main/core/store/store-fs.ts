@@ -15,7 +15,7 @@ export interface StoreFile {
  * uses node's; tests hand in one that fails the way a full or read-only disk does, at an exact call.
  */
 export interface StoreFs {
-  open(path: string, flags: 'a' | 'wx' | 'r', mode?: number): Promise<StoreFile>;
+  open(path: string, flags: 'a' | 'wx' | 'r' | 'r+', mode?: number): Promise<StoreFile>;
   rename(from: string, to: string): Promise<void>;
   unlink(path: string): Promise<void>;
 }
