@@ -394,9 +394,41 @@ export const useUsersSelection = () => useUsersListStore(useShallow((s) => ({ se
 export const useBulkState = () => useUsersListStore((s) => s.bulk);
 
 /** The list actions, for components (stable references). */
-export const useUsersListActions = () =>
-  useUsersListStore(
-    useShallow((s) => ({
+export type UsersListActions = Pick<
+  UsersListState,
+  | 'init'
+  | 'setSearch'
+  | 'setFilters'
+  | 'clearFilters'
+  | 'showReport'
+  | 'clearReport'
+  | 'sortBy'
+  | 'refresh'
+  | 'showRange'
+  | 'setScrollOffset'
+  | 'clickRow'
+  | 'moveFocus'
+  | 'toggleRow'
+  | 'selectAllInFilter'
+  | 'clearSelection'
+  | 'runBulk'
+  | 'dismissBulkMessage'
+  | 'dismissActionError'
+  | 'createUser'
+  | 'watch'
+>;
+
+let actions: UsersListActions | undefined;
+
+/**
+ * The list actions, for components. They are created once with the store and never change, so this reads
+ * them once instead of subscribing: a selector here would run (and compare twenty entries) on every change
+ * of the list, in every component that acts on it.
+ */
+export const useUsersListActions = (): UsersListActions => {
+  if (!actions) {
+    const s = useUsersListStore.getState();
+    actions = {
       init: s.init,
       setSearch: s.setSearch,
       setFilters: s.setFilters,
@@ -417,5 +449,7 @@ export const useUsersListActions = () =>
       dismissActionError: s.dismissActionError,
       createUser: s.createUser,
       watch: s.watch,
-    })),
-  );
+    };
+  }
+  return actions;
+};
