@@ -19,14 +19,16 @@ export interface AtomicWrite {
  * rename removes the temp file, leaves the old file as it was, and throws. Once the rename is done the new
  * text IS the file, so a failing fsync of the folder after it does not fail the write (the caller would
  * keep the old state in memory while the new one is on disk, and a restart would bring back a change
- * reported as failed): it is returned, and reported as a process warning.
+ * reported as failed): it is returned, and reported as a process warning. `text` may come in pieces
+ * (see jsonChunks): they are written one after another, each encoded on its own.
  */
-export async function writeFileAtomically(fs: StoreFs, path: string, text: string): Promise<AtomicWrite> {
+export async function writeFileAtomically(fs: StoreFs, path: string, text: string | Iterable<string>): Promise<AtomicWrite> {
   const temp = `${path}${TEMP_MARK}${process.pid}-${(counter += 1)}`;
   let file;
   try {
     file = await fs.open(temp, 'wx', 0o600);
-    await writeAll(file, Buffer.from(text));
+    if (typeof text === 'string') await writeAll(file, Buffer.from(text));
+    else for (const piece of text) await writeAll(file, Buffer.from(piece));
     await file.sync();
     const done = file;
     file = undefined;
