@@ -105,6 +105,7 @@ export class UserQueryEngine {
   private last: Result | undefined;
   private mark = new Int32Array(0);
   private stamp = 0;
+  private searchWarmed = false;
 
   constructor(
     users: UserSource,
@@ -134,7 +135,18 @@ export class UserQueryEngine {
    */
   warm(sort: UserQuery['sort'] = { column: 'username', direction: 'asc' }): void {
     this.run({ search: '', sort });
+    this.warmSearch(sort);
+  }
+
+  /**
+   * Runs one search for nothing but its side effects: its code is compiled and the matches of 'e' are kept,
+   * so the first keystroke does not pay for either (about 20 ms at 100,000 users). The last result stays.
+   */
+  private warmSearch(sort: UserQuery['sort']): void {
+    this.searchWarmed = true;
+    const last = this.last;
     this.run({ search: 'e', sort });
+    this.last = last;
   }
 
   /** Brings the slots, sort keys and orders up to date with the store. */
@@ -355,6 +367,11 @@ export class UserQueryEngine {
   /** One window of the list. */
   page(query: UserQuery, offset: number, limit: number): UserPage {
     const result = this.run(query);
+    // The list is being shown: once this answer is out, get the search path ready for the first keystroke.
+    if (!this.searchWarmed) {
+      this.searchWarmed = true;
+      setImmediate(() => this.warmSearch(query.sort)).unref();
+    }
     const end = Math.min(result.slots.length, offset + limit);
     const rows: UserRow[] = [];
     for (let i = offset; i < end; i += 1) rows.push(this.row(result.slots[i] as number));
