@@ -95,7 +95,7 @@ const INPUTS: { [C in Channel]: { required: ChannelInput<C>; full: ChannelInput<
     full: { path: '/nonexistent/fuzz.ldif', flavour: 'openldap', userFilter: '(uid=*)' },
   },
   'realms:test': { required: { id: 'r1' }, full: { id: 'r1', draft: REALM_FULL, draftId: 'd1' } },
-  'users:query': { required: {}, full: { query: QUERY_FULL, offset: 0, limit: 10 } },
+  'users:query': { required: {}, full: { query: QUERY_FULL, offset: 0, limit: 10, savedSort: true } },
   'users:get': { required: { id: 'u1' }, full: { id: 'u1' } },
   'users:create': { required: { username: 'alice' }, full: { username: 'alice', fields: { department: 'Sales' }, enabled: true, roles: ['role1'] } },
   'users:update': { required: { id: 'u1' }, full: { id: 'u1', username: 'bob', fields: { department: 'Sales' } } },

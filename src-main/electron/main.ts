@@ -53,6 +53,9 @@ async function start(): Promise<void> {
     fatal(error);
     return;
   }
+  // The list's first query (slots, markers, the saved sort) is done ahead, while the window loads.
+  const opened = services;
+  setImmediate(() => opened.users.engine.warm(opened.store.data.prefs.usersSort));
   registerIpc(ipcMain, createHandlers(services, desktopShell), entry);
   services.events.onAny((event, payload) => {
     for (const win of BrowserWindow.getAllWindows()) sendEvent(win.webContents, event, payload);

@@ -118,6 +118,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     await new Promise<void>((done) => server.close(() => done()));
     throw error;
   }
+  // The list's first query (slots, markers, the saved sort) is done ahead, while the browser loads the page.
+  const opened = services;
+  setImmediate(() => opened.users.engine.warm(opened.store.data.prefs.usersSort));
   const table = createHandlers(services);
   const bridge = bridgeScript();
   const streams = new Set<ServerResponse>();
