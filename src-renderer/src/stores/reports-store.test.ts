@@ -30,7 +30,7 @@ const roster: RosterApi = {
     if (channel === 'prefs:get') return { ok: true, value: { staleDays: 45, export: {}, usersSort: { column: 'username', direction: 'asc' } } } as never;
     if (channel === 'prefs:set') return { ok: true, value: {} } as never;
     if (channel === 'reports:overview') return { ok: true, value: overview((input as { staleDays: number }).staleDays) } as never;
-    if (channel === 'users:query') return { ok: true, value: { total: 0, offset: 0, rows: [], facets: null } } as never;
+    if (channel === 'users:query') return { ok: true, value: { total: 0, offset: 0, rows: [], facets: null, sort: { column: 'username', direction: 'asc' } } } as never;
     return { ok: false, error: { code: 'internal', message: `unexpected ${channel}` } } as never;
   },
   on: () => () => undefined,
