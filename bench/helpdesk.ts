@@ -4,14 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DirectoryCandidate } from '../src-shared/model/user';
 import type { UserDiff } from '../src-shared/model/sync';
-import { realmFromPreset } from '../src-shared/model/realm-presets';
 import { startSlapd, type SlapdServer } from '../e2e/fixtures/slapd';
 import { addRealm } from '../e2e/fixtures/users';
 import { createHandlers, dispatch, type HandlerTable } from '../src-main/handlers';
 import { equalityWithin } from '../src-main/core/ldap/filter';
 import { attributesToRequest } from '../src-main/core/sync/mapping';
-import { SessionSecretStore } from '../src-main/core/secrets/secret-store';
-import { openServices } from '../src-main/core/services';
+import { benchRealmInput, openBenchServices } from './bench-kit';
 
 /** The help-desk path for one user against one ldapsearch for that user, on the same server, in the same run. */
 export interface HelpdeskBenchResult {
@@ -95,22 +93,9 @@ export async function benchHelpdesk(
   const server = await startSlapd({ flavor, users: entries, tls: startTls });
   const dataDir = await mkdtemp(join(tmpdir(), 'roster-bench-helpdesk-'));
   try {
-    const services = await openServices({
-      dataDir,
-      owner: 'bench',
-      transport: 'cli',
-      secrets: new SessionSecretStore('bench'),
-      version: 'bench',
-      actor: 'bench',
-    });
+    const services = await openBenchServices(dataDir);
     try {
-      const input = realmFromPreset(flavor === 'ad' ? 'active-directory' : 'openldap', {
-        name: 'bench',
-        urls: [server.url],
-        bindDn: server.readerDn,
-        baseDn: server.baseDn,
-        tls: startTls ? 'starttls' : 'none',
-      });
+      const input = benchRealmInput(server, flavor, startTls ? 'starttls' : 'none');
       if (startTls) input.connection.caCertPem = server.caPem;
       const realm = await addRealm(services, input, server.readerPassword);
       // A user in the middle of the directory: not the first entry a scan would meet.

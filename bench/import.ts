@@ -1,12 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { realmFromPreset } from '../src-shared/model/realm-presets';
 import { startSlapd, type SlapdServer } from '../e2e/fixtures/slapd';
 import { addRealm } from '../e2e/fixtures/users';
-import { SessionSecretStore } from '../src-main/core/secrets/secret-store';
-import { openServices } from '../src-main/core/services';
 import { timeLdapsearch } from './ldap-search';
+import { benchRealmInput, openBenchServices } from './bench-kit';
 
 /** A whole-realm import against ldapsearch's paged search of the same server, filter and (mapped) attributes. */
 export interface ImportBenchResult {
@@ -29,23 +27,9 @@ async function round(server: SlapdServer, flavor: 'openldap' | 'ad', entries: nu
   if (reference.count !== entries) throw new Error(`ldapsearch saw ${reference.count} entries, expected ${entries}`);
   const dataDir = await mkdtemp(join(tmpdir(), 'roster-bench-import-'));
   try {
-    const services = await openServices({
-      dataDir,
-      owner: 'bench',
-      transport: 'cli',
-      secrets: new SessionSecretStore('bench'),
-      version: 'bench',
-      actor: 'bench',
-    });
+    const services = await openBenchServices(dataDir);
     try {
-      const input = realmFromPreset(flavor === 'ad' ? 'active-directory' : 'openldap', {
-        name: 'bench',
-        urls: [server.url],
-        bindDn: server.readerDn,
-        baseDn: server.baseDn,
-        tls: 'none',
-      });
-      input.search.pageSize = 1000;
+      const input = benchRealmInput(server, flavor);
       const realm = await addRealm(services, input, server.readerPassword);
       const filter = services.importer.filterFor(realm.id, '*');
       // Reading alone, for the breakdown; then the import as `roster import --query '*'` runs it.

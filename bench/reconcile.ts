@@ -4,12 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { SyncSummary } from '../src-shared/model/sync';
-import { realmFromPreset } from '../src-shared/model/realm-presets';
 import { generateUsers, startSlapd, type SlapdServer } from '../e2e/fixtures/slapd';
 import { addRealm } from '../e2e/fixtures/users';
-import { SessionSecretStore } from '../src-main/core/secrets/secret-store';
-import { openServices, type Services } from '../src-main/core/services';
+import type { Services } from '../src-main/core/services';
 import { FILTER, timeLdapsearch } from './ldap-search';
+import { benchRealmInput, openBenchServices } from './bench-kit';
 
 const run = promisify(execFile);
 
@@ -128,23 +127,9 @@ export async function benchReconcile(flavor: 'openldap' | 'ad', entries: number)
   const server = await startSlapd({ flavor, users: entries, seedTime: SEED, ...(flavor === 'ad' ? { adUsn: {} } : {}) });
   const dataDir = await mkdtemp(join(tmpdir(), 'roster-bench-reconcile-'));
   try {
-    const services = await openServices({
-      dataDir,
-      owner: 'bench',
-      transport: 'cli',
-      secrets: new SessionSecretStore('bench'),
-      version: 'bench',
-      actor: 'bench',
-    });
+    const services = await openBenchServices(dataDir);
     try {
-      const input = realmFromPreset(flavor === 'ad' ? 'active-directory' : 'openldap', {
-        name: 'bench',
-        urls: [server.url],
-        bindDn: server.readerDn,
-        baseDn: server.baseDn,
-        tls: 'none',
-      });
-      input.search.pageSize = 1000;
+      const input = benchRealmInput(server, flavor);
       const realm = await addRealm(services, input, server.readerPassword);
       const imported = await services.importer.streamImport(realm.id, services.importer.filterFor(realm.id, '*'));
       if (imported.created !== entries) throw new Error(`imported ${imported.created}, expected ${entries}`);
