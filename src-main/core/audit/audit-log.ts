@@ -1,7 +1,7 @@
 import { open, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AuditEntry, AuditFilter } from '../../../src-shared/model/audit';
-import { JournalFile } from '../store/journal-file';
+import { JournalFile, serialiseOnce } from '../store/journal-file';
 import type { StoreFs } from '../store/store-fs';
 
 export const AUDIT_FILE = 'audit.jsonl';
@@ -139,6 +139,8 @@ export class AuditLog {
    */
   reserve(entries: readonly NewAuditEntry[]): AuditEntry[] {
     const numbered = this.number(entries);
+    // The change's journal line serialises them; audit.jsonl takes that same text (see serialiseOnce).
+    serialiseOnce(numbered);
     const first = numbered[0];
     if (first) {
       let settle = (): void => undefined;

@@ -144,8 +144,8 @@ export class JournalFile {
  * Records as JSON lines, encoded straight into one buffer: joining the lines and appending the newline first
  * copied a batch's megabytes of JSON twice more before encoding it.
  */
-function jsonLines(records: readonly unknown[]): Buffer {
-  const lines = records.map((r) => JSON.stringify(r));
+export function jsonLines(records: readonly unknown[]): Buffer {
+  const lines = records.map(jsonLine);
   let size = lines.length;
   for (const line of lines) size += Buffer.byteLength(line);
   const bytes = Buffer.allocUnsafe(size);
@@ -155,6 +155,52 @@ function jsonLines(records: readonly unknown[]): Buffer {
     bytes[at++] = 0x0a;
   }
   return bytes;
+}
+
+/**
+ * Objects that are about to be written twice: a user change's audit entries go into its users.journal line and
+ * then, unchanged, into audit.jsonl (about a third of an import's JSON). Marked ones are serialised once, inside
+ * the first record that holds them, and that text is taken (once) for the second write.
+ */
+const reusable = new WeakSet<object>();
+const serialised = new WeakMap<object, string>();
+
+/** Marks objects whose JSON text, made for the first line that holds them, is to be reused when they are written on their own. */
+export function serialiseOnce(values: readonly object[]): void {
+  for (const value of values) reusable.add(value);
+}
+
+/** One record's JSON text: exactly JSON.stringify(record), reusing or remembering the text of marked objects. */
+function jsonLine(record: unknown): string {
+  if (record === null || typeof record !== 'object') return JSON.stringify(record);
+  const known = serialised.get(record);
+  if (known !== undefined) {
+    serialised.delete(record);
+    return known;
+  }
+  if (Array.isArray(record) || typeof (record as { toJSON?: unknown }).toJSON === 'function') return JSON.stringify(record);
+  const holds = Object.values(record).some((v) => Array.isArray(v) && typeof v[0] === 'object' && v[0] !== null && reusable.has(v[0] as object));
+  if (!holds) return JSON.stringify(record);
+  // By hand, as JSON.stringify writes a plain object: own keys in order, values it cannot represent left out.
+  const parts: string[] = [];
+  for (const [key, value] of Object.entries(record)) {
+    const text = Array.isArray(value) && value.length > 0 && reusable.has(value[0] as object) ? arrayOnce(value) : JSON.stringify(value);
+    if (text !== undefined) parts.push(`${JSON.stringify(key)}:${text}`);
+  }
+  return `{${parts.join(',')}}`;
+}
+
+/** An array of marked objects as JSON, remembering each one's text for its own line later. */
+function arrayOnce(values: readonly unknown[]): string {
+  const texts = values.map((value) => {
+    const text = JSON.stringify(value) ?? 'null';
+    if (typeof value === 'object' && value !== null && reusable.has(value)) {
+      reusable.delete(value);
+      serialised.set(value, text);
+    }
+    return text;
+  });
+  return `[${texts.join(',')}]`;
 }
 
 const capitalised = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
