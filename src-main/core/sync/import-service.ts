@@ -216,6 +216,8 @@ export class ImportService {
       /** How reading an LDIF realm's file goes, before its entries come. */
       readProgress?: OpenProgress;
       setConsistency?: (text: string) => void;
+      /** The job's named points (see JobRunner.hold): 'batch-saved' after each batch is durable. */
+      reached?: (point: string) => Promise<void>;
     } = {},
   ): Promise<SyncSummary> {
     const realm = realmById(this.deps, realmId);
@@ -243,6 +245,7 @@ export class ImportService {
         done += page.value.length;
         options.setConsistency?.(`The first ${done.toLocaleString('en')} entries were imported and saved; the rest were not read or not written.`);
         options.progress?.(done);
+        await options.reached?.('batch-saved');
       }
     });
     await this.deps.ctx.users.compactIfDue();
@@ -293,6 +296,7 @@ export class ImportService {
         clash,
         signal: job.signal,
         progress: (done) => job.progress(done, 0, `Importing: ${done.toLocaleString('en')} entries so far`),
+        reached: job.reached,
         readProgress: job.progress,
         setConsistency: job.setConsistency,
       }),

@@ -225,3 +225,45 @@ describe('an import job reading through the worker', () => {
     }
   });
 });
+
+describe('a directory that dies in the middle of an import read through the worker', () => {
+  it('fails the job, and the store holds exactly the batches the job says it saved', async () => {
+    const dying = await startSlapd({ flavor: 'openldap', users: 3000 });
+    const dataDir = await mkdtemp(join(tmpdir(), 'roster-reader-kill-'));
+    const open = () => openServices({ dataDir, owner: 'test', transport: 'cli', secrets: new SessionSecretStore('t'), version: 't', actor: 'alice' });
+    let saved = 0;
+    try {
+      const services = await open();
+      try {
+        const input = realmFromPreset('openldap', { name: 'Lab', urls: [dying.url], bindDn: dying.readerDn, baseDn: dying.baseDn, tls: 'none' });
+        input.search.pageSize = 200;
+        const realm = await addRealm(services, input, dying.readerPassword);
+        // Held once the first batch of 200 is saved: the worker has read at most a few pages ahead of it.
+        const held = services.jobs.hold('import', 'batch-saved');
+        const started = services.importer.searchAndImport(realm.id, '*', undefined);
+        await held.reached;
+        dying.kill();
+        held.release();
+        const job = await services.jobs.wait(started.id);
+        expect(job.state).toBe('failed');
+        expect(job.error?.message).toMatch(/connection|closed|reach|refused|socket/i);
+        saved = Number(/^The first ([\d,]+) entries were imported and saved/.exec(job.consistency ?? '')?.[1]?.replace(/,/g, ''));
+        expect(saved).toBeGreaterThanOrEqual(200);
+        expect(saved).toBeLessThan(3000);
+        expect(saved % 200).toBe(0);
+      } finally {
+        await services.close();
+      }
+      const reopened = await open();
+      try {
+        expect(reopened.userStore.size).toBe(saved);
+        expect((await reopened.audit.query({ action: 'user.import' })).length).toBe(saved);
+      } finally {
+        await reopened.close();
+      }
+    } finally {
+      await dying.stop().catch(() => undefined);
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
