@@ -112,7 +112,11 @@ describe('reading a realm in a worker thread', () => {
     const cancelled = (async () => {
       for await (const _page of readDirectoryUsers(realm, server.readerPassword, fields, realm.search.userFilter, controller.signal)) {
         pages += 1;
-        if (pages === 2) controller.abort();
+        if (pages === 2) {
+          // Pages read ahead are waiting in this thread by now; none of them is handed out after the cancel.
+          await readersWaiting();
+          controller.abort();
+        }
       }
     })();
     await expect(cancelled).rejects.toMatchObject({ code: 'cancelled' });

@@ -135,6 +135,8 @@ export async function* readInWorker(
       while (inbox.length === 0) await new Promise<void>((resolve) => (wake = resolve));
       const message = inbox.shift()!;
       if (message.type === 'page') {
+        // Pages read ahead are not handed out once the reader was cancelled.
+        if (signal?.aborted) throw new RosterError('cancelled', 'Cancelled.');
         running.postMessage({ type: 'more' } satisfies ToReader);
         yield message.users;
       } else if (message.type === 'done') {
