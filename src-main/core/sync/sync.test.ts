@@ -232,15 +232,17 @@ describe('a server that dies mid-reconcile', () => {
     try {
       await withStore(async (services, dataDir) => {
         const realm = await addRealm(services, server, 'openldap', 200);
-        let killed = false;
-        const stop = services.events.onAny((event, payload) => {
-          if (event === 'jobs:progress' && !killed && (payload as { done: number }).done >= 400) {
-            killed = true;
-            stop();
-            server.kill();
-          }
-        });
-        const job = await services.jobs.wait(services.importer.searchAndImport(realm.id, '*', undefined).id);
+        // The server dies at a known point, after the second durable batch (400 users), whatever the machine's speed:
+        // the reader reads at most two pages ahead, so pages are still to come.
+        const first = services.jobs.hold('import', 'batch-saved');
+        const started = services.importer.searchAndImport(realm.id, '*', undefined);
+        await first.reached;
+        const second = services.jobs.hold('import', 'batch-saved');
+        first.release();
+        await second.reached;
+        server.kill();
+        second.release();
+        const job = await services.jobs.wait(started.id);
         expect(job.state).toBe('failed');
         expect(job.error?.message).toMatch(/connection|closed|reach|refused|socket/i);
         const saved = Number(/^The first ([\d,]+) entries were imported and saved/.exec(job.consistency ?? '')?.[1]?.replace(/,/g, ''));
