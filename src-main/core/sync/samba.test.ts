@@ -18,6 +18,7 @@ import type { ImportSearch, Job, SyncSummary } from '../../../src-shared/model/s
 import type { UserRecord } from '../../../src-shared/model/user';
 import { createHandlers, dispatch } from '../../handlers';
 import type { Services } from '../services';
+import { describeEntryDecoderAgainstSamba } from '../ldap/entry-decoder.samba-suite';
 import { describeIncrementalReconcileAgainstSamba } from './reconcile-samba.suite';
 
 const available = sambaAvailable();
@@ -779,3 +780,4 @@ describe.skipIf(skip)(`An ldapsearch export of Samba's AD DC, read offline${skip
 });
 
 describeIncrementalReconcileAgainstSamba(skip, skipNote);
+describeEntryDecoderAgainstSamba(skip, skipNote);
