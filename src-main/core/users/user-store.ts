@@ -6,6 +6,7 @@ import { RosterError } from '../../../src-shared/result';
 import type { AuditLog, NewAuditEntry } from '../audit/audit-log';
 import { normalizeDn } from '../ldap/dn';
 import { removeLeftoverTemps, writeFileAtomically } from '../store/atomic-file';
+import { jsonChunks } from '../store/json-chunks';
 import { JournalFile, parseJournal } from '../store/journal-file';
 import { nodeStoreFs, type StoreFs } from '../store/store-fs';
 
@@ -328,8 +329,12 @@ export class UserStore {
   private async compact(): Promise<void> {
     // Audit entries that audit.jsonl could not take yet exist only in the journal: write them before emptying it.
     if (this.options.audit.unwritten > 0) await this.options.audit.write([]);
-    const snapshot: Snapshot = { format: 'roster-users', version: 1, seq: this.seq, users: [...this.byId.values()].map(encodeUser) };
-    const written = await writeFileAtomically(this.options.fs ?? nodeStoreFs, join(this.options.dataDir, USERS_FILE), JSON.stringify(snapshot));
+    // Written in pieces: 100,000 users are some 75 MB of JSON, which as one string (and one buffer) cost more in
+    // garbage collection than the text itself. The queue holds every change back until the rename, so the users
+    // read here are the ones `seq` describes.
+    const head: Omit<Snapshot, 'users'> = { format: 'roster-users', version: 1, seq: this.seq };
+    const text = jsonChunks(head, 'users', [...this.byId.values()], encodeUser);
+    const written = await writeFileAtomically(this.options.fs ?? nodeStoreFs, join(this.options.dataDir, USERS_FILE), text);
     // A snapshot whose rename a power cut may still undo must not take the journal's lines with it.
     if (written.folderSyncError !== undefined) throw written.folderSyncError;
     // Safe to empty only now: a crash before this leaves lines the snapshot already holds, which replay skips.
@@ -346,8 +351,8 @@ export class UserStore {
 
 /** Writes a users snapshot directly (seeding test and benchmark stores; the folder must not be open). */
 export async function writeUsersSnapshot(dataDir: string, users: readonly UserRecord[]): Promise<void> {
-  const snapshot: Snapshot = { format: 'roster-users', version: 1, seq: 0, users: users.map(encodeUser) };
-  await writeFileAtomically(nodeStoreFs, join(dataDir, USERS_FILE), JSON.stringify(snapshot));
+  const head: Omit<Snapshot, 'users'> = { format: 'roster-users', version: 1, seq: 0 };
+  await writeFileAtomically(nodeStoreFs, join(dataDir, USERS_FILE), jsonChunks(head, 'users', users, encodeUser));
 }
 
 async function freeName(path: string, now: Date): Promise<string> {
