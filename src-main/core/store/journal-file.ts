@@ -170,8 +170,14 @@ export function serialiseOnce(values: readonly object[]): void {
   for (const value of values) reusable.add(value);
 }
 
+/** A record whose JSON text the caller made itself (the user store builds its lines from texts it keeps). */
+export class JsonText {
+  constructor(readonly text: string) {}
+}
+
 /** One record's JSON text: exactly JSON.stringify(record), reusing or remembering the text of marked objects. */
 function jsonLine(record: unknown): string {
+  if (record instanceof JsonText) return record.text;
   if (record === null || typeof record !== 'object') return JSON.stringify(record);
   const known = serialised.get(record);
   if (known !== undefined) {
@@ -184,14 +190,14 @@ function jsonLine(record: unknown): string {
   // By hand, as JSON.stringify writes a plain object: own keys in order, values it cannot represent left out.
   const parts: string[] = [];
   for (const [key, value] of Object.entries(record)) {
-    const text = Array.isArray(value) && value.length > 0 && reusable.has(value[0] as object) ? arrayOnce(value) : JSON.stringify(value);
+    const text = Array.isArray(value) && value.length > 0 && reusable.has(value[0] as object) ? jsonArray(value) : JSON.stringify(value);
     if (text !== undefined) parts.push(`${JSON.stringify(key)}:${text}`);
   }
   return `{${parts.join(',')}}`;
 }
 
-/** An array of marked objects as JSON, remembering each one's text for its own line later. */
-function arrayOnce(values: readonly unknown[]): string {
+/** An array as JSON, remembering the text of each marked object in it for its own line later. */
+export function jsonArray(values: readonly unknown[]): string {
   const texts = values.map((value) => {
     const text = JSON.stringify(value) ?? 'null';
     if (typeof value === 'object' && value !== null && reusable.has(value)) {

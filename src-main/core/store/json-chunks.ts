@@ -8,7 +8,8 @@ export function* jsonChunks<T>(
   head: Record<string, unknown>,
   key: string,
   items: Iterable<T>,
-  encode: (item: T) => unknown = (item) => item,
+  /** One item's JSON text (callers that already hold it, such as the user store, hand it over). */
+  toText: (item: T) => string = (item) => JSON.stringify(item) ?? 'null',
   itemsPerChunk = 1000,
 ): Generator<string> {
   const opening = JSON.stringify(head);
@@ -17,8 +18,7 @@ export function* jsonChunks<T>(
   let part: string[] = [];
   let first = true;
   for (const item of items) {
-    // As in an array JSON.stringify writes: a value it cannot represent (undefined, a function) is null.
-    part.push(JSON.stringify(encode(item)) ?? 'null');
+    part.push(toText(item));
     if (part.length >= itemsPerChunk) {
       yield (first ? '' : ',') + part.join(',');
       first = false;

@@ -138,6 +138,26 @@ describe('UserStore', () => {
     expect([...again.users.all()].map((u) => u.id).sort()).toEqual(['a', 'b', 'c', 'd']);
   });
 
+  it('writes each user in the snapshot as its latest journal line holds it, including users changed again in one batch', async () => {
+    const { users } = await open({ compactAfter: 6 });
+    await put(users, user('a', 'a', { title: 'First' }));
+    await put(users, user('b', 'b', { title: 'Kept' }));
+    await put(users, user('a', 'a', { title: 'Second' }));
+    // One batch that writes `c` twice and drops `b`: the snapshot holds the last `c` and no `b`.
+    await users.transact(() => ({
+      ops: [{ put: user('c', 'c', { title: 'One' }) }, { put: user('c', 'c', { title: 'Two' }) }, { del: 'b' }],
+      audit: [],
+      result: undefined,
+    }));
+    // The sixth op rewrote the snapshot and emptied the journal.
+    expect(await readFile(join(dir, USERS_JOURNAL), 'utf8')).toBe('');
+    const snapshot = JSON.parse(await readFile(join(dir, USERS_FILE), 'utf8'));
+    expect(snapshot.users).toEqual([user('a', 'a', { title: 'Second' }), user('c', 'c', { title: 'Two' })]);
+    await put(users, user('a', 'a', { title: 'Third' }));
+    await closeAll();
+    expect([...(await open()).users.all()]).toEqual([user('c', 'c', { title: 'Two' }), user('a', 'a', { title: 'Third' })]);
+  });
+
   it('keeps last-synced values exactly through a snapshot rewrite (stored as a delta from the current values)', async () => {
     const { users } = await open({ compactAfter: 1 });
     const ext: UserRecord = {

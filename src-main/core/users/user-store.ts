@@ -7,7 +7,7 @@ import type { AuditLog, NewAuditEntry } from '../audit/audit-log';
 import { normalizeDn } from '../ldap/dn';
 import { removeLeftoverTemps, writeFileAtomically } from '../store/atomic-file';
 import { jsonChunks } from '../store/json-chunks';
-import { JournalFile, parseJournal } from '../store/journal-file';
+import { JournalFile, JsonText, jsonArray, parseJournal } from '../store/journal-file';
 import { nodeStoreFs, type StoreFs } from '../store/store-fs';
 
 export const USERS_FILE = 'users.json';
@@ -98,6 +98,11 @@ export class UserStore {
   /** After a failed snapshot rewrite (a full disk), the journal size at which to try again. */
   private retryCompactionAt = 0;
   private queue: Promise<unknown> = Promise.resolve();
+  /**
+   * The stored JSON of users written since the last snapshot, as their journal line holds it: the snapshot
+   * rewrite takes it instead of encoding them again (after an import that is every user, and half its JSON).
+   */
+  private storedText = new WeakMap<UserRecord, string>();
   private changeCount = 0;
   /** Ids each recent transaction touched, so caches can patch instead of recomputing. */
   private readonly recent: Array<{ generation: number; ids: string[] }> = [];
@@ -231,6 +236,13 @@ export class UserStore {
     return this.byId.values();
   }
 
+  /** A user's JSON as the journal and the snapshot store it (last-synced values only where they differ), kept until the next snapshot. */
+  private textOf(user: UserRecord): string {
+    const text = JSON.stringify(encodeUser(user));
+    this.storedText.set(user, text);
+    return text;
+  }
+
   private unindex(user: UserRecord): void {
     this.byId.delete(user.id);
     if (this.byUsername.get(user.username.toLowerCase()) === user) this.byUsername.delete(user.username.toLowerCase());
@@ -274,11 +286,12 @@ export class UserStore {
       // Reserved: audit entries numbered later wait for these, so audit.jsonl stays in number order.
       const entries = this.options.audit.reserve(audit);
       try {
-        // Stored like the snapshot: last-synced values only where they differ from the current ones.
-        const stored = ops.map((op) => ('put' in op ? { put: encodeUser(op.put) } : op));
-        const record: JournalRecord = { seq: this.seq + 1, ops: stored, ...(entries.length ? { audit: entries } : {}) };
-        await this.journal.append([record]);
-        this.seq = record.seq;
+        // A JournalRecord, built from each user's stored text (kept for the snapshot) and the audit entries'
+        // text (kept for audit.jsonl): exactly what JSON.stringify of the record gives.
+        const opsText = ops.map((op) => ('put' in op ? `{"put":${this.textOf(op.put)}}` : JSON.stringify(op))).join(',');
+        const auditText = entries.length ? `,"audit":${jsonArray(entries)}` : '';
+        await this.journal.append([new JsonText(`{"seq":${this.seq + 1},"ops":[${opsText}]${auditText}}`)]);
+        this.seq += 1;
       } catch (error) {
         this.options.audit.release(entries);
         throw error;
@@ -333,8 +346,10 @@ export class UserStore {
     // garbage collection than the text itself. The queue holds every change back until the rename, so the users
     // read here are the ones `seq` describes.
     const head: Omit<Snapshot, 'users'> = { format: 'roster-users', version: 1, seq: this.seq };
-    const text = jsonChunks(head, 'users', [...this.byId.values()], encodeUser);
+    const kept = this.storedText;
+    const text = jsonChunks(head, 'users', [...this.byId.values()], (user) => kept.get(user) ?? JSON.stringify(encodeUser(user)));
     const written = await writeFileAtomically(this.options.fs ?? nodeStoreFs, join(this.options.dataDir, USERS_FILE), text);
+    this.storedText = new WeakMap();
     // A snapshot whose rename a power cut may still undo must not take the journal's lines with it.
     if (written.folderSyncError !== undefined) throw written.folderSyncError;
     // Safe to empty only now: a crash before this leaves lines the snapshot already holds, which replay skips.
@@ -352,7 +367,7 @@ export class UserStore {
 /** Writes a users snapshot directly (seeding test and benchmark stores; the folder must not be open). */
 export async function writeUsersSnapshot(dataDir: string, users: readonly UserRecord[]): Promise<void> {
   const head: Omit<Snapshot, 'users'> = { format: 'roster-users', version: 1, seq: 0 };
-  await writeFileAtomically(nodeStoreFs, join(dataDir, USERS_FILE), jsonChunks(head, 'users', users, encodeUser));
+  await writeFileAtomically(nodeStoreFs, join(dataDir, USERS_FILE), jsonChunks(head, 'users', users, (user) => JSON.stringify(encodeUser(user))));
 }
 
 async function freeName(path: string, now: Date): Promise<string> {
