@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { jsonLines, serialiseOnce } from './journal-file';
+import { JsonText, jsonArray, jsonLines, serialiseOnce } from './journal-file';
 
 const text = (bytes: Buffer) => bytes.toString('utf8');
 
@@ -31,6 +31,17 @@ describe('jsonLines with objects serialised once', () => {
     expect(text(jsonLines([entry]))).toBe(`${JSON.stringify(entry)}\n`);
     // Only that next write takes the remembered text: later writes serialise the object as it is then.
     entry.at = 'later';
+    expect(text(jsonLines([entry]))).toBe(`${JSON.stringify(entry)}\n`);
+  });
+
+  it('writes a line given in parts as those parts joined, beside ordinary records, and jsonArray marks like a record does', () => {
+    const entry = { seq: 7, imported: { title: 'Ünïcode "quoted"\n' } };
+    serialiseOnce([entry]);
+    const parts = ['{"seq":3,"ops":[', '{"put":', JSON.stringify({ id: 'a' }), '}', ']', ',"audit":', jsonArray([entry]), '}'];
+    const written = text(jsonLines([{ first: true }, new JsonText(parts), 'last']));
+    expect(written).toBe(`{"first":true}\n${parts.join('')}\n"last"\n`);
+    expect(JSON.parse(written.split('\n')[1]!)).toEqual({ seq: 3, ops: [{ put: { id: 'a' } }], audit: [entry] });
+    // The audit entry's text made inside the array is the one its own line takes.
     expect(text(jsonLines([entry]))).toBe(`${JSON.stringify(entry)}\n`);
   });
 });

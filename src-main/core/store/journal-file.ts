@@ -145,13 +145,14 @@ export class JournalFile {
  * copied a batch's megabytes of JSON twice more before encoding it.
  */
 export function jsonLines(records: readonly unknown[]): Buffer {
-  const lines = records.map(jsonLine);
+  // A line made of parts (a JsonText) is encoded part by part: joined first, it would be copied once more.
+  const lines = records.map((record) => (record instanceof JsonText ? record.parts : [jsonLine(record)]));
   let size = lines.length;
-  for (const line of lines) size += Buffer.byteLength(line);
+  for (const parts of lines) for (const part of parts) size += Buffer.byteLength(part);
   const bytes = Buffer.allocUnsafe(size);
   let at = 0;
-  for (const line of lines) {
-    at += bytes.write(line, at);
+  for (const parts of lines) {
+    for (const part of parts) at += bytes.write(part, at);
     bytes[at++] = 0x0a;
   }
   return bytes;
@@ -170,14 +171,14 @@ export function serialiseOnce(values: readonly object[]): void {
   for (const value of values) reusable.add(value);
 }
 
-/** A record whose JSON text the caller made itself (the user store builds its lines from texts it keeps). */
+/** A record whose JSON text the caller made itself, in parts that join to it (the user store builds its lines from texts it keeps). */
 export class JsonText {
-  constructor(readonly text: string) {}
+  constructor(readonly parts: readonly string[]) {}
 }
 
 /** One record's JSON text: exactly JSON.stringify(record), reusing or remembering the text of marked objects. */
 function jsonLine(record: unknown): string {
-  if (record instanceof JsonText) return record.text;
+  if (record instanceof JsonText) return record.parts.join('');
   if (record === null || typeof record !== 'object') return JSON.stringify(record);
   const known = serialised.get(record);
   if (known !== undefined) {

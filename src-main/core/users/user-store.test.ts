@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { appendFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +13,10 @@ const opened: Array<{ users: UserStore; audit: AuditLog }> = [];
 
 const open = async (options: { readOnly?: boolean; compactAfter?: number } = {}) => {
   const audit = await AuditLog.open(dir, options.readOnly);
-  const users = await UserStore.open({ dataDir: dir, audit, now: () => new Date('2026-11-21T10:00:00Z'), ...options });
+  const users = await UserStore.open({ dataDir: dir, audit, now: () => new Date('2026-11-21T10:00:00Z'), ...options }).catch(async (error: unknown) => {
+    await audit.close();
+    throw error;
+  });
   opened.push({ users, audit });
   return { users, audit };
 };
@@ -156,6 +160,51 @@ describe('UserStore', () => {
     await put(users, user('a', 'a', { title: 'Third' }));
     await closeAll();
     expect([...(await open()).users.all()]).toEqual([user('c', 'c', { title: 'Two' }), user('a', 'a', { title: 'Third' })]);
+  });
+
+  it('journal lines it builds from kept texts replay to exactly the users written, with their audit entries (property)', async () => {
+    const value = fc.string({ unit: 'binary', maxLength: 12 });
+    const record = fc.record({
+      id: fc.constantFrom('a', 'b', 'c'),
+      fields: fc.dictionary(fc.constantFrom('title', 'mail', 'displayName', '__proto__x'), value),
+      base: fc.option(fc.dictionary(fc.constantFrom('title', 'mail', 'displayName'), value), { nil: undefined }),
+    });
+    const batch = fc.array(fc.oneof(record.map((r) => ({ put: r })), fc.constantFrom('a', 'b', 'c').map((id) => ({ del: id }))), { minLength: 1, maxLength: 4 });
+    await fc.assert(
+      fc.asyncProperty(fc.array(batch, { minLength: 1, maxLength: 5 }), async (batches) => {
+        await closeAll();
+        await rm(dir, { recursive: true, force: true });
+        dir = await mkdtemp(join(tmpdir(), 'roster-userstore-'));
+        const { users } = await open({ compactAfter: 1_000_000 });
+        const expected = new Map<string, UserRecord>();
+        for (const ops of batches) {
+          const built = ops.map((op) =>
+            'del' in op
+              ? op
+              : {
+                  put: {
+                    ...user(op.put.id, op.put.id, op.put.fields),
+                    ...(op.put.base
+                      ? { kind: 'external' as const, origin: { realmId: 'r', externalId: op.put.id, dn: `uid=${op.put.id}`, syncedAt: '', base: op.put.base, baseUsername: op.put.id, directoryEnabled: true } }
+                      : {}),
+                  },
+                },
+          );
+          await users.transact(() => ({
+            ops: built,
+            audit: [{ at: '2026-11-21T10:00:00.000Z', who: 't', action: 'user.import', userId: 'a', changes: [], imported: built.find((op) => 'put' in op)?.put.fields }],
+            result: undefined,
+          }));
+          for (const op of built) if ('del' in op) expected.delete(op.del);
+          else expected.set(op.put.id, op.put);
+        }
+        await closeAll();
+        const again = await open();
+        expect(new Map([...again.users.all()].map((u) => [u.id, u]))).toEqual(expected);
+        expect(again.audit.lastSeq).toBe(batches.length);
+      }),
+      { numRuns: 40 },
+    );
   });
 
   it('keeps last-synced values exactly through a snapshot rewrite (stored as a delta from the current values)', async () => {

@@ -103,6 +103,7 @@ export class UserStore {
    * rewrite takes it instead of encoding them again (after an import that is every user, and half its JSON).
    */
   private storedText = new WeakMap<UserRecord, string>();
+  private readonly recentDns = new Map<string, string>();
   private changeCount = 0;
   /** Ids each recent transaction touched, so caches can patch instead of recomputing. */
   private readonly recent: Array<{ generation: number; ids: string[] }> = [];
@@ -226,14 +227,28 @@ export class UserStore {
   findByDn(realmId: string, dn: string): UserRecord | undefined {
     if (!this.byDn) {
       this.byDn = new Map();
-      for (const user of this.byId.values()) if (user.origin) this.byDn.set(key(user.origin.realmId, normalizeDn(user.origin.dn)), user);
+      for (const user of this.byId.values()) if (user.origin) this.byDn.set(key(user.origin.realmId, this.normalizedDn(user.origin.dn)), user);
     }
-    return this.byDn.get(key(realmId, normalizeDn(dn)));
+    return this.byDn.get(key(realmId, this.normalizedDn(dn)));
   }
 
   /** Every user, in no particular order. */
   all(): IterableIterator<UserRecord> {
     return this.byId.values();
+  }
+
+  /**
+   * normalizeDn, remembered for the DNs seen last: an import looks each entry's DN up, then indexes the new
+   * user under that same DN, so every DN would otherwise be normalised twice.
+   */
+  private normalizedDn(dn: string): string {
+    let normal = this.recentDns.get(dn);
+    if (normal === undefined) {
+      if (this.recentDns.size >= 4096) this.recentDns.clear();
+      normal = normalizeDn(dn);
+      this.recentDns.set(dn, normal);
+    }
+    return normal;
   }
 
   /** A user's JSON as the journal and the snapshot store it (last-synced values only where they differ), kept until the next snapshot. */
@@ -250,7 +265,7 @@ export class UserStore {
       const ext = key(user.origin.realmId, user.origin.externalId.toLowerCase());
       if (this.byExternal.get(ext) === user) this.byExternal.delete(ext);
       if (this.byDn) {
-        const dn = key(user.origin.realmId, normalizeDn(user.origin.dn));
+        const dn = key(user.origin.realmId, this.normalizedDn(user.origin.dn));
         if (this.byDn.get(dn) === user) this.byDn.delete(dn);
       }
     }
@@ -269,7 +284,7 @@ export class UserStore {
     this.byUsername.set(user.username.toLowerCase(), user);
     if (user.origin) {
       this.byExternal.set(key(user.origin.realmId, user.origin.externalId.toLowerCase()), user);
-      this.byDn?.set(key(user.origin.realmId, normalizeDn(user.origin.dn)), user);
+      this.byDn?.set(key(user.origin.realmId, this.normalizedDn(user.origin.dn)), user);
     }
   }
 
@@ -288,9 +303,13 @@ export class UserStore {
       try {
         // A JournalRecord, built from each user's stored text (kept for the snapshot) and the audit entries'
         // text (kept for audit.jsonl): exactly what JSON.stringify of the record gives.
-        const opsText = ops.map((op) => ('put' in op ? `{"put":${this.textOf(op.put)}}` : JSON.stringify(op))).join(',');
-        const auditText = entries.length ? `,"audit":${jsonArray(entries)}` : '';
-        await this.journal.append([new JsonText(`{"seq":${this.seq + 1},"ops":[${opsText}]${auditText}}`)]);
+        const parts = [`{"seq":${this.seq + 1},"ops":[`];
+        ops.forEach((op, i) => {
+          if ('put' in op) parts.push(i ? ',{"put":' : '{"put":', this.textOf(op.put), '}');
+          else parts.push(`${i ? ',' : ''}${JSON.stringify(op)}`);
+        });
+        parts.push(entries.length ? `],"audit":${jsonArray(entries)}}` : ']}');
+        await this.journal.append([new JsonText(parts)]);
         this.seq += 1;
       } catch (error) {
         this.options.audit.release(entries);
