@@ -249,10 +249,14 @@ export async function benchUi(count: number): Promise<UiBenchResult> {
     // Load: the first one right after the store opened, then reloads (the token stays in sessionStorage).
     const loadMs: number[] = [];
     let firstLoad: UiBenchResult['firstLoad'] | undefined;
+    const tracePhase = process.env.ROSTER_BENCH_TRACE_PHASE ?? 'keys';
+    const loadTrace = tracePhase === 'load' ? process.env.ROSTER_BENCH_TRACE : undefined;
     for (let i = 0; i < 4; i += 1) {
+      if (loadTrace && i === 0) await browser.startTracing(page, { path: loadTrace, categories: TRACE_CATEGORIES });
       if (i === 0) await page.goto(server.appUrl);
       else await page.reload();
       const painted = await nextMark(page, 'roster:rows-painted');
+      if (loadTrace && i === 0) await browser.stopTracing();
       if (painted.detail?.total !== count) throw new Error(`The list showed ${painted.detail?.total} users, not ${count}.`);
       loadMs.push(round(painted.startTime));
       firstLoad ??= await page.evaluate(() => (globalThis as unknown as BenchWindow).__bench.timeline());
@@ -268,8 +272,7 @@ export async function benchUi(count: number): Promise<UiBenchResult> {
     const keystrokes: KeystrokeTiming[] = [];
     const keys = [...'smith', ...Array<string>(5).fill('Backspace')];
     // ROSTER_BENCH_TRACE=FILE records a Chromium trace (timeline and JavaScript samples) of the first round of
-    // keystrokes, or with ROSTER_BENCH_TRACE_PHASE=scroll of the scrolling.
-    const tracePhase = process.env.ROSTER_BENCH_TRACE_PHASE ?? 'keys';
+    // keystrokes, or with ROSTER_BENCH_TRACE_PHASE=scroll of the scrolling, =load of the first load.
     const trace = tracePhase === 'keys' ? process.env.ROSTER_BENCH_TRACE : undefined;
     for (let r = 0; r < ROUNDS; r += 1) {
       if (trace && r === 0) await browser.startTracing(page, { path: trace, categories: TRACE_CATEGORIES });

@@ -2,7 +2,12 @@ import './lib/zod-jitless';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import { useUsersListStore } from './stores/users-list-store';
 import './styles.css';
+
+// The list's first rows are asked for before React's first render (App's effect would ask only after the
+// first commit), so main answers while the shell renders. App calls init() again; the second call does nothing.
+void useUsersListStore.getState().init();
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');
