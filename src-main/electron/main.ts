@@ -1,5 +1,7 @@
 import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell } from 'electron';
 import { dataDirFlag, resolveDataDir } from '../core/paths';
+import { setReaderWorkerPath } from '../core/sync/reader-thread';
+import readerWorkerPath from '../core/sync/reader-worker.ts?modulePath';
 import { openServices, type Services } from '../core/services';
 import { RosterError } from '../../src-shared/result';
 import { createHandlers, type DesktopShell } from '../handlers';
@@ -9,6 +11,9 @@ import { rendererEntry } from './renderer-entry';
 import { createElectronSecretStore } from './safe-storage-secrets';
 import { hardenShell } from './shell-hardening';
 import { createMainWindow } from './window';
+
+// Imports read a whole realm in a worker thread; the bundle builds that worker as a file of its own.
+setReaderWorkerPath(readerWorkerPath);
 
 // What the window loads and the only page IPC trusts; ELECTRON_RENDERER_URL is ignored once packaged.
 const entry = rendererEntry({ packaged: app.isPackaged, devServerUrl: process.env.ELECTRON_RENDERER_URL, mainDir: import.meta.dirname });

@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -122,6 +123,30 @@ describe('reading a realm in a worker thread', () => {
     await expect(cancelled).rejects.toMatchObject({ code: 'cancelled' });
     expect(pages).toBe(2);
     expect(readerStats.running).toBe(0);
+  });
+});
+
+// The desktop app's bundle (`npm test` builds it first): main.ts hands the reader worker's own bundled file to
+// setReaderWorkerPath, as electron-vite builds it from `reader-worker.ts?modulePath`.
+const MAIN_BUNDLE = join(import.meta.dirname, '../../../out/main/index.js');
+
+describe.skipIf(!existsSync(MAIN_BUNDLE))("the desktop bundle's reader worker", () => {
+  it('is a file of its own that main passes to setReaderWorkerPath, needs no TypeScript loader, and reads exactly what this thread reads', async () => {
+    const bundle = readFileSync(MAIN_BUNDLE, 'utf8');
+    const paths = [...bundle.matchAll(/"\.\/(chunks\/reader-worker[^"]*\.js)"/g)].map((m) => m[1]!);
+    expect(paths).toHaveLength(1);
+    expect(bundle).toMatch(/^setReaderWorkerPath\([\w$]+\);$/m);
+    const worker = join(MAIN_BUNDLE, '..', paths[0]!);
+    // The packaged app has no tsx: the worker must be the compiled reader, not the source loader.
+    expect(readFileSync(worker, 'utf8')).not.toMatch(/tsx|\.ts["']/);
+    setReaderWorkerPath(worker);
+    const realm = realmOn(server.url, server.readerDn);
+    const before = { ...readerStats };
+    const users = (await collect(readDirectoryUsers(realm, server.readerPassword, fields, realm.search.userFilter))).flat();
+    expect(readerStats.started).toBe(before.started + 1);
+    expect(readerStats.fellBack).toBe(before.fellBack);
+    expect(users).toHaveLength(USERS);
+    expect(users).toEqual(await inThisThread(realm, realm.search.userFilter));
   });
 });
 
