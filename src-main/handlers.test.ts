@@ -78,3 +78,16 @@ describe('dispatch', () => {
     expect(JSON.stringify(services.store.data)).not.toContain('secret-a');
   });
 });
+
+describe('the list sort preference', () => {
+  it('is remembered across a restart: after prefs:set, a new process answers users:query with savedSort in that order', async () => {
+    const saved = { column: 'department', direction: 'desc' } as const;
+    expect(await dispatch(table, 'prefs:set', { prefs: { usersSort: saved } })).toMatchObject({ ok: true, value: { usersSort: saved } });
+    await services.close();
+    services = await openServices({ dataDir: dir, owner: 'test', transport: 'cli', secrets: new SessionSecretStore('test'), version: 'test' });
+    table = createHandlers(services);
+    const first = await dispatch(table, 'users:query', { query: { search: '' }, offset: 0, limit: 10, savedSort: true });
+    expect(first).toMatchObject({ ok: true, value: { sort: saved } });
+    expect(await dispatch(table, 'prefs:get', {})).toMatchObject({ ok: true, value: { usersSort: saved } });
+  });
+});

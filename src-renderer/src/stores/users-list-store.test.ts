@@ -202,10 +202,83 @@ describe('search', () => {
     await store().clickRow(0, { shift: false, toggle: false });
     await store().sortBy('username');
     expect(store().selection.ids.size).toBe(1);
-    expect(calls.find((c) => c.channel === 'prefs:set')?.input).toEqual({ prefs: { usersSort: { column: 'username', direction: 'asc' } } });
+    // The preference is written once the new order's rows are in (see 'saving the sort' below).
+    await vi.waitFor(() => expect(calls.find((c) => c.channel === 'prefs:set')?.input).toEqual({ prefs: { usersSort: { column: 'username', direction: 'asc' } } }));
     store().setFilters({ enabled: false });
     expect(store().selection.ids.size).toBe(0);
     expect(store().query).toEqual({ search: '', enabled: false, sort: { column: 'username', direction: 'asc' } });
+  });
+});
+
+describe('saving the sort', () => {
+  const saves = () => calls.filter((c) => c.channel === 'prefs:set').map((c) => c.input);
+
+  it('writes a chosen sort after its rows are answered, never beside its query, and quick changes as one write of the last', async () => {
+    const releases: (() => void)[] = [];
+    hold = (release) => releases.push(release);
+    void store().sortBy('displayName');
+    void store().sortBy('displayName');
+    expect(store().query.sort).toEqual({ column: 'displayName', direction: 'desc' });
+    await new Promise((done) => setTimeout(done, 20));
+    expect(saves()).toEqual([]);
+    for (const release of releases) release();
+    await vi.waitFor(() => expect(saves()).toEqual([{ prefs: { usersSort: { column: 'displayName', direction: 'desc' } } }]));
+    const lastQuery = calls.findLastIndex((c) => c.channel === 'users:query');
+    expect(calls.findIndex((c) => c.channel === 'prefs:set')).toBeGreaterThan(lastQuery);
+    // Later answers (a keystroke's) write nothing more.
+    hold = null;
+    store().setSearch('user1');
+    await settle();
+    await new Promise((done) => setTimeout(done, 20));
+    expect(saves()).toHaveLength(1);
+  });
+
+  it('a sort chosen while the last one is being written is written after it', async () => {
+    const writes: (() => void)[] = [];
+    roster.invoke = (async (channel: string, input: unknown) => {
+      if (channel !== 'prefs:set') return invoke(channel as never, input as never);
+      calls.push({ channel, input: input as Record<string, unknown> });
+      await new Promise<void>((done) => writes.push(done));
+      return { ok: true, value: {} };
+    }) as never;
+    await store().sortBy('email');
+    await vi.waitFor(() => expect(writes).toHaveLength(1));
+    await store().sortBy('department');
+    await settle();
+    await new Promise((done) => setTimeout(done, 20));
+    expect(writes).toHaveLength(1);
+    writes[0]?.();
+    await vi.waitFor(() => expect(writes).toHaveLength(2));
+    expect(saves()).toEqual([{ prefs: { usersSort: { column: 'email', direction: 'asc' } } }, { prefs: { usersSort: { column: 'department', direction: 'asc' } } }]);
+    writes[1]?.();
+  });
+
+  it('shows a failed write as the action error', async () => {
+    roster.invoke = (async (channel: string, input: unknown) =>
+      channel === 'prefs:set' ? { ok: false, error: { code: 'io', message: 'The disk is full' } } : invoke(channel as never, input as never)) as never;
+    await store().sortBy('email');
+    await vi.waitFor(() => expect(store().actionError).toEqual({ code: 'io', message: 'The disk is full' }));
+  });
+
+  it('writes a chosen sort at once when the page goes away before its rows came', async () => {
+    const handlers = new Map<string, () => void>();
+    Object.assign(window, {
+      addEventListener: (type: string, handler: () => void) => handlers.set(type, handler),
+      removeEventListener: (type: string) => handlers.delete(type),
+    });
+    try {
+      unwatch();
+      unwatch = store().watch();
+      hold = () => undefined; // the sort's rows never come
+      void store().sortBy('title');
+      expect(saves()).toEqual([]);
+      handlers.get('pagehide')?.();
+      expect(saves()).toEqual([{ prefs: { usersSort: { column: 'title', direction: 'asc' } } }]);
+    } finally {
+      unwatch();
+      Object.assign(window, { addEventListener: undefined, removeEventListener: undefined });
+      unwatch = store().watch();
+    }
   });
 });
 

@@ -139,12 +139,48 @@ let searchWait: number | undefined;
 let sortKnown = false;
 let changeTimer: ReturnType<typeof setTimeout> | undefined;
 let started = false;
+/** A sort chosen but not yet saved: only the latest is written, once its rows are on screen and the page is idle. */
+let sortToSave: UserQuery['sort'] | undefined;
+let sortSaveQueued: (() => void) | undefined;
+let sortSaving = false;
 const inFlight = new Set<string>();
 /** Whether any block of a generation is still being fetched. */
 const isFetching = (gen: number) => [...inFlight].some((k) => k.startsWith(`${gen}:`));
+/** At the latest this long after its rows arrived, a chosen sort is saved even if the page is never idle. */
+const SORT_SAVE_WITHIN_MS = 1000;
+
+/** Runs `task` when the page is next idle (within `timeout` ms); returns the cancel function. */
+function whenIdle(task: () => void, timeout: number): () => void {
+  if (typeof requestIdleCallback !== 'function') {
+    const timer = setTimeout(task, 0);
+    return () => clearTimeout(timer);
+  }
+  const idle = requestIdleCallback(task, { timeout });
+  return () => cancelIdleCallback(idle);
+}
 
 /** The user list: query, fetched row blocks, counts, focus and selection, and the bulk actions. */
 export const useUsersListStore = create<UsersListState>()((set, get) => {
+  /**
+   * Writes the chosen sort (the preference the next start opens with). Never beside the sort's own query or
+   * a keystroke's: it waits for the rows and an idle moment, and sorts chosen meanwhile become one write.
+   */
+  const saveSort = async () => {
+    sortSaveQueued = undefined;
+    if (sortSaving) return; // the write under way writes the newer choice after itself
+    sortSaving = true;
+    while (sortToSave) {
+      const usersSort = sortToSave;
+      sortToSave = undefined;
+      const saved = await call('prefs:set', { prefs: { usersSort } });
+      if (!saved.ok) set({ actionError: saved.error });
+    }
+    sortSaving = false;
+  };
+  const saveSortWhenIdle = () => {
+    if (sortToSave && !sortSaveQueued && !sortSaving) sortSaveQueued = whenIdle(() => void saveSort(), SORT_SAVE_WITHIN_MS);
+  };
+
   const fetchBlock = async (block: number, gen: number) => {
     const key = flightKey(gen, block);
     inFlight.add(key);
@@ -177,6 +213,7 @@ export const useUsersListStore = create<UsersListState>()((set, get) => {
       error: null,
       focusIndex: Math.max(0, Math.min(s.focusIndex, total - 1)),
     });
+    if (!loading) saveSortWhenIdle();
   };
 
   const refetch = (queryChanged: boolean) => {
@@ -276,9 +313,8 @@ export const useUsersListStore = create<UsersListState>()((set, get) => {
       const direction = query.sort.column === column && query.sort.direction === 'asc' ? 'desc' : 'asc';
       const sort = { column, direction } as const;
       sortKnown = true;
+      sortToSave = sort;
       applyQuery({ ...query, sort }, true);
-      const saved = await call('prefs:set', { prefs: { usersSort: sort } });
-      if (!saved.ok) set({ actionError: saved.error });
     },
     refresh: () => refetch(false),
     showRange: (range) => {
@@ -342,8 +378,16 @@ export const useUsersListStore = create<UsersListState>()((set, get) => {
           if (what === 'fields') later();
         }),
       ];
+      // A window closed before the chosen sort was saved still saves it: the call goes out as the page goes.
+      const saveNow = () => {
+        sortSaveQueued?.();
+        void saveSort();
+      };
+      const page = typeof window.addEventListener === 'function' ? window : undefined;
+      page?.addEventListener('pagehide', saveNow);
       return () => {
         clearTimeout(changeTimer);
+        page?.removeEventListener('pagehide', saveNow);
         for (const off of offs) off();
       };
     },
@@ -354,6 +398,10 @@ export const useUsersListStore = create<UsersListState>()((set, get) => {
 export function resetUsersList(): void {
   searchWait = undefined;
   sortKnown = false;
+  sortToSave = undefined;
+  sortSaveQueued?.();
+  sortSaveQueued = undefined;
+  sortSaving = false;
   clearTimeout(changeTimer);
   started = false;
   inFlight.clear();
