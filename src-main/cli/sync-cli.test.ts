@@ -53,7 +53,7 @@ describe('roster import and roster resync', () => {
 
     expect(await roster('import', '--realm', 'Lab', '--filter', '(uid=user*', ...pw)).toMatchObject({
       code: 1,
-      err: expect.stringMatching(/^roster: The LDAP filter \(uid=user\* is not valid: 1 unclosed "\("\. /),
+      err: expect.stringMatching(/^roster: The LDAP filter \(uid=user\* is not valid: The "\(" at character 1 is never closed: a "\)" is missing\. /),
     });
     expect(await roster('import', '--realm', 'Lab', '--query', '*')).toMatchObject({
       code: 1,

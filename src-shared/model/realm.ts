@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { checkLdapFilter } from './ldap-filter';
 import { ATTRIBUTE_SOURCE_PATTERN } from './realm-mapping';
 import { tlsMismatch } from './realm-tls';
 
@@ -96,7 +97,15 @@ export const realmInputSchema = z
       .optional(),
     search: z.object({
       baseDn: z.string().trim().max(2048),
-      userFilter: z.string().trim().min(1).max(4000),
+      // Roster's own RFC 4515 check, here so the form (as typed), every handler and the CLI apply the same one.
+      userFilter: z
+        .string()
+        .trim()
+        .max(4000)
+        .superRefine((filter, ctx) => {
+          const problem = checkLdapFilter(filter);
+          if (problem) ctx.addIssue({ code: 'custom', message: problem.message, params: { kind: problem.kind, position: problem.position } });
+        }),
       scope: z.enum(['sub', 'one']).default('sub'),
       pageSize: z.number().int().min(1).max(MAX_PAGE_SIZE, `Page size is at most ${MAX_PAGE_SIZE} (Active Directory's MaxPageSize)`).default(500),
     }),

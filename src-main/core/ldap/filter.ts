@@ -1,4 +1,5 @@
 import { escapeFilter, FilterParser } from 'ldapts';
+import { checkLdapFilter } from '../../../src-shared/model/ldap-filter';
 import { RosterError } from '../../../src-shared/result';
 
 /** RFC 4515 escaping of one assertion value (`*`, `(`, `)`, `\`, NUL), via ldapts. */
@@ -23,35 +24,21 @@ export const wrap = (filter: string): string => (filter.startsWith('(') ? filter
 export const equalityWithin = (userFilter: string, attribute: string, value: string): string =>
   `(&${wrap(userFilter)}(${attribute}=${escapeFilterValue(value)}))`;
 
-/** Parses a raw filter the way it will be sent; throws `invalid-filter` with the reason when it is malformed. */
+/**
+ * Checks a raw filter with Roster's own RFC 4515 check (the one the realm form runs as it is typed) and returns
+ * it as it will be sent, outer parentheses added; throws `invalid-filter` saying what is wrong and where.
+ */
 export function validateFilter(filter: string): string {
-  const text = wrap(filter.trim());
-  try {
-    // ldapts' parser forgives a missing closing parenthesis; a directory would not, so check the nesting first.
-    const unbalanced = nestingProblem(text);
-    if (unbalanced) throw new Error(unbalanced);
-    FilterParser.parseString(text);
-  } catch (error) {
+  const typed = filter.trim();
+  const problem = checkLdapFilter(typed);
+  if (problem) {
     throw new RosterError(
       'invalid-filter',
-      `The LDAP filter ${text} is not valid: ${(error as Error).message}. Check the parentheses and escape * ( ) \\ in values as \\2a \\28 \\29 \\5c.`,
+      `The LDAP filter ${typed} is not valid: ${problem.message} Check the parentheses and escape * ( ) \\ in values as \\2a \\28 \\29 \\5c.`,
+      { kind: problem.kind, position: problem.position },
     );
   }
-  return text;
-}
-
-/** Why a filter's parentheses do not nest (escaped values cannot contain raw parentheses), or undefined. */
-function nestingProblem(text: string): string | undefined {
-  let depth = 0;
-  for (let i = 0; i < text.length; i += 1) {
-    const c = text[i];
-    if (c === '\\') i += 2;
-    else if (c === '(') depth += 1;
-    else if (c === ')') {
-      depth -= 1;
-      if (depth < 0) return `an unmatched ")" at position ${i + 1}`;
-      if (depth === 0 && i !== text.length - 1) return `text after the filter's closing parenthesis at position ${i + 2}`;
-    }
-  }
-  return depth > 0 ? `${depth} unclosed "("` : undefined;
+  // ldapts parses what the check accepts (a property test holds them to it); it is what sends the filter.
+  FilterParser.parseString(wrap(typed));
+  return wrap(typed);
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { checkLdapFilter } from '../../../src-shared/model/ldap-filter';
 import { coverageWarnings, type ConnectionTestReport } from '../../../src-shared/model/connection-test';
 import type { Realm, RealmInput, RealmRecord } from '../../../src-shared/model/realm';
 import { RosterError } from '../../../src-shared/result';
@@ -219,6 +220,14 @@ export class RealmService {
     const saved = args.id ? this.record(args.id) : undefined;
     const realm = args.draft ?? saved;
     if (!realm) throw new RosterError('invalid-input', 'Nothing to test: give a realm id or a draft.');
+    // A saved realm's filter may predate the check (a draft's passed it in the handler): Roster's own typo is
+    // said as such, before any connection, never as the server's failure.
+    const filterProblem = checkLdapFilter(realm.search.userFilter);
+    if (filterProblem) {
+      throw new RosterError('invalid-filter', `The user filter is not valid: ${filterProblem.message} Fix it in the realm's settings.`, {
+        field: 'search.userFilter',
+      });
+    }
     // A draft is judged by its own mapping, so the admin sees the coverage change as they edit the list.
     const coverage = coverageProbe(realm, this.fields());
     const keys: PasswordKeys = { ...(saved ? { realmId: saved.id } : {}), ...(args.draftId ? { draftId: args.draftId } : {}) };

@@ -1,5 +1,6 @@
 import type { AuditChange } from '../../../src-shared/model/audit';
 import type { RealmRecord } from '../../../src-shared/model/realm';
+import { checkLdapFilter } from '../../../src-shared/model/ldap-filter';
 import { RosterError } from '../../../src-shared/result';
 import type { NewAuditEntry } from '../audit/audit-log';
 import { openLdifSource, readingPhase } from '../ldif/ldif-source';
@@ -29,10 +30,26 @@ export function realmById(deps: SyncDeps, realmId: string): RealmRecord {
 }
 
 /**
+ * Refuses a realm whose user filter is malformed (saved by an older Roster, or hand-edited), before any
+ * connection: the directory would only answer with its own words for Roster's typo.
+ */
+export function assertRealmFilter(realm: RealmRecord): void {
+  const problem = checkLdapFilter(realm.search.userFilter);
+  if (problem) {
+    throw new RosterError(
+      'invalid-filter',
+      `The user filter of realm "${realm.name}" is not valid: ${problem.message} Fix it in the realm's settings.`,
+      { realmId: realm.id, field: 'search.userFilter' },
+    );
+  }
+}
+
+/**
  * The bind password a realm needs, from main's secret store (typed this session, else saved) and only when
  * it was given for the realm's current target; else a `password-required` error before any work starts.
  */
 export async function requirePassword(deps: SyncDeps, realm: RealmRecord, purpose = 'read the directory'): Promise<PasswordLookup> {
+  assertRealmFilter(realm);
   if (realm.kind === 'ldif-file' || !realm.connection.bindDn) return {};
   const found = await deps.realms.passwordFor(realm);
   if (found.password === undefined) {
@@ -59,6 +76,7 @@ export async function openSource(
   purpose?: string,
   progress?: OpenProgress,
 ): Promise<DirectorySource> {
+  assertRealmFilter(realm);
   if (realm.kind === 'ldif-file') {
     const path = realm.ldif?.path ?? '';
     return openLdifSource(realm, undefined, progress && ((done, total) => progress(done, total, readingPhase(path, done, total))));

@@ -51,7 +51,6 @@ function toCandidate(draft: RealmDraft, enabled: boolean) {
 const FIXED_MESSAGES: FieldErrors = {
   'connection.connectTimeoutMs': 'Enter 0.5 to 120 seconds.',
   'connection.operationTimeoutMs': 'Enter 1 to 600 seconds.',
-  'search.userFilter': 'Enter an LDAP filter, e.g. (objectClass=person).',
   idAttribute: 'Enter an attribute that never changes, e.g. objectGUID or entryUUID.',
 };
 
