@@ -174,3 +174,21 @@ test('Ctrl+A selects everything the filter matches, and a role is given to all o
   await app.keyboard.press('Escape');
   await expect(app.getByTestId('user-row').and(app.locator('[data-selected="true"]'))).toHaveCount(0);
 });
+
+test('a new search starts at the top of the list, and a second one after scrolling does too', async ({ app }) => {
+  const grid = app.getByRole('grid', { name: 'Users' });
+  const total = app.getByTestId('users-total');
+  await expect(total).toHaveAttribute('data-count', String(USERS));
+  const scrollTop = () => grid.evaluate((element) => element.scrollTop);
+  for (const [text, matches, first] of [
+    ['user01', '1000', 'user01000'],
+    ['user001', '100', 'user00100'],
+  ]) {
+    await grid.evaluate((element) => element.scrollBy(0, 2000));
+    await expect.poll(scrollTop).toBeGreaterThan(0);
+    await app.getByLabel('Search users').fill(text!);
+    await expect(total).toHaveAttribute('data-count', matches!);
+    await expect.poll(scrollTop).toBe(0);
+    await expect(app.getByTestId('user-row').first()).toHaveAttribute('data-username', first!);
+  }
+});

@@ -1,3 +1,5 @@
+import { formatCount } from './format-count';
+
 interface FacetButtonProps {
   /** Test id suffix: `facet-<name>`. */
   name: string;
@@ -20,7 +22,7 @@ export function FacetButton({ name, label, count, pressed, onClick, indent }: Fa
       onClick={onClick}
     >
       <span className="facet__label">{label}</span>
-      <span className="facet__count">{count === undefined ? '…' : count.toLocaleString()}</span>
+      <span className="facet__count">{count === undefined ? '…' : formatCount(count)}</span>
     </button>
   );
 }

@@ -1,6 +1,7 @@
 import { memo, type ReactNode } from 'react';
 import { useRealms } from '../../../stores/realms-store';
-import { filtersOf, useListReport, useUserFacets, useUsersListActions, useUsersQuery, type UserFilters as Filters } from '../../../stores/users-list-store';
+import { useShallow } from 'zustand/react/shallow';
+import { filtersOf, useListReport, useUserFacets, useUsersListActions, useUsersListStore, type UserFilters as Filters } from '../../../stores/users-list-store';
 import { FacetButton } from './FacetButton';
 
 /** The report the list was opened on (from Reports), as a chip that takes its filters off. */
@@ -32,11 +33,11 @@ function ReportChip() {
  * A report opened from Reports shows on top as a chip; its filters combine with the others.
  */
 export const UserFilters = memo(function UserFilters() {
-  const { query } = useUsersQuery();
+  // The filters alone: a keystroke changes the search, and the counts come with its answer.
+  const current = useUsersListStore(useShallow((s) => filtersOf(s.query)));
   const facets = useUserFacets();
   const realms = useRealms();
   const { setFilters } = useUsersListActions();
-  const current = filtersOf(query);
   const apply = (patch: Filters) => setFilters({ ...current, ...patch });
   const toggle = (key: 'incomplete' | 'completions' | 'conflicts') => apply({ [key]: current[key] ? undefined : true });
   const login = (enabled: boolean) => apply({ enabled: current.enabled === enabled ? undefined : enabled });

@@ -66,12 +66,17 @@ export const UserTable = memo(function UserTable({ gridRef }: { gridRef: RefObje
     return () => setScrollOffset(savedOffset.current);
   }, [gridRef, setScrollOffset]);
 
-  // A new search, filter or sort starts at the top (not on mount: that is the restore above).
+  // A new search, filter or sort starts at the top (not on mount: that is the restore above). Only when the
+  // grid is not there already, as the scroll events last said: setting scrollTop lays the page out at once,
+  // in the keystroke's own task, and the answer's rows would then need a second layout.
   const shownVersion = useRef(queryVersion);
   useEffect(() => {
     if (shownVersion.current === queryVersion) return;
     shownVersion.current = queryVersion;
-    if (gridRef.current) gridRef.current.scrollTop = 0;
+    if (gridRef.current && savedOffset.current !== 0) {
+      gridRef.current.scrollTop = 0;
+      savedOffset.current = 0;
+    }
   }, [queryVersion, gridRef]);
 
   /** Scrolls the least needed to show a row fully below the sticky header. */

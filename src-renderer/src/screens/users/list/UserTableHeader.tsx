@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import type { UserSort, UserSortColumn } from '../../../../../src-shared/model/user';
 import { USER_COLUMNS } from './columns';
+import { formatCount } from './format-count';
 
 interface UserTableHeaderProps {
   sort: UserSort;
@@ -29,8 +30,8 @@ export function UserTableHeader({ sort, total, selectedCount, allSelected, onSor
             type="checkbox"
             checked={checked}
             disabled={total === 0}
-            aria-label={checked || partly ? 'Clear the selection' : `Select all ${total.toLocaleString()} users in the filter`}
-            title={checked || partly ? 'Clear the selection (Esc)' : `Select all ${total.toLocaleString()} in the filter (Ctrl+A)`}
+            aria-label={checked || partly ? 'Clear the selection' : `Select all ${formatCount(total)} users in the filter`}
+            title={checked || partly ? 'Clear the selection (Esc)' : `Select all ${formatCount(total)} in the filter (Ctrl+A)`}
             onChange={() => (checked || partly ? onClearSelection() : onSelectAll())}
           />
         </div>

@@ -6,6 +6,7 @@ import { BulkBar, type BulkAction } from './BulkBar';
 import { BulkResyncPanel } from './BulkResyncPanel';
 import { RolePickerDialog } from './RolePickerDialog';
 import { bulkTarget, selectedCount } from './selection';
+import { formatCount } from './format-count';
 
 /** The user list's bulk bar: login, roles, resync and export for the selection (ids, or everything in the filter). */
 export const UsersBulkBar = memo(function UsersBulkBar() {
@@ -44,14 +45,14 @@ export const UsersBulkBar = memo(function UsersBulkBar() {
     },
   ];
   const summary = selection.all
-    ? `All ${total.toLocaleString()} in the filter selected`
+    ? `All ${formatCount(total)} in the filter selected`
     : count === 0
       ? 'Nothing selected'
-      : `${count.toLocaleString()} selected`;
+      : `${formatCount(count)} selected`;
   const extra =
     !selection.all && count > 0 && total > count ? (
       <button type="button" className="link-button" onClick={selectAllInFilter}>
-        Select all {total.toLocaleString()} in filter
+        Select all {formatCount(total)} in filter
       </button>
     ) : null;
   return (

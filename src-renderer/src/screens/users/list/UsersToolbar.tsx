@@ -1,6 +1,7 @@
 import { memo, type RefObject } from 'react';
 import { useUserFacets, useUsersStatus } from '../../../stores/users-list-store';
 import { SearchBox } from './SearchBox';
+import { formatCount } from './format-count';
 
 interface UsersToolbarProps {
   searchRef: RefObject<HTMLInputElement | null>;
@@ -18,9 +19,9 @@ export const UsersToolbar = memo(function UsersToolbar({ searchRef, onNewUser, o
       <h1 id="users-title">Users</h1>
       <span className="users-toolbar__total muted" aria-live="polite">
         <span data-testid="users-total" data-count={loaded ? total : ''}>
-          {loaded || total > 0 ? `${total.toLocaleString()} ${total === 1 ? 'user' : 'users'}` : 'Loading…'}
+          {loaded || total > 0 ? `${formatCount(total)} ${total === 1 ? 'user' : 'users'}` : 'Loading…'}
         </span>
-        {everyone !== undefined && everyone !== total && <span> of {everyone.toLocaleString()}</span>}
+        {everyone !== undefined && everyone !== total && <span> of {formatCount(everyone)}</span>}
       </span>
       {loading && <span className="spinner users-toolbar__spinner" aria-hidden="true" />}
       <SearchBox inputRef={searchRef} onToResults={onToResults} />
