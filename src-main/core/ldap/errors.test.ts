@@ -60,8 +60,33 @@ describe('translateLdapError', () => {
       message:
         'dc1.corp.example:636 broke the connection (This socket has been ended by the other party) during the search, before answering it. The directory service may have stopped or restarted: check that it runs, then try again.',
     });
-    expect(translateLdapError(new Error('Connection closed before message response was received. Message type: ExtendedRequest (0x77)'), context).message).toBe(
-      'dc1.corp.example:636 closed the connection during the StartTLS request, before answering it. The directory service may have stopped or restarted: check that it runs, then try again.',
+    expect(translateLdapError(new Error('Connection closed before message response was received. Message type: SearchRequest (0x63)'), context).message).toBe(
+      'dc1.corp.example:636 closed the connection during the search, before answering it. The directory service may have stopped or restarted: check that it runs, then try again.',
     );
+  });
+
+  // not-ldap.test.ts meets each of these from real servers; here, ldapts' and Node's own words.
+  it('says that something answered but does not speak LDAP when the first request (bind, StartTLS) is dropped, or ldaps:// gets no TLS', () => {
+    const plain = { url: 'ldap://dc1.corp.example:8080' };
+    const advice =
+      'Check the port (389 for ldap://, 636 for ldaps://) and the scheme: a server that expects TLS from the first byte needs an ldaps:// URL. If it is the directory server, check that its LDAP service runs.';
+    expect(translateLdapError(new Error('Connection closed before message response was received. Message type: BindRequest (0x60)'), plain)).toMatchObject({
+      code: 'host-unreachable',
+      message: `Something answers at dc1.corp.example:8080, but it does not speak LDAP: it closed the connection at the bind without an LDAP answer. ${advice}`,
+    });
+    expect(translateLdapError(new Error('Connection closed before message response was received. Message type: ExtendedRequest (0x77)'), plain).message).toBe(
+      `Something answers at dc1.corp.example:8080, but it does not speak LDAP: it closed the connection at the StartTLS request without an LDAP answer. ${advice}`,
+    );
+    expect(translateLdapError(new Error('Connection closed before message response was received. Message type: BindRequest (0x60)'), context).message).toBe(
+      'Something answers at dc1.corp.example:636, but it does not speak LDAP: it closed the connection at the bind without an LDAP answer. Check the port: ldaps:// is usually 636. If it is the directory server, check that its LDAP service runs.',
+    );
+    const noTls = Object.assign(new Error('error:0A00010B:SSL routines:ssl3_get_record:wrong version number'), { code: 'ERR_SSL_WRONG_VERSION_NUMBER' });
+    expect(translateLdapError(noTls, context)).toMatchObject({
+      code: 'tls-failed',
+      message:
+        'Something answers at dc1.corp.example:636, but it does not speak ldaps:// (LDAP over TLS): the TLS handshake got an answer that is not TLS (ERR_SSL_WRONG_VERSION_NUMBER). Check the port: ldaps:// is usually 636; a plain LDAP port (usually 389) needs an ldap:// URL, with StartTLS.',
+    });
+    const closed = Object.assign(new Error('Client network socket disconnected before secure TLS connection was established'), { code: 'ECONNRESET' });
+    expect(translateLdapError(closed, context).message).toMatch(/^Something answers at dc1\.corp\.example:636, but it does not speak ldaps:\/\/ \(LDAP over TLS\): the TLS handshake got the connection closed \(ECONNRESET\)\./);
   });
 });

@@ -68,9 +68,35 @@ function pendingRequestFailure(message: string, host: string, context: LdapError
   const reason = message.split('\n')[1]?.trim();
   const how =
     lost[1] !== 'Socket error' ? 'closed the connection' : /ECONNRESET/.test(message) ? 'reset the connection' : `broke the connection (${reason ?? 'socket error'})`;
+  // The bind and StartTLS are the first request on a connection: a server that drops it without a word does not
+  // speak LDAP there (an HTTP or other service, TLS expected from the first byte), far more often than a
+  // directory that stopped at that very moment.
+  if (lost[2] === 'BindRequest' || lost[2] === 'ExtendedRequest') return notLdap(host, context.url, `${how} at ${operation} without an LDAP answer`);
   return make(
     'host-unreachable',
     `${host} ${how} during ${operation}, before answering it. The directory service may have stopped or restarted: check that it runs, then try again.`,
+  );
+}
+
+/** Something listens at the URL's host and port, but it does not answer in LDAP (`what` it did instead). */
+function notLdap(host: string, url: string, what: string): RosterError {
+  const ldaps = /^ldaps:/i.test(url);
+  const scheme = ldaps
+    ? 'Check the port: ldaps:// is usually 636.'
+    : 'Check the port (389 for ldap://, 636 for ldaps://) and the scheme: a server that expects TLS from the first byte needs an ldaps:// URL.';
+  return make(
+    'host-unreachable',
+    `Something answers at ${host}, but it does not speak LDAP: it ${what}. ${scheme} If it is the directory server, check that its LDAP service runs.`,
+    { notLdap: true },
+  );
+}
+
+/** An ldaps:// URL whose port answered, but not with TLS: a plain LDAP port, or no directory at all. */
+function notTls(host: string, code: string): RosterError {
+  return make(
+    code.startsWith('ERR_SSL') ? 'tls-failed' : 'host-unreachable',
+    `Something answers at ${host}, but it does not speak ldaps:// (LDAP over TLS): the TLS handshake got ${code.startsWith('ERR_SSL') ? 'an answer that is not TLS' : 'the connection closed'} (${code}). Check the port: ldaps:// is usually 636; a plain LDAP port (usually 389) needs an ldap:// URL, with StartTLS.`,
+    { notLdap: true, tlsCode: code },
   );
 }
 
@@ -133,6 +159,10 @@ export function translateLdapError(error: unknown, context: LdapErrorContext): R
   if (pending) return pending;
 
   const code = typeof err?.code === 'string' ? err.code : undefined;
+  const ldaps = /^ldaps:/i.test(context.url);
+  // What a TLS client sees when the other end is not a TLS server: bytes that are no TLS record, or a close.
+  if (ldaps && (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || code === 'ERR_SSL_PACKET_LENGTH_TOO_LONG' || code === 'ERR_SSL_HTTP_REQUEST')) return notTls(host, code);
+  if (ldaps && code === 'ECONNRESET' && /before secure TLS connection was established/.test(message)) return notTls(host, code);
   if (code === 'ECONNREFUSED')
     return make(
       'connection-refused',
