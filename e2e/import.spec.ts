@@ -1,7 +1,8 @@
-import type { Page } from '@playwright/test';
+import type { Page, TestInfo } from '@playwright/test';
 import { realmFromPreset } from '../src-shared/model/realm-presets';
 import { expect, test as base } from './fixtures/app';
-import { startSlapd, type SlapdServer } from './fixtures/slapd';
+import { Client } from 'ldapts';
+import { generateUsers, startSlapd, type LdifEntry, type SlapdServer } from './fixtures/slapd';
 import { createRealm, withServices } from './fixtures/users';
 import { goTo, openUser } from './fixtures/ui';
 
@@ -50,6 +51,13 @@ async function search(app: Page, query: string) {
   const box = app.getByLabel('Query', { exact: true });
   await box.fill(query);
   await box.press('Enter');
+}
+
+/** A screenshot kept with the test's results and attached to its report. */
+async function shot(app: Page, testInfo: TestInfo, name: string) {
+  const path = testInfo.outputPath(`${name}.png`);
+  await app.screenshot({ path });
+  await testInfo.attach(name, { path, contentType: 'image/png' });
 }
 
 /** Waits for the import's report and returns it. */
@@ -268,5 +276,127 @@ migration.describe('a username held by a user of another realm', () => {
     await expect(moved).toContainText('Linked to another realm');
     await expect(moved).toContainText('Moved from realm "Lab directory"');
     await expect(detail.locator('[data-testid="history-entry"][data-action="user.import"]')).toHaveCount(1);
+  });
+});
+
+// Three people called Karim Haddad, told apart only by job title and department; the seed imported two
+// entries, then the directory deleted and recreated one of them (same DN, another entryUUID): a conflict.
+const KARIMS = [
+  ['khaddad', 'Engineer', 'Engineering'],
+  ['khaddad2', 'Analyst', 'Finance'],
+  ['khaddad3', 'Director', 'Sales'],
+] as const;
+const karim = (peopleDn: string, [uid, title, department]: (typeof KARIMS)[number]): LdifEntry => ({
+  dn: `uid=${uid},${peopleDn}`,
+  attributes: {
+    objectClass: ['top', 'person', 'organizationalPerson', 'inetOrgPerson'],
+    uid,
+    cn: 'Karim Haddad',
+    sn: 'Haddad',
+    givenName: 'Karim',
+    displayName: 'Karim Haddad',
+    mail: `${uid}@example.org`,
+    title,
+    departmentNumber: department,
+  },
+});
+const namesakes = test.extend<object, { people: SlapdServer }>({
+  people: [
+    async ({}, use) => {
+      const peopleDn = 'ou=people,dc=example,dc=org';
+      const server = await startSlapd({ flavor: 'openldap', users: 4, extraEntries: KARIMS.map((k) => karim(peopleDn, k)) });
+      if (server.peopleDn !== peopleDn) throw new Error(`The people OU is ${server.peopleDn}, not ${peopleDn}.`);
+      try {
+        await use(server);
+      } finally {
+        await server.stop();
+      }
+    },
+    { scope: 'worker', timeout: 120_000 },
+  ],
+});
+
+namesakes.describe('results that tell people apart', () => {
+  namesakes.use({
+    seed: async ({ people }, use) => {
+      await use(async (dataDir) => {
+        await withServices(dataDir, async (call, services) => {
+          const realm = await createRealm(
+            call,
+            realmFromPreset('openldap', { name: 'Lab directory', urls: [people.url], bindDn: people.readerDn, baseDn: people.baseDn, tls: 'none' }),
+            people.readerPassword,
+          );
+          const found = await call('import:search', { realmId: realm.id, query: '', filter: '(|(uid=user00002)(uid=user00003))' });
+          const job = await services.jobs.wait((await call('import:run', { searchId: found.searchId })).id);
+          if (job.summary?.created !== 2) throw new Error(`The seed imported ${job.summary?.created} users, not 2.`);
+        });
+        // The directory's owner deletes user00002 and creates it again: the same DN, another object.
+        const [entry] = generateUsers(1, 'openldap', people.peopleDn, 1);
+        const client = new Client({ url: people.url });
+        try {
+          await client.bind(people.rootDn, people.rootPassword);
+          await client.del(entry!.dn);
+          await client.add(entry!.dn, entry!.attributes as Record<string, string | string[]>);
+        } finally {
+          await client.unbind();
+        }
+      });
+    },
+  });
+
+  namesakes('name, job title and department on each entry; a conflict’s whole reason; buttons that follow the chip', async ({ app, people }, testInfo) => {
+    test.setTimeout(120_000);
+    await openImport(app);
+    await search(app, 'Karim');
+    const dialog = app.getByRole('dialog', { name: 'Bind password' });
+    await dialog.getByLabel('Password').fill(people.readerPassword);
+    await dialog.getByLabel('Password').press('Enter');
+
+    // Three Karim Haddads, each with the job title and department that tell them apart.
+    await expect(app.getByTestId('import-count')).toHaveText('3 entries found');
+    for (const [uid, title, department] of KARIMS) {
+      const row = app.locator(`[data-testid="import-row"][data-username="${uid}"]`);
+      await expect(row.getByTestId('import-row-name')).toHaveText('Karim Haddad');
+      await expect(row.getByTestId('import-row-role')).toHaveText(`${title} · ${department}`);
+      await expect(row).toContainText(`${uid}@example.org`);
+    }
+    await shot(app, testInfo, 'import-results-namesakes');
+
+    // Everyone: one conflict (user00002 was recreated), one already imported, the rest new.
+    await search(app, '*');
+    await expect(app.getByTestId('import-count')).toHaveText('7 entries found');
+    const chips = app.getByRole('group', { name: 'Show entries by status' });
+    await expect(chips.getByRole('button', { name: /^Conflict/ })).toContainText('1');
+    const runAll = app.getByTestId('import-run-all');
+    await expect(runAll).toHaveText('Import / Resync all (7)');
+
+    // The Conflict chip: the buttons name and count the conflicts only.
+    await chips.getByRole('button', { name: /^Conflict/ }).click();
+    await expect(app.getByTestId('import-count')).toHaveText('1 of 7 entries');
+    await expect(runAll).toHaveText('Resync all conflicts (1)');
+    await expect(app.getByTestId('import-run-selected')).toHaveText('Resync selected (0)');
+
+    // The conflict's reason, whole: nothing of it cut off, with what the run will do and the user it collides with.
+    const row = app.locator('[data-testid="import-row"][data-username="user00002"]');
+    await expect(row).toHaveAttribute('data-status', 'conflict');
+    await row.click();
+    const panel = app.getByTestId('conflict-row');
+    const reason = panel.getByTestId('conflict-reason');
+    await expect(reason).toHaveText(
+      new RegExp(
+        `^The DN uid=user00002,${people.peopleDn} belonged to another directory object \\(id [0-9a-f-]{36}\\) when user00002 was last synced; the account was probably deleted and recreated\\.$`,
+      ),
+    );
+    expect(await reason.evaluate((el) => el.scrollWidth <= el.clientWidth && el.scrollHeight <= el.clientHeight + 1)).toBe(true);
+    await expect(panel.getByRole('button', { name: 'Open the Roster user it collides with' })).toBeVisible();
+    await shot(app, testInfo, 'import-conflict-filter');
+
+    // "Resync all conflicts" acts on the conflict only: nothing is created from the six other entries.
+    await runAll.click();
+    const report = await finishedReport(app);
+    await expect(report.getByTestId('report-conflicts')).toContainText('1');
+    await expect(report.getByTestId('report-created')).toContainText('0');
+    await goTo(app, 'Users');
+    await expect(app.getByTestId('users-total')).toHaveAttribute('data-count', '2');
   });
 });

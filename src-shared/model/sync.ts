@@ -51,6 +51,9 @@ export interface ImportRow {
   username: string;
   displayName: string;
   email: string;
+  /** Department and job title as mapped, so people of the same name can be told apart. */
+  department: string;
+  title: string;
   enabled: boolean;
   status: ImportStatus;
   /** The Roster user it matches, if any. */

@@ -105,7 +105,7 @@ export class ImportService {
   /** How one entry relates to the store right now. */
   private classify(realm: RealmRecord, fields: readonly FieldDefinition[], entry: DirectoryUser): ImportRow {
     const realmId = realm.id;
-    const base = entrySummary(entry);
+    const base = { ...entrySummary(entry), department: entry.fields.department ?? '', title: entry.fields.title ?? '' };
     const match = matchEntry(this.deps.ctx.users, realmId, (id) => this.deps.users.realmName(id), entry);
     if (match.kind === 'none') return { ...base, status: 'new', changedFields: [] };
     if (match.kind === 'conflict') return { ...base, status: 'conflict', userId: match.user.id, changedFields: [], note: match.note };

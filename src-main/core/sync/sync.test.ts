@@ -106,6 +106,10 @@ describe.each([
       const want = expected().filter((e) => e.attributes[title] === 'Legal' && e.attributes.title === 'Director');
       expect(filtered.total).toBe(want.length);
       expect(filtered.total).toBeGreaterThan(10);
+      // Each row names the person, department and job title, so namesakes can be told apart.
+      const first = services.importer.page(filtered.searchId, 0, 1).rows[0]!;
+      const entry = want.find((e) => e.dn.toLowerCase() === first.dn.toLowerCase())!;
+      expect(first).toMatchObject({ displayName: entry.attributes.displayName ?? entry.attributes.cn, department: 'Legal', title: 'Director' });
       await finished(
         services,
         services.importer.run(

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RosterApi } from '../../../src-shared/ipc/api';
 import type { Realm } from '../../../src-shared/model/realm';
 import type { ImportRow, ImportStatus, Job } from '../../../src-shared/model/sync';
+import { runButtonLabels } from '../screens/import/import-labels';
 import { resetImport, useImportStore, viewTotal } from './import-store';
 import { resetJobs, useJobsStore } from './jobs-store';
 import { useRealmsStore } from './realms-store';
@@ -13,6 +14,8 @@ const ROWS: ImportRow[] = Array.from({ length: 1500 }, (_, n) => ({
   username: `u${n}`,
   displayName: `User ${n}`,
   email: `u${n}@example.org`,
+  department: 'Sales',
+  title: 'Clerk',
   enabled: true,
   status: n < 300 ? 'unchanged' : 'new',
   changedFields: [],
@@ -219,6 +222,29 @@ describe('import store: selection and runs', () => {
     store().selectAll();
     await store().run('selected');
     expect((of('import:run')[0]?.dns as string[]).length).toBe(300);
+  });
+
+  it('the run buttons follow the chip: their label names and counts its entries, and "all" acts on only them', async () => {
+    await searchFor('*');
+    const labels = () => runButtonLabels(store().result!.counts, store().status, 0);
+    expect(labels()).toEqual({ selected: 'Import / Resync selected (0)', all: 'Import / Resync all (1,500)', allCount: 1500 });
+    store().setStatus('unchanged');
+    expect(labels()).toEqual({ selected: 'Resync selected (0)', all: 'Resync all already imported (300)', allCount: 300 });
+    await store().run('all');
+    const dns = of('import:run')[0]?.dns as string[];
+    expect(dns).toHaveLength(300);
+    expect(new Set(dns)).toEqual(new Set(ROWS.filter((r) => r.status === 'unchanged').map((r) => r.dn)));
+    store().setStatus('new');
+    expect(labels().all).toBe('Import all new (1,200)');
+    store().setStatus(null);
+    await store().run('all');
+    expect(of('import:run')[1]).toEqual({ searchId: 's1' });
+  });
+
+  it('names conflicts on the button when the Conflict chip is on', () => {
+    const counts = { new: 200, unchanged: 88, changed: 0, conflict: 12, clash: 0 };
+    expect(runButtonLabels(counts, 'conflict', 2)).toEqual({ selected: 'Resync selected (2)', all: 'Resync all conflicts (12)', allCount: 12 });
+    expect(runButtonLabels(counts, null, 2).all).toBe('Import / Resync all (300)');
   });
 
   it('searches again when the job finishes, keeping the chip', async () => {

@@ -5,6 +5,7 @@ import type { ImportRow, ImportSearch, ImportStatus } from '../../../src-shared/
 import type { UsernameClashChoice } from '../../../src-shared/model/username-clash';
 import type { AppError } from '../../../src-shared/result';
 import { call } from '../api';
+import { runButtonLabels } from '../screens/import/import-labels';
 import { chooseAll, chooseRow, clashProblem, clashRequest, nameRow, NO_CLASH_CHOICES, type ClashChoices } from '../screens/import/clash-choices';
 import { addRange, chosenCount, isChosen, NO_SELECTION, selectEvery, toggleDn, type ImportSelection } from '../screens/import/import-selection';
 import { dnsInRange, PAGE_SIZE, pagesFor, rowAt, withPage, type PageMap, type RowRange } from '../screens/import/result-pages';
@@ -303,9 +304,11 @@ export const useImportStore = create<ImportState>()((set, get) => {
       }
       set({ starting: true, runError: null, clashError: null });
       let dns: string[] | undefined;
-      // "All" with no chip is the whole search: main needs no list of DNs for that.
-      if (scope === 'selected' && !(selection.all && status === null)) {
-        const picked = selection.all ? await collectDns(0, viewTotal(get()) - 1) : [...selection.dns];
+      // "All" with no chip is the whole search: main needs no list of DNs for that. Under a chip, "all" is
+      // every entry the chip shows, and only those.
+      const everyShown = scope === 'all' || selection.all;
+      if (!(everyShown && status === null)) {
+        const picked = everyShown ? await collectDns(0, viewTotal(get()) - 1) : [...selection.dns];
         if (!picked || picked.length === 0) {
           set({ starting: false });
           return;
@@ -395,6 +398,15 @@ export const useImportRowChosen = (dn: string | undefined) => useImportStore((s)
 /** The focused row and the selection's size. */
 export const useImportSelection = () =>
   useImportStore(useShallow((s) => ({ focusIndex: s.focusIndex, all: s.selection.all, count: chosenCount(s.selection, viewTotal(s)) })));
+
+/** The run buttons' labels and how many entries "… all" acts on: the chip's entries under a chip, else the whole result. */
+export const useImportRunButtons = () =>
+  useImportStore(
+    useShallow((s) => {
+      const counts = s.result?.counts ?? { new: 0, unchanged: 0, changed: 0, conflict: 0, clash: 0 };
+      return runButtonLabels(counts, s.status, chosenCount(s.selection, viewTotal(s)));
+    }),
+  );
 
 /** The run state: the job started here, whether one is starting, and a refused start. */
 export const useImportRun = () => useImportStore(useShallow((s) => ({ jobId: s.jobId, starting: s.starting, runError: s.runError })));

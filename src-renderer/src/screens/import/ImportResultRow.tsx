@@ -6,6 +6,8 @@ import type { ImportRow } from '../../../../src-shared/model/sync';
 import { rowDecision } from './clash-choices';
 import { STATUS_LABELS } from './import-labels';
 
+import './import-results.css';
+
 /** Height of a result row: two lines (who, then where and why). */
 export const IMPORT_ROW_HEIGHT = 52;
 
@@ -19,7 +21,7 @@ interface ImportResultRowProps {
   onClick(index: number, event: MouseEvent): void;
 }
 
-/** One directory entry of the result: who, where, enabled upstream, and how it relates to the store. */
+/** One directory entry of the result: who (name, job title, department), where, enabled upstream, and how it relates to the store. */
 export function ImportResultRow({ index, top, focused, onClick }: ImportResultRowProps) {
   const row = useImportRow(index);
   const chosen = useImportRowChosen(row?.dn);
@@ -36,6 +38,8 @@ export function ImportResultRow({ index, top, focused, onClick }: ImportResultRo
   }
   const classes = ['import-row', chosen && 'import-row--selected', focused && 'import-row--focused'].filter(Boolean).join(' ');
   const changed = row.changedFields.map((f) => labels[f] ?? f).join(', ');
+  // Job title and department tell namesakes apart ("Karim Haddad — Engineer · Sales").
+  const role = [row.title, row.department].filter(Boolean).join(' · ');
   return (
     <div
       role="row"
@@ -56,10 +60,19 @@ export function ImportResultRow({ index, top, focused, onClick }: ImportResultRo
       <div role="gridcell" className="import-row__who">
         <div className="import-row__line">
           <strong className="import-row__username">{row.username}</strong>
-          <span className="import-row__name">{row.displayName}</span>
-          <span className="import-row__mail">{row.email}</span>
+          {row.displayName && (
+            <span className="import-row__name" data-testid="import-row-name">
+              {row.displayName}
+            </span>
+          )}
+          {role && (
+            <span className="import-row__role" data-testid="import-row-role" title={role}>
+              {role}
+            </span>
+          )}
         </div>
         <div className="import-row__line import-row__line--second">
+          {row.email && <span className="import-row__mail">{row.email}</span>}
           <span className="import-row__dn mono" title={row.dn}>
             {row.dn}
           </span>
@@ -69,6 +82,7 @@ export function ImportResultRow({ index, top, focused, onClick }: ImportResultRo
               {row.note}
             </span>
           )}
+          {row.note && !focused && <span className="import-row__why--more">Select to read why</span>}
         </div>
       </div>
       <div role="gridcell" className="import-row__state">

@@ -1,7 +1,7 @@
 import type { ImportSearch } from '../../../../src-shared/model/sync';
 import { useJob } from '../../stores/jobs-store';
-import { useImportActions, useImportResult, useImportRun, useImportSelection } from '../../stores/import-store';
-import { formatCount, resultCountText, runVerb } from './import-labels';
+import { useImportActions, useImportResult, useImportRun, useImportRunButtons, useImportSelection } from '../../stores/import-store';
+import { formatCount, resultCountText } from './import-labels';
 import { ClashBar } from './ClashBar';
 import { ClashRowPanel } from './ClashRowPanel';
 import { ImportResultList } from './ImportResultList';
@@ -16,7 +16,7 @@ export function ImportResults({ result }: { result: ImportSearch }) {
   const running = useJob(jobId)?.state === 'running';
   // One import at a time from here: the statuses shown are about to change.
   const busy = starting || running;
-  const verb = runVerb(result.counts);
+  const buttons = useImportRunButtons();
   return (
     <section className="import-results" aria-labelledby="import-count">
       <div className="import-results__bar">
@@ -43,11 +43,17 @@ export function ImportResults({ result }: { result: ImportSearch }) {
             </button>
           )}
           <span className="import-results__spacer" />
-          <button type="button" className="button" disabled={count === 0 || busy} onClick={() => void run('selected')}>
-            {verb} selected ({formatCount(count)})
+          <button type="button" className="button" disabled={count === 0 || busy} onClick={() => void run('selected')} data-testid="import-run-selected">
+            {buttons.selected}
           </button>
-          <button type="button" className="button button--primary" disabled={busy} onClick={() => void run('all')}>
-            {verb} all ({formatCount(result.total)})
+          <button
+            type="button"
+            className="button button--primary"
+            disabled={buttons.allCount === 0 || busy}
+            onClick={() => void run('all')}
+            data-testid="import-run-all"
+          >
+            {buttons.all}
           </button>
         </div>
       )}

@@ -10,6 +10,8 @@ const row = (n: number): ImportRow => ({
   username: `u${n}`,
   displayName: `User ${n}`,
   email: '',
+  department: '',
+  title: '',
   enabled: true,
   status: 'new',
   changedFields: [],
