@@ -66,4 +66,24 @@ describe('roster resync --all', () => {
       err: 'roster: --full goes with --all: a named user is always read in full.',
     });
   });
+
+  it('says how many entries of the directory are new (no Roster user linked to them), with the command that imports them', async () => {
+    const own = await mkdtemp(join(tmpdir(), 'roster-cli-reconcile-new-'));
+    const mine = (...args: string[]) => runCli(own, args);
+    try {
+      await mine('realm', 'add', '--name', 'Half lab', '--kind', 'openldap', '--tls', 'none', '--url', server.url, '--bind-dn', server.readerDn, '--base-dn', server.baseDn);
+      // user00010 … user00019: 10 of the 20 entries.
+      expect((await mine('import', '--realm', 'Half lab', '--query', 'user0001', ...pw)).code).toBe(0);
+      const first = await mine('resync', '--realm', 'Half lab', '--all', ...pw);
+      expect(first.code).toBe(0);
+      expect(first.out.split('\n').at(-2)).toBe("10 new in the directory (no Roster user is linked to them); to import them: roster import --realm \"Half lab\" --query '*'");
+      const again = JSON.parse((await mine('resync', '--realm', 'Half lab', '--all', '--json', ...pw)).out);
+      expect(again).toMatchObject({ newInDirectory: 10, reconcile: { mode: 'incremental' } });
+      await mine('import', '--realm', 'Half lab', '--query', '*', ...pw);
+      const done = await mine('resync', '--realm', 'Half lab', '--all', ...pw);
+      expect(done.out).not.toMatch(/new in the directory/);
+    } finally {
+      await rm(own, { recursive: true, force: true });
+    }
+  });
 });

@@ -14,8 +14,16 @@ const asJson = (summary: SyncSummary) => {
   return JSON.stringify({ ...counts, changes }, null, 2);
 };
 
-/** The report as a table of users plus a one-line count. */
-export function formatSummary(summary: SyncSummary): string {
+/** A reconcile's "new in the directory" line, with the command that imports them, or '' when there are none. */
+function newInDirectoryLine(summary: SyncSummary, realmName?: string): string {
+  const n = summary.newInDirectory;
+  if (!n) return '';
+  const how = realmName ? `; to import them: roster import --realm ${JSON.stringify(realmName)} --query '*'` : '';
+  return `\n${n} new in the directory (no Roster user is linked to ${n === 1 ? 'it' : 'them'})${how}`;
+}
+
+/** The report as a table of users plus a one-line count (a reconcile also says what is new in the directory, then how it read). */
+export function formatSummary(summary: SyncSummary, realmName?: string): string {
   const rows = summary.changes
     .filter((c) => c.action !== 'unchanged')
     .map((c) => [c.username, c.action, c.changes.map((x) => `${x.field}: "${x.before}" → "${x.after}"`).join('; ') || (c.note ?? ''), c.dn]);
@@ -27,7 +35,8 @@ export function formatSummary(summary: SyncSummary): string {
     ? `\nUsernames held in another realm: ${clashes.link} linked, ${clashes.rename} imported under another username, ${clashes.skip} skipped.`
     : '';
   const mode = summary.reconcile ? `\n${describeReconcile(summary.reconcile)}` : '';
-  return rows.length ? `${table(['USER', 'ACTION', 'CHANGES', 'DN'], rows)}\n${counts}${clashLine}${mode}` : `${counts}${clashLine}${mode}`;
+  const tail = `${clashLine}${newInDirectoryLine(summary, realmName)}${mode}`;
+  return rows.length ? `${table(['USER', 'ACTION', 'CHANGES', 'DN'], rows)}\n${counts}${tail}` : `${counts}${tail}`;
 }
 
 /** The flags settling usernames that belong to users of another realm (a domain migration, a merger). */
@@ -108,7 +117,7 @@ export function syncCommands(global: () => GlobalOptions, output: Output): Comma
             realm.id,
             { dryRun: flags.dryRun, clash: clashInput(flags) },
           );
-      output.out(flags.json ? asJson(summary) : formatSummary(summary));
+      output.out(flags.json ? asJson(summary) : formatSummary(summary, realm.name));
     });
   });
   return [importCommand, resyncCommand];

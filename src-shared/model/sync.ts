@@ -130,6 +130,8 @@ export interface SyncSummary {
   usernameClashes?: Record<UsernameClashChoice, number>;
   /** Reconciles: incremental or full, and why. */
   reconcile?: ReconcileMode;
+  /** Reconciles: entries of the realm that no Roster user is linked to (by id or DN) — not imported yet. */
+  newInDirectory?: number;
 }
 
 export const JOB_KINDS = ['import', 'resync', 'reconcile', 'export'] as const;

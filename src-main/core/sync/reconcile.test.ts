@@ -144,7 +144,7 @@ describe('incremental reconcile against OpenLDAP (modifyTimestamp)', () => {
         idsSwept: 301 - 2 - 1 + 1,
         reread: 0,
       });
-      expect(incremental).toMatchObject({ matched: 298, updated: 4, conflicts: 1, notFound: 3, unchanged: 293 });
+      expect(incremental).toMatchObject({ matched: 298, updated: 4, conflicts: 1, notFound: 3, unchanged: 293, newInDirectory: 1 });
       const byName = (name: string) => stores.first.users.resolve(name);
       expect(byName('user00002').fields.title).toBe('Changed user00002');
       expect(byName('user00004').conflicts?.map((c) => [c.field, c.local, c.directory])).toEqual([['title', 'Local title', 'Changed user00004']]);
@@ -384,6 +384,48 @@ describe('incremental reconcile against OpenLDAP (modifyTimestamp)', () => {
     expect(services.realms.resolve(realm.id).sync).toBeUndefined();
     expect((await services.resync.reconcileNow(realm.id)).reconcile).toMatchObject({ mode: 'full', reason: expect.stringMatching(/^first reconcile/) });
     await services.close();
+  });
+
+  it('counts the entries no Roster user is linked to: added since the last reconcile, and older ones never imported, the same in incremental and full', async () => {
+    const clock = { ms: Date.parse('2026-11-01T09:00:00Z') };
+    const seeded = await seededStore(server, openldapRealm(server), clock, touchLast(server));
+    cleanup.push(seeded.dataDir);
+    const services = seeded.services;
+    // Everyone is imported: nothing new in the directory.
+    const settled = await services.resync.reconcileNow(seeded.realmId);
+    expect(settled.reconcile?.mode).toBe('incremental');
+    expect(settled.newInDirectory).toBe(0);
+    clock.ms += MINUTE;
+
+    // Two users Roster never had (removed from the store: their entries did not change, only the sweep sees
+    // them), two entries added to the directory since (the changed-entries search returns them), one of which
+    // leaves the realm's filter at once and is no entry of the realm.
+    const [keptOut1, keptOut2] = await liveUids(server, 10, 2);
+    const forgotten = [keptOut1!, keptOut2!].map((uid) => services.users.resolve(uid).id);
+    await services.userStore.transact(() => ({ ops: forgotten.map((id) => ({ del: id })), audit: [], result: undefined }));
+    await asRoot(server, async (c) => {
+      for (const uid of ['fresh1', 'fresh2', 'fresh3'])
+        await c.add(`uid=${uid},ou=people,dc=example,dc=org`, { objectClass: ['inetOrgPerson'], uid, cn: `Fresh ${uid}`, sn: 'Fresh' });
+      await c.modify('uid=fresh3,ou=people,dc=example,dc=org', replace('description', 'left'));
+    });
+    clock.ms += MINUTE;
+
+    const stores = await twinStore(services, seeded.dataDir, clock, seeded.password);
+    cleanup.push(stores.twinDir);
+    try {
+      const { incremental, full } = await incrementalMatchesFull(stores, seeded.realmId, clock);
+      expect(incremental.reconcile?.mode).toBe('incremental');
+      expect(incremental.newInDirectory).toBe(4);
+      expect(full.newInDirectory).toBe(4);
+      // Importing them leaves nothing new.
+      const first = stores.first;
+      await first.importer.streamImport(seeded.realmId, first.importer.filterFor(seeded.realmId, '*'));
+      const after = await first.resync.reconcileNow(seeded.realmId);
+      expect(after.reconcile?.mode).toBe('incremental');
+      expect(after.newInDirectory).toBe(0);
+    } finally {
+      await stores.close();
+    }
   });
 });
 

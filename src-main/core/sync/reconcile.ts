@@ -78,6 +78,23 @@ export function storedEntry(user: UserRecord, swept: Swept): DirectoryUser {
 }
 
 /**
+ * How many of the directory's entries no user of the realm is linked to, by id or by DN: what "Import" would
+ * still bring in. Counted the same way from a full read and from an incremental reconcile's id-only sweep, so
+ * both report the same number.
+ */
+export function countUnlinked(users: readonly UserRecord[], entries: Iterable<Swept>): number {
+  const ids = new Set<string>();
+  const dns = new Set<string>();
+  for (const user of users) {
+    if (user.origin!.externalId) ids.add(user.origin!.externalId.toLowerCase());
+    dns.add(normalizeDn(user.origin!.dn));
+  }
+  let count = 0;
+  for (const entry of entries) if (!(entry.externalId && ids.has(entry.externalId.toLowerCase())) && !dns.has(normalizeDn(entry.dn))) count += 1;
+  return count;
+}
+
+/**
  * Compares the realm's users with the directory, incrementally when the change markers kept from the last
  * reconcile can be trusted, else by reading the whole realm (an LDIF file always is). Nothing is written until
  * every read is done; then batches of BATCH_SIZE users are saved, each as one transaction.
@@ -94,6 +111,7 @@ export async function reconcileRealm(deps: SyncDeps, realm: RealmRecord, options
   let mode: ReconcileMode;
   let marker: ChangeMarker | undefined;
   let keepMarker = false;
+  let newInDirectory: number;
 
   /** A whole-realm read: every user is looked up by id, then by DN, as before incremental reconciles existed. */
   const fullLookup = () => {
@@ -110,7 +128,7 @@ export async function reconcileRealm(deps: SyncDeps, realm: RealmRecord, options
       const entry = byId.get(user.origin!.externalId.toLowerCase()) ?? byDn.get(normalizeDn(user.origin!.dn));
       return entry ? { kind: 'entry', entry } : { kind: 'none' };
     };
-    return { add, lookup, size: () => byDn.size };
+    return { add, lookup, size: () => byDn.size, entries: () => byDn.values() };
   };
 
   if (realm.kind === 'ldif-file') {
@@ -124,6 +142,7 @@ export async function reconcileRealm(deps: SyncDeps, realm: RealmRecord, options
     });
     found = all.lookup;
     mode = { mode: 'full', reason: plan.reason, entriesRead: all.size() };
+    newInDirectory = countUnlinked(users, all.entries());
   } else {
     const outcome = await bindWithPassword(deps, realm, async (password) => {
       const reader = await openReconcileReader(realm, password, options.signal);
@@ -133,7 +152,7 @@ export async function reconcileRealm(deps: SyncDeps, realm: RealmRecord, options
         await reader.close();
       }
     });
-    ({ found, mode, marker, keepMarker } = outcome);
+    ({ found, mode, marker, keepMarker, newInDirectory } = outcome);
   }
 
   options.setConsistency?.('Nothing was changed yet.');
@@ -151,6 +170,7 @@ export async function reconcileRealm(deps: SyncDeps, realm: RealmRecord, options
     });
   }
   summary.reconcile = mode;
+  summary.newInDirectory = newInDirectory;
   return summary;
 }
 
@@ -161,6 +181,8 @@ interface LdapReading {
   marker?: ChangeMarker;
   /** No new marker, but the one kept still holds (an incremental run that saw no newer modifyTimestamp). */
   keepMarker: boolean;
+  /** Entries of the realm no user is linked to (see countUnlinked). */
+  newInDirectory: number;
 }
 
 async function readLdap(
@@ -207,6 +229,7 @@ async function readLdap(
       mode: { mode: 'full', reason, entriesRead: byDn.size, ...extra },
       marker: nextMarker(state, undefined, newest, readMs),
       keepMarker: false,
+      newInDirectory: countUnlinked(users, byDn.values()),
     };
   };
 
@@ -350,6 +373,9 @@ async function readLdap(
     },
     marker: next,
     keepMarker: next === undefined,
+    // The sweep lists every entry of the realm: new ones are among the changed entries too, but older entries
+    // never imported are only here.
+    newInDirectory: countUnlinked(users, swept),
   };
 }
 

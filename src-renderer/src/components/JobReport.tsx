@@ -2,7 +2,9 @@ import { useEffect, type ReactNode } from 'react';
 import type { ExportResult } from '../../../src-shared/model/export';
 import type { Job, SyncChange, SyncSummary } from '../../../src-shared/model/sync';
 import { ChangesTable } from '../screens/audit/ChangesTable';
+import { newInDirectoryText, reportedUserIds } from '../screens/reports/job-report';
 import { useFieldLabels, useFieldsActions, useFieldsStatus } from '../stores/fields-store';
+import { useJobReportActions } from '../stores/reports-store';
 
 const KIND_NAMES: Record<Job['kind'], string> = { import: 'Import', resync: 'Resync', reconcile: 'Reconcile', export: 'Export' };
 const STATE_WORDS: Record<Job['state'], string> = { running: 'running', done: 'finished', failed: 'failed', cancelled: 'cancelled' };
@@ -27,13 +29,21 @@ const FIGURES: { key: keyof SyncSummary & ('created' | 'updated' | 'unchanged' |
   { key: 'disabledUpstream', label: 'Disabled upstream' },
 ];
 
-/** One user's outcome: a line, and the field changes beneath it. */
-function ChangeItem({ change, labels }: { change: SyncChange; labels: Record<string, string> }) {
+/** One user's outcome: a line (the username opens the user), and the field changes beneath it. */
+function ChangeItem({ change, labels, onOpen }: { change: SyncChange; labels: Record<string, string>; onOpen(userId: string): void }) {
+  const userId = change.userId;
   return (
     <li className="job-report__change" data-testid="job-report-change" data-username={change.username} data-action={change.action}>
       <div className="job-report__change-head">
         <span className={`status-badge status-badge--${change.action}`}>{ACTION_LABELS[change.action]}</span>
-        <strong>{change.username}</strong>
+        {userId ? (
+          <button type="button" className="link-button job-report__user" data-testid="report-user-link" onClick={() => onOpen(userId)}>
+            <strong>{change.username}</strong>
+            <span className="visually-hidden"> (open the user)</span>
+          </button>
+        ) : (
+          <strong>{change.username}</strong>
+        )}
         <span className="mono muted job-report__dn" title={change.dn}>
           {change.dn}
         </span>
@@ -98,6 +108,8 @@ interface JobReportProps {
 /** What a finished job did: the counts, its error and what the store holds if it stopped early, per-user changes. */
 export function JobReport({ job, onClose, actions }: JobReportProps) {
   const labels = useFieldLabels();
+  const { openReportedUser, exportJobReport, importNewEntries } = useJobReportActions();
+  const listed = reportedUserIds(job.summary).length;
   const { loaded } = useFieldsStatus();
   const { load } = useFieldsActions();
   // Changes name fields by key; the labels come from the field catalogue.
@@ -145,8 +157,39 @@ export function JobReport({ job, onClose, actions }: JobReportProps) {
           username, {count(summary.usernameClashes.skip)} skipped.
         </p>
       )}
+      {summary?.newInDirectory !== undefined && (
+        <p className="job-report__new" data-testid="report-new-in-directory" data-count={summary.newInDirectory}>
+          {summary.newInDirectory > 0 ? (
+            <>
+              <strong>{newInDirectoryText(summary.newInDirectory)}</strong>{' '}
+              <span className="muted">(entries no Roster user is linked to yet)</span> —{' '}
+              <button type="button" className="link-button" onClick={() => importNewEntries(job.realmId)}>
+                Import them
+              </button>
+            </>
+          ) : (
+            <span className="muted">Nothing new in the directory: every entry of the realm is linked to a Roster user.</span>
+          )}
+        </p>
+      )}
       {job.export && <ExportFigures result={job.export} />}
-      {actions && <div className="job-report__actions">{actions}</div>}
+      {(actions || (job.kind !== 'export' && summary)) && (
+        <div className="job-report__actions">
+          {actions}
+          {job.kind !== 'export' && summary && (
+            <button
+              type="button"
+              className="button button--small"
+              disabled={listed === 0}
+              title={listed === 0 ? 'The report lists no user' : `Export the ${count(listed)} ${listed === 1 ? 'user' : 'users'} this report lists`}
+              onClick={() => exportJobReport(job)}
+              data-testid="report-export"
+            >
+              Export…
+            </button>
+          )}
+        </div>
+      )}
       {shown.length > 0 && (
         <details className="job-report__changes">
           <summary>
@@ -155,7 +198,7 @@ export function JobReport({ job, onClose, actions }: JobReportProps) {
           </summary>
           <ul>
             {shown.map((change) => (
-              <ChangeItem key={`${change.dn}|${change.username}`} change={change} labels={labels} />
+              <ChangeItem key={`${change.dn}|${change.username}`} change={change} labels={labels} onOpen={openReportedUser} />
             ))}
           </ul>
         </details>

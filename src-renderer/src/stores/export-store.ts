@@ -275,7 +275,10 @@ export const useExportStore = create<ExportState>()((set, get) => {
     },
     setScopeKind: (scopeKind) => choose({ scopeKind }, false),
     openWith: (scope) => {
-      if (scope.kind === 'report') choose({ tab: 'export', scopeKind: 'report', report: { label: scope.label, query: scope.query } }, false);
+      if (scope.kind === 'report') {
+        const { kind: _kind, ...report } = scope;
+        choose({ tab: 'export', scopeKind: 'report', report }, false);
+      }
       else choose({ tab: 'export', scopeKind: scope.kind }, false);
       useAppStore.getState().go('export');
     },

@@ -9,6 +9,7 @@ import { runButtonLabels } from '../screens/import/import-labels';
 import { chooseAll, chooseRow, clashProblem, clashRequest, nameRow, NO_CLASH_CHOICES, type ClashChoices } from '../screens/import/clash-choices';
 import { addRange, chosenCount, isChosen, NO_SELECTION, selectEvery, toggleDn, type ImportSelection } from '../screens/import/import-selection';
 import { dnsInRange, PAGE_SIZE, pagesFor, rowAt, withPage, type PageMap, type RowRange } from '../screens/import/result-pages';
+import { useAppStore } from './app-store';
 import { isFinished, useJobsStore } from './jobs-store';
 import { useRealmsStore } from './realms-store';
 import { giveSessionPassword, passwordMissing } from './session-password';
@@ -73,6 +74,11 @@ interface ImportState {
   search(): Promise<void>;
   /** Runs the last search again (after an import, so statuses follow). */
   refresh(): Promise<void>;
+  /**
+   * Opens Import on a realm's whole directory (`*`), narrowed to the New chip once the result has new entries:
+   * where a reconcile's "N new in the directory — Import them" leads, so the admin sees who they are first.
+   */
+  showNewEntries(realmId: string): Promise<void>;
   setStatus(status: ImportStatus | null): void;
   showRange(range: RowRange): void;
   /** Flips one entry; with `shift`, adds every entry from the anchor to it. */
@@ -105,6 +111,8 @@ let searchSeq = 0;
 let lastRequest: SearchRequest | null = null;
 let pendingScope: RunScope = 'selected';
 let refreshedJob: string | null = null;
+/** The realm whose next search result opens on the New chip (showNewEntries), even after a password question. */
+let newChipFor: string | null = null;
 
 const initialState = () => ({
   realmId: null,
@@ -215,7 +223,11 @@ export const useImportStore = create<ImportState>()((set, get) => {
     const search = result.value;
     const { status } = get();
     // After an import the chip stays if it still has entries; a new search starts from all of them.
-    const keepStatus = keepView && status !== null && search.counts[status] > 0 ? status : null;
+    let keepStatus = keepView && status !== null && search.counts[status] > 0 ? status : null;
+    if (newChipFor === request.realmId) {
+      newChipFor = null;
+      if (search.counts.new > 0) keepStatus = 'new';
+    }
     // A new search starts from "skip" with the rule kept; the refresh after a run keeps every choice.
     const clash = keepView ? get().clash : { ...NO_CLASH_CHOICES, rule: get().clash.rule };
     newView({ result: search, searching: false, status: keepStatus, selection: NO_SELECTION, clash, clashError: null });
@@ -230,6 +242,7 @@ export const useImportStore = create<ImportState>()((set, get) => {
     ...initialState(),
     chooseRealm: (id) => {
       if (id === get().realmId) return;
+      newChipFor = null;
       ++searchSeq;
       lastRequest = null;
       set({ realmId: id, result: null, searching: false, searchError: null, filterError: null, selection: NO_SELECTION, pages: {}, prompt: null });
@@ -258,6 +271,13 @@ export const useImportStore = create<ImportState>()((set, get) => {
     },
     refresh: async () => {
       if (lastRequest) await send(lastRequest, true);
+    },
+    showNewEntries: async (realmId) => {
+      get().chooseRealm(realmId);
+      set({ query: '*', advanced: false, queryError: null });
+      useAppStore.getState().go('import');
+      newChipFor = realmId;
+      await get().search();
     },
     setStatus: (status) => {
       if (status === get().status) return;
@@ -343,7 +363,10 @@ export const useImportStore = create<ImportState>()((set, get) => {
       if (prompt.then === 'run') await get().run(pendingScope);
       else await get().search();
     },
-    cancelPrompt: () => set({ prompt: null }),
+    cancelPrompt: () => {
+      newChipFor = null;
+      set({ prompt: null });
+    },
     setClashAll: (choice) => set(({ clash }) => ({ clash: chooseAll(clash, choice), clashError: null })),
     setClashRule: (rule) => set(({ clash }) => ({ clash: { ...clash, rule }, clashError: null })),
     setRowClash: (dn, choice) => set(({ clash }) => ({ clash: chooseRow(clash, dn, choice), clashError: null })),
@@ -367,6 +390,7 @@ export function resetImport(): void {
   lastRequest = null;
   pendingScope = 'selected';
   refreshedJob = null;
+  newChipFor = null;
   useImportStore.setState(initialState());
 }
 

@@ -1,7 +1,14 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RosterApi } from '../../../src-shared/ipc/api';
 import type { FieldCompleteness, ReportsOverview } from '../../../src-shared/model/report';
+import type { Realm } from '../../../src-shared/model/realm';
+import type { Job } from '../../../src-shared/model/sync';
+import { exportScopeFor } from '../screens/export/export-scope';
 import { useAppStore } from './app-store';
+import { resetImport, useImportStore } from './import-store';
+import { resetJobs, useJobsStore } from './jobs-store';
+import { useRealmsStore } from './realms-store';
+import { resetSync, useSyncStore } from './sync-store';
 import { resetExport, useExportStore } from './export-store';
 import { barLabel, chartOrder, reportLabel, resetReports, STALE_DEBOUNCE_MS, useReportsStore, validStaleDays } from './reports-store';
 import { isReportShown, resetUsersList, useUsersListStore } from './users-list-store';
@@ -30,6 +37,12 @@ const roster: RosterApi = {
     if (channel === 'prefs:get') return { ok: true, value: { staleDays: 45, export: {}, usersSort: { column: 'username', direction: 'asc' } } } as never;
     if (channel === 'prefs:set') return { ok: true, value: {} } as never;
     if (channel === 'reports:overview') return { ok: true, value: overview((input as { staleDays: number }).staleDays) } as never;
+    if (channel === 'import:search')
+      return {
+        ok: true,
+        value: { searchId: 's1', realmId: (input as { realmId: string }).realmId, filter: '(objectClass=*)', total: 9, counts: { new: 4, unchanged: 5, changed: 0, conflict: 0, clash: 0 }, clashRealms: [] },
+      } as never;
+    if (channel === 'import:page') return { ok: true, value: { total: 0, offset: 0, rows: [] } } as never;
     if (channel === 'users:query') return { ok: true, value: { total: 0, offset: 0, rows: [], facets: null, sort: { column: 'username', direction: 'asc' } } } as never;
     return { ok: false, error: { code: 'internal', message: `unexpected ${channel}` } } as never;
   },
@@ -113,5 +126,87 @@ describe('the reports store', () => {
     store().exportUsers('Open conflicts', { conflicts: true });
     expect(useAppStore.getState().screen).toBe('export');
     expect(useExportStore.getState()).toMatchObject({ scopeKind: 'report', report: { label: 'Open conflicts', query: { conflicts: true } } });
+  });
+});
+
+describe('job reports (import, resync, reconcile)', () => {
+  const reconcileJob = (state: Job['state'] = 'done'): Job => ({
+    id: 'j9',
+    kind: 'reconcile',
+    realmId: 'r1',
+    state,
+    done: 4,
+    total: 4,
+    phase: '',
+    startedAt: '2026-01-01T00:00:00Z',
+    summary: {
+      realmId: 'r1',
+      matched: 3,
+      created: 0,
+      updated: 1,
+      unchanged: 1,
+      conflicts: 1,
+      notFound: 1,
+      disabledUpstream: 0,
+      newInDirectory: 4,
+      changes: [
+        { userId: 'u1', username: 'alice', dn: 'uid=alice', action: 'updated', changes: [] },
+        { userId: 'u2', username: 'bob', dn: 'uid=bob', action: 'unchanged', changes: [] },
+        { userId: 'u3', username: 'carol', dn: 'uid=carol', action: 'conflict', changes: [] },
+        { userId: 'u4', username: 'dave', dn: 'uid=dave', action: 'not-found', changes: [] },
+      ],
+    },
+  });
+  /** The Reconcile dialog of realm r1, open on a finished (or running) reconcile's report. */
+  const dialogOpenOn = (job: Job) => {
+    useJobsStore.setState({ jobs: { [job.id]: job } });
+    useSyncStore.setState({ reconcileOpen: 'r1', reconciles: { r1: { jobId: job.id, busy: false, error: null, needsPassword: false } } });
+  };
+  beforeEach(() => {
+    resetSync();
+    resetJobs();
+    resetImport();
+    useRealmsStore.setState({ realms: [{ id: 'r1', name: 'Lab directory', kind: 'openldap', password: 'saved', connection: { bindDn: 'cn=r' } } as Realm], loaded: true });
+    useAppStore.setState({ screen: 'realms', userId: null });
+  });
+
+  it('a username opens the user, closing the reconcile dialog the report sits in', () => {
+    dialogOpenOn(reconcileJob());
+    store().openReportedUser('u3');
+    expect(useAppStore.getState()).toMatchObject({ screen: 'users', userId: 'u3' });
+    expect(useSyncStore.getState().reconcileOpen).toBeNull();
+    // A finished reconcile is done with, as the dialog's own Close leaves it.
+    expect(useSyncStore.getState().reconciles.r1).toBeUndefined();
+  });
+
+  it('a running reconcile goes on when a username is opened from its dialog', () => {
+    dialogOpenOn(reconcileJob('running'));
+    store().openReportedUser('u1');
+    expect(useSyncStore.getState().reconcileOpen).toBeNull();
+    expect(useSyncStore.getState().reconciles.r1?.jobId).toBe('j9');
+  });
+
+  it('Export… opens Export on the users the report lists (not the unchanged ones), by id', () => {
+    dialogOpenOn(reconcileJob());
+    store().exportJobReport(reconcileJob());
+    expect(useAppStore.getState().screen).toBe('export');
+    const { scopeKind, report } = useExportStore.getState();
+    expect(scopeKind).toBe('report');
+    expect(report).toEqual({ label: 'Reconcile of Lab directory', ids: ['u1', 'u3', 'u4'] });
+    expect(exportScopeFor('report', { listQuery: {}, selection: null, report, names: { realm: () => undefined, field: () => undefined } })).toEqual({
+      kind: 'ids',
+      ids: ['u1', 'u3', 'u4'],
+    });
+    expect(useSyncStore.getState().reconcileOpen).toBeNull();
+  });
+
+  it('"N new in the directory — Import them" opens Import on the realm’s *, on the New chip', async () => {
+    dialogOpenOn(reconcileJob());
+    store().importNewEntries('r1');
+    expect(useAppStore.getState().screen).toBe('import');
+    expect(useSyncStore.getState().reconcileOpen).toBeNull();
+    await vi.waitFor(() => expect(useImportStore.getState().result?.searchId).toBe('s1'));
+    expect(of('import:search')).toEqual([{ realmId: 'r1', query: '*' }]);
+    expect(useImportStore.getState()).toMatchObject({ realmId: 'r1', query: '*', status: 'new' });
   });
 });

@@ -4,8 +4,14 @@ import { DEFAULT_STALE_DAYS, type FieldCompleteness, type ReportSummary, type Re
 import type { UserQueryInput } from '../../../src-shared/model/user';
 import type { AppError } from '../../../src-shared/result';
 import { call, subscribe } from '../api';
+import type { Job } from '../../../src-shared/model/sync';
+import { jobReportLabel, reportedUserIds } from '../screens/reports/job-report';
 import { useAppStore } from './app-store';
 import { useExportStore } from './export-store';
+import { useImportStore } from './import-store';
+import { isFinished, useJobsStore } from './jobs-store';
+import { useRealmsStore } from './realms-store';
+import { useSyncStore } from './sync-store';
 import { useUsersListStore } from './users-list-store';
 
 interface ReportsState {
@@ -26,6 +32,26 @@ interface ReportsState {
   exportUsers(label: string, query: UserQueryInput): void;
   /** Reloads (coalesced) when users or fields change; returns the unsubscribe function. */
   watch(): () => void;
+  /** Opens a user named in a job's report (an import, resync or reconcile), leaving the reconcile dialog it may sit in. */
+  openReportedUser(userId: string): void;
+  /** Opens Export with the users a job's report lists as the scope. */
+  exportJobReport(job: Job): void;
+  /** A reconcile's "N new in the directory — Import them": Import on the realm's `*`, on the New chip. */
+  importNewEntries(realmId: string): void;
+}
+
+/**
+ * Leaves the Reconcile dialog a report sits in, as its own Close does: a finished reconcile is done with, a
+ * running one goes on in the background.
+ */
+function leaveReconcileDialog(): void {
+  const sync = useSyncStore.getState();
+  const realmId = sync.reconcileOpen;
+  if (!realmId) return;
+  sync.closeReconcile();
+  const jobId = sync.reconciles[realmId]?.jobId;
+  const job = jobId ? useJobsStore.getState().jobs[jobId] : undefined;
+  if (!job || isFinished(job.state)) sync.clearReconcile(realmId);
 }
 
 /** The longest N the contract takes (100 years). */
@@ -102,6 +128,21 @@ export const useReportsStore = create<ReportsState>()((set, get) => {
       app.go('users');
     },
     exportUsers: (label, query) => useExportStore.getState().openWith({ kind: 'report', label, query }),
+    openReportedUser: (userId) => {
+      leaveReconcileDialog();
+      useAppStore.getState().openUser(userId);
+    },
+    exportJobReport: (job) => {
+      const ids = reportedUserIds(job.summary);
+      if (ids.length === 0) return;
+      const realm = useRealmsStore.getState().realms.find((r) => r.id === job.realmId);
+      leaveReconcileDialog();
+      useExportStore.getState().openWith({ kind: 'report', label: jobReportLabel(job, realm?.name), ids });
+    },
+    importNewEntries: (realmId) => {
+      leaveReconcileDialog();
+      void useImportStore.getState().showNewEntries(realmId);
+    },
     watch: () => {
       const later = () => {
         clearTimeout(changeTimer);
@@ -139,3 +180,7 @@ export const useStaleDays = () => useReportsStore(useShallow((s) => ({ staleDays
 /** The screen's actions (stable references). */
 export const useReportsActions = () =>
   useReportsStore(useShallow((s) => ({ load: s.load, setStaleDays: s.setStaleDays, showUsers: s.showUsers, exportUsers: s.exportUsers, watch: s.watch })));
+
+/** What a job's report can lead to: a user it names, Export of the users it lists, Import of a reconcile's new entries. */
+export const useJobReportActions = () =>
+  useReportsStore(useShallow((s) => ({ openReportedUser: s.openReportedUser, exportJobReport: s.exportJobReport, importNewEntries: s.importNewEntries })));

@@ -62,7 +62,7 @@ export function ExportScopeChoice() {
           label={`Report: ${report.label}`}
           checked={scopeKind === 'report'}
           onChange={choose('report')}
-          hint={describeQuery(report.query, names)}
+          hint={report.ids ? `The ${report.ids.length.toLocaleString('en-US')} ${report.ids.length === 1 ? 'user' : 'users'} it lists` : describeQuery(report.query, names)}
         />
       )}
     </fieldset>

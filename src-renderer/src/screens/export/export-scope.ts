@@ -7,11 +7,11 @@ export { describeQuery, isFiltered, queryPhrases, type QueryNames } from '../../
 /** Which users the Export screen writes: everyone, the Users list's filter, its selection, or a report's users. */
 export type ScopeKind = 'all' | 'filter' | 'selection' | 'report';
 
-/** A report's filter handed to the Export screen from Reports. */
-export interface ReportScope {
-  label: string;
-  query: UserQueryInput;
-}
+/**
+ * A report's users handed to the Export screen: a data-quality report's filter (from Reports), or the users a
+ * job's report lists (an import, resync or reconcile), by id.
+ */
+export type ReportScope = { label: string } & ({ query: UserQueryInput; ids?: undefined } | { ids: string[]; query?: undefined });
 
 /** The scope label main records in the export's description (the contract caps it at 200 characters). */
 const label = (text: string) => (text.length > 200 ? `${text.slice(0, 199)}…` : text);
@@ -41,6 +41,8 @@ export function exportScopeFor(kind: ScopeKind, context: ScopeContext): ExportSc
       return { kind: 'query', query: target.query, label: label(`Selection: every user${filter}`) };
     }
     case 'report':
-      return context.report ? { kind: 'query', query: context.report.query, label: label(`Report: ${context.report.label}`) } : null;
+      if (!context.report) return null;
+      if (context.report.ids) return context.report.ids.length ? { kind: 'ids', ids: context.report.ids } : null;
+      return { kind: 'query', query: context.report.query, label: label(`Report: ${context.report.label}`) };
   }
 }
