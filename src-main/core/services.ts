@@ -1,5 +1,5 @@
 import { userInfo } from 'node:os';
-import type { AppInfo } from '../../src-shared/ipc/contract';
+import type { AppInfo, EventMap } from '../../src-shared/ipc/contract';
 import { AuditLog } from './audit/audit-log';
 import { AuditService } from './audit/audit-service';
 import { AppEvents } from './events';
@@ -89,8 +89,10 @@ export async function openServices(options: ServiceOptions): Promise<Services> {
   const realms = new RealmService(store, options.secrets, events, options.now, () => users.fields());
   const context = { store, users: userStore, audit, events, actor: options.actor ?? osUser(), now };
   const users = new UserService(context);
-  events.onAny((event) => {
+  events.onAny((event, payload) => {
     if (event === 'realms:changed') users.engine.realmsChanged();
+    // Realm cards show when each realm was last imported and reconciled (a store that cannot write keeps the old time).
+    if (event === 'jobs:changed') void realms.jobFinished((payload as EventMap['jobs:changed']).job).catch(() => undefined);
   });
   const jobs = new JobRunner(events, now);
   const deps = { ctx: context, users, realms };

@@ -195,6 +195,8 @@ export interface RealmRecord extends RealmInput {
   id: string;
   order: number;
   lastTest?: RealmTestStatus;
+  /** When an import from this realm last finished (schema 7; earlier imports are not known). */
+  lastImportAt?: string;
   lastReconcileAt?: string;
   /** Change markers from the last complete reconcile (absent: the next one reads the whole realm). */
   sync?: RealmSyncMarkers;

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { checkLdapFilter } from '../../../src-shared/model/ldap-filter';
 import { coverageWarnings, type ConnectionTestReport } from '../../../src-shared/model/connection-test';
-import type { Realm, RealmInput, RealmRecord } from '../../../src-shared/model/realm';
+import type { Realm, RealmInput, RealmRecord, RealmTestStatus } from '../../../src-shared/model/realm';
+import type { Job } from '../../../src-shared/model/sync';
 import { RosterError } from '../../../src-shared/result';
 import { effectiveFields, type FieldDefinition } from '../../../src-shared/model/fields';
 import { testConnection } from '../ldap/test-connection';
@@ -24,8 +25,17 @@ const sameBindTarget = (a: RealmInput['connection'], b: RealmInput['connection']
 const sameReading = (a: RealmInput, b: RealmInput): boolean =>
   JSON.stringify([a.kind, a.idAttribute, a.mapping, a.ldif]) === JSON.stringify([b.kind, b.idAttribute, b.mapping, b.ldif]);
 
+/** What a test checked: the connection and the search (the same measure that keeps or drops a saved realm's last test). */
+const testedSettings = (realm: RealmInput): string => JSON.stringify([realm.connection, realm.search]);
+
 export class RealmService {
   private readonly passwords: RealmPasswords;
+  /**
+   * The last test of each form this session ("realm:<id>" for a saved realm, "draft:<draftId>" for a new one)
+   * and the settings it tested: Save adopts it when it saves those very settings, so a realm tested in its
+   * form and then saved does not say "Never tested".
+   */
+  private readonly formTests = new Map<string, { settings: string; lastTest: RealmTestStatus }>();
 
   constructor(
     private readonly store: Store,
@@ -84,7 +94,13 @@ export class RealmService {
    */
   async create(input: RealmInput, options: { draftId?: string; rememberPassword?: boolean } = {}): Promise<Realm> {
     this.assertUniqueName(input.name);
-    const record: RealmRecord = { ...input, id: randomUUID(), order: Math.max(-1, ...this.store.data.realms.map((r) => r.order)) + 1 };
+    const tested = options.draftId ? this.formTests.get(`draft:${options.draftId}`) : undefined;
+    const record: RealmRecord = {
+      ...input,
+      id: randomUUID(),
+      order: Math.max(-1, ...this.store.data.realms.map((r) => r.order)) + 1,
+      ...(tested && tested.settings === testedSettings(input) ? { lastTest: tested.lastTest } : {}),
+    };
     // The password is saved before the realm is written: a failed save refuses the create, and the form's
     // draft keeps its password for the next attempt.
     const saved = options.rememberPassword ? await this.passwords.remember(record.id, record.connection, options.draftId) : false;
@@ -94,7 +110,10 @@ export class RealmService {
       if (saved) await this.passwords.forget(record.id).catch(() => undefined);
       throw error;
     }
-    if (options.draftId) await this.passwords.adopt(options.draftId, record.id, record.connection, saved);
+    if (options.draftId) {
+      this.formTests.delete(`draft:${options.draftId}`);
+      await this.passwords.adopt(options.draftId, record.id, record.connection, saved);
+    }
     this.changed(record.id);
     return this.view(record);
   }
@@ -108,12 +127,21 @@ export class RealmService {
     const existing = this.record(id);
     this.assertUniqueName(input.name, id);
     // A changed server, bind or base invalidates the last test.
-    const sameTarget = JSON.stringify([existing.connection, existing.search]) === JSON.stringify([input.connection, input.search]);
+    const sameTarget = testedSettings(existing) === testedSettings(input);
+    // A test run in the form this session of exactly what is saved now (with the password saved now) stands.
+    const tested = this.formTests.get(`realm:${id}`);
+    const lastTest =
+      tested && tested.settings === testedSettings(input) && !options.forgetPassword
+        ? tested.lastTest
+        : sameTarget && !options.rememberPassword && !options.forgetPassword
+          ? existing.lastTest
+          : undefined;
     const updated: RealmRecord = {
       ...input,
       id,
       order: existing.order,
-      ...(sameTarget && !options.rememberPassword && !options.forgetPassword && existing.lastTest ? { lastTest: existing.lastTest } : {}),
+      ...(lastTest ? { lastTest } : {}),
+      ...(existing.lastImportAt ? { lastImportAt: existing.lastImportAt } : {}),
       ...(existing.lastReconcileAt ? { lastReconcileAt: existing.lastReconcileAt } : {}),
       // What the last reconcile read stays a valid starting point only for the same server, account (what it may
       // see), search and mapping; anything else and the next reconcile reads the whole realm.
@@ -157,6 +185,8 @@ export class RealmService {
     }
     const keys: PasswordKeys = saved ? { realmId: saved.id } : { draftId: args.draftId! };
     const kept = await this.passwords.keep(keys, target, args.password, args.remember ?? false);
+    // A test made with another password no longer says how this one fares.
+    this.formTests.delete(saved ? `realm:${saved.id}` : `draft:${args.draftId}`);
     if (saved) this.changed(saved.id);
     return { kept };
   }
@@ -194,6 +224,7 @@ export class RealmService {
       await this.store.update((data) => {
         data.realms = data.realms.filter((r) => r.id !== id);
       });
+      this.formTests.delete(`realm:${id}`);
     } finally {
       this.changed(id);
     }
@@ -209,6 +240,23 @@ export class RealmService {
   passwordRefused(realmId: string, lookup: PasswordLookup, draftId?: string): Promise<void> {
     if (lookup.kept !== 'session') return Promise.resolve();
     return this.passwords.refused({ realmId, ...(draftId ? { draftId } : {}) }, lookup.password);
+  }
+
+  /**
+   * A job ended: a finished import stamps the realm's last import; a finished reconcile (which stamped its own
+   * time) is announced too, so realm cards show both without a reload.
+   */
+  async jobFinished(job: Job): Promise<void> {
+    if (job.state !== 'done' || job.summary?.dryRun || (job.kind !== 'import' && job.kind !== 'reconcile')) return;
+    if (!this.store.data.realms.some((r) => r.id === job.realmId)) return;
+    if (job.kind === 'import') {
+      const at = job.finishedAt ?? this.now().toISOString();
+      await this.store.update((data) => {
+        const realm = data.realms.find((r) => r.id === job.realmId);
+        if (realm) realm.lastImportAt = at;
+      });
+    }
+    this.changed(job.realmId);
   }
 
   /**
@@ -246,8 +294,10 @@ export class RealmService {
             signal: args.signal,
           });
     if (report.error?.code === 'invalid-credentials' && lookup.kept === 'session') await this.passwords.refused(keys, lookup.password);
+    const lastTest = { at: this.now().toISOString(), ok: report.ok, message: report.ok ? summarise(report) : (report.error?.message ?? 'Failed') };
+    const form = args.id ? `realm:${args.id}` : args.draftId ? `draft:${args.draftId}` : undefined;
+    if (form && report.error?.code !== 'cancelled') this.formTests.set(form, { settings: testedSettings(realm), lastTest });
     if (saved && !args.draft) {
-      const lastTest = { at: this.now().toISOString(), ok: report.ok, message: report.ok ? summarise(report) : (report.error?.message ?? 'Failed') };
       await this.store.update((data) => {
         const realm = data.realms.find((r) => r.id === saved.id);
         if (realm) realm.lastTest = lastTest;

@@ -150,7 +150,28 @@ const v5ToV6: Migration = {
   },
 };
 
-const MIGRATIONS: Migration[] = [v1ToV2, v2ToV3, v3ToV4, v4ToV5, v5ToV6];
+/**
+ * Version 7: a realm remembers when an import from it last finished (`lastImportAt`), for its card. Imports
+ * made before are not known; a version 6 document cannot hold the time, so one found is dropped, not trusted.
+ */
+const v6ToV7: Migration = {
+  from: 6,
+  describe: 'realms remember when they were last imported (imports made before this version are not known)',
+  up(doc) {
+    const realms = Array.isArray(doc.realms) ? doc.realms : [];
+    return {
+      ...doc,
+      schemaVersion: 7,
+      realms: realms.map((realm: unknown) => {
+        if (!isRecord(realm) || !('lastImportAt' in realm)) return realm;
+        const { lastImportAt: _untrusted, ...rest } = realm;
+        return rest;
+      }),
+    };
+  },
+};
+
+const MIGRATIONS: Migration[] = [v1ToV2, v2ToV3, v3ToV4, v4ToV5, v5ToV6, v6ToV7];
 
 /** Applies every migration from the document's version up to the current one. */
 export function migrate(doc: Doc): { data: StoreData; applied: string[] } {

@@ -3,7 +3,7 @@ import type { CustomField, FieldPolicyOverride } from '../../../src-shared/model
 import type { RealmRecord } from '../../../src-shared/model/realm';
 
 /** The schema version this build reads and writes. */
-export const CURRENT_SCHEMA_VERSION = 6;
+export const CURRENT_SCHEMA_VERSION = 7;
 
 /** A role as stored; who holds it is on the users. */
 export interface RoleRecord {

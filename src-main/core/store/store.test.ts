@@ -112,7 +112,7 @@ describe('Store', () => {
     };
     await writeFile(join(dir, STORE_FILE), JSON.stringify(v1));
     const store = await open();
-    expect(store.data.schemaVersion).toBe(6);
+    expect(store.data.schemaVersion).toBe(7);
     expect(store.data.roles).toEqual([]);
     expect(store.data.fields).toEqual({ overrides: {}, custom: [] });
     expect(store.data.realms.map((r) => [r.id, r.order, r.connection.urls])).toEqual([
@@ -123,11 +123,11 @@ describe('Store', () => {
     expect(store.data.realms[0]?.connection.tls).toBe('ldaps');
     const backup = join(dir, 'backups', 'roster.v1.2026-11-21T10-00-00-000Z.json');
     expect(store.notices[0]).toBe(
-      `Upgraded the data file (v1→v2: realm connection.url -> connection.urls[], explicit realm order; v2→v3: roles, field policy and preferences; v3→v4: attribute mapping as ordered lists (Full name falls back to cn), AD preset filter for normal user accounts (built-in, computer and trust accounts imported before show as not found at the next reconcile); v4→v5: realms that sent the bind password without TLS by default now use StartTLS (choose None in the realm settings to keep clear text); v5→v6: realms remember where the directory stood at their last reconcile, so the next one reads only what changed (each realm's next reconcile is a full one)); the previous version is kept at ${backup}.`,
+      `Upgraded the data file (v1→v2: realm connection.url -> connection.urls[], explicit realm order; v2→v3: roles, field policy and preferences; v3→v4: attribute mapping as ordered lists (Full name falls back to cn), AD preset filter for normal user accounts (built-in, computer and trust accounts imported before show as not found at the next reconcile); v4→v5: realms that sent the bind password without TLS by default now use StartTLS (choose None in the realm settings to keep clear text); v5→v6: realms remember where the directory stood at their last reconcile, so the next one reads only what changed (each realm's next reconcile is a full one); v6→v7: realms remember when they were last imported (imports made before this version are not known)); the previous version is kept at ${backup}.`,
     );
     expect(JSON.parse(await readFile(backup, 'utf8'))).toEqual(v1);
     await store.close();
-    expect(JSON.parse(await readFile(join(dir, STORE_FILE), 'utf8')).schemaVersion).toBe(6);
+    expect(JSON.parse(await readFile(join(dir, STORE_FILE), 'utf8')).schemaVersion).toBe(7);
   });
 
   it('migrates a version 3 mapping to ordered lists: Full name gains cn and givenName+sn, old AD filters become the normal-user filter', async () => {
@@ -178,7 +178,7 @@ describe('Store', () => {
     };
     await writeFile(join(dir, STORE_FILE), JSON.stringify(v3));
     const store = await open();
-    expect(store.data.schemaVersion).toBe(6);
+    expect(store.data.schemaVersion).toBe(7);
     expect(store.data.realms.map((r) => [r.id, r.mapping, r.search.userFilter])).toEqual([
       ['ol', { username: ['uid'], displayName: ['displayName', 'cn', 'givenName+sn'], email: ['mail'] }, '(objectClass=inetOrgPerson)'],
       ['ad', { username: ['sAMAccountName'], displayName: ['name'] }, AD_USER_FILTER],
@@ -248,11 +248,40 @@ describe('Store', () => {
     };
     await writeFile(join(dir, STORE_FILE), JSON.stringify(v5));
     const store = await open();
-    expect(store.data.schemaVersion).toBe(6);
+    expect(store.data.schemaVersion).toBe(7);
     expect(store.data.realms).toEqual([realm, { ...realm, id: 'odd' }]);
     expect(store.notices[0]).toMatch(/^Upgraded the data file \(v5→v6: realms remember where the directory stood at their last reconcile/);
     await store.close();
-    expect(JSON.parse(await readFile(join(dir, STORE_FILE), 'utf8')).schemaVersion).toBe(6);
+    expect(JSON.parse(await readFile(join(dir, STORE_FILE), 'utf8')).schemaVersion).toBe(7);
+  });
+
+  it('migrates version 6 to 7 with a backup: realms keep their last test, reconcile and markers, and start with no import time', async () => {
+    const realm = {
+      id: 'lab',
+      name: 'Lab',
+      kind: 'openldap',
+      order: 0,
+      connection: { urls: ['ldap://ldap1'], tls: 'starttls', bindDn: 'cn=reader' },
+      search: { baseDn: 'dc=example', userFilter: '(objectClass=inetOrgPerson)' },
+      mapping: { username: ['uid'] },
+      lastTest: { at: '2026-11-20T09:00:00.000Z', ok: true, message: 'OpenLDAP at ldap://ldap1, base DN found, 300 users' },
+      lastReconcileAt: '2026-11-20T10:00:00.000Z',
+      sync: { marker: { kind: 'timestamp', time: '20261120100000Z', server: 'ldap://ldap1' }, fingerprint: 'f', at: '2026-11-20T10:00:00.000Z' },
+    };
+    // A version 6 document cannot know import times; one that claims to is not trusted.
+    const v6 = { schemaVersion: 6, roles: [], fields: { overrides: {}, custom: [] }, prefs: {}, settings: {}, realms: [realm, { ...realm, id: 'odd', lastImportAt: 'x' }] };
+    const original = JSON.stringify(v6);
+    await writeFile(join(dir, STORE_FILE), original);
+    const store = await open();
+    expect(store.data.schemaVersion).toBe(7);
+    expect(store.data.realms).toEqual([realm, { ...realm, id: 'odd' }]);
+    const backup = join(dir, 'backups', 'roster.v6.2026-11-21T10-00-00-000Z.json');
+    expect(store.notices).toEqual([
+      `Upgraded the data file (v6→v7: realms remember when they were last imported (imports made before this version are not known)); the previous version is kept at ${backup}.`,
+    ]);
+    expect(await readFile(backup, 'utf8')).toBe(original);
+    await store.close();
+    expect(JSON.parse(await readFile(join(dir, STORE_FILE), 'utf8')).schemaVersion).toBe(7);
   });
 
   it('lets only one writer in; a reader may look while it writes', async () => {

@@ -3,6 +3,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { Realm } from '../../../src-shared/model/realm';
 import type { AppError } from '../../../src-shared/result';
 import { call, subscribe } from '../api';
+import { fullTime, timeAgo } from '../lib/format-time';
 
 interface RealmsState {
   realms: Realm[];
@@ -89,3 +90,39 @@ export const useRealmActions = () =>
   useRealmsStore(
     useShallow((s) => ({ load: s.load, setEnabled: s.setEnabled, move: s.move, remove: s.remove, dismissListError: s.dismissListError, watch: s.watch })),
   );
+
+/** One line of a realm card: what it says, and the tooltip with the full time. */
+export interface ActivityLine {
+  text: string;
+  title?: string;
+}
+
+/** What a realm's card says about it: the last connection test (result and when), the last import and reconcile. */
+export interface RealmActivity {
+  test: ActivityLine & { state: 'ok' | 'failed' | 'untested' | 'file' };
+  imported: ActivityLine;
+  reconciled: ActivityLine;
+}
+
+/** The card's lines for a realm, from what main recorded (`now` for "5 minutes ago"). */
+export function realmActivity(realm: Realm, now = Date.now()): RealmActivity {
+  const { lastTest, lastImportAt, lastReconcileAt } = realm;
+  const test: RealmActivity['test'] = lastTest
+    ? {
+        state: lastTest.ok ? 'ok' : 'failed',
+        text: `${lastTest.ok ? 'Tested OK' : 'Test failed'} · ${timeAgo(lastTest.at, now)}`,
+        title: `Last test ${fullTime(lastTest.at)}\n${lastTest.message}`,
+      }
+    : realm.kind === 'ldif-file'
+      ? { state: 'file', text: 'Offline file' }
+      : { state: 'untested', text: 'Never tested' };
+  return {
+    test,
+    imported: lastImportAt
+      ? { text: `Imported ${timeAgo(lastImportAt, now)}`, title: `Last import finished ${fullTime(lastImportAt)}` }
+      : { text: 'Not imported yet' },
+    reconciled: lastReconcileAt
+      ? { text: `Reconciled ${timeAgo(lastReconcileAt, now)}`, title: `Last reconciled ${fullTime(lastReconcileAt)}` }
+      : { text: 'Never reconciled' },
+  };
+}

@@ -1,6 +1,6 @@
 import type { Realm } from '../../../../src-shared/model/realm';
-import { fullTime, timeAgo } from '../../lib/format-time';
 import { jobPercent, useJob } from '../../stores/jobs-store';
+import { realmActivity } from '../../stores/realms-store';
 import { useReconcile, useSyncActions } from '../../stores/sync-store';
 
 /** A realm row's reconcile line: when it was last reconciled (or how far the running one is) and "Reconcile…". */
@@ -9,17 +9,16 @@ export function ReconcileButton({ realm }: { realm: Realm }) {
   const job = useJob(jobId);
   const { openReconcile, clearReconcile } = useSyncActions();
   const running = job?.state === 'running';
-  const status = running
-    ? job.total > 0
-      ? `Reconciling… ${jobPercent(job)}%`
-      : 'Reconciling…'
-    : realm.lastReconcileAt
-      ? `Reconciled ${timeAgo(realm.lastReconcileAt)}`
-      : 'Never reconciled';
+  const { imported, reconciled } = realmActivity(realm);
+  const status = running ? (job.total > 0 ? `Reconciling… ${jobPercent(job)}%` : 'Reconciling…') : reconciled.text;
   return (
     <div className="reconcile-status" data-testid="reconcile-status">
-      <span className="reconcile-status__time muted" title={realm.lastReconcileAt ? `Last reconciled ${fullTime(realm.lastReconcileAt)}` : undefined}>
-        {status}
+      <span className="reconcile-status__time muted">
+        <span data-testid="realm-import-status" title={imported.title}>
+          {imported.text}
+        </span>
+        {' · '}
+        <span title={running ? undefined : reconciled.title}>{status}</span>
       </span>
       {/* A run that ended while its dialog was closed keeps its report until it is read or a new run starts. */}
       {job && !running && (
