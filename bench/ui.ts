@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Page } from '@playwright/test';
 import { CHROMIUM_ARGS } from '../e2e/fixtures/app';
-import { seedRealmUsers } from '../e2e/fixtures/users';
-import { startWebServer } from '../src-main/web/server';
+import { once } from 'node:events';
+import { Worker } from 'node:worker_threads';
+import type { UiServerData } from './ui-server.worker';
 
 /** One keystroke of the search: the text after it, and input event → its rows painted. */
 export interface KeystrokeTiming {
@@ -226,6 +227,28 @@ const nextMark = (page: Page, name: string, after = 0, detail?: Record<string, u
   });
 
 /**
+ * Seeds `count` users and serves the built renderer from a worker thread (bench/ui-server.worker.ts), so
+ * main's answers do not wait behind the Playwright driver's work in this thread.
+ */
+async function startServerThread(data: UiServerData): Promise<{ appUrl: string; close(): Promise<void> }> {
+  // A worker does not inherit tsx's loader: it registers it, then loads the TypeScript.
+  const boot = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then(({ register }) => {
+    register();
+    return import(${JSON.stringify(new URL('./ui-server.worker.ts', import.meta.url).href)});
+  });`;
+  const worker = new Worker(boot, { eval: true, workerData: data });
+  const [started] = (await Promise.race([once(worker, 'message'), once(worker, 'error').then(([error]) => Promise.reject(error))])) as [{ appUrl: string }];
+  return {
+    appUrl: started.appUrl,
+    close: async () => {
+      worker.postMessage('close');
+      await once(worker, 'message');
+      await worker.terminate();
+    },
+  };
+}
+
+/**
  * The served UI (src-main/web, the built renderer) in Debian's Chromium over a data folder of `count`
  * external users: page load → first rows painted; typing and erasing "smith" in the search box (sorted by
  * full name) → each keystroke's rows painted; 100 screens of scrolling (one per frame) → longest frame;
@@ -234,10 +257,7 @@ const nextMark = (page: Page, name: string, after = 0, detail?: Record<string, u
 export async function benchUi(count: number): Promise<UiBenchResult> {
   await ensureBuilt();
   const dir = await mkdtemp(join(tmpdir(), 'roster-bench-ui-'));
-  const server = await (async () => {
-    await seedRealmUsers(dir, count, { externalEvery: 1 });
-    return startWebServer({ dataDir: dir, rendererDir: RENDERER, owner: 'the Roster UI benchmark' });
-  })();
+  const server = await startServerThread({ dataDir: dir, count, rendererDir: RENDERER });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   try {
     const context = await browser.newContext({ viewport: { width: 1280, height: 820 } });
