@@ -1,9 +1,9 @@
 import { useMemo } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { isDirty, targetChanged, type RealmDraft } from '../screens/realms/realm-draft';
-import { checkDraft, type FieldErrors } from '../screens/realms/realm-validation';
+import type { FieldErrors } from '../screens/realms/realm-validation';
 import { useRealmsStore } from './realms-store';
-import { coverageIsStale, useRealmFormStore } from './realm-form-store';
+import { coverageIsStale, testFieldFlags, useRealmFormStore, visibleFieldErrors } from './realm-form-store';
 
 /** What the form shows: none, new, or a saved realm's id. */
 export const useFormTarget = () => useRealmFormStore((s) => s.target);
@@ -30,6 +30,12 @@ export const useLdifFileState = () => useRealmFormStore((s) => s.ldifFile);
 /** The form's connection test. */
 export const useTestState = () => useRealmFormStore((s) => s.test);
 
+/** The id of the failed test step's message when the last test failed because of this field, else undefined. */
+export const useTestFlag = (errorKey: string): string | undefined => useRealmFormStore((s) => testFieldFlags(s.test, s.draft)[errorKey]);
+
+/** Every field the last failed test is about, with the id of the step message (see testFieldFlags). */
+export const useTestFlags = () => useRealmFormStore(useShallow((s) => testFieldFlags(s.test, s.draft)));
+
 /** Whether the mapping was edited since the shown coverage was measured. */
 export const useCoverageStale = () => useRealmFormStore((s) => coverageIsStale(s.test, s.draft));
 
@@ -54,15 +60,11 @@ export const useFormActions = () =>
     })),
   );
 
-/** Messages per field: the schema's (once a save or test was tried) and main's (e.g. a duplicate name). */
+/** Messages per field (see visibleFieldErrors): a malformed filter as typed, the schema's once a save or test was tried, main's. */
 export function useFieldErrors(): FieldErrors {
   const { draft, showErrors, serverErrors, target } = useRealmFormStore(
     useShallow((s) => ({ draft: s.draft, showErrors: s.showErrors, serverErrors: s.serverErrors, target: s.target })),
   );
   const enabled = useRealmsStore((s) => (target.kind === 'realm' ? (s.realms.find((r) => r.id === target.id)?.enabled ?? true) : true));
-  return useMemo(() => {
-    if (!showErrors) return serverErrors;
-    const check = checkDraft(draft, enabled);
-    return check.ok ? serverErrors : { ...check.errors, ...serverErrors };
-  }, [draft, showErrors, serverErrors, enabled]);
+  return useMemo(() => visibleFieldErrors({ draft, showErrors, serverErrors }, enabled), [draft, showErrors, serverErrors, enabled]);
 }

@@ -3,7 +3,7 @@ import type { RosterApi } from '../../../src-shared/ipc/api';
 import type { Realm } from '../../../src-shared/model/realm';
 import { realmFromPreset } from '../../../src-shared/model/realm-presets';
 import { isDirty } from '../screens/realms/realm-draft';
-import { coverageIsStale, useRealmFormStore } from './realm-form-store';
+import { coverageIsStale, testFieldFlags, useRealmFormStore, visibleFieldErrors } from './realm-form-store';
 import { useRealmsStore } from './realms-store';
 
 const saved: Realm = {
@@ -85,7 +85,9 @@ describe('runTest', () => {
     useRealmFormStore.getState().edit((d) => ({ ...d, urls: ['nope'] }));
     expect(await useRealmFormStore.getState().runTest()).toBe(false);
     expect(calls).toEqual([]);
-    expect(useRealmFormStore.getState().test.error?.message).toMatch(/highlighted/);
+    // The URL field says why; the test panel does not say it again.
+    expect(useRealmFormStore.getState().test.error).toBeNull();
+    expect(visibleFieldErrors(useRealmFormStore.getState(), true)['connection.urls.0']).toMatch(/^Use a URL such as/);
   });
 });
 
@@ -205,5 +207,46 @@ describe('inspectLdif', () => {
     await useRealmFormStore.getState().inspectLdif();
     expect(useRealmFormStore.getState().draft).toBe(before);
     expect(useRealmFormStore.getState().ldifFile.error?.message).toBe('The LDIF file /x cannot be read: it does not exist.');
+  });
+});
+
+describe('field errors: each once, by its field', () => {
+  const visible = () => visibleFieldErrors(useRealmFormStore.getState(), true);
+  const setFilter = (userFilter: string) => useRealmFormStore.getState().edit((d) => ({ ...d, userFilter }), 'search.userFilter');
+
+  it('says what is wrong with the user filter as it is typed, before any save, test or connection', () => {
+    useRealmFormStore.getState().edit((d) => ({ ...d, name: '' }));
+    setFilter('(&(objectClass=person)(uid=a');
+    // The filter at once; an empty name only once a save or test was tried.
+    expect(visible()).toEqual({ 'search.userFilter': 'The "(" at character 23 is never closed: a ")" is missing.' });
+    setFilter('(&(objectClass=person)(uid=a\\zz))');
+    expect(visible()).toEqual({ 'search.userFilter': expect.stringMatching(/^The "\\" at character 29 must be followed by two hex digits/) });
+    setFilter('(&(objectClass=person)(uid=a))');
+    expect(visible()).toEqual({});
+    expect(calls).toEqual([]);
+  });
+
+  it('a test of a draft with errors sends nothing and adds no message of its own: the fields say it', async () => {
+    setFilter('(uid=a))');
+    useRealmFormStore.getState().edit((d) => ({ ...d, name: '' }));
+    expect(await useRealmFormStore.getState().runTest()).toBe(false);
+    expect(calls).toEqual([]);
+    expect(useRealmFormStore.getState().test).toEqual({ running: false, report: null, error: null, mapping: null });
+    expect(visible()).toEqual({ name: 'Give the realm a name', 'search.userFilter': 'The ")" at character 8 closes nothing: there is one ")" too many.' });
+  });
+
+  it('a failed test points the field it is about at the step that says why', () => {
+    const failedAt = (step: string, code: string, url = 'ldap://ldap.example') => ({
+      running: false,
+      error: null,
+      mapping: null,
+      report: { ok: false, url, steps: [{ step, label: step, status: 'failed', detail: 'why', ms: 1 }], error: { code, message: 'why' } },
+    }) as never;
+    const draft = useRealmFormStore.getState().draft;
+    expect(testFieldFlags(failedAt('bind', 'invalid-credentials'), draft)).toEqual({ password: 'test-step-bind-detail' });
+    expect(testFieldFlags(failedAt('bind', 'host-unreachable'), draft)).toEqual({ 'connection.urls.0': 'test-step-bind-detail' });
+    expect(testFieldFlags(failedAt('base', 'no-such-base'), draft)).toEqual({ 'search.baseDn': 'test-step-base-detail' });
+    expect(testFieldFlags(failedAt('users', 'ldap-error'), draft)).toEqual({ 'search.userFilter': 'test-step-users-detail' });
+    expect(testFieldFlags(failedAt('rootdse', 'ldap-error'), draft)).toEqual({});
   });
 });

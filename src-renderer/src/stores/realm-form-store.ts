@@ -6,7 +6,7 @@ import type { AppError, Result } from '../../../src-shared/result';
 import { parseSources } from '../../../src-shared/model/realm-mapping';
 import { call } from '../api';
 import { bindTargetKey, draftFromRealm, isDirty, newDraft, sameSettings, withPreset, type RealmDraft } from '../screens/realms/realm-draft';
-import { checkDraft, type FieldErrors } from '../screens/realms/realm-validation';
+import { checkDraft, typedErrors, type FieldErrors } from '../screens/realms/realm-validation';
 import { useRealmsStore } from './realms-store';
 
 /** What the form knows of the chosen LDIF file: being read, what it holds, or why it cannot be read. */
@@ -26,6 +26,30 @@ export interface TestState {
   error: AppError | null;
   /** The mapping the test sampled users with (the draft's, as typed then). */
   mapping: RealmDraft['mapping'] | null;
+}
+
+/** The id of a test step's message, so the field it is about can point at it (aria-describedby). */
+export const testStepDetailId = (step: string): string => `test-step-${step}-detail`;
+
+/**
+ * The field a failed connection test is about, and the id of the step message that says why: the form
+ * highlights that field and ties it to the message, which the test panel shows once.
+ */
+export function testFieldFlags(test: TestState, draft: RealmDraft): Record<string, string> {
+  const failed = test.running ? undefined : test.report?.steps.find((s) => s.status === 'failed');
+  if (!failed || !test.report) return {};
+  const id = testStepDetailId(failed.step);
+  const code = test.report.error?.code;
+  if (code === 'invalid-credentials' || code === 'password-required') return { password: id };
+  if (code === 'no-such-base') return { 'search.baseDn': id };
+  if (code === 'invalid-filter' || failed.step === 'users') return { 'search.userFilter': id };
+  if (failed.step === 'file') return { 'ldif.path': id };
+  if (failed.step === 'reach' || failed.step === 'tls' || failed.step === 'bind') {
+    // The URL that failed (the test reports the last one it tried).
+    const slot = draft.urls.findIndex((u) => u.trim() === test.report?.url);
+    if (slot >= 0) return { [`connection.urls.${slot}`]: id };
+  }
+  return {};
 }
 
 /** Whether the draft's mapping differs from the one the shown coverage was measured with. */
@@ -102,6 +126,16 @@ async function handOverPassword(connection: RealmInput['connection']): Promise<A
     draft: { ...now, password: '', ...(result.ok ? { passwordGivenFor: givenFor, forgetPassword: false } : {}) },
   }));
   return result.ok ? null : result.error;
+}
+
+/**
+ * The messages the form shows, one per field: a malformed user filter as soon as it is typed (Roster's own
+ * check, no connection needed); the rest once a save or test was tried; main's (a duplicate name) always.
+ */
+export function visibleFieldErrors(state: Pick<RealmFormState, 'draft' | 'showErrors' | 'serverErrors'>, enabled: boolean): FieldErrors {
+  const { draft, showErrors, serverErrors } = state;
+  const check = showErrors ? checkDraft(draft, enabled) : undefined;
+  return { ...typedErrors(draft), ...(check && !check.ok ? check.errors : {}), ...serverErrors };
 }
 
 /** The realm being edited: draft values, validation, save and "Test connection". */
@@ -191,7 +225,8 @@ export const useRealmFormStore = create<RealmFormState>()((set, get) => ({
     if (target.kind === 'none' || get().test.running) return false;
     const check = checkDraft(draft, savedRealm(target)?.enabled ?? true);
     if (!check.ok) {
-      set({ showErrors: true, test: { ...IDLE_TEST, error: { code: 'invalid-input', message: 'Fix the highlighted fields before testing.' } } });
+      // Said once, by each field it is about (the form then takes focus there), not again in the test panel.
+      set({ showErrors: true, test: IDLE_TEST });
       return false;
     }
     const seq = ++testSeq;

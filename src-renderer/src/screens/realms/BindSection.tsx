@@ -28,7 +28,9 @@ export function BindSection({ errors }: { errors: FieldErrors }) {
         <div className="field field--bare">
           <div className="field__control">
             <p className="banner banner--info" data-testid="secrets-banner">
-              <strong>Passwords are kept for this session only.</strong> {secrets.reason ?? 'This computer offers no way to store them encrypted.'}
+              {/* The reason already says how long passwords are kept: the heading does not say it again. */}
+              <strong>Bind passwords are not saved on this computer.</strong>{' '}
+              {secrets.reason ?? 'It offers no way to store them encrypted, so they are kept for this session only.'}
             </p>
           </div>
         </div>

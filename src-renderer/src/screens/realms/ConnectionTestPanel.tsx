@@ -37,13 +37,15 @@ export function ConnectionTestPanel() {
   }, [state, report, error]);
   if (!running && !report && !error) return null;
   const failure = error ?? report?.error ?? null;
+  // A failed step already says it (and the field it is about points there): the message appears once.
+  const saidByStep = failure !== null && (report?.steps.some((s) => s.status === 'failed' && s.detail === failure.message) ?? false);
   return (
     <section ref={ref} className={`test-panel test-panel--${state}`} data-testid="connection-test" data-state={state} aria-busy={running}>
       <header className="test-panel__header" aria-live="polite">
         <h3 className="test-panel__title">{titleOf(file, running, report)}</h3>
         {report && <span className="test-panel__summary">{summary(report)}</span>}
       </header>
-      {failure && !running && (
+      {failure && !running && !saidByStep && (
         <p className="test-panel__alert" role="alert">
           {failure.message}
         </p>

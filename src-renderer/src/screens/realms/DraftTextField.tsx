@@ -1,7 +1,7 @@
 import type { InputHTMLAttributes, ReactNode } from 'react';
 import { Field } from '../../components/Field';
-import { describedBy } from '../../lib/field-aria';
-import { useDraftValue, useFormActions } from '../../stores/realm-form-hooks';
+import { useDraftValue, useFormActions, useTestFlag } from '../../stores/realm-form-hooks';
+import { realmFieldAria } from './field-aria';
 import type { RealmDraft } from './realm-draft';
 
 type PassThrough = Pick<InputHTMLAttributes<HTMLInputElement>, 'placeholder' | 'inputMode' | 'autoComplete' | 'type' | 'min' | 'max' | 'step' | 'onBlur'>;
@@ -27,6 +27,7 @@ export function DraftTextField({ id, label, errorKey, errors, hint, value, updat
   const current = useDraftValue(value);
   const { edit } = useFormActions();
   const error = errors[errorKey];
+  const flag = useTestFlag(errorKey);
   return (
     <Field id={id} label={label} error={error} hint={hint}>
       <input
@@ -36,7 +37,7 @@ export function DraftTextField({ id, label, errorKey, errors, hint, value, updat
         onChange={(event) => edit((d) => update(d, event.target.value), errorKey)}
         spellCheck={false}
         autoFocus={autoFocus}
-        {...describedBy(id, error, hint !== undefined)}
+        {...realmFieldAria(id, error, hint !== undefined, flag)}
         {...input}
       />
     </Field>

@@ -21,6 +21,8 @@ export function LdifFileSection({ errors }: { errors: FieldErrors }) {
   const idAttribute = useDraftValue((d) => d.idAttribute);
   const flavour = useDraftValue((d) => d.ldifFlavour);
   const seen = file.inspection;
+  // Why the file cannot be read is said once, by the path field (highlighted), unless the field has an error of its own.
+  const fieldErrors = file.error && !errors['ldif.path'] ? { ...errors, 'ldif.path': file.error.message } : errors;
   const notes = realmNotes({ kind: 'ldif-file', idAttribute, ...(flavour ? { ldif: { path: '', flavour } } : {}) }).slice(1);
   return (
     <FormSection title="File">
@@ -28,7 +30,7 @@ export function LdifFileSection({ errors }: { errors: FieldErrors }) {
         id="realm-ldif-path"
         label="LDIF file"
         errorKey="ldif.path"
-        errors={errors}
+        errors={fieldErrors}
         mono
         placeholder="C:\Exports\corp-users.ldf"
         hint="The full path of an LDIF file: an export from ldifde, slapcat or ldapsearch. Roster reads it each time it searches and never changes it."
@@ -46,7 +48,6 @@ export function LdifFileSection({ errors }: { errors: FieldErrors }) {
       />
       <div className="ldif-file-status" role="status" data-testid="ldif-file-status">
         {file.checking && <p className="note muted">Reading the file…</p>}
-        {file.error && <p className="field__error">{file.error.message}</p>}
         {seen && (
           <p className="note">
             {seen.flavour === seen.detected

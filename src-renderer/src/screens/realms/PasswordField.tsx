@@ -1,7 +1,7 @@
 import type { PasswordState } from '../../../../src-shared/model/realm';
 import { Field } from '../../components/Field';
-import { describedBy } from '../../lib/field-aria';
-import { useDraftValue, useFormActions, useTargetChanged } from '../../stores/realm-form-hooks';
+import { useDraftValue, useFormActions, useTargetChanged, useTestFlag } from '../../stores/realm-form-hooks';
+import { realmFieldAria } from './field-aria';
 import { bindTargetKey } from './realm-draft';
 
 const STATE_TEXT: Record<PasswordState, string> = {
@@ -31,6 +31,7 @@ export function PasswordField({ state, note, error }: PasswordFieldProps) {
   const moved = useTargetChanged();
   const kept = (state === 'saved' || state === 'session') && !moved;
   const { edit } = useFormActions();
+  const flag = useTestFlag('password');
   const hint =
     givenFor !== null
       ? givenFor === targetKey
@@ -56,7 +57,7 @@ export function PasswordField({ state, note, error }: PasswordFieldProps) {
           value={password}
           placeholder={kept ? '(unchanged)' : ''}
           onChange={(event) => edit((d) => ({ ...d, password: event.target.value }))}
-          {...describedBy('realm-password', error, true)}
+          {...realmFieldAria('realm-password', error, true, flag)}
         />
         {state && (
           <span className={`pill pill--${state}`} data-testid="password-state" data-state={state}>

@@ -12,6 +12,14 @@ export function RealmFormHeader() {
   // An LDIF realm has no server to test: its check reads the file, counts users and samples the mapping.
   const file = useDraftValue(isFileRealm);
   const { runTest, cancel } = useFormActions();
+  // A draft with errors is not tested: its fields say why (once each), and focus goes to the first of them.
+  const test = async (button: HTMLElement) => {
+    if (await runTest()) return;
+    const form = button.closest('form');
+    requestAnimationFrame(() => {
+      if (!form?.querySelector('[data-testid="connection-test"]')) form?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+    });
+  };
   const title = target.kind === 'new' ? 'New realm' : name.trim() || 'Untitled realm';
   return (
     <header className="form-header">
@@ -21,7 +29,7 @@ export function RealmFormHeader() {
         <SavedFlash savedAt={savedAt} />
       </div>
       <div className="form-header__actions">
-        <button type="button" className="button" onClick={() => void runTest()} disabled={running} aria-busy={running}>
+        <button type="button" className="button" onClick={(event) => void test(event.currentTarget)} disabled={running} aria-busy={running}>
           {running && <span className="spinner" aria-hidden="true" />}
           {running ? (file ? 'Checking…' : 'Testing…') : file ? 'Check file' : 'Test connection'}
         </button>

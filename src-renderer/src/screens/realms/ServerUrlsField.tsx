@@ -1,6 +1,6 @@
 import { Field } from '../../components/Field';
-import { describedBy } from '../../lib/field-aria';
-import { useDraftValue, useFormActions } from '../../stores/realm-form-hooks';
+import { useDraftValue, useFormActions, useTestFlags } from '../../stores/realm-form-hooks';
+import { realmFieldAria } from './field-aria';
 import type { FieldErrors } from './realm-validation';
 
 const labelFor = (index: number) => (index === 0 ? 'Server URL' : `Server URL ${index + 1}`);
@@ -9,6 +9,7 @@ const labelFor = (index: number) => (index === 0 ? 'Server URL' : `Server URL ${
 export function ServerUrlsField({ errors }: { errors: FieldErrors }) {
   const urls = useDraftValue((d) => d.urls);
   const { edit } = useFormActions();
+  const flags = useTestFlags();
   const setUrl = (index: number, value: string) => edit((d) => ({ ...d, urls: d.urls.map((u, i) => (i === index ? value : u)) }), `connection.urls.${index}`);
   const remove = (index: number) => edit((d) => ({ ...d, urls: d.urls.filter((_, i) => i !== index) }));
   const last = urls.length - 1;
@@ -28,7 +29,7 @@ export function ServerUrlsField({ errors }: { errors: FieldErrors }) {
                 placeholder={index === 0 ? 'ldap://dc1.corp.example:389' : 'ldap://dc2.corp.example:389'}
                 spellCheck={false}
                 onChange={(event) => setUrl(index, event.target.value)}
-                {...describedBy(id, error, hint !== undefined)}
+                {...realmFieldAria(id, error, hint !== undefined, flags[`connection.urls.${index}`])}
               />
               {urls.length > 1 && (
                 <button type="button" className="icon-button" aria-label={`Remove URL ${index + 1}`} title="Remove this server" onClick={() => remove(index)}>

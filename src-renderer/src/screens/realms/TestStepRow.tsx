@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import type { ConnectionStepResult } from '../../../../src-shared/model/connection-test';
+import { testStepDetailId } from '../../stores/realm-form-store';
 
 const ICONS: Record<ConnectionStepResult['status'], string> = { ok: '✓', warning: '⚠', failed: '✗', skipped: '–' };
 const SPOKEN: Record<ConnectionStepResult['status'], string> = { ok: 'passed', warning: 'passed with a warning', failed: 'failed', skipped: 'skipped' };
@@ -15,7 +16,10 @@ export function TestStepRow({ step, children }: { step: ConnectionStepResult; ch
         {step.label}
         <span className="visually-hidden"> {SPOKEN[step.status]}</span>
       </span>
-      <span className="test-step__detail">{step.detail}</span>
+      {/* A failure is announced here, once; the field it is about points at it (aria-describedby). */}
+      <span className="test-step__detail" id={testStepDetailId(step.step)} role={step.status === 'failed' ? 'alert' : undefined}>
+        {step.detail}
+      </span>
       <span className="test-step__ms">{step.status === 'skipped' ? '' : `${step.ms} ms`}</span>
       {children && <div className="test-step__more">{children}</div>}
     </li>

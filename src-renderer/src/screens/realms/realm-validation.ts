@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { checkLdapFilter } from '../../../../src-shared/model/ldap-filter';
 import { realmInputSchema, type MappableField, type RealmInput } from '../../../../src-shared/model/realm';
 import { parseSources } from '../../../../src-shared/model/realm-mapping';
 import { isFileRealm, type RealmDraft } from './realm-draft';
@@ -83,4 +84,10 @@ export function checkDraft(draft: RealmDraft, enabled: boolean): DraftCheck {
     errors[key] ??= messageFor(key, issue);
   }
   return { ok: false, errors };
+}
+
+/** What is wrong as soon as it is typed, before any save or test: a user filter that is not well formed (not yet an empty one). */
+export function typedErrors(draft: Pick<RealmDraft, 'userFilter'>): FieldErrors {
+  const problem = draft.userFilter.trim() === '' ? undefined : checkLdapFilter(draft.userFilter);
+  return problem ? { 'search.userFilter': problem.message } : {};
 }
