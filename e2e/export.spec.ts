@@ -1,7 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import type { Page } from '@playwright/test';
+import type { Page, TestInfo } from '@playwright/test';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { expect, test as base } from './fixtures/app';
@@ -27,6 +27,13 @@ async function completeDepartment(app: Page, username: string, department: strin
   await detail.getByRole('button', { name: 'Save' }).click();
   await expect(detail.locator('[data-testid="field-row"][data-field="department"]').getByTestId('completion-marker')).toBeVisible();
   await app.getByRole('button', { name: 'Back to users' }).click();
+}
+
+/** A screenshot in the test's output folder; returns its path. */
+async function shot(app: Page, testInfo: TestInfo, name: string): Promise<string> {
+  const path = testInfo.outputPath(`${name}.png`);
+  await app.screenshot({ path });
+  return path;
 }
 
 /** The first worksheet as objects keyed by the header row (column keys). */
@@ -178,6 +185,44 @@ test.describe('with an OpenLDAP realm of 12 imported users', () => {
     await chip.getByRole('button', { name: `Remove the report filter: Missing ${label}` }).click();
     await expect(chip).toHaveCount(0);
     await expect(app.getByTestId('users-total')).toHaveAttribute('data-count', '12');
+  });
+
+  test('the column picker shows exactly the columns the file has, in its order, and the Order heading stays while scrolling', async ({ app }, testInfo) => {
+    const csvPath = testInfo.outputPath('owners.csv');
+    await completeDepartment(app, 'user00006', 'Field Research');
+    await goTo(app, 'Export');
+    const form = app.getByRole('form', { name: 'Export users' });
+    // The AD owners' columns, as a CSV change set: the file also says each row's realm, so the picker does.
+    await form.getByRole('radio', { name: /^AD owners/ }).check();
+    await form.getByRole('radio', { name: 'CSV (.csv)' }).check();
+    await expect(form.getByRole('radio', { name: 'Only completions and changes since the last sync' })).toBeChecked();
+    const realm = form.getByRole('checkbox', { name: /^Realm/ });
+    await expect(realm).toBeChecked();
+    await expect(realm).toBeDisabled();
+    const order = form.getByTestId('export-order').locator('li');
+    const shown = () => order.evaluateAll((items) => items.map((li) => li.getAttribute('data-column')));
+    expect((await shown()).slice(0, 4)).toEqual(['directoryId', 'dn', 'username', 'realm']);
+    await expect(form.getByRole('heading', { name: `Order (${(await shown()).length})` })).toBeVisible();
+    await form.getByLabel('Save to').fill(csvPath);
+    await expect(app.getByTestId('export-plan-sentence')).toHaveText(/^1 user will be written/);
+
+    // Scrolled to the end of the checklist, the Order panel still says what it is.
+    const body = app.locator('.export-form__body');
+    await body.evaluate((el) => el.scrollTo(0, el.scrollHeight));
+    expect(await body.evaluate((el) => el.scrollTop)).toBeGreaterThan(100);
+    const heading = form.getByRole('heading', { name: /^Order \(/ });
+    const [top, headingBox] = [(await body.boundingBox())!, (await heading.boundingBox())!];
+    expect(headingBox.y).toBeGreaterThanOrEqual(top.y - 1);
+    expect(headingBox.y).toBeLessThan(top.y + 40);
+    await testInfo.attach('export-order-scrolled', { path: await shot(app, testInfo, 'export-order-scrolled'), contentType: 'image/png' });
+
+    await form.getByRole('button', { name: 'Export', exact: true }).click();
+    const report = app.getByTestId('job-report');
+    await expect(report).toHaveAttribute('data-state', 'done');
+    const header = (parse(await readFile(csvPath), { bom: true, to_line: 1 }) as string[][])[0];
+    expect(header).toEqual(await shown());
+    await body.evaluate((el) => el.scrollTo(0, 0));
+    await testInfo.attach('export-columns-match-file', { path: await shot(app, testInfo, 'export-columns-match-file'), contentType: 'image/png' });
   });
 
   test('a returned sheet is previewed row by row and its valid rows applied; Export selected takes the selection', async ({ app }, testInfo) => {

@@ -52,6 +52,24 @@ export interface ExportColumn {
 /** The identity columns, in the order they lead every export. */
 export const IDENTITY_COLUMNS = ['directoryId', 'dn', 'username'] as const;
 
+const isIdentityColumn = (key: string) => (IDENTITY_COLUMNS as readonly string[]).includes(key);
+
+/** Whether a file carries the `realm` column whatever was chosen: a change set in a sheet may mix directories, and each row says whose it is. */
+export const realmColumnForced = (format: ExportFormat, content: ExportContent): boolean => (format === 'xlsx' || format === 'csv') && content === 'changes';
+
+/**
+ * The column keys a file is written with, in order — what main writes and what the Export screen shows. Identity
+ * columns left out go in front (directory owners and re-import find each user by them); a sheet's change set
+ * gets `realm` right after the last identity column when it was left out. `chosen` holds known keys only.
+ */
+export function writtenColumns(chosen: readonly string[], format: ExportFormat, content: ExportContent): string[] {
+  const unique = [...new Set(chosen)];
+  const keys = [...IDENTITY_COLUMNS.filter((k) => !unique.includes(k)), ...unique];
+  if (!realmColumnForced(format, content) || keys.includes('realm')) return keys;
+  const after = keys.reduce((last, key, i) => (isIdentityColumn(key) ? i : last), -1);
+  return [...keys.slice(0, after + 1), 'realm', ...keys.slice(after + 1)];
+}
+
 /** Ready-made column choices. */
 export const EXPORT_PRESETS = ['ad-owners', 'openldap-owners', 'everything'] as const;
 export type ExportPresetId = (typeof EXPORT_PRESETS)[number];

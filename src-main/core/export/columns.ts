@@ -219,14 +219,3 @@ export function resolveColumns(catalogue: readonly ColumnDef[], keys: readonly s
   const missing = IDENTITY_COLUMNS.filter((k) => !chosen.includes(k));
   return [...missing, ...chosen].map((k) => byKey.get(k)!);
 }
-
-/**
- * The columns with the `realm` column in them: put right after the identity columns when the admin left it
- * out. A change set in a sheet may mix directories; each row then says which one it is for.
- */
-export function withRealmColumn(columns: readonly ColumnDef[], catalogue: readonly ColumnDef[]): ColumnDef[] {
-  const realm = catalogue.find((c) => c.key === 'realm');
-  if (!realm || columns.some((c) => c.key === 'realm')) return [...columns];
-  const after = columns.reduce((last, c, i) => ((IDENTITY_COLUMNS as readonly string[]).includes(c.key) ? i : last), -1);
-  return [...columns.slice(0, after + 1), realm, ...columns.slice(after + 1)];
-}

@@ -3,7 +3,7 @@ import { rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { ExportCatalogue } from '../../../src-shared/ipc/contract';
-import type { ExportPart, ExportPlan, ExportRequest, ExportResult, ExportScope } from '../../../src-shared/model/export';
+import { writtenColumns, type ExportPart, type ExportPlan, type ExportRequest, type ExportResult, type ExportScope } from '../../../src-shared/model/export';
 import type { FieldDefinition } from '../../../src-shared/model/fields';
 import { describeQuery, type QueryNames } from '../../../src-shared/model/query-text';
 import type { RealmRecord } from '../../../src-shared/model/realm';
@@ -16,7 +16,7 @@ import { attributeMap } from '../sync/mapping';
 import type { UserContext, UserService } from '../users/user-service';
 import type { UserOp } from '../users/user-store';
 import { changeSet } from '../users/user-view';
-import { defaultColumns, describeColumns, exportColumns, exportPresets, resolveColumns, withRealmColumn, type ColumnDef, type ExportUser } from './columns';
+import { defaultColumns, describeColumns, exportColumns, exportPresets, resolveColumns, type ColumnDef, type ExportUser } from './columns';
 import { fieldsToApply, type ExportDocument, type WriteContext } from './document';
 import { writeCsv } from './csv';
 import { besideName, commitFiles } from './file-set';
@@ -113,9 +113,13 @@ export class ExportService {
     const fields = this.users.fields();
     const catalogue = exportColumns(fields);
     const resolved = resolveColumns(catalogue, request.columns ?? defaultColumns(fields, request.format));
-    // A change set in a sheet may hold users of several directories: each row says whose it is.
-    const sheet = request.format === 'xlsx' || request.format === 'csv';
-    const columns = sheet && request.content === 'changes' ? withRealmColumn(resolved, catalogue) : resolved;
+    // The same order the Export screen shows (a sheet's change set always says each row's realm).
+    const byKey = new Map(catalogue.map((c) => [c.key, c]));
+    const columns = writtenColumns(
+      resolved.map((c) => c.key),
+      request.format,
+      request.content,
+    ).map((key) => byKey.get(key)!);
     const chosenFields = new Set(columns.filter((c) => c.group === 'field').map((c) => c.key));
     const { users, label } = this.scoped(request.scope);
     const skipped = new Map<string, number>();

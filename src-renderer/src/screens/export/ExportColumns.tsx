@@ -1,6 +1,7 @@
-import type { ExportColumn } from '../../../../src-shared/model/export';
+import { realmColumnForced, writtenColumns, type ExportColumn } from '../../../../src-shared/model/export';
 import { useExportActions, useExportChoices } from '../../stores/export-store';
 import { isRequiredColumn } from './export-choices';
+import './export-columns.css';
 
 const GROUPS: { id: ExportColumn['group']; title: string; hint: string }[] = [
   {
@@ -12,28 +13,38 @@ const GROUPS: { id: ExportColumn['group']; title: string; hint: string }[] = [
   { id: 'field', title: 'Fields', hint: '“Roster” fields are completed here; the directory owns the others.' },
 ];
 
-/** One column of the checklist. */
-function ColumnCheck({ column, checked, onChange }: { column: ExportColumn; checked: boolean; onChange(on: boolean): void }) {
+/** Why a column is written whatever is ticked, said beside it. */
+const FORCED_REASON = 'always written in a change set as a sheet: each row says which directory it is for';
+
+/** One column of the checklist; `forced`: the file carries it anyway (the realm of a sheet's change set). */
+function ColumnCheck({ column, checked, forced, onChange }: { column: ExportColumn; checked: boolean; forced: boolean; onChange(on: boolean): void }) {
   const required = isRequiredColumn(column.key);
   const id = `export-column-${column.key}`;
   return (
-    <li className="export-columns__check" title={column.description}>
-      <input id={id} type="checkbox" checked={checked || required} disabled={required} onChange={(event) => onChange(event.target.checked)} />
+    <li className="export-columns__check" title={forced ? `${column.description} (${FORCED_REASON})` : column.description}>
+      <input id={id} type="checkbox" checked={checked || required || forced} disabled={required || forced} onChange={(event) => onChange(event.target.checked)} />
       <label htmlFor={id}>
         {column.label}
         {required && <span className="visually-hidden"> (always written)</span>}
+        {forced && <span className="visually-hidden"> ({FORCED_REASON})</span>}
       </label>
       {column.owner === 'local' && <span className="badge">Roster</span>}
     </li>
   );
 }
 
-/** The columns: a checklist by group (identity always on), and the chosen ones in order with up/down. */
+/**
+ * The columns: a checklist by group (identity always on), and — under a heading that stays while the list
+ * scrolls — exactly the columns the file will have, in its order, with up/down. A column the file carries
+ * anyway (the realm of a sheet's change set) is ticked and listed where the file has it.
+ */
 export function ExportColumns({ catalogue }: { catalogue: ExportColumn[] }) {
-  const { columns } = useExportChoices();
+  const { columns, format, content } = useExportChoices();
   const { toggleColumn, toggleColumns, moveColumn } = useExportActions();
   const byKey = new Map(catalogue.map((c) => [c.key, c]));
   const chosen = new Set(columns);
+  const written = writtenColumns(columns, format, content).filter((key) => byKey.has(key));
+  const forced = new Set(realmColumnForced(format, content) ? ['realm'] : []);
   return (
     <div className="export-columns" data-testid="export-columns">
       <fieldset className="export-section export-columns__pick">
@@ -76,7 +87,13 @@ export function ExportColumns({ catalogue }: { catalogue: ExportColumn[] }) {
               <p className="export-columns__hint muted">{group.hint}</p>
               <ul className="export-columns__list">
                 {members.map((column) => (
-                  <ColumnCheck key={column.key} column={column} checked={chosen.has(column.key)} onChange={(on) => toggleColumn(column.key, on)} />
+                  <ColumnCheck
+                    key={column.key}
+                    column={column}
+                    checked={chosen.has(column.key)}
+                    forced={forced.has(column.key)}
+                    onChange={(on) => toggleColumn(column.key, on)}
+                  />
                 ))}
               </ul>
             </div>
@@ -84,20 +101,27 @@ export function ExportColumns({ catalogue }: { catalogue: ExportColumn[] }) {
         })}
       </fieldset>
       <section className="export-section export-columns__order" aria-labelledby="export-order-title">
-        <h2 id="export-order-title" className="export-section__title">
-          Order ({columns.length})
+        <h2 id="export-order-title" className="export-section__title export-columns__order-title">
+          Order ({written.length})
         </h2>
+        <p className="muted export-columns__order-hint">The file&rsquo;s columns, left to right.</p>
         <ol className="export-order" data-testid="export-order">
-          {columns.map((key, index) => {
+          {written.map((key) => {
             const label = byKey.get(key)?.label ?? key;
-            const first = index === 0;
-            const last = index === columns.length - 1;
+            const index = columns.indexOf(key);
+            // A column the file carries anyway (not among the chosen ones) stays where the file puts it.
+            const fixed = index < 0;
+            const first = fixed || index === 0;
+            const last = fixed || index === columns.length - 1;
             return (
-              <li key={key} className="export-order__item" data-column={key}>
+              <li key={key} className={fixed ? 'export-order__item export-order__item--fixed' : 'export-order__item'} data-column={key}>
                 <span className="export-order__number" aria-hidden="true">
-                  {index + 1}
+                  {written.indexOf(key) + 1}
                 </span>
-                <span className="export-order__label">{label}</span>
+                <span className="export-order__label" title={fixed ? FORCED_REASON : undefined}>
+                  {label}
+                  {fixed && <span className="visually-hidden"> ({FORCED_REASON})</span>}
+                </span>
                 {/* aria-disabled, not disabled: a button that moved to the end keeps the keyboard focus. */}
                 <button
                   type="button"

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ExportColumn, ExportPreset } from '../../../../src-shared/model/export';
+import { realmColumnForced, writtenColumns, type ExportColumn, type ExportPreset } from '../../../../src-shared/model/export';
 import {
   defaultFileName,
   fileNameOf,
@@ -103,5 +103,20 @@ describe('file names and paths', () => {
     expect(withExtension('/tmp/out.csv', 'csv')).toBe('/tmp/out.csv');
     expect(withExtension('/tmp/out.txt', 'csv')).toBe('/tmp/out.txt');
     expect(withExtension('  ', 'csv')).toBe('');
+  });
+});
+
+describe('the columns a file is written with (what the Order panel lists)', () => {
+  it('puts identity columns left out in front, and a sheet’s change set says each row’s realm after them', () => {
+    const chosen = ['displayName', 'department'];
+    expect(writtenColumns(chosen, 'csv', 'snapshot')).toEqual(['directoryId', 'dn', 'username', 'displayName', 'department']);
+    expect(writtenColumns(chosen, 'csv', 'changes')).toEqual(['directoryId', 'dn', 'username', 'realm', 'displayName', 'department']);
+    expect(writtenColumns(chosen, 'xlsx', 'changes')).toEqual(['directoryId', 'dn', 'username', 'realm', 'displayName', 'department']);
+    expect(writtenColumns(chosen, 'ldif', 'changes')).toEqual(['directoryId', 'dn', 'username', 'displayName', 'department']);
+    // A realm column chosen stays where it was put; identity moved down is followed by the realm.
+    expect(writtenColumns(['realm', 'directoryId', 'dn', 'username'], 'csv', 'changes')).toEqual(['realm', 'directoryId', 'dn', 'username']);
+    expect(writtenColumns(['displayName', 'directoryId', 'dn', 'username'], 'csv', 'changes')).toEqual(['displayName', 'directoryId', 'dn', 'username', 'realm']);
+    expect(realmColumnForced('csv', 'changes')).toBe(true);
+    expect(realmColumnForced('ps1', 'changes')).toBe(false);
   });
 });
