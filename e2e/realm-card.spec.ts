@@ -92,6 +92,9 @@ test('filter checked as typed, a non-LDAP port named, and the card shows the las
   await expect(report.getByTestId('test-step-users')).toContainText('12 users match (objectClass=inetOrgPerson).');
   await expect(url).not.toHaveAttribute('aria-invalid');
   await app.getByRole('button', { name: 'Save' }).click();
+  // Saved with its password for this session: the banner says "session only", and nothing says it again.
+  await expect(app.getByTestId('password-state')).toHaveText('Password entered this session');
+  await expect(app.getByText(/session only/)).toHaveCount(1);
   const card = app.getByTestId('realm-row').filter({ hasText: 'Lab directory' });
   await expect(card.getByTestId('realm-test-status')).toHaveText('✓ Tested OK · just now');
   await expect(card.getByTestId('realm-test-status')).toHaveAttribute('title', /\nOpenLDAP at ldap:\/\/127\.0\.0\.1:\d+, base DN found, 12 users$/);

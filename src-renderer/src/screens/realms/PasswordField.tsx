@@ -6,7 +6,7 @@ import { bindTargetKey } from './realm-draft';
 
 const STATE_TEXT: Record<PasswordState, string> = {
   saved: 'Password saved',
-  session: 'Password kept for this session only',
+  session: 'Password entered this session',
   missing: 'Password missing',
 };
 
