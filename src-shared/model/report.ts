@@ -30,12 +30,29 @@ export interface ReportSummary {
   query: UserQueryInput;
 }
 
+/** Completeness within one realm (or among internal users): where the missing values of each field come from. */
+export interface RealmCompleteness {
+  /** The realm, or null for internal users (who have none). */
+  realmId: string | null;
+  /** The realm's name, or "Internal users". */
+  name: string;
+  users: number;
+  /** Users of this realm missing each field, by field key (every field of the chart). */
+  missing: Record<string, number>;
+}
+
+/** The Users list filter of one realm's users missing one field: a cell of the per-realm breakdown. */
+export const realmMissingQuery = (realmId: string | null, field: string): UserQueryInput =>
+  realmId === null ? { missingField: field, kind: 'internal' } : { missingField: field, realmId };
+
 /** Everything the Reports screen shows. */
 export interface ReportsOverview {
   at: string;
   users: number;
   staleDays: number;
   completeness: FieldCompleteness[];
+  /** The same counts per realm (internal users last), realms with the most users first. */
+  completenessByRealm: RealmCompleteness[];
   reports: ReportSummary[];
 }
 

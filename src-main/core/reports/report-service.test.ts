@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { effectiveFields } from '../../../src-shared/model/fields';
+import { realmMissingQuery } from '../../../src-shared/model/report';
 import { userQuerySchema, type UserRecord } from '../../../src-shared/model/user';
 import { syntheticUsers } from '../../../e2e/fixtures/users';
 import { runCli } from '../../cli/run-cli';
@@ -103,6 +104,26 @@ describe('reports', () => {
     }
     // Every 11th synthetic user has no department.
     expect(completeness.find((c) => c.key === 'department')?.missing).toBe(Math.floor(200 / 11));
+  });
+
+  it('completeness per realm: each realm’s (and the internal users’) missing values, adding up to the chart, each cell’s filter listing them', () => {
+    const { completeness, completenessByRealm } = services.reports.overview();
+    const realmOf = (u: UserRecord) => (u.kind === 'external' ? (u.origin?.realmId ?? null) : null);
+    const groups = [...new Set(users.map(realmOf))];
+    expect(completenessByRealm.map((r) => r.realmId).sort()).toEqual(groups.sort());
+    // Realms first, internal users last.
+    expect(completenessByRealm.at(-1)).toMatchObject({ realmId: null, name: 'Internal users' });
+    for (const realm of completenessByRealm) {
+      const members = users.filter((u) => realmOf(u) === realm.realmId);
+      expect(realm.users).toBe(members.length);
+      for (const field of fields) {
+        const want = members.filter((u) => empty(u, field.key)).map((u) => u.id);
+        expect(realm.missing[field.key], `${realm.name} ${field.key}`).toBe(want.length);
+        const page = services.users.query(userQuerySchema.parse(realmMissingQuery(realm.realmId, field.key)), 0, 1000);
+        expect(page.rows.map((r) => r.id).sort(), `${realm.name} ${field.key}`).toEqual(want.sort());
+      }
+    }
+    for (const bar of completeness) expect(completenessByRealm.reduce((sum, r) => sum + (r.missing[bar.key] ?? 0), 0)).toBe(bar.missing);
   });
 
   it('the stale report follows N', () => {

@@ -1,6 +1,7 @@
 import {
   DEFAULT_STALE_DAYS,
   type FieldCompleteness,
+  type RealmCompleteness,
   type ReportId,
   type ReportSummary,
   type ReportUser,
@@ -63,7 +64,30 @@ export class ReportService {
     const all = this.users.engine.matching(userQuerySchema.parse({}));
     const fields = this.users.fields();
     const missing = new Map(fields.map((f) => [f.key, 0]));
-    for (const user of all) for (const f of fields) if ((user.fields[f.key] ?? '').trim() === '') missing.set(f.key, (missing.get(f.key) ?? 0) + 1);
+    // The same counts per realm: one realm may account for every missing value of a field.
+    const byRealm = new Map<string | null, RealmCompleteness>();
+    for (const user of all) {
+      const realmId = user.kind === 'external' ? (user.origin?.realmId ?? null) : null;
+      let realm = byRealm.get(realmId);
+      if (!realm) {
+        realm = {
+          realmId,
+          name: realmId === null ? 'Internal users' : this.users.realmName(realmId),
+          users: 0,
+          missing: Object.fromEntries(fields.map((f) => [f.key, 0])),
+        };
+        byRealm.set(realmId, realm);
+      }
+      realm.users += 1;
+      for (const f of fields) {
+        if ((user.fields[f.key] ?? '').trim() !== '') continue;
+        missing.set(f.key, (missing.get(f.key) ?? 0) + 1);
+        realm.missing[f.key] = (realm.missing[f.key] ?? 0) + 1;
+      }
+    }
+    const completenessByRealm = [...byRealm.values()].sort(
+      (a, b) => Number(a.realmId === null) - Number(b.realmId === null) || b.users - a.users || a.name.localeCompare(b.name),
+    );
     const completeness: FieldCompleteness[] = fields
       .map((f) => ({ key: f.key, label: f.label, required: f.required, total: all.length, missing: missing.get(f.key) ?? 0, query: { missingField: f.key } }))
       .sort((a, b) => Number(b.required) - Number(a.required));
@@ -77,7 +101,7 @@ export class ReportService {
         query,
       };
     });
-    return { at: this.now().toISOString(), users: all.length, staleDays, completeness, reports };
+    return { at: this.now().toISOString(), users: all.length, staleDays, completeness, completenessByRealm, reports };
   }
 
   /** The users of one report, each with a line saying why they are in it (for the CLI). */

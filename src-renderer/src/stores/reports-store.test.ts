@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RosterApi } from '../../../src-shared/ipc/api';
-import type { FieldCompleteness, ReportsOverview } from '../../../src-shared/model/report';
+import { realmMissingQuery, type FieldCompleteness, type ReportsOverview } from '../../../src-shared/model/report';
 import type { Realm } from '../../../src-shared/model/realm';
 import type { Job } from '../../../src-shared/model/sync';
 import { exportScopeFor } from '../screens/export/export-scope';
@@ -10,7 +10,17 @@ import { resetJobs, useJobsStore } from './jobs-store';
 import { useRealmsStore } from './realms-store';
 import { resetSync, useSyncStore } from './sync-store';
 import { resetExport, useExportStore } from './export-store';
-import { barLabel, chartOrder, reportLabel, resetReports, STALE_DEBOUNCE_MS, useReportsStore, validStaleDays } from './reports-store';
+import {
+  barLabel,
+  chartOrder,
+  realmCellLabel,
+  realmCellTitle,
+  reportLabel,
+  resetReports,
+  STALE_DEBOUNCE_MS,
+  useReportsStore,
+  validStaleDays,
+} from './reports-store';
 import { isReportShown, resetUsersList, useUsersListStore } from './users-list-store';
 
 const bar = (key: string, required: boolean, missing: number): FieldCompleteness => ({
@@ -26,6 +36,10 @@ const overview = (staleDays: number): ReportsOverview => ({
   users: 301,
   staleDays,
   completeness: [bar('phone', false, 40), bar('department', true, 12)],
+  completenessByRealm: [
+    { realmId: 'r1', name: 'Lab directory', users: 200, missing: { phone: 10, department: 12 } },
+    { realmId: null, name: 'Internal users', users: 101, missing: { phone: 30, department: 0 } },
+  ],
   reports: [{ id: 'stale', title: 'Not synced recently', description: '', count: 3, query: { staleDays } }],
 });
 
@@ -40,10 +54,18 @@ const roster: RosterApi = {
     if (channel === 'import:search')
       return {
         ok: true,
-        value: { searchId: 's1', realmId: (input as { realmId: string }).realmId, filter: '(objectClass=*)', total: 9, counts: { new: 4, unchanged: 5, changed: 0, conflict: 0, clash: 0 }, clashRealms: [] },
+        value: {
+          searchId: 's1',
+          realmId: (input as { realmId: string }).realmId,
+          filter: '(objectClass=*)',
+          total: 9,
+          counts: { new: 4, unchanged: 5, changed: 0, conflict: 0, clash: 0 },
+          clashRealms: [],
+        },
       } as never;
     if (channel === 'import:page') return { ok: true, value: { total: 0, offset: 0, rows: [] } } as never;
-    if (channel === 'users:query') return { ok: true, value: { total: 0, offset: 0, rows: [], facets: null, sort: { column: 'username', direction: 'asc' } } } as never;
+    if (channel === 'users:query')
+      return { ok: true, value: { total: 0, offset: 0, rows: [], facets: null, sort: { column: 'username', direction: 'asc' } } } as never;
     return { ok: false, error: { code: 'internal', message: `unexpected ${channel}` } } as never;
   },
   on: () => () => undefined,
@@ -122,6 +144,20 @@ describe('the reports store', () => {
     expect(isReportShown(useUsersListStore.getState().report, useUsersListStore.getState().query)).toBe(false);
   });
 
+  it('completeness by realm: each count names its realm, says when it holds every missing value, and opens exactly those users', () => {
+    const [lab, internal] = overview(30).completenessByRealm;
+    const department = bar('department', true, 12);
+    expect(realmCellLabel({ key: 'department', label: 'Department' }, lab!)).toBe('Department: 12 of 200 users of Lab directory missing');
+    expect(realmCellTitle({ ...department, label: 'Department' }, lab!)).toBe('Every missing Department is in Lab directory. Show these users');
+    expect(realmCellTitle({ ...bar('phone', false, 40), label: 'Phone' }, lab!)).toBe('Show these users');
+    expect(realmCellLabel({ key: 'phone', label: 'Phone' }, internal!)).toBe('Phone: 30 of 101 users of Internal users missing');
+    store().showUsers('Missing Department in Lab directory', realmMissingQuery('r1', 'department'));
+    expect(useUsersListStore.getState().query).toMatchObject({ missingField: 'department', realmId: 'r1' });
+    store().showUsers('Missing Phone in Internal users', realmMissingQuery(null, 'phone'));
+    expect(useUsersListStore.getState().query).toMatchObject({ missingField: 'phone', kind: 'internal' });
+    expect(useUsersListStore.getState().query.realmId).toBeUndefined();
+  });
+
   it('opens Export with a report’s users as the scope', () => {
     store().exportUsers('Open conflicts', { conflicts: true });
     expect(useAppStore.getState().screen).toBe('export');
@@ -166,7 +202,10 @@ describe('job reports (import, resync, reconcile)', () => {
     resetSync();
     resetJobs();
     resetImport();
-    useRealmsStore.setState({ realms: [{ id: 'r1', name: 'Lab directory', kind: 'openldap', password: 'saved', connection: { bindDn: 'cn=r' } } as Realm], loaded: true });
+    useRealmsStore.setState({
+      realms: [{ id: 'r1', name: 'Lab directory', kind: 'openldap', password: 'saved', connection: { bindDn: 'cn=r' } } as Realm],
+      loaded: true,
+    });
     useAppStore.setState({ screen: 'realms', userId: null });
   });
 

@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
-import { DEFAULT_STALE_DAYS, type FieldCompleteness, type ReportSummary, type ReportsOverview } from '../../../src-shared/model/report';
+import { DEFAULT_STALE_DAYS, type FieldCompleteness, type RealmCompleteness, type ReportSummary, type ReportsOverview } from '../../../src-shared/model/report';
 import type { UserQueryInput } from '../../../src-shared/model/user';
 import type { AppError } from '../../../src-shared/result';
 import { call, subscribe } from '../api';
@@ -83,6 +83,18 @@ export const chartOrder = (fields: readonly FieldCompleteness[]): FieldCompleten
 /** A bar's accessible name: "Department: 12 of 301 users missing". */
 export const barLabel = (field: Pick<FieldCompleteness, 'label' | 'missing' | 'total'>): string =>
   `${field.label}: ${field.missing.toLocaleString('en-US')} of ${field.total.toLocaleString('en-US')} ${field.total === 1 ? 'user' : 'users'} missing`;
+
+/** A per-realm cell's accessible name: "Full name: 12 of 30 users of Lab directory missing". */
+export function realmCellLabel(field: Pick<FieldCompleteness, 'key' | 'label'>, realm: Pick<RealmCompleteness, 'name' | 'users' | 'missing'>): string {
+  const missing = realm.missing[field.key] ?? 0;
+  return `${field.label}: ${missing.toLocaleString('en-US')} of ${realm.users.toLocaleString('en-US')} ${realm.users === 1 ? 'user' : 'users'} of ${realm.name} missing`;
+}
+
+/** A per-realm cell's tooltip: says when the realm holds every missing value of the field. */
+export function realmCellTitle(field: Pick<FieldCompleteness, 'key' | 'label' | 'missing'>, realm: Pick<RealmCompleteness, 'name' | 'missing'>): string {
+  const missing = realm.missing[field.key] ?? 0;
+  return missing > 0 && missing === field.missing ? `Every missing ${field.label} is in ${realm.name}. Show these users` : 'Show these users';
+}
 
 let seq = 0;
 let prefsRead = false;

@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { fullTime, timeAgo } from '../../lib/format-time';
 import { useFieldsActions } from '../../stores/fields-store';
 import { useReportsActions, useReportsOverview } from '../../stores/reports-store';
+import { CompletenessByRealm } from './CompletenessByRealm';
 import { CompletenessChart } from './CompletenessChart';
 import { ReportCard } from './ReportCard';
 import { StaleDaysInput } from './StaleDaysInput';
@@ -50,6 +51,7 @@ export function ReportsScreen() {
         {overview && (
           <>
             <CompletenessChart fields={overview.completeness} users={overview.users} />
+            {overview.completenessByRealm.length > 1 && <CompletenessByRealm fields={overview.completeness} realms={overview.completenessByRealm} />}
             <section className="reports-section" aria-labelledby="reports-list-title">
               <div className="reports-section__head">
                 <h2 id="reports-list-title">Data quality</h2>
