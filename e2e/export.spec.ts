@@ -273,9 +273,19 @@ test.describe('with an OpenLDAP realm of 12 imported users', () => {
     await expect(report.locator('[data-testid="sheet-row"][data-status="refused"]')).toContainText('No user matches (username nobody).');
     await app.screenshot({ path: testInfo.outputPath('sheet-report.png') });
 
-    // The applied value is the user's now, a completion like any other.
-    await goTo(app, 'Users');
-    const detail = await openUser(app, 'user00005');
+    // The report's Export… takes the users it changed as the export's scope.
+    await report.getByTestId('report-export').click();
+    await expect(app.getByRole('tab', { name: 'Export users', selected: true })).toBeVisible();
+    await expect(form.getByRole('radio', { name: `Report: Sheet ${sheetPath}` })).toBeChecked();
+    await expect(form.getByText('The 1 user it lists')).toBeVisible();
+    await app.screenshot({ path: testInfo.outputPath('sheet-report-export.png') });
+
+    // Its usernames open the user: the applied value is the user's now, a completion like any other.
+    await app.getByRole('tab', { name: 'Re-import a returned sheet' }).click();
+    await report.getByText(/^Rows applied/).click();
+    await report.locator('[data-testid="sheet-row"][data-status="change"]').getByTestId('report-user-link').click();
+    const detail = app.getByTestId('user-detail');
+    await expect(detail.getByRole('heading', { name: 'user00005' })).toBeVisible();
     await expect(detail.getByLabel('Department', { exact: true })).toHaveValue('Field Ops');
   });
 });

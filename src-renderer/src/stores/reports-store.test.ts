@@ -239,6 +239,12 @@ describe('job reports (import, resync, reconcile)', () => {
     expect(useSyncStore.getState().reconcileOpen).toBeNull();
   });
 
+  it('Export… of another report (a re-imported sheet) takes its users by id, each once', () => {
+    store().exportReportedUsers('Sheet returned.csv', ['u5', 'u7', 'u5']);
+    expect(useAppStore.getState().screen).toBe('export');
+    expect(useExportStore.getState().report).toEqual({ label: 'Sheet returned.csv', ids: ['u5', 'u7'] });
+  });
+
   it('"N new in the directory — Import them" opens Import on the realm’s *, on the New chip', async () => {
     dialogOpenOn(reconcileJob());
     store().importNewEntries('r1');

@@ -36,6 +36,8 @@ interface ReportsState {
   openReportedUser(userId: string): void;
   /** Opens Export with the users a job's report lists as the scope. */
   exportJobReport(job: Job): void;
+  /** Opens Export with the users another report lists (a re-imported sheet's applied rows), by id. */
+  exportReportedUsers(label: string, ids: string[]): void;
   /** A reconcile's "N new in the directory — Import them": Import on the realm's `*`, on the New chip. */
   importNewEntries(realmId: string): void;
 }
@@ -151,6 +153,10 @@ export const useReportsStore = create<ReportsState>()((set, get) => {
       leaveReconcileDialog();
       useExportStore.getState().openWith({ kind: 'report', label: jobReportLabel(job, realm?.name), ids });
     },
+    exportReportedUsers: (label, ids) => {
+      const unique = [...new Set(ids)];
+      if (unique.length > 0) useExportStore.getState().openWith({ kind: 'report', label, ids: unique });
+    },
     importNewEntries: (realmId) => {
       leaveReconcileDialog();
       void useImportStore.getState().showNewEntries(realmId);
@@ -195,4 +201,11 @@ export const useReportsActions = () =>
 
 /** What a job's report can lead to: a user it names, Export of the users it lists, Import of a reconcile's new entries. */
 export const useJobReportActions = () =>
-  useReportsStore(useShallow((s) => ({ openReportedUser: s.openReportedUser, exportJobReport: s.exportJobReport, importNewEntries: s.importNewEntries })));
+  useReportsStore(
+    useShallow((s) => ({
+      openReportedUser: s.openReportedUser,
+      exportJobReport: s.exportJobReport,
+      exportReportedUsers: s.exportReportedUsers,
+      importNewEntries: s.importNewEntries,
+    })),
+  );

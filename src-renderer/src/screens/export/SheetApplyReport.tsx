@@ -1,15 +1,18 @@
 import { useEffect, useRef } from 'react';
 import type { SheetApplyReport } from '../../../../src-shared/model/sheet';
 import { useFieldLabels } from '../../stores/fields-store';
+import { useJobReportActions } from '../../stores/reports-store';
 import { useSheetImportActions } from '../../stores/sheet-import-store';
 import { SheetRowItem } from './SheetRowItem';
 
 const count = (n: number) => n.toLocaleString('en-US');
 
-/** What applying a sheet did: the counts, every refused row with its reasons, and the rows applied. */
+/** What applying a sheet did: the counts, Export… of the users it changed, every refused row with its reasons, and the rows applied. */
 export function SheetApplyReportView({ report }: { report: SheetApplyReport }) {
   const labels = useFieldLabels();
   const { reset } = useSheetImportActions();
+  const { exportReportedUsers } = useJobReportActions();
+  const appliedIds = [...new Set(report.appliedRows.flatMap((row) => (row.userId ? [row.userId] : [])))];
   const headingRef = useRef<HTMLHeadingElement>(null);
   // Apply went away with the preview: the report it produced takes the focus instead of the page.
   useEffect(() => {
@@ -40,6 +43,18 @@ export function SheetApplyReportView({ report }: { report: SheetApplyReport }) {
           <dd>{count(report.refused)}</dd>
         </div>
       </dl>
+      <div className="job-report__actions">
+        <button
+          type="button"
+          className="button button--small"
+          disabled={appliedIds.length === 0}
+          title={appliedIds.length === 0 ? 'No row was applied' : `Export the ${count(appliedIds.length)} users whose rows were applied`}
+          onClick={() => exportReportedUsers(`Sheet ${report.file}`, appliedIds)}
+          data-testid="report-export"
+        >
+          Export…
+        </button>
+      </div>
       {report.refusedRows.length > 0 && (
         <div>
           <h3 className="sheet-report__title">Refused rows</h3>
