@@ -170,8 +170,8 @@ function presetColumns(services: Services, preset: ExportPresetId | undefined): 
 /** A report as a table (or JSON). */
 export function formatReport(services: Services, name: CliReport, staleDays: number, json: boolean): string {
   if (name === 'completeness') {
-    const { completeness, users } = services.reports.overview(staleDays);
-    if (json) return JSON.stringify({ users, fields: completeness.map(({ query: _query, ...f }) => f) }, null, 2);
+    const { completeness, completenessByRealm, users } = services.reports.overview(staleDays);
+    if (json) return JSON.stringify({ users, fields: completeness.map(({ query: _query, ...f }) => f), byRealm: completenessByRealm }, null, 2);
     const rows = completeness.map((f) => [
       f.key,
       f.label,
@@ -179,7 +179,12 @@ export function formatReport(services: Services, name: CliReport, staleDays: num
       String(f.missing),
       `${users === 0 ? 0 : Math.round((100 * (users - f.missing)) / users)}%`,
     ]);
-    return `${table(['FIELD', 'LABEL', 'REQUIRED', 'MISSING', 'COMPLETE'], rows)}\n${users} user${users === 1 ? '' : 's'}.`;
+    const total = `${table(['FIELD', 'LABEL', 'REQUIRED', 'MISSING', 'COMPLETE'], rows)}\n${users} user${users === 1 ? '' : 's'}.`;
+    if (completenessByRealm.length < 2) return total;
+    // Missing values per realm: one realm may account for all of a field's.
+    const byRealm = completeness.map((f) => [f.key, ...completenessByRealm.map((r) => String(r.missing[f.key] ?? 0))]);
+    const heads = completenessByRealm.map((r) => `${r.name} (${r.users})`.toUpperCase());
+    return `${total}\n\nMissing by realm:\n${table(['FIELD', ...heads], byRealm)}`;
   }
   const id: ReportId = name;
   const users = services.reports.list(id, staleDays);

@@ -161,6 +161,15 @@ describe('reports', () => {
     const parsed = JSON.parse(completeness.out) as { users: number; fields: { key: string; missing: number }[] };
     expect(parsed.users).toBe(200);
     expect(parsed.fields.find((f) => f.key === 'department')?.missing).toBe(18);
+    const byRealm = (JSON.parse(completeness.out) as { byRealm: { realmId: string | null; users: number; missing: Record<string, number> }[] }).byRealm;
+    expect(byRealm.map((r) => [r.realmId, r.users])).toEqual([
+      ['synthetic-realm', users.filter((u) => u.kind === 'external').length],
+      [null, users.filter((u) => u.kind === 'internal').length],
+    ]);
+    expect(byRealm.reduce((sum, r) => sum + r.missing.department!, 0)).toBe(18);
+    const text = await runCli(dir, ['report', 'completeness']);
+    expect(text.out).toMatch(/Missing by realm:\n/);
+    expect(text.out).toContain('INTERNAL USERS (');
 
     const orphans = await runCli(dir, ['report', 'orphans', '--json']);
     expect(
