@@ -1,7 +1,8 @@
-import { Component, lazy, Suspense, useEffect, useState, type ComponentType, type ReactNode } from 'react';
+import { Component, useEffect, useReducer, useState, type ComponentType, type ReactNode, type SyntheticEvent } from 'react';
 import { DemoDoneNotice } from './components/DemoDoneNotice';
 import { NavBar } from './components/NavBar';
 import { StatusBar } from './components/StatusBar';
+import { SCREEN_LABELS, SCREENS, type ScreenId } from './lib/screens';
 import { UsersScreen } from './screens/users/list/UsersScreen';
 import { useAppStore, useOpenUserId, useScreen } from './stores/app-store';
 import { useDemoActions } from './stores/demo-store';
@@ -12,23 +13,40 @@ import { useRolesActions } from './stores/roles-store';
 import { useUsersListActions, useUsersListStore } from './stores/users-list-store';
 
 /**
- * A screen whose code is its own chunk, fetched when first shown (or by `preload`). Once the chunk is here
- * the screen renders at once: React.lazy alone would suspend on its first render even then, and React
- * holds a revealed fallback for a moment, so a preloaded screen would still wait.
+ * A screen whose code is its own chunk, fetched when first shown (or ahead, by `preload`). Until it is here
+ * the main area shows the quiet loading state; then the screen renders at once. (Not React.lazy under
+ * Suspense: React holds a revealed Suspense fallback for 300 ms, so every first visit of a screen took
+ * 300 ms even though its chunk is a local file that takes 5-30 ms.) A chunk that cannot be fetched is
+ * thrown to the ScreenBoundary.
  */
 function lazyScreen<P extends object>(load: () => Promise<ComponentType<P>>) {
   let loaded: ComponentType<P> | undefined;
-  const preload = () => load().then((component) => (loaded = component));
-  const Lazy = lazy(() => preload().then((component) => ({ default: component })));
+  let loading: Promise<ComponentType<P>> | undefined;
+  // One fetch at a time; a failed one is tried again by the next call.
+  const preload = () =>
+    (loading ??= load().then(
+      (component) => (loaded = component),
+      (error: unknown) => {
+        loading = undefined;
+        throw error;
+      },
+    ));
   const Screen = (props: P) => {
+    const [, arrived] = useReducer((n: number) => n + 1, 0);
+    const [failure, setFailure] = useState<{ error: unknown } | null>(null);
+    useEffect(() => {
+      if (!loaded) preload().then(arrived, (error: unknown) => setFailure({ error }));
+    }, []);
+    if (failure) throw failure.error;
     const Loaded = loaded;
-    return Loaded ? <Loaded {...props} /> : <Lazy {...props} />;
+    return Loaded ? <Loaded {...props} /> : <ScreenLoading />;
   };
   return Object.assign(Screen, { preload });
 }
 
-// Every screen but the list is its own chunk: the first load parses only what the list needs. Once the list
-// has rows the others are fetched while the page is idle, the detail first (see usePreloadScreens).
+// Every screen but the list is its own chunk: the first load parses only what the list needs. The detail's
+// is fetched once the list has rows (usePreloadDetail), another screen's when the pointer or the focus comes
+// to its button in the navigation (preloadFromNav): no background work while someone types in the list.
 const UserDetailScreen = lazyScreen(() => import('./screens/users/detail/UserDetailScreen').then((m) => m.UserDetailScreen));
 const ImportScreen = lazyScreen(() => import('./screens/import/ImportScreen').then((m) => m.ImportScreen));
 const RealmsScreen = lazyScreen(() => import('./screens/realms/RealmsScreen').then((m) => m.RealmsScreen));
@@ -36,7 +54,23 @@ const ReportsScreen = lazyScreen(() => import('./screens/reports/ReportsScreen')
 const ExportScreen = lazyScreen(() => import('./screens/export/ExportScreen').then((m) => m.ExportScreen));
 const AuditScreen = lazyScreen(() => import('./screens/audit/AuditScreen').then((m) => m.AuditScreen));
 const SettingsScreen = lazyScreen(() => import('./screens/settings/SettingsScreen').then((m) => m.SettingsScreen));
-const PRELOAD_ORDER = [UserDetailScreen, RealmsScreen, ImportScreen, ReportsScreen, ExportScreen, AuditScreen, SettingsScreen];
+const NAV_SCREENS: Partial<Record<ScreenId, { preload(): Promise<unknown> }>> = {
+  import: ImportScreen,
+  realms: RealmsScreen,
+  reports: ReportsScreen,
+  export: ExportScreen,
+  audit: AuditScreen,
+  settings: SettingsScreen,
+};
+const SCREEN_BY_LABEL = new Map(SCREENS.map((id) => [SCREEN_LABELS[id], id]));
+
+/** A pointer over, or the focus on, a button of the main navigation fetches that screen's code before the click. */
+function preloadFromNav(event: SyntheticEvent) {
+  const button = event.target instanceof Element ? event.target.closest('nav[aria-label="Main"] button') : null;
+  const screen = button ? SCREEN_BY_LABEL.get(button.textContent?.trim() ?? '') : undefined;
+  // A failure is left for the screen's own load to report when it is shown.
+  if (screen) NAV_SCREENS[screen]?.preload().catch(() => undefined);
+}
 
 /** How long a screen's code may take before "Loading…" is shown (it is a local file: usually a frame or two). */
 const LOADING_NOTICE_MS = 300;
@@ -93,33 +127,14 @@ function whenIdle(task: () => void, timeout: number): () => void {
   return () => cancelIdleCallback(idle);
 }
 
-/**
- * Once the list shows rows, fetches the other screens' code one at a time while the page is idle (the
- * user's detail first), so opening a user or a screen waits for nothing. A failed fetch is left for the
- * screen's own load to report when it is shown.
- */
-function usePreloadScreens() {
+/** Fetches the detail's code once the list shows rows, when the page is idle: opening a user waits for nothing. */
+function usePreloadDetail() {
   // True from the first answer on (`loaded` goes false again with every new search).
   const listShown = useUsersListStore((s) => s.answers > 0);
   useEffect(() => {
     if (!listShown) return;
-    let cancel = () => {};
-    let stopped = false;
-    const next = (index: number) => {
-      const screen = PRELOAD_ORDER[index];
-      if (!screen || stopped) return;
-      cancel = whenIdle(() => {
-        void screen.preload().then(
-          () => next(index + 1),
-          () => next(index + 1),
-        );
-      }, 2000);
-    };
-    next(0);
-    return () => {
-      stopped = true;
-      cancel();
-    };
+    // A failure is left for the detail's own load to report when a user is opened.
+    return whenIdle(() => void UserDetailScreen.preload().catch(() => undefined), 2000);
   }, [listShown]);
 }
 
@@ -189,17 +204,15 @@ export function App() {
   useEffect(() => watchImport(), [watchImport]);
   useEffect(() => watchDemo(), [watchDemo]);
   useEmptyStoreStart();
-  usePreloadScreens();
+  usePreloadDetail();
   const screen = useScreen();
   const userId = useOpenUserId();
   return (
-    <div className="shell">
+    <div className="shell" onPointerOver={preloadFromNav} onFocus={preloadFromNav}>
       <NavBar />
       <main className="shell__main">
         <ScreenBoundary key={`${screen}:${userId ?? ''}`}>
-          <Suspense fallback={<ScreenLoading />}>
-            <CurrentScreen />
-          </Suspense>
+          <CurrentScreen />
         </ScreenBoundary>
       </main>
       <DemoDoneNotice />
