@@ -45,8 +45,7 @@ describe('roster import-sheet', () => {
   it('previews with --dry-run (nothing saved), then applies, as tables and a count line', async () => {
     const path = await sheet();
     const dry = await roster('import-sheet', path, '--dry-run', '--map', 'dept=department');
-    const locked =
-      'Full name (displayName) of user00006 is owned by the directory and read-only; change it in the directory, or make the field local in Settings → Fields.';
+    const locked = 'Full name of user00006 is owned by the directory and read-only; change it in the directory, or make the field local in Settings → Fields.';
     const change = 'department: "Finance" → "Platform QA"';
     expect(dry).toEqual({
       code: 0,

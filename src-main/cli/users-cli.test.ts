@@ -97,7 +97,7 @@ describe('roster users', () => {
     expect(await roster('users', 'set', 'user00003', 'displayName=Someone Else')).toEqual({
       code: 1,
       out: '',
-      err: 'roster: Full name (displayName) of user00003 is owned by the directory and read-only; change it in the directory, or make the field local in Settings → Fields.',
+      err: 'roster: Full name of user00003 is owned by the directory and read-only; change it in the directory, or make the field local in Settings → Fields.',
     });
     expect(await roster('users', 'set', 'user00003', 'department=Research')).toMatchObject({ code: 0 });
     const shown = await roster('users', 'show', 'user00003');
@@ -148,7 +148,7 @@ describe('roster roles, fields and audit', () => {
     expect(fields.find((f: { key: string }) => f.key === 'department')).toMatchObject({ owner: 'directory', required: false, custom: false });
     expect(await roster('users', 'set', 'user00003', 'department=Research')).toMatchObject({
       code: 1,
-      err: 'roster: Department (department) of user00003 is owned by the directory and read-only; change it in the directory, or make the field local in Settings → Fields.',
+      err: 'roster: Department of user00003 is owned by the directory and read-only; change it in the directory, or make the field local in Settings → Fields.',
     });
     expect(await roster('fields', 'set', 'shoe', '--owner', 'local')).toMatchObject({
       code: 1,

@@ -156,7 +156,7 @@ function rowsOf(sheetId: string): Partial<SheetRowResult>[] {
 }
 
 const LOCKED_GIVEN_NAME =
-  'First name (givenName) of sobrien is owned by the directory and read-only; change it in the directory, or make the field local in Settings → Fields.';
+  'First name of sobrien is owned by the directory and read-only; change it in the directory, or make the field local in Settings → Fields.';
 const noMatch = (guid: string, dn: string, username: string) => `No user matches (directoryId ${guid}, dn ${dn}, username ${username}).`;
 
 describe('a Get-ADUser | Export-Csv -NoTypeInformation sheet', () => {

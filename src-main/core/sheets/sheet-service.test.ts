@@ -113,9 +113,7 @@ describe('re-import of a returned sheet', () => {
     const report = await services.sheets.apply(options);
     const refusedReasons = [
       ['No user matches (directoryId ffffffff-0000-4000-8000-000000000099, username nobody).'],
-      [
-        'Full name (displayName) of user00006 is owned by the directory and read-only; change it in the directory, or make the field local in Settings → Fields.',
-      ],
+      ['Full name of user00006 is owned by the directory and read-only; change it in the directory, or make the field local in Settings → Fields.'],
       ['Email "zangstrom(at)example.org" is not an email address (name@example.org).'],
     ];
     expect(report).toEqual({
@@ -250,7 +248,7 @@ describe('re-import of a returned sheet', () => {
       status: 'refused',
       changes: [],
       reasons: [
-        'First name (givenName) of user00006 is owned by the directory and read-only; change it in the directory, or make the field local in Settings → Fields.',
+        'First name of user00006 is owned by the directory and read-only; change it in the directory, or make the field local in Settings → Fields.',
         'Phone "call me" is not a phone number (digits, spaces, + ( ) - . /).',
       ],
     });

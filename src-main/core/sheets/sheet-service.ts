@@ -16,6 +16,7 @@ import {
 import type { FieldValues, UserRecord } from '../../../src-shared/model/user';
 import { RosterError } from '../../../src-shared/result';
 import type { NewAuditEntry } from '../audit/audit-log';
+import { readOnlyMessage } from '../users/field-labels';
 import { diffFields, type UserContext, type UserService } from '../users/user-service';
 import { visibleText } from '../visible-text';
 import type { UserOp } from '../users/user-store';
@@ -216,9 +217,7 @@ export class SheetService {
         const current = user.fields[field.key] ?? '';
         if ((value === '' && !options.clearEmpty) || value === current) continue;
         if (user.kind === 'external' && field.owner === 'directory') {
-          result.reasons.push(
-            `${field.label} (${field.key}) of ${user.username} is owned by the directory and read-only; change it in the directory, or make the field local in Settings → Fields.`,
-          );
+          result.reasons.push(readOnlyMessage(field.label, user.username));
           continue;
         }
         const problem = validateFieldValue(field, value);

@@ -5,6 +5,7 @@ import type { AuditChange } from '../../../src-shared/model/audit';
 import type { FieldValues, UserRecord } from '../../../src-shared/model/user';
 import { validateUsername } from '../../../src-shared/model/fields';
 import type { NewAuditEntry } from '../audit/audit-log';
+import { fieldLabel } from '../users/field-labels';
 import type { UserOp } from '../users/user-store';
 import { relinkUser, SKIP_CLASHES, type ClashPolicy } from './clash';
 import { applyDiff, newUserFrom, threeWayDiff } from './diff';
@@ -206,7 +207,7 @@ export async function syncBatch(
       claim(applied.user);
       const note = [
         applied.conflicts.length
-          ? `${applied.conflicts.length} conflict${applied.conflicts.length === 1 ? ' waits' : 's wait'} for a decision (${applied.conflicts.map((c) => c.field).join(', ')}).`
+          ? `${applied.conflicts.length} conflict${applied.conflicts.length === 1 ? ' waits' : 's wait'} for a decision (${applied.conflicts.map((c) => fieldLabel(fields, c.field)).join(', ')}).`
           : '',
         diff.username_change && holder && holder.id !== user.id
           ? `The directory renamed the account to ${diff.username_change.to}, which ${holder.username} already uses; the username was kept.`

@@ -5,6 +5,7 @@ import type { UserDiff } from '../../../src-shared/model/sync';
 import type { UserRecord } from '../../../src-shared/model/user';
 import { applyRenameRule, usernameClashSchema, type UsernameClashInput } from '../../../src-shared/model/username-clash';
 import { RosterError } from '../../../src-shared/result';
+import { fieldLabel } from '../users/field-labels';
 import { applyDiff, threeWayDiff, type Choices } from './diff';
 import type { DirectoryUser } from './mapping';
 
@@ -90,7 +91,7 @@ export function relinkUser(
     ...applied.changes.filter((c) => c.field !== 'kind' && c.field !== 'dn'),
   ];
   const dropped = user.conflicts?.length
-    ? ` ${user.conflicts.length} conflict${user.conflicts.length === 1 ? '' : 's'} waiting against realm "${realmName(from.realmId)}" (${user.conflicts.map((c) => c.field).join(', ')}) no longer ${user.conflicts.length === 1 ? 'applies' : 'apply'}.`
+    ? ` ${user.conflicts.length} conflict${user.conflicts.length === 1 ? '' : 's'} waiting against realm "${realmName(from.realmId)}" (${user.conflicts.map((c) => fieldLabel(fields, c.field)).join(', ')}) no longer ${user.conflicts.length === 1 ? 'applies' : 'apply'}.`
     : '';
   const note =
     `Moved from realm "${realmName(from.realmId)}" (${idText(from.dn, from.externalId)}) to realm "${realm.name}" (${idText(entry.dn, entry.externalId)}): ` +

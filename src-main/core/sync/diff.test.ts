@@ -3,6 +3,7 @@ import { effectiveFields } from '../../../src-shared/model/fields';
 import type { RealmRecord } from '../../../src-shared/model/realm';
 import { realmFromPreset } from '../../../src-shared/model/realm-presets';
 import type { UserRecord } from '../../../src-shared/model/user';
+import { relinkUser } from './clash';
 import { applyDiff, mergeField, newUserFrom, threeWayDiff } from './diff';
 import type { DirectoryUser } from './mapping';
 
@@ -114,5 +115,22 @@ describe('threeWayDiff and applyDiff', () => {
     expect(applied.user.origin?.directoryEnabled).toBe(false);
     expect(applied.user.enabled).toBe(true);
     expect(applied.changes).toEqual([{ field: 'directory account', before: 'enabled', after: 'disabled' }]);
+  });
+});
+
+describe('relinkUser: conflicts that no longer apply', () => {
+  it('names them by their labels in the note', () => {
+    const synced: UserRecord = newUserFrom(entry(), 'r1', 'u1', '2026-11-01T00:00:00.000Z');
+    const waiting: UserRecord = {
+      ...synced,
+      conflicts: [
+        { field: 'title', base: 'Engineer', local: 'Lead', directory: 'Manager', detectedAt: at },
+        { field: 'department', base: 'Sales', local: 'Research', directory: 'Legal', detectedAt: at },
+      ],
+    };
+    const other: RealmRecord = { ...realm, id: 'r2', name: 'Acme' };
+    const names: Record<string, string> = { r1: 'Lab', r2: 'Acme' };
+    const { note } = relinkUser(waiting, other, fields, entry({ dn: 'uid=ann,ou=staff,dc=acme' }), at, (id) => names[id] ?? id);
+    expect(note).toContain('2 conflicts waiting against realm "Lab" (Job title, Department) no longer apply.');
   });
 });

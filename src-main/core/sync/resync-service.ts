@@ -11,6 +11,7 @@ import { clashPolicy, linkedElsewhere, relinkDiff, relinkUser, type ClashPolicy 
 import { applyDiff, threeWayDiff, type Choices } from './diff';
 import { entrySummary, toDirectoryUser, usernameAttribute, type DirectoryUser } from './mapping';
 import { BATCH_SIZE, checkCancelled, realmById, requirePassword, syncEntry, withSource, type SyncDeps } from './sync-context';
+import { fieldLabel } from '../users/field-labels';
 import { matchEntry } from './match';
 import { reconcileRealm, type ReconcileOptions } from './reconcile';
 import type { DirectorySource } from './source';
@@ -108,10 +109,17 @@ export class ResyncService {
         };
       }
       const applied = applyDiff(user, diff, entry, this.deps.ctx.now().toISOString(), { choices, usernameFree: !holder || holder.id === user.id });
-      const chosen = diff.fields
-        .filter((f) => f.outcome === 'conflict')
-        .map((f) => `${f.field}: ${(choices[f.field] ?? f.choice) === 'directory' ? "directory's" : "Roster's"} value`);
-      const note = `Resynced with ${entry.dn}${chosen.length ? `; conflicts settled (${chosen.join(', ')})` : ''}.`;
+      const side = (choice: 'directory' | 'local') => (choice === 'directory' ? "directory's" : "Roster's");
+      const chosen = diff.fields.filter((f) => f.outcome === 'conflict').map((f) => `${f.label}: ${side(choices[f.field] ?? f.choice)} value`);
+      // A row the merge settled on its own that the admin turned the other way is said too.
+      const overridden = diff.fields
+        .filter((f) => f.outcome !== 'conflict' && f.local !== f.directory && choices[f.field] !== undefined && choices[f.field] !== f.choice)
+        .map((f) => `${f.label}: ${side(choices[f.field]!)} value`);
+      const note =
+        `Resynced with ${entry.dn}` +
+        (chosen.length ? `; conflicts settled (${chosen.join(', ')})` : '') +
+        (overridden.length ? `; chosen instead of the automatic result (${overridden.join(', ')})` : '') +
+        '.';
       return { ops: [{ put: applied.user }], audit: [syncEntry(this.deps, 'user.resync', applied.user, realm.id, applied.changes, note)], result: undefined };
     });
     this.deps.users.changed([userId]);
@@ -124,7 +132,8 @@ export class ResyncService {
       const user = this.deps.users.require(userId);
       const pending = user.conflicts ?? [];
       if (pending.length === 0) throw new RosterError('invalid-input', `${user.username} has no conflicts waiting.`);
-      const owners = new Map(this.deps.users.fields().map((f) => [f.key, f.owner]));
+      const catalogue = this.deps.users.fields();
+      const owners = new Map(catalogue.map((f) => [f.key, f.owner]));
       const fields = { ...user.fields };
       const base = { ...user.origin!.base };
       const changes = [];
@@ -137,7 +146,7 @@ export class ResyncService {
         if (conflict.directory === '') delete base[conflict.field];
         else base[conflict.field] = conflict.directory;
         if ((user.fields[conflict.field] ?? '') !== value) changes.push({ field: conflict.field, before: user.fields[conflict.field] ?? '', after: value });
-        settled.push(`${conflict.field}: ${choice === 'directory' ? "directory's" : "Roster's"} value`);
+        settled.push(`${fieldLabel(catalogue, conflict.field)}: ${choice === 'directory' ? "directory's" : "Roster's"} value`);
       }
       const { conflicts: _done, ...rest } = user;
       const updated: UserRecord = { ...rest, fields, origin: { ...user.origin!, base }, updatedAt: this.deps.ctx.now().toISOString() };

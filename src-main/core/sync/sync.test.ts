@@ -146,6 +146,11 @@ describe('resync and reconcile against OpenLDAP', () => {
       expect(detail.user.fields).toMatchObject({ title: 'Chief Tester', mobile: '+44 7700 900042' });
       const entry = (await services.users.history(user.id))[0]!;
       expect(entry).toMatchObject({ action: 'user.resync', changes: [{ field: 'title', before: 'Engineer', after: 'Chief Tester' }] });
+      // A row the merge settles on its own may be turned the other way; the note names it by its label.
+      await asRoot(openldap, (c) => replace(c, dn, 'title', 'Head Tester'));
+      const overridden = await services.resync.apply(user.id, realm.id, dn, { title: 'local' });
+      expect(overridden.user.fields.title).toBe('Chief Tester');
+      expect((await services.users.history(user.id))[0]!.note).toBe(`Resynced with ${dn}; chosen instead of the automatic result (Job title: Roster's value).`);
       await asRoot(openldap, (c) => replace(c, dn, 'title', 'Engineer'));
     });
   }, 60_000);
@@ -180,8 +185,11 @@ describe('resync and reconcile against OpenLDAP', () => {
         expect(services.users.query({ search: '', conflicts: true, sort: { column: 'username', direction: 'asc' } }, 0, 5).rows.map((r) => r.username)).toEqual(
           ['user00102'],
         );
+        // Messages name the field by its label, never by its key.
+        expect(summary.changes.find((c) => c.username === 'user00102')?.note).toBe('1 conflict waits for a decision (Department).');
         const resolved = await services.resync.resolve(conflicted.id, { department: 'directory' });
         expect(resolved.user.fields.department).toBe('Facilities');
+        expect((await services.users.history(conflicted.id))[0]!.note).toBe("Settled Department: directory's value.");
         expect(resolved.user.conflicts).toBeUndefined();
         expect(services.store.data.realms[0]?.lastReconcileAt).toBeDefined();
         expect((await services.audit.query({ action: 'realm.reconcile' }))[0]?.note).toBe(

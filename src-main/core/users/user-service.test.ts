@@ -153,7 +153,7 @@ describe('external users and attribute locks', () => {
     const error = await failure(services.users.update('e1', { fields: { displayName: 'Zoe Angstrom' } }));
     expect(error.code).toBe('forbidden');
     expect(error.message).toBe(
-      'Full name (displayName) of zangstrom is owned by the directory and read-only; change it in the directory, or make the field local in Settings → Fields.',
+      'Full name of zangstrom is owned by the directory and read-only; change it in the directory, or make the field local in Settings → Fields.',
     );
     expect((await failure(services.users.update('e1', { username: 'zoe' }))).code).toBe('forbidden');
 

@@ -7,6 +7,7 @@ import { RosterError } from '../../../src-shared/result';
 import type { AuditLog, NewAuditEntry } from '../audit/audit-log';
 import type { AppEvents } from '../events';
 import type { Store } from '../store/store';
+import { readOnlyMessage } from './field-labels';
 import { UserQueryEngine } from './user-query';
 import type { UserOp, UserStore } from './user-store';
 import { fieldStates } from './user-view';
@@ -154,11 +155,7 @@ export class UserService {
       if (!field) throw new RosterError('invalid-input', `Unknown field "${key}". Fields: ${[...catalogue.keys()].join(', ')}.`, { field: key });
       const value = raw.trim();
       if (readOnlyFor?.kind === 'external' && field.owner === 'directory' && value !== (readOnlyFor.fields[key] ?? '')) {
-        throw new RosterError(
-          'forbidden',
-          `${field.label} (${key}) of ${readOnlyFor.username} is owned by the directory and read-only; change it in the directory, or make the field local in Settings → Fields.`,
-          { field: key },
-        );
+        throw new RosterError('forbidden', readOnlyMessage(field.label, readOnlyFor.username), { field: key });
       }
       const problem = validateFieldValue(field, value);
       if (problem) throw new RosterError('invalid-input', problem, { field: key });

@@ -1,0 +1,13 @@
+import type { FieldDefinition } from '../../../src-shared/model/fields';
+
+/**
+ * Names a field as people see it ("Job title"), never by its key ("title"): messages, notes and job reports
+ * read this. A field since removed from the catalogue has no label left, so its key stands in.
+ */
+export function fieldLabel(fields: readonly Pick<FieldDefinition, 'key' | 'label'>[], key: string): string {
+  return fields.find((f) => f.key === key)?.label ?? key;
+}
+
+/** Why a directory-owned value of an external user cannot be changed in Roster (user service and returned sheets alike). */
+export const readOnlyMessage = (label: string, username: string): string =>
+  `${label} of ${username} is owned by the directory and read-only; change it in the directory, or make the field local in Settings → Fields.`;
