@@ -5,6 +5,7 @@ import type { DirectoryCandidate } from '../../../src-shared/model/user';
 import type { Result } from '../../../src-shared/result';
 import { resetJobs, useJobsStore } from './jobs-store';
 import { passwordMissing } from './session-password';
+import { diffSummary, resultValue } from '../screens/users/detail/resync-diff';
 import { jobWantsPassword, realmOfRefusal, resetSync, useSyncStore } from './sync-store';
 
 let calls: { channel: string; input: Record<string, unknown> }[] = [];
@@ -251,5 +252,73 @@ describe('passwords', () => {
     expect(jobWantsPassword({ ...job, state: 'failed', error: { code: 'timeout', message: '' } })).toBe(false);
     expect(jobWantsPassword(job)).toBe(false);
     expect(jobWantsPassword(undefined)).toBe(false);
+  });
+});
+
+describe('what Save will do in the Resynchronize dialog', () => {
+  // Keys are attribute-like, labels what people read: every message must use the labels.
+  const twoConflicts: UserDiff = {
+    ...diff,
+    fields: [
+      { field: 'title', label: 'Job title', owner: 'local', base: 'A', local: 'B', directory: 'C', outcome: 'conflict', choice: 'local' },
+      { field: 'phone', label: 'Phone', owner: 'local', base: '1', local: '2', directory: '3', outcome: 'conflict', choice: 'local' },
+      { field: 'mail', label: 'Email', owner: 'directory', base: 'a@x', local: 'a@x', directory: 'b@x', outcome: 'take-directory', choice: 'directory' },
+      { field: 'office', label: 'Office', owner: 'local', base: 'O1', local: 'O2', directory: 'O1', outcome: 'keep-local', choice: 'local' },
+      { field: 'sn', label: 'Last name', owner: 'directory', base: 'L', local: 'L', directory: 'L', outcome: 'unchanged', choice: 'directory' },
+    ],
+    conflicts: 2,
+    changes: 3,
+  };
+  const open = async () => {
+    answer = (channel) =>
+      channel === 'sync:preview'
+        ? { ok: true, value: twoConflicts }
+        : channel === 'sync:candidates'
+          ? { ok: true, value: [candidate('uid=alice,dc=x', 'id')] }
+          : { ok: true, value: {} };
+    store().openResync({ id: 'u1', username: 'alice' }, 'r1');
+    await settle();
+    await store().start();
+  };
+  const summary = () => diffSummary(store().resync!.diff!, store().resync!.choices);
+  const applied = () => calls.at(-1)?.input.choices;
+
+  it('says which value Save keeps for the conflicts, since a default is already chosen, naming fields by their labels', async () => {
+    await open();
+    expect(summary()).toBe('1 field changes in Roster · 2 conflicts — Roster’s value is kept unless you choose otherwise');
+    store().choose('title', 'directory');
+    expect(summary()).toBe(
+      '2 fields change in Roster · 2 conflicts — Roster’s value is kept for Phone and the directory’s value is taken for Job title unless you choose otherwise',
+    );
+    store().choose('phone', 'directory');
+    expect(summary()).toBe('3 fields change in Roster · 2 conflicts — the directory’s value is taken unless you choose otherwise');
+    expect(summary()).not.toMatch(/\b(title|phone|mail|office)\b/);
+  });
+
+  it('takes every directory value, or keeps every one of Roster’s, in one go, and Save sends that', async () => {
+    await open();
+    store().chooseAll('directory');
+    expect(store().resync?.choices).toEqual({ title: 'directory', phone: 'directory', mail: 'directory', office: 'directory' });
+    expect(twoConflicts.fields.map((row) => resultValue(row, store().resync!.choices))).toEqual(['C', '3', 'b@x', 'O1', 'L']);
+    store().chooseAll('local');
+    expect(twoConflicts.fields.map((row) => resultValue(row, store().resync!.choices))).toEqual(['B', '2', 'a@x', 'O2', 'L']);
+    expect(summary()).toBe(
+      'No field changes in Roster · 2 conflicts — Roster’s value is kept unless you choose otherwise · your choice replaces the automatic result for Email',
+    );
+    expect(await store().apply()).toBe(true);
+    expect(applied()).toEqual({ title: 'local', phone: 'local', mail: 'local', office: 'local' });
+  });
+
+  it('lets a row the merge settled on its own be overridden, and says so', async () => {
+    await open();
+    const office = twoConflicts.fields[3]!;
+    expect(resultValue(office, store().resync!.choices)).toBe('O2');
+    store().choose('office', 'directory');
+    expect(resultValue(office, store().resync!.choices)).toBe('O1');
+    expect(summary()).toBe(
+      '2 fields change in Roster · 2 conflicts — Roster’s value is kept unless you choose otherwise · your choice replaces the automatic result for Office',
+    );
+    expect(await store().apply()).toBe(true);
+    expect(applied()).toEqual({ title: 'local', phone: 'local', office: 'directory' });
   });
 });

@@ -4,7 +4,7 @@ import type { Job, UserDiff } from '../../../src-shared/model/sync';
 import type { DirectoryCandidate, UserTarget } from '../../../src-shared/model/user';
 import type { AppError, Result } from '../../../src-shared/result';
 import { call } from '../api';
-import { bestCandidate, defaultChoices, type Choice, type Choices } from '../screens/users/detail/resync-diff';
+import { bestCandidate, chooseEverywhere, defaultChoices, type Choice, type Choices } from '../screens/users/detail/resync-diff';
 import { useJobsStore } from './jobs-store';
 import { giveSessionPassword } from './session-password';
 
@@ -58,7 +58,10 @@ interface SyncState {
   start(): Promise<void>;
   /** Back from the diff to the candidates. */
   back(): void;
+  /** Picks a side for one row: a conflict, or a row the merge settled on its own (an override). */
   choose(field: string, choice: Choice): void;
+  /** "Take all directory values" / "Keep all Roster's": one side for every row whose two values differ. */
+  chooseAll(choice: Choice): void;
   /** Saves the diff with the choices; true when it was applied (the dialog then closes). */
   apply(): Promise<boolean>;
   /** Hands a typed bind password to main for this session (nothing is kept here) and retries what needed it. */
@@ -155,6 +158,10 @@ export const useSyncStore = create<SyncState>()((set, get) => {
       set(({ resync }) => (resync ? { resync: { ...resync, diff: null, choices: {}, busy: null, error: null, failed: null } } : {}));
     },
     choose: (field, choice) => set(({ resync }) => (resync ? { resync: { ...resync, choices: { ...resync.choices, [field]: choice } } } : {})),
+    chooseAll: (choice) =>
+      set(({ resync }) =>
+        resync?.diff && !resync.busy ? { resync: { ...resync, choices: { ...resync.choices, ...chooseEverywhere(resync.diff, choice) } } } : {},
+      ),
     apply: async () => {
       const session = get().resync;
       if (!session?.diff || session.busy) return false;
@@ -276,6 +283,7 @@ export const useSyncActions = () =>
       start: s.start,
       back: s.back,
       choose: s.choose,
+      chooseAll: s.chooseAll,
       apply: s.apply,
       givePassword: s.givePassword,
       resolve: s.resolve,

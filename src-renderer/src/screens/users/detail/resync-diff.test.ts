@@ -42,11 +42,15 @@ describe('choices', () => {
     expect(defaultChoices({ fields: [conflictLocal, conflictDirectory, taken] })).toEqual({ department: 'local', title: 'directory' });
   });
 
-  it('decide the value a conflict ends with; other rows follow their own choice', () => {
+  it('decide the value a conflict ends with; other rows follow their own choice unless the admin overrides it', () => {
     expect(resultValue(conflictLocal, {})).toBe('Ops');
     expect(resultValue(conflictLocal, { department: 'directory' })).toBe('Sales');
-    expect(resultValue(taken, { phone: 'local' })).toBe('1');
+    expect(resultValue(taken, {})).toBe('1');
+    expect(resultValue(taken, { phone: 'local' })).toBe('b');
     expect(resultValue(row('x', { local: 'L', directory: 'D', outcome: 'keep-local', choice: 'local' }), {})).toBe('L');
+    expect(resultValue(row('x', { local: 'L', directory: 'D', outcome: 'keep-local', choice: 'local' }), { x: 'directory' })).toBe('D');
+    // Rows with one value have nothing to choose: a stray choice changes nothing.
+    expect(resultValue(row('y', { local: 'S', directory: 'S', outcome: 'converged', choice: 'directory' }), { y: 'local' })).toBe('S');
   });
 });
 

@@ -40,10 +40,58 @@ export function defaultChoices(diff: Pick<UserDiff, 'fields'>): Choices {
   return Object.fromEntries(diff.fields.filter((f) => f.outcome === 'conflict').map((f) => [f.field, f.choice]));
 }
 
+/**
+ * A row the admin may decide: Roster's and the directory's values differ. Conflicts must be decided (a default is
+ * preset); the rows the merge settled on its own (take the directory's, keep Roster's) may still be overridden.
+ */
+export const isDecision = (row: FieldDiff): boolean => row.local !== row.directory;
+
+/** Which side wins a row after Save: the admin's choice when there is one, else the merge's. */
+export const choiceOf = (row: FieldDiff, choices: Choices): Choice => (isDecision(row) ? (choices[row.field] ?? row.choice) : row.choice);
+
+/** A row the merge settled on its own that the admin turned the other way. */
+export const isOverridden = (row: FieldDiff, choices: Choices): boolean =>
+  row.outcome !== 'conflict' && isDecision(row) && choiceOf(row, choices) !== row.choice;
+
 /** The value a field will hold after Save, given the admin's choices. */
 export function resultValue(row: FieldDiff, choices: Choices): string {
-  const choice = row.outcome === 'conflict' ? (choices[row.field] ?? row.choice) : row.choice;
-  return choice === 'directory' ? row.directory : row.local;
+  return choiceOf(row, choices) === 'directory' ? row.directory : row.local;
+}
+
+/** "Take all directory values" / "Keep all Roster's": the same side for every row that has two values. */
+export function chooseEverywhere(diff: Pick<UserDiff, 'fields'>, choice: Choice): Choices {
+  return Object.fromEntries(diff.fields.filter(isDecision).map((f) => [f.field, choice]));
+}
+
+const SIDE = { local: 'Roster’s value is kept', directory: 'the directory’s value is taken' } as const;
+
+/** "A, B and C" */
+const listed = (labels: readonly string[]): string =>
+  labels.length < 2 ? (labels[0] ?? '') : `${labels.slice(0, -1).join(', ')} and ${labels[labels.length - 1]}`;
+
+/**
+ * The diff in one line that says what Save will do, naming fields by their labels: how many fields change in
+ * Roster, and for the conflicts which side wins unless the admin chooses otherwise (a default is always chosen).
+ */
+export function diffSummary(diff: Pick<UserDiff, 'fields'>, choices: Choices): string {
+  const changing = diff.fields.filter((row) => resultValue(row, choices) !== row.local).length;
+  const parts = [changing === 0 ? 'No field changes in Roster' : `${changing} ${changing === 1 ? 'field changes' : 'fields change'} in Roster`];
+  const conflicts = diff.fields.filter((row) => row.outcome === 'conflict');
+  if (conflicts.length > 0) {
+    const count = conflicts.length === 1 ? '1 conflict' : `${conflicts.length} conflicts`;
+    const local = conflicts.filter((row) => choiceOf(row, choices) === 'local').map((row) => row.label);
+    const directory = conflicts.filter((row) => choiceOf(row, choices) === 'directory').map((row) => row.label);
+    const outcome =
+      directory.length === 0
+        ? SIDE.local
+        : local.length === 0
+          ? SIDE.directory
+          : `${SIDE.local} for ${listed(local)} and ${SIDE.directory} for ${listed(directory)}`;
+    parts.push(`${count} — ${outcome} unless you choose otherwise`);
+  }
+  const overridden = diff.fields.filter((row) => isOverridden(row, choices)).map((row) => row.label);
+  if (overridden.length > 0) parts.push(`your choice replaces the automatic result for ${listed(overridden)}`);
+  return parts.join(' · ');
 }
 
 /** The best candidate to pre-tick: main sends them best first (id, then DN, then username). */
@@ -74,7 +122,15 @@ export function queuedConflicts(detail: UserDetail): QueuedConflict[] {
       const known = fields.get(c.field);
       const owner = known?.f.owner ?? 'local';
       return {
-        item: { field: c.field, label: known?.f.label ?? c.field, owner, base: c.base, local: c.local, directory: c.directory, choice: owner === 'directory' ? 'directory' : 'local' } as const,
+        item: {
+          field: c.field,
+          label: known?.f.label ?? c.field,
+          owner,
+          base: c.base,
+          local: c.local,
+          directory: c.directory,
+          choice: owner === 'directory' ? 'directory' : 'local',
+        } as const,
         index: known?.index ?? Number.MAX_SAFE_INTEGER,
       };
     })
