@@ -102,7 +102,7 @@ test('a field changed in Roster and in the directory is a conflict the admin set
 
   const row = dialog.locator('[data-testid="diff-row"][data-field="department"]');
   await expect(row).toHaveAttribute('data-outcome', 'conflict');
-  await expect(dialog.getByTestId('diff-summary')).toContainText('1 conflict needs a choice');
+  await expect(dialog.getByTestId('diff-summary')).toHaveText('No field changes in Roster · 1 conflict — Roster’s value is kept unless you choose otherwise');
   // Department is a local field: Roster's value is the default.
   await expect(row.getByRole('radio', { name: 'Keep Roster’s' })).toBeChecked();
   await row.getByRole('radio', { name: 'Take directory’s' }).check();

@@ -28,7 +28,8 @@ export interface HostOptions {
 export async function startHost(options: HostOptions): Promise<Host> {
   const server = await startWebServer({
     dataDir: options.dataDir,
-    rendererDir: resolve(options.rendererDir ?? join(import.meta.dirname, '../../out/renderer')),
+    // ROSTER_E2E_RENDERER_DIR: a renderer built elsewhere, so one run need not rebuild the out/ another run is serving.
+    rendererDir: resolve(options.rendererDir ?? process.env.ROSTER_E2E_RENDERER_DIR ?? join(import.meta.dirname, '../../out/renderer')),
     ...(options.port === undefined ? {} : { port: options.port }),
     owner: 'the Roster e2e host',
     secretsReason: 'This test host has no system keyring, so bind passwords are kept for this session only.',

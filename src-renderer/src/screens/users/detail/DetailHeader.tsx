@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type RefObject } from 'react';
 import type { UserDetail } from '../../../../../src-shared/model/user';
 import { fullTime, timeAgo } from '../../../lib/format-time';
 import { useRealms } from '../../../stores/realms-store';
@@ -13,7 +13,7 @@ import { ResyncedFlash } from './ResyncedFlash';
 type Dialog = 'to-internal' | 'to-external' | 'delete' | null;
 
 /** Who the user is (name, kind, realm), whether they may log in, and the user-wide actions. */
-export function DetailHeader({ detail, onBack }: { detail: UserDetail; onBack(): void }) {
+export function DetailHeader({ detail, onBack, headingRef }: { detail: UserDetail; onBack(): void; headingRef?: RefObject<HTMLHeadingElement | null> }) {
   const { busy, actionError } = useDetailActionStatus();
   const { setEnabled, dismissActionError } = useDetailActions();
   const [dialog, setDialog] = useState<Dialog>(null);
@@ -32,7 +32,9 @@ export function DetailHeader({ detail, onBack }: { detail: UserDetail; onBack():
         <button type="button" className="button button--quiet" onClick={onBack} aria-label="Back to users">
           ← Users
         </button>
-        <h1 className="detail-header__name">{user.username}</h1>
+        <h1 ref={headingRef} className="detail-header__name" tabIndex={-1}>
+          {user.username}
+        </h1>
         <span className="badge" data-testid="user-kind">
           {external ? `External · ${detail.realmName ?? 'unknown realm'}` : 'Internal'}
         </span>

@@ -1,13 +1,15 @@
 import { useId, useState } from 'react';
 import type { FieldDiff } from '../../../../../src-shared/model/sync';
 import { LockIcon } from './LockIcon';
-import { groupDiffRows, OUTCOME_LABELS, resultValue, type Choice, type Choices } from './resync-diff';
+import { choiceOf, groupDiffRows, isDecision, isOverridden, OUTCOME_LABELS, resultValue, type Choice, type Choices } from './resync-diff';
 
 interface DiffTableProps {
   fields: readonly FieldDiff[];
   choices: Choices;
   disabled: boolean;
   onChoose(field: string, choice: Choice): void;
+  /** One side for every row with two different values. */
+  onChooseAll(choice: Choice): void;
 }
 
 /** A value cell: empty values say so, so "cleared" and "blank" read differently from a space. */
@@ -16,7 +18,7 @@ export function DiffValue({ value }: { value: string }) {
 }
 
 /** The three-way diff: Field | Last synced | In Roster | In directory | Result; unchanged rows on request. */
-export function DiffTable({ fields, choices, disabled, onChoose }: DiffTableProps) {
+export function DiffTable({ fields, choices, disabled, onChoose, onChooseAll }: DiffTableProps) {
   const [showUnchanged, setShowUnchanged] = useState(false);
   const { changed, unchanged } = groupDiffRows(fields);
   const rows = showUnchanged ? [...changed, ...unchanged] : changed;
@@ -26,6 +28,16 @@ export function DiffTable({ fields, choices, disabled, onChoose }: DiffTableProp
         <p className="banner banner--info" role="status">
           Roster already holds the directory’s values: saving only records the resync.
         </p>
+      )}
+      {changed.some(isDecision) && (
+        <div className="diff__bulk" role="group" aria-label="Every field">
+          <button type="button" className="button button--small" onClick={() => onChooseAll('directory')} disabled={disabled}>
+            Take all directory values
+          </button>
+          <button type="button" className="button button--small" onClick={() => onChooseAll('local')} disabled={disabled}>
+            Keep all Roster’s
+          </button>
+        </div>
       )}
       {rows.length > 0 && (
         <table className="diff-table" aria-label="Changes by field">
@@ -61,12 +73,22 @@ interface DiffRowProps {
   onChoose(field: string, choice: Choice): void;
 }
 
-/** One field: its three values and what Save will do, with the choice when both sides changed. */
+/**
+ * One field: its three values and what Save will do. Where the two values differ the admin chooses: a conflict
+ * must be settled (a default is preset), a row the merge settled on its own may be turned the other way.
+ */
 function DiffRow({ row, choices, disabled, onChoose }: DiffRowProps) {
   const conflict = row.outcome === 'conflict';
-  const choice = choices[row.field] ?? row.choice;
+  const choice = choiceOf(row, choices);
+  const overridden = isOverridden(row, choices);
   return (
-    <tr className={`diff-row diff-row--${row.outcome}`} data-testid="diff-row" data-field={row.field} data-outcome={row.outcome}>
+    <tr
+      className={`diff-row diff-row--${row.outcome}`}
+      data-testid="diff-row"
+      data-field={row.field}
+      data-outcome={row.outcome}
+      data-overridden={overridden || undefined}
+    >
       <th scope="row">
         {row.label}
         {row.owner === 'directory' && (
@@ -86,15 +108,12 @@ function DiffRow({ row, choices, disabled, onChoose }: DiffRowProps) {
       </td>
       <td>
         <div className="diff-row__result">
-          <span className={`outcome outcome--${row.outcome}`}>{OUTCOME_LABELS[row.outcome]}</span>
-          {conflict ? (
-            <ChoiceRadios field={row.field} label={row.label} choice={choice} disabled={disabled} onChoose={onChoose} />
-          ) : (
-            row.outcome !== 'unchanged' && (
-              <span className="diff-row__value">
-                → <DiffValue value={resultValue(row, choices)} />
-              </span>
-            )
+          <span className={`outcome outcome--${overridden ? 'overridden' : row.outcome}`}>{overridden ? 'Your choice' : OUTCOME_LABELS[row.outcome]}</span>
+          {isDecision(row) && <ChoiceRadios field={row.field} label={row.label} choice={choice} disabled={disabled} onChoose={onChoose} />}
+          {!conflict && row.outcome !== 'unchanged' && (
+            <span className="diff-row__value">
+              → <DiffValue value={resultValue(row, choices)} />
+            </span>
           )}
         </div>
       </td>

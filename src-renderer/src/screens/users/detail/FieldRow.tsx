@@ -3,6 +3,7 @@ import { describedBy, errorId, hintId } from '../../../lib/field-aria';
 import { fullTime, timeAgo } from '../../../lib/format-time';
 import { LockIcon } from './LockIcon';
 import { draftValue, isMissing, type DetailEdits } from './user-draft';
+import './detail-fields.css';
 
 interface FieldRowProps {
   field: FieldState;
@@ -33,6 +34,18 @@ function provenance(field: FieldState, detail: UserDetail): string | null {
   return `From ${directory} · a local field: an edit here is kept on resync.`;
 }
 
+/**
+ * Marks a required field's label whether or not it has a value yet, so the person knows before leaving it empty
+ * (the input carries aria-required for screen readers, which then hear "required" once, not "asterisk").
+ */
+export function RequiredMark() {
+  return (
+    <span className="required-mark" aria-hidden="true" title="Required" data-testid="required-marker">
+      *
+    </span>
+  );
+}
+
 /** One field of the user: its label, value (editable or locked), where it comes from and its marks. */
 export function FieldRow({ field, detail, edits, error, onEdit }: FieldRowProps) {
   const id = `user-field-${field.key}`;
@@ -44,9 +57,10 @@ export function FieldRow({ field, detail, edits, error, onEdit }: FieldRowProps)
   const origin = detail.user.origin;
   return (
     <div className={error ? 'detail-field detail-field--invalid' : 'detail-field'} data-testid="field-row" data-field={field.key} data-source={field.source}>
-      <label className="detail-field__label" htmlFor={id}>
-        {field.label}
-      </label>
+      <div className="detail-field__label">
+        <label htmlFor={id}>{field.label}</label>
+        {field.required && <RequiredMark />}
+      </div>
       <div className="detail-field__control">
         <div className="input-row">
           <input

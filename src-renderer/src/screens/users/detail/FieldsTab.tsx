@@ -34,7 +34,13 @@ export function FieldsTab({ detail }: { detail: UserDetail }) {
         <p className="detail-toolbar__text muted">
           {external
             ? 'Locked values belong to the directory; the others are kept in Roster and exported as completions where the directory differs.'
-            : 'An internal user: every value is kept in Roster.'}
+            : 'An internal user: every value is kept in Roster.'}{' '}
+          <span className="required-legend">
+            <span className="required-mark" aria-hidden="true">
+              *
+            </span>{' '}
+            required
+          </span>
         </p>
         {dirty && <span className="pill pill--modified">Unsaved changes</span>}
         <SavedFlash savedAt={savedAt} />

@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import type { UserDiff } from '../../../../../src-shared/model/sync';
 import { Field } from '../../../components/Field';
 import { Modal } from '../../../components/Modal';
@@ -7,6 +8,8 @@ import { useDetailActions } from '../../../stores/user-detail-store';
 import { BindPasswordPrompt } from './BindPasswordPrompt';
 import { DiffTable } from './DiffTable';
 import { ResyncCandidates } from './ResyncCandidates';
+import { diffSummary, type Choice } from './resync-diff';
+import './resync-dialog.css';
 
 /**
  * TWCloud's Resynchronize: pick the realm, tick the matching directory entry, Start shows the three-way diff,
@@ -14,13 +17,28 @@ import { ResyncCandidates } from './ResyncCandidates';
  */
 export function ResyncDialog({ session }: { session: ResyncSession }) {
   const realms = useRealms();
-  const { closeResync, chooseRealm, chooseCandidate, start, back, choose, apply, givePassword } = useSyncActions();
+  const { closeResync, chooseRealm, chooseCandidate, start, back, choose, chooseAll, apply, givePassword } = useSyncActions();
   const { load } = useDetailActions();
   const { diff, busy, error } = session;
   const realm = realms.find((r) => r.id === session.realmId);
   const save = async () => {
     if (await apply()) void load();
   };
+  const bodyRef = useRef<HTMLDivElement>(null);
+  const saveRef = useRef<HTMLButtonElement>(null);
+  const startRef = useRef<HTMLButtonElement>(null);
+  const showsDiff = diff !== null;
+  const shown = useRef(showsDiff);
+  // Start replaces its own button with the diff, Back the diff with the candidates: without this, focus falls to
+  // <body>. After Start it goes to the first decision (the checked side of the first row to decide), else Save.
+  useEffect(() => {
+    if (shown.current === showsDiff) return;
+    shown.current = showsDiff;
+    if (showsDiff) {
+      const decision = bodyRef.current?.querySelector<HTMLInputElement>('[data-testid="conflict-choice"] input:checked');
+      (decision ?? saveRef.current)?.focus();
+    } else startRef.current?.focus();
+  }, [showsDiff]);
 
   const footer = (
     <>
@@ -32,12 +50,20 @@ export function ResyncDialog({ session }: { session: ResyncSession }) {
           <button type="button" className="button" onClick={back} disabled={busy !== null}>
             Back
           </button>
-          <button type="button" className="button button--primary" onClick={() => void save()} disabled={busy !== null} aria-busy={busy === 'apply'}>
+          <button
+            ref={saveRef}
+            type="button"
+            className="button button--primary"
+            onClick={() => void save()}
+            disabled={busy !== null}
+            aria-busy={busy === 'apply'}
+          >
             {busy === 'apply' ? 'Saving…' : 'Save'}
           </button>
         </>
       ) : (
         <button
+          ref={startRef}
           type="button"
           className="button button--primary"
           onClick={() => void start()}
@@ -52,9 +78,11 @@ export function ResyncDialog({ session }: { session: ResyncSession }) {
 
   return (
     <Modal title={`Resynchronize ${session.username}`} onClose={closeResync} footer={footer}>
-      <div className="resync-dialog" aria-busy={busy !== null}>
+      <div ref={bodyRef} className="resync-dialog" aria-busy={busy !== null}>
         {realms.length === 0 ? (
-          <p className="banner banner--info">No realm is set up yet. Add one under Realms first.</p>
+          <p className="banner banner--info" tabIndex={-1} data-autofocus>
+            No realm is set up yet. Add one under Realms first.
+          </p>
         ) : (
           <Field id="resync-realm" label="Realm">
             <select
@@ -62,7 +90,9 @@ export function ResyncDialog({ session }: { session: ResyncSession }) {
               className="select"
               value={session.realmId}
               onChange={(event) => chooseRealm(event.target.value)}
-              disabled={diff !== null || busy !== null}
+              // Not while candidates load: the dialog opens in that state, and a disabled picker would hand the
+              // first focus to Cancel. Another realm may be picked meanwhile (the older answer is dropped).
+              disabled={diff !== null || busy === 'preview' || busy === 'apply'}
               data-autofocus
             >
               {session.realmId === '' && <option value="">Choose a realm</option>}
@@ -76,14 +106,22 @@ export function ResyncDialog({ session }: { session: ResyncSession }) {
           </Field>
         )}
         {session.needsPassword && (
-          <BindPasswordPrompt realmName={realm?.name ?? 'this realm'} note={realm?.passwordNote} onSubmit={(password) => void givePassword(session.realmId, password)} />
+          <BindPasswordPrompt
+            realmName={realm?.name ?? 'this realm'}
+            note={realm?.passwordNote}
+            onSubmit={(password) => void givePassword(session.realmId, password)}
+          />
         )}
         {error && error.code !== 'password-required' && (
           <p className="banner banner--error" role="alert">
             {error.message}
           </p>
         )}
-        {diff ? <DiffStep diff={diff} session={session} onChoose={choose} /> : <CandidatesStep session={session} realmName={realm?.name} onChoose={chooseCandidate} />}
+        {diff ? (
+          <DiffStep diff={diff} session={session} onChoose={choose} onChooseAll={chooseAll} />
+        ) : (
+          <CandidatesStep session={session} realmName={realm?.name} onChoose={chooseCandidate} />
+        )}
       </div>
     </Modal>
   );
@@ -116,13 +154,18 @@ function CandidatesStep({ session, realmName, onChoose }: { session: ResyncSessi
 }
 
 /** Step two: the three-way diff and what the directory renamed or moved. */
-function DiffStep({ diff, session, onChoose }: { diff: UserDiff; session: ResyncSession; onChoose(field: string, choice: 'directory' | 'local'): void }) {
-  const summary = [
-    diff.changes === 0 ? 'No field changes' : `${diff.changes} ${diff.changes === 1 ? 'field changes' : 'fields change'}`,
-    diff.conflicts > 0 ? `${diff.conflicts} ${diff.conflicts === 1 ? 'conflict needs' : 'conflicts need'} a choice` : null,
-  ]
-    .filter(Boolean)
-    .join(' · ');
+function DiffStep({
+  diff,
+  session,
+  onChoose,
+  onChooseAll,
+}: {
+  diff: UserDiff;
+  session: ResyncSession;
+  onChoose(field: string, choice: Choice): void;
+  onChooseAll(choice: Choice): void;
+}) {
+  const summary = diffSummary(diff, session.choices);
   return (
     <>
       <p className="resync-dialog__entry">
@@ -146,7 +189,7 @@ function DiffStep({ diff, session, onChoose }: { diff: UserDiff; session: Resync
           {!diff.directoryEnabled && <li>The account is disabled in the directory.</li>}
         </ul>
       )}
-      <DiffTable fields={diff.fields} choices={session.choices} disabled={session.busy !== null} onChoose={onChoose} />
+      <DiffTable fields={diff.fields} choices={session.choices} disabled={session.busy !== null} onChoose={onChoose} onChooseAll={onChooseAll} />
     </>
   );
 }

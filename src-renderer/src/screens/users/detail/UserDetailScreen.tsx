@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { ConfirmDialog } from '../../../components/ConfirmDialog';
 import { useAppStore } from '../../../stores/app-store';
 import { useSyncActions } from '../../../stores/sync-store';
@@ -10,6 +10,7 @@ import { FieldsTab } from './FieldsTab';
 import { HistoryTab } from './HistoryTab';
 import { RolesTab } from './RolesTab';
 import { isDirty } from './user-draft';
+import { leavesUser } from './leave-keys';
 
 /** One user: header with login and conversion, then the Fields, Roles and History tabs. */
 export function UserDetailScreen({ id }: { id: string }) {
@@ -41,6 +42,28 @@ export function UserDetailScreen({ id }: { id: string }) {
   const current = openId === id ? detail : null;
   const dirty = current !== null && isDirty(current, edits);
   const back = () => (dirty ? setLeaving(true) : useAppStore.getState().closeUser());
+  // Escape or Alt+← goes back to the list (asking first about unsaved values), unless a dialog or a control owns the key.
+  useEffect(() => {
+    const keyDown = (event: KeyboardEvent) => {
+      if (!leavesUser(event)) return;
+      event.preventDefault();
+      const { detail: shown, edits: typed } = useUserDetailStore.getState();
+      if (shown && isDirty(shown, typed)) setLeaving(true);
+      else useAppStore.getState().closeUser();
+    };
+    window.addEventListener('keydown', keyDown);
+    return () => window.removeEventListener('keydown', keyDown);
+  }, []);
+  // A user just opened: focus goes to its heading, so a screen reader says whose record this is before any field,
+  // and Tab continues into the header's actions and then the fields (focusing the first field would skip both).
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const focusedFor = useRef<string | null>(null);
+  const loaded = current !== null;
+  useEffect(() => {
+    if (!loaded || focusedFor.current === id) return;
+    focusedFor.current = id;
+    headingRef.current?.focus();
+  }, [loaded, id]);
 
   if (!current) {
     return (
@@ -72,7 +95,7 @@ export function UserDetailScreen({ id }: { id: string }) {
 
   return (
     <section className="user-detail" aria-label={`User ${current.user.username}`} data-testid="user-detail" data-kind={current.user.kind}>
-      <DetailHeader detail={current} onBack={back} />
+      <DetailHeader detail={current} onBack={back} headingRef={headingRef} />
       <ConflictsBanner detail={current} />
       <DetailTabs tab={tab} unsaved={dirty} onChange={setTab} />
       <div className="user-detail__body" role="tabpanel" id={panelId(tab)} aria-labelledby={tabId(tab)}>

@@ -1,5 +1,6 @@
 import type { UserDetail } from '../../../../../src-shared/model/user';
 import { describedBy, errorId, hintId } from '../../../lib/field-aria';
+import { RequiredMark } from './FieldRow';
 import { LockIcon } from './LockIcon';
 import { draftUsername, usernameEditable, type DetailEdits } from './user-draft';
 
@@ -19,9 +20,10 @@ export function UsernameRow({ detail, edits, error, onEdit }: UsernameRowProps) 
   const hint = editable ? 'Letters, digits and . _ - @; unique ignoring case.' : `Follows ${detail.realmName ?? 'the directory'}.`;
   return (
     <div className={error ? 'detail-field detail-field--invalid' : 'detail-field'} data-testid="field-row" data-field="username">
-      <label className="detail-field__label" htmlFor={id}>
-        Username
-      </label>
+      <div className="detail-field__label">
+        <label htmlFor={id}>Username</label>
+        <RequiredMark />
+      </div>
       <div className="detail-field__control">
         <div className="input-row">
           <input
