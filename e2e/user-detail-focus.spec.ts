@@ -186,6 +186,11 @@ test('Resynchronize: focus never falls to the page, the summary says what Save w
   await plainDialog.getByRole('button', { name: 'Start' }).click();
   await expect(plainDialog.getByTestId('diff-summary')).toHaveText('No field changes in Roster');
   await expect(plainDialog.getByRole('button', { name: 'Save' })).toBeFocused();
+  // Back to the candidates: focus goes to Start, which replaced Back.
+  await app.keyboard.press('Shift+Tab');
+  await expect(plainDialog.getByRole('button', { name: 'Back' })).toBeFocused();
+  await app.keyboard.press('Enter');
+  await expect(plainDialog.getByRole('button', { name: 'Start' })).toBeFocused();
   await plainDialog.getByRole('button', { name: 'Cancel' }).click();
   await expect(plainOpener).toBeFocused();
 });

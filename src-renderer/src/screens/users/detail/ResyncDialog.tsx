@@ -80,9 +80,7 @@ export function ResyncDialog({ session }: { session: ResyncSession }) {
     <Modal title={`Resynchronize ${session.username}`} onClose={closeResync} footer={footer}>
       <div ref={bodyRef} className="resync-dialog" aria-busy={busy !== null}>
         {realms.length === 0 ? (
-          <p className="banner banner--info" tabIndex={-1} data-autofocus>
-            No realm is set up yet. Add one under Realms first.
-          </p>
+          <p className="banner banner--info">No realm is set up yet. Add one under Realms first.</p>
         ) : (
           <Field id="resync-realm" label="Realm">
             <select
