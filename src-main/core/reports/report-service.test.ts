@@ -154,6 +154,25 @@ describe('reports', () => {
     expect(want.length).toBeGreaterThan(0);
   });
 
+  it('each listed user’s reason names fields by their labels, never by their keys', () => {
+    const conflicts = services.reports.list('conflicts');
+    expect(conflicts.length).toBe(expected.conflicts().length);
+    for (const user of conflicts) expect(user.detail).toBe('Job title: Roster "b" / directory "c"');
+
+    const missing = services.reports.list('missing');
+    const noDepartment = missing.filter((u) => empty(users.find((x) => x.id === u.id)!, 'department'));
+    expect(noDepartment.length).toBeGreaterThan(0);
+    for (const user of noDepartment) expect(user.detail).toMatch(/^missing (.+, )?Department(, .+)?$/);
+
+    const unexported = services.reports.list('unexported');
+    expect(unexported.length).toBeGreaterThan(0);
+    const keys = fields.map((f) => f.key);
+    for (const user of [...missing, ...unexported]) {
+      for (const key of keys) expect(user.detail, user.id).not.toMatch(new RegExp(`(^|; |, |missing )${key}(:|,|$)`));
+    }
+    expect(unexported.some((u) => /(^|; )(Job title|Department|Phone|Mobile|Office|Company|Employee ID): "/.test(u.detail))).toBe(true);
+  });
+
   it('roster report prints each report, and --json parses', async () => {
     await services.close();
     const completeness = await runCli(dir, ['report', 'completeness', '--json']);
@@ -180,7 +199,8 @@ describe('reports', () => {
 
     const conflicts = await runCli(dir, ['report', 'conflicts']);
     expect(conflicts.out).toContain(`Open conflicts: ${expected.conflicts().length} users.`);
-    expect(conflicts.out).toMatch(/title: Roster "b" \/ directory "c"/);
+    expect(conflicts.out).toMatch(/Job title: Roster "b" \/ directory "c"/);
+    expect(conflicts.out).not.toMatch(/(?<!Job )title:/);
 
     const bad = await runCli(dir, ['report', 'everything']);
     expect(bad.code).toBe(1);

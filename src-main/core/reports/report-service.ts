@@ -9,6 +9,7 @@ import {
 } from '../../../src-shared/model/report';
 import { userQuerySchema, type UserQueryInput, type UserRecord } from '../../../src-shared/model/user';
 import type { UserService } from '../users/user-service';
+import { fieldLabel } from '../users/field-labels';
 import { changeSet } from '../users/user-view';
 
 /** Titles and what each report counts, in the order the screen shows them. */
@@ -113,12 +114,12 @@ export class ReportService {
         case 'missing':
           return `missing ${required
             .filter((f) => (user.fields[f.key] ?? '').trim() === '')
-            .map((f) => f.key)
+            .map((f) => f.label)
             .join(', ')}`;
         case 'unexported':
           return changeSet(user, fields)
             .filter((c) => user.exported?.values[c.field] !== c.local)
-            .map((c) => `${c.field}: "${c.directory}" → "${c.local}"`)
+            .map((c) => `${fieldLabel(fields, c.field)}: "${c.directory}" → "${c.local}"`)
             .join('; ');
         case 'stale':
           return `last synced ${user.origin?.syncedAt ?? 'never'}`;
@@ -127,7 +128,7 @@ export class ReportService {
         case 'orphans':
           return `not found since ${user.origin?.missingSince ?? '?'}`;
         case 'conflicts':
-          return (user.conflicts ?? []).map((c) => `${c.field}: Roster "${c.local}" / directory "${c.directory}"`).join('; ');
+          return (user.conflicts ?? []).map((c) => `${fieldLabel(fields, c.field)}: Roster "${c.local}" / directory "${c.directory}"`).join('; ');
       }
     };
     return this.users.engine.matching(userQuerySchema.parse(reportQuery(id, staleDays))).map((user) => ({
