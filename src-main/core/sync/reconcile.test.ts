@@ -417,12 +417,17 @@ describe('incremental reconcile against OpenLDAP (modifyTimestamp)', () => {
       expect(incremental.reconcile?.mode).toBe('incremental');
       expect(incremental.newInDirectory).toBe(4);
       expect(full.newInDirectory).toBe(4);
+      // The journal's note says so too, beside the other counts.
+      for (const store of [stores.first, stores.twin]) {
+        expect((await store.audit.query({ action: 'realm.reconcile' }))[0]?.note).toMatch(/, 0 disabled upstream, 4 new in the directory\.$/);
+      }
       // Importing them leaves nothing new.
       const first = stores.first;
       await first.importer.streamImport(seeded.realmId, first.importer.filterFor(seeded.realmId, '*'));
       const after = await first.resync.reconcileNow(seeded.realmId);
       expect(after.reconcile?.mode).toBe('incremental');
       expect(after.newInDirectory).toBe(0);
+      expect((await first.audit.query({ action: 'realm.reconcile' }))[0]?.note).toMatch(/, 0 new in the directory\.$/);
     } finally {
       await stores.close();
     }

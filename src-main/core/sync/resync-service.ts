@@ -316,7 +316,7 @@ export class ResyncService {
     const realm = realmById(this.deps, realmId);
     const summary = await reconcileRealm(this.deps, realm, options);
     if (!options.dryRun) {
-      const counts = `${summary.updated} updated, ${summary.unchanged} unchanged, ${summary.conflicts} with conflicts, ${summary.notFound} not found, ${summary.disabledUpstream} disabled upstream`;
+      const counts = `${summary.updated} updated, ${summary.unchanged} unchanged, ${summary.conflicts} with conflicts, ${summary.notFound} not found, ${summary.disabledUpstream} disabled upstream, ${summary.newInDirectory ?? 0} new in the directory`;
       const compared = summary.updated + summary.unchanged + summary.conflicts + summary.notFound;
       await this.deps.ctx.audit.append([
         {

@@ -549,7 +549,7 @@ describe.skipIf(skip)(`Import, resync and reconcile against Samba's AD DC${skipN
         });
         const journal = await call('audit:list', { filter: { action: 'realm.reconcile' } });
         expect(journal.entries.map((e) => e.note)).toEqual([
-          `Reconciled realm "Samba AD": ${count} users compared; 1 updated, ${count - 1} unchanged, 0 with conflicts, 0 not found, ${BUILT_IN_DISABLED.length + generatedDisabled.length} disabled upstream.`,
+          `Reconciled realm "Samba AD": ${count} users compared; 1 updated, ${count - 1} unchanged, 0 with conflicts, 0 not found, ${BUILT_IN_DISABLED.length + generatedDisabled.length} disabled upstream, 0 new in the directory.`,
         ]);
       } finally {
         await samba.rename('grace.renamed', grace.sAMAccountName, grace.cn);

@@ -193,7 +193,7 @@ describe('resync and reconcile against OpenLDAP', () => {
         expect(resolved.user.conflicts).toBeUndefined();
         expect(services.store.data.realms[0]?.lastReconcileAt).toBeDefined();
         expect((await services.audit.query({ action: 'realm.reconcile' }))[0]?.note).toBe(
-          'Reconciled realm "openldap": 10 users compared; 2 updated, 6 unchanged, 1 with conflicts, 1 not found, 0 disabled upstream.',
+          'Reconciled realm "openldap": 10 users compared; 2 updated, 6 unchanged, 1 with conflicts, 1 not found, 0 disabled upstream, 4990 new in the directory.',
         );
       } finally {
         await asRoot(openldap, async (c) => {
