@@ -105,13 +105,13 @@ const FILTERS = {
 };
 const FILTER_KEYS = Object.keys(FILTERS) as Array<keyof typeof FILTERS>;
 
-// A search, a sort, and at most two filters (more would leave most answers empty).
+// A search, a sort, and at most three filters (more would leave most answers empty).
 const queryArb: fc.Arbitrary<UserQuery> = fc
   .record({
     search: fc.constantFrom('', 'a', 'A', 'ab', 'b', 'é', 'e', '1', '0', 'user', 'user1', ' ', 'z', 'ö', 'SMITH', 'mith', 'b\nx', ' ab '),
     sort: fc.record({ column: fc.constantFrom(...USER_SORT_COLUMNS), direction: fc.constantFrom('asc' as const, 'desc' as const) }),
     filters: fc
-      .subarray(FILTER_KEYS, { maxLength: 2 })
+      .subarray(FILTER_KEYS, { maxLength: 3 })
       .chain((keys) => fc.record(Object.fromEntries(keys.map((k) => [k, FILTERS[k]])) as Record<string, fc.Arbitrary<unknown>>)),
   })
   .map(({ search, sort, filters }) => ({ search, sort, ...filters }) as UserQuery);
@@ -132,18 +132,24 @@ function expected(query: UserQuery, fields: readonly FieldDefinition[], realmNam
   const searched = [...store.all()].filter((u) =>
     [u.username, u.fields.displayName ?? '', u.fields.email ?? '', u.fields.department ?? ''].join('\n').toLowerCase().includes(needle),
   );
+  // Each facet: what the list would show with that choice in its group, every other filter kept.
+  const passing = (q: UserQuery) => searched.filter((u) => passesFilters(u, plainFlags(u, fields), q, NOW));
+  const source = { kind: undefined, realmId: undefined };
   const facets: UserFacets = {
-    all: searched.length,
-    internal: searched.filter((u) => u.kind === 'internal').length,
-    external: searched.filter((u) => u.kind === 'external').length,
-    enabled: searched.filter((u) => u.enabled).length,
-    disabled: searched.filter((u) => !u.enabled).length,
-    incomplete: searched.filter((u) => plainFlags(u, fields).incomplete).length,
-    completions: searched.filter((u) => plainFlags(u, fields).completions).length,
-    conflicts: searched.filter((u) => plainFlags(u, fields).conflicts).length,
+    all: passing({ ...query, ...source }).length,
+    internal: passing({ ...query, ...source, kind: 'internal' }).length,
+    external: passing({ ...query, ...source, kind: 'external' }).length,
+    enabled: passing({ ...query, enabled: true }).length,
+    disabled: passing({ ...query, enabled: false }).length,
+    incomplete: passing({ ...query, incomplete: true }).length,
+    completions: passing({ ...query, completions: true }).length,
+    conflicts: passing({ ...query, conflicts: true }).length,
     realms: {},
   };
-  for (const u of searched) if (u.origin) facets.realms[u.origin.realmId] = (facets.realms[u.origin.realmId] ?? 0) + 1;
+  for (const id of new Set(searched.flatMap((u) => (u.origin ? [u.origin.realmId] : [])))) {
+    const n = passing({ ...query, ...source, realmId: id }).length;
+    if (n > 0) facets.realms[id] = n;
+  }
   const col = query.sort.column;
   const users = searched
     .filter((u) => passesFilters(u, plainFlags(u, fields), query, NOW))
@@ -218,6 +224,11 @@ describe('the list query engine', () => {
           expect(page.total).toBe(want.users.length);
           expect(page.rows.map((r) => r.id)).toEqual(want.users.map((u) => u.id));
           expect(page.facets).toEqual(want.facets);
+          // The chosen source, login and data facets count exactly the list shown.
+          const chosenSource = query.realmId ? (page.facets.realms[query.realmId] ?? 0) : query.kind ? page.facets[query.kind] : page.facets.all;
+          expect(chosenSource).toBe(page.total);
+          if (query.enabled !== undefined) expect(page.facets[query.enabled ? 'enabled' : 'disabled']).toBe(page.total);
+          for (const key of ['incomplete', 'completions', 'conflicts'] as const) if (query[key] === true) expect(page.facets[key]).toBe(page.total);
           expect(page.rows.map((r) => [r.incomplete, r.completions, r.conflicts, r.realmName])).toEqual(
             want.users.map((u) => {
               const f = plainFlags(u, fields);

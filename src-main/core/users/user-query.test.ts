@@ -85,22 +85,39 @@ describe(`a ${COUNT.toLocaleString('en')}-user store`, () => {
     });
   }
 
-  it('counts every facet over the search matches', () => {
+  it('counts every facet over the search matches and the other groups\' filters', () => {
     const page = services.users.query(q({ search: 'smith', enabled: true }), 0, 1);
     const matches = expected(q({ search: 'smith' }));
+    const on = matches.filter((u) => u.enabled);
     const fields = services.users.fields();
     expect(page.facets).toEqual({
-      all: matches.length,
-      internal: matches.filter((u) => u.kind === 'internal').length,
-      external: matches.filter((u) => u.kind === 'external').length,
+      // Source and data counts follow the Login choice; Login's own counts show both choices.
+      all: on.length,
+      internal: on.filter((u) => u.kind === 'internal').length,
+      external: on.filter((u) => u.kind === 'external').length,
       enabled: matches.filter((u) => u.enabled).length,
       disabled: matches.filter((u) => !u.enabled).length,
-      incomplete: matches.filter((u) => userFlags(u, fields).incomplete).length,
-      completions: matches.filter((u) => userFlags(u, fields).completions).length,
+      incomplete: on.filter((u) => userFlags(u, fields).incomplete).length,
+      completions: on.filter((u) => userFlags(u, fields).completions).length,
       conflicts: 0,
-      realms: { [SYNTHETIC_REALM_ID]: matches.filter((u) => u.kind === 'external').length },
+      realms: { [SYNTHETIC_REALM_ID]: on.filter((u) => u.kind === 'external').length },
     });
-    expect(page.total).toBe(matches.filter((u) => u.enabled).length);
+    expect(page.total).toBe(on.length);
+  });
+
+  it('Incomplete plus Has completions: both chips and All users count the combined filter', () => {
+    const fields = services.users.fields();
+    const everyone = expected(q({}));
+    const both = everyone.filter((u) => userFlags(u, fields).incomplete && userFlags(u, fields).completions);
+    const page = services.users.query(q({ incomplete: true, completions: true }), 0, 1);
+    expect(page.total).toBe(both.length);
+    expect(page.facets.all).toBe(both.length);
+    expect(page.facets.incomplete).toBe(both.length);
+    expect(page.facets.completions).toBe(both.length);
+    // Alone, Incomplete shows every incomplete user; "Has completions" says how many of them it would keep.
+    const one = services.users.query(q({ incomplete: true }), 0, 1);
+    expect(one.facets.incomplete).toBe(everyone.filter((u) => userFlags(u, fields).incomplete).length);
+    expect(one.facets.completions).toBe(both.length);
   });
 
   it('stays exact after edits move users within every sort order', async () => {

@@ -89,6 +89,9 @@ const KEPT_MATCHES = 16;
 /** What warming the search path types: two first letters and the letters after them. */
 const WARM_SEARCHES = ['e', 'er', 'ern', 'a', 'an', 'ann'];
 
+/** The source filters (kind and realm) in a facet's failure mask: a bit no flag uses. */
+const SOURCE_GROUP = 1 << 30;
+
 const compareIds = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
@@ -299,7 +302,7 @@ export class UserQueryEngine {
     if (last && query.staleDays === undefined && last.key === key && last.version === this.slots.version) return last;
     const needle = query.search.trim().toLowerCase();
     const matched = needle ? this.matchesOf(needle) : undefined;
-    const facets = this.count(matched);
+    const facets = this.count(matched, query, now);
 
     // Filters on the flag byte and realm number; the rarer ones look at the user.
     let mask = 0;
@@ -345,26 +348,57 @@ export class UserQueryEngine {
     return this.last;
   }
 
-  /** Facets count everything the search matches, so each filter shows what choosing it would give. */
-  private count(matched: Int32Array | undefined): UserFacets {
-    const { attrs, realm, realmIds, count } = this.slots;
+  /**
+   * Facets follow the whole query: each counts the users matching the search and every other filter, with
+   * its own group's choice in place of the current one ("Internal" with Incomplete on counts the incomplete
+   * internal users), so a count is what choosing it would show and the chosen ones equal the total. A user
+   * failing two groups counts nowhere; failing one, only in that group.
+   */
+  private count(matched: Int32Array | undefined, query: UserQuery, now: Date): UserFacets {
+    const { attrs, realm, realmIds, count, users } = this.slots;
     const realms = new Int32Array(realmIds.length);
     let all = 0;
     let external = 0;
     let enabled = 0;
+    let disabled = 0;
     let incomplete = 0;
     let completions = 0;
     let conflicts = 0;
+    const realmNo = query.realmId ? this.slots.realmNumber(query.realmId) : undefined;
+    const realmWanted = realmNo === -1 ? -2 : realmNo;
+    const wantsBit = (bit: number, value: boolean | undefined) => (value === undefined ? -1 : value ? bit : 0);
+    const wantExternal = wantsBit(EXTERNAL, query.kind === undefined ? undefined : query.kind === 'external');
+    const wantEnabled = wantsBit(ENABLED, query.enabled);
+    const wantIncomplete = wantsBit(INCOMPLETE, query.incomplete);
+    const wantCompletions = wantsBit(COMPLETIONS, query.completions);
+    const wantConflicts = wantsBit(CONFLICTS, query.conflicts);
+    const wantUnexported = wantsBit(UNEXPORTED, query.unexported);
+    const slow = query.missingField !== undefined || query.staleDays !== undefined || query.directoryEnabled !== undefined || query.notFound !== undefined;
+    // The filters no facet stands for: a user failing them counts nowhere.
+    const others: UserQuery = { search: '', sort: query.sort, missingField: query.missingField, staleDays: query.staleDays, directoryEnabled: query.directoryEnabled, notFound: query.notFound };
     const add = (slot: number) => {
       const a = attrs[slot] as number;
-      all += 1;
-      if (a & EXTERNAL) external += 1;
-      if (a & ENABLED) enabled += 1;
-      if (a & INCOMPLETE) incomplete += 1;
-      if (a & COMPLETIONS) completions += 1;
-      if (a & CONFLICTS) conflicts += 1;
+      if (wantUnexported >= 0 && (a & UNEXPORTED) !== wantUnexported) return;
+      if (slow && !passesFilters(users[slot] as UserRecord, flagsOf(a), others, now, this.reconciledAt)) return;
       const r = realm[slot] as number;
-      if (r >= 0) realms[r] = (realms[r] as number) + 1;
+      let fails = 0;
+      if ((wantExternal >= 0 && (a & EXTERNAL) !== wantExternal) || (realmWanted !== undefined && r !== realmWanted)) fails |= SOURCE_GROUP;
+      if (wantEnabled >= 0 && (a & ENABLED) !== wantEnabled) fails |= ENABLED;
+      if (wantIncomplete >= 0 && (a & INCOMPLETE) !== wantIncomplete) fails |= INCOMPLETE;
+      if (wantCompletions >= 0 && (a & COMPLETIONS) !== wantCompletions) fails |= COMPLETIONS;
+      if (wantConflicts >= 0 && (a & CONFLICTS) !== wantConflicts) fails |= CONFLICTS;
+      if ((fails & ~SOURCE_GROUP) === 0) {
+        all += 1;
+        if (a & EXTERNAL) external += 1;
+        if (r >= 0) realms[r] = (realms[r] as number) + 1;
+      }
+      if ((fails & ~ENABLED) === 0) {
+        if (a & ENABLED) enabled += 1;
+        else disabled += 1;
+      }
+      if ((fails & ~INCOMPLETE) === 0 && a & INCOMPLETE) incomplete += 1;
+      if ((fails & ~COMPLETIONS) === 0 && a & COMPLETIONS) completions += 1;
+      if ((fails & ~CONFLICTS) === 0 && a & CONFLICTS) conflicts += 1;
     };
     if (matched) for (const slot of matched) add(slot);
     else for (let slot = 0; slot < count; slot += 1) if (attrs[slot]! & ALIVE) add(slot);
@@ -372,7 +406,7 @@ export class UserQueryEngine {
     realmIds.forEach((id, no) => {
       if (realms[no]) byRealm[id] = realms[no] as number;
     });
-    return { all, internal: all - external, external, enabled, disabled: all - enabled, incomplete, completions, conflicts, realms: byRealm };
+    return { all, internal: all - external, external, enabled, disabled, incomplete, completions, conflicts, realms: byRealm };
   }
 
   /** One window of the list. */
