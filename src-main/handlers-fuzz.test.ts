@@ -100,6 +100,7 @@ const INPUTS: { [C in Channel]: { required: ChannelInput<C>; full: ChannelInput<
   'users:create': { required: { username: 'alice' }, full: { username: 'alice', fields: { department: 'Sales' }, enabled: true, roles: ['role1'] } },
   'users:update': { required: { id: 'u1' }, full: { id: 'u1', username: 'bob', fields: { department: 'Sales' } } },
   'users:delete': { required: { id: 'u1' }, full: { id: 'u1' } },
+  'users:bulk-preview': { required: { target: { ids: ['u1'] } }, full: { target: { query: QUERY_FULL } } },
   'users:set-enabled': { required: { target: { ids: ['u1'] }, enabled: true }, full: { target: { query: QUERY_FULL }, enabled: false } },
   'users:assign-role': { required: { target: { ids: ['u1'] }, roleId: 'role1' }, full: { target: { query: QUERY_FULL }, roleId: 'role1' } },
   'users:remove-role': { required: { target: { ids: ['u1'] }, roleId: 'role1' }, full: { target: { ids: ['u1', 'u2'] }, roleId: 'role1' } },
@@ -150,6 +151,7 @@ const INPUTS: { [C in Channel]: { required: ChannelInput<C>; full: ChannelInput<
     full: {
       prefs: {
         usersSort: { column: 'department', direction: 'desc' },
+        usersColumns: { order: ['email', 'username'], hidden: ['title'], widths: { email: 200 } },
         export: { preset: 'ad-owners', columns: ['department'], format: 'csv', content: 'snapshot', delimiter: ';', folder: '/nonexistent' },
         staleDays: 30,
       },

@@ -91,3 +91,22 @@ describe('the list sort preference', () => {
     expect(await dispatch(table, 'prefs:get', {})).toMatchObject({ ok: true, value: { usersSort: saved } });
   });
 });
+describe('the list column preferences', () => {
+  it('survive a restart with the sort; a store that never saved them answers without them', async () => {
+    const before = await dispatch(table, 'prefs:get', {});
+    expect(before.ok && 'usersColumns' in (before.value as object)).toBe(false);
+    const columns = { order: ['displayName', 'username', 'email'], hidden: ['title'], widths: { email: 240, department: 130 } };
+    const sort = { column: 'email', direction: 'desc' } as const;
+    expect(await dispatch(table, 'prefs:set', { prefs: { usersColumns: columns } })).toMatchObject({ ok: true, value: { usersColumns: columns } });
+    expect(await dispatch(table, 'prefs:set', { prefs: { usersSort: sort } })).toMatchObject({ ok: true, value: { usersColumns: columns, usersSort: sort } });
+    await services.close();
+    services = await openServices({ dataDir: dir, owner: 'test', transport: 'cli', secrets: new SessionSecretStore('test'), version: 'test' });
+    table = createHandlers(services);
+    expect(await dispatch(table, 'prefs:get', {})).toMatchObject({ ok: true, value: { usersColumns: columns, usersSort: sort } });
+    expect(await dispatch(table, 'prefs:set', { prefs: { usersColumns: { ...columns, widths: { email: 5 } } } })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-input' },
+    });
+  });
+});
+

@@ -46,6 +46,7 @@ export function createHandlers(services: Services, desktop?: DesktopShell): Hand
     'users:create': (input) => users.create(input),
     'users:update': ({ id, username, fields }) => users.update(id, { ...(username === undefined ? {} : { username }), fields }),
     'users:delete': ({ id }) => users.remove(id),
+    'users:bulk-preview': async ({ target }) => users.previewBulk(target),
     'users:set-enabled': ({ target, enabled }) => users.setEnabled(target, enabled),
     'users:assign-role': ({ target, roleId }) => users.assignRole(target, roleId),
     'users:remove-role': ({ target, roleId }) => users.removeRole(target, roleId),
@@ -119,6 +120,7 @@ const prefsOf = (services: Services): Prefs => {
   const saved = services.store.data.prefs;
   return {
     usersSort: saved.usersSort ?? { column: 'username', direction: 'asc' },
+    ...(saved.usersColumns ? { usersColumns: saved.usersColumns } : {}),
     export: saved.export ?? {},
     staleDays: saved.staleDays ?? DEFAULT_STALE_DAYS,
   };

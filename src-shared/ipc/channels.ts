@@ -18,6 +18,7 @@ export const CHANNEL_NAMES = [
   'users:create',
   'users:update',
   'users:delete',
+  'users:bulk-preview',
   'users:set-enabled',
   'users:assign-role',
   'users:remove-role',

@@ -46,14 +46,29 @@ export interface AppInfo {
 const fieldValues = z.record(fieldKeySchema, z.string().max(1024));
 const roleName = z.string().trim().min(1, 'Give the role a name').max(80);
 
+/** The user list's columns as the admin arranged them: order, hidden ones and widths (px), by column key. */
+export const userColumnPrefsSchema = z
+  .object({
+    order: z.array(z.string().regex(/^[A-Za-z]{1,32}$/)).max(32),
+    hidden: z.array(z.string().regex(/^[A-Za-z]{1,32}$/)).max(32),
+    widths: z.record(z.string().regex(/^[A-Za-z]{1,32}$/), z.number().int().min(40).max(1200)),
+  })
+  .strict();
+export type UserColumnPrefs = z.infer<typeof userColumnPrefsSchema>;
+
 /** Preferences remembered across restarts (window-independent). */
 export interface Prefs {
   usersSort: UserSort;
+  /** Absent until the admin changes a column (stores from before it lack it): the list's defaults. */
+  usersColumns?: UserColumnPrefs;
   export: ExportPrefs;
   /** The "not synced for N days" report's N. */
   staleDays: number;
 }
-export const prefsSchema = z.object({ usersSort: userSortSchema, export: exportPrefsSchema, staleDays: z.number().int().min(1).max(36_500) }).partial().strict();
+export const prefsSchema = z
+  .object({ usersSort: userSortSchema, usersColumns: userColumnPrefsSchema, export: exportPrefsSchema, staleDays: z.number().int().min(1).max(36_500) })
+  .partial()
+  .strict();
 
 /** The export screen's choices: every column, the presets, and where files go by default. */
 export interface ExportCatalogue {
@@ -67,6 +82,17 @@ export interface ExportCatalogue {
 export interface BulkResult {
   matched: number;
   changed: number;
+  /** The users changed (login changes only), so the list can offer Undo: setting them back is one more bulk change. */
+  changedIds?: string[];
+}
+
+/** What a bulk login change would touch, asked before it runs: how many, and which are disabled in their directory. */
+export interface BulkPreview {
+  count: number;
+  /** External users whose directory account is disabled. */
+  directoryDisabled: number;
+  /** The first few of them, by username. */
+  directoryDisabledNames: string[];
 }
 
 /** Every request/response channel: `domain:action` -> input schema and output type. */
@@ -144,6 +170,7 @@ export const contract = {
   /** Edits a user's username (internal users) and fields; directory-owned fields of external users are refused. */
   'users:update': channel<UserDetail>()(z.object({ id, username: z.string().trim().max(200).optional(), fields: fieldValues.default({}) }).strict()),
   'users:delete': channel<{ id: string }>()(z.object({ id }).strict()),
+  'users:bulk-preview': channel<BulkPreview>()(z.object({ target: userTargetSchema }).strict()),
   'users:set-enabled': channel<BulkResult>()(z.object({ target: userTargetSchema, enabled: z.boolean() }).strict()),
   'users:assign-role': channel<BulkResult>()(z.object({ target: userTargetSchema, roleId: id }).strict()),
   'users:remove-role': channel<BulkResult>()(z.object({ target: userTargetSchema, roleId: id }).strict()),

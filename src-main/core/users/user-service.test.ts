@@ -234,16 +234,38 @@ describe('login status and roles', () => {
   });
 
   it('disables and enables, single and bulk, auditing only real changes', async () => {
-    expect(await services.users.setEnabled({ ids: ids.slice(0, 3) }, false)).toEqual({ matched: 3, changed: 3 });
-    expect(await services.users.setEnabled({ ids: ids.slice(0, 3) }, false)).toEqual({ matched: 3, changed: 0 });
+    expect(await services.users.setEnabled({ ids: ids.slice(0, 3) }, false)).toEqual({ matched: 3, changed: 3, changedIds: ids.slice(0, 3) });
+    expect(await services.users.setEnabled({ ids: ids.slice(0, 3) }, false)).toEqual({ matched: 3, changed: 0, changedIds: [] });
     expect((await services.audit.query({ action: 'user.disable' })).map((e) => e.username).sort()).toEqual(['ann', 'bob', 'cid']);
     expect((await services.audit.query({ action: 'user.disable' }))[0]?.changes).toEqual([{ field: 'enabled', before: 'true', after: 'false' }]);
     // "Select all in filter": everything the query matches.
-    expect(await services.users.setEnabled({ query: { search: '', enabled: false } }, true)).toEqual({ matched: 3, changed: 3 });
+    expect(await services.users.setEnabled({ query: { search: '', enabled: false } }, true)).toMatchObject({ matched: 3, changed: 3 });
     expect([...services.userStore.all()].every((u) => u.enabled)).toBe(true);
     expect((await failure(services.users.setEnabled({ ids: ['nope'] }, true))).message).toBe(
       '1 of the selected users no longer exist; reload the list and select again.',
     );
+  });
+
+  it('a bulk login change is previewed (directory-disabled users named) and undone by setting its changed users back', async () => {
+    await services.close();
+    const off = external('e2', 'gone', {});
+    off.origin = { ...off.origin!, directoryEnabled: false };
+    off.enabled = false;
+    await writeUsersSnapshot(dir, [external('e1', 'kept', {}), off]);
+    services = await open();
+    const everyone = { query: { search: '', kind: 'external' as const } };
+    expect(services.users.previewBulk(everyone)).toEqual({ count: 2, directoryDisabled: 1, directoryDisabledNames: ['gone'] });
+    expect(services.users.previewBulk({ ids: ['e1'] })).toEqual({ count: 1, directoryDisabled: 0, directoryDisabledNames: [] });
+    const done = await services.users.setEnabled(everyone, true);
+    expect(done).toEqual({ matched: 2, changed: 1, changedIds: ['e2'] });
+    // Undo: the changed users back to their previous state, journaled like any change.
+    await services.users.setEnabled({ ids: done.changedIds! }, false);
+    expect(services.userStore.get('e2')?.enabled).toBe(false);
+    expect(services.userStore.get('e1')?.enabled).toBe(true);
+    expect((await services.audit.query({})).slice(0, 2).map((e) => [e.action, e.username])).toEqual([
+      ['user.disable', 'gone'],
+      ['user.enable', 'gone'],
+    ]);
   });
 
   it('creates, renames, assigns, copies and deletes roles with a holder check', async () => {

@@ -3,6 +3,7 @@ import type { AuditChange, AuditEntry } from '../../../src-shared/model/audit';
 import { effectiveFields, validateFieldValue, validateUsername, type FieldDefinition } from '../../../src-shared/model/fields';
 import type { FieldValues, UserDetail, UserPage, UserQuery, UserRecord, UserTarget } from '../../../src-shared/model/user';
 import { userQuerySchema } from '../../../src-shared/model/user';
+import type { BulkPreview, BulkResult } from '../../../src-shared/ipc/contract';
 import { RosterError } from '../../../src-shared/result';
 import type { AuditLog, NewAuditEntry } from '../audit/audit-log';
 import type { AppEvents } from '../events';
@@ -11,6 +12,9 @@ import { readOnlyMessage } from './field-labels';
 import { UserQueryEngine } from './user-query';
 import type { UserOp, UserStore } from './user-store';
 import { fieldStates } from './user-view';
+
+/** Directory-disabled users a bulk preview names (the rest are counted). */
+const PREVIEW_NAMES = 5;
 
 /** What the user services share. */
 export interface UserContext {
@@ -239,7 +243,7 @@ export class UserService {
   async bulk(
     target: UserTarget,
     change: (user: UserRecord) => { user: UserRecord; entry: NewAuditEntry } | undefined,
-  ): Promise<{ matched: number; changed: number }> {
+  ): Promise<{ matched: number; changed: number; ids: string[] }> {
     const result = await this.ctx.users.transact(() => {
       const users = this.targets(target);
       const ops: UserOp[] = [];
@@ -253,18 +257,30 @@ export class UserService {
       return { ops, audit, result: { matched: users.length, changed: ops.length, ids: ops.map((op) => ('put' in op ? op.put.id : op.del)) } };
     });
     this.changed(result.ids);
-    return { matched: result.matched, changed: result.changed };
+    return result;
+  }
+
+  /** Before a bulk login change: how many users it targets, and which of them their directory disables. */
+  previewBulk(target: UserTarget): BulkPreview {
+    const users = this.targets(target);
+    const off = users.filter((u) => u.origin && !u.origin.directoryEnabled);
+    return {
+      count: users.length,
+      directoryDisabled: off.length,
+      directoryDisabledNames: off.slice(0, PREVIEW_NAMES).map((u) => u.username),
+    };
   }
 
   /** Enables or disables login for the targeted users. */
-  setEnabled(target: UserTarget, enabled: boolean): Promise<{ matched: number; changed: number }> {
+  async setEnabled(target: UserTarget, enabled: boolean): Promise<BulkResult> {
     const at = () => this.ctx.now().toISOString();
-    return this.bulk(target, (user) => {
+    const { matched, changed, ids } = await this.bulk(target, (user) => {
       if (user.enabled === enabled) return undefined;
       const updated = { ...user, enabled, updatedAt: at() };
       const change = { field: 'enabled', before: String(user.enabled), after: String(enabled) };
       return { user: updated, entry: this.entry(enabled ? 'user.enable' : 'user.disable', updated, [change]) };
     });
+    return { matched, changed, changedIds: ids };
   }
 
   private roleName(roleId: string): string {
@@ -285,23 +301,25 @@ export class UserService {
   }
 
   /** Gives the targeted users a role (users holding it already are left alone). */
-  assignRole(target: UserTarget, roleId: string): Promise<{ matched: number; changed: number }> {
+  async assignRole(target: UserTarget, roleId: string): Promise<{ matched: number; changed: number }> {
     const name = this.roleName(roleId);
-    return this.bulk(target, (user) => {
+    const { matched, changed } = await this.bulk(target, (user) => {
       if (user.roles.includes(roleId)) return undefined;
       const updated = { ...user, roles: [...user.roles, roleId], updatedAt: this.ctx.now().toISOString() };
       return { user: updated, entry: this.entry('user.role-assign', updated, [this.roleChange(user.roles, updated.roles)], `Assigned role ${name}.`) };
     });
+    return { matched, changed };
   }
 
   /** Takes a role from the targeted users. */
-  removeRole(target: UserTarget, roleId: string): Promise<{ matched: number; changed: number }> {
+  async removeRole(target: UserTarget, roleId: string): Promise<{ matched: number; changed: number }> {
     const name = this.roleName(roleId);
-    return this.bulk(target, (user) => {
+    const { matched, changed } = await this.bulk(target, (user) => {
       if (!user.roles.includes(roleId)) return undefined;
       const updated = { ...user, roles: user.roles.filter((r) => r !== roleId), updatedAt: this.ctx.now().toISOString() };
       return { user: updated, entry: this.entry('user.role-remove', updated, [this.roleChange(user.roles, updated.roles)], `Removed role ${name}.`) };
     });
+    return { matched, changed };
   }
 
   /** Gives a user exactly the roles another user holds. */
