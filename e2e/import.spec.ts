@@ -151,25 +151,48 @@ test('import by keyword, then everyone: honest counts beyond 1,000, statuses, th
   await expect(app.getByTestId('users-total')).toHaveAttribute('data-count', String(USERS));
 });
 
-test('an invalid LDAP filter is refused with a clear message beside it', async ({ app, ldap }) => {
+test('a malformed LDAP filter is said by its field as it is typed, and nothing is searched until it is put right', async ({ app, ldap }, testInfo) => {
+  // What the page asks of Roster's core (the channel is URI-encoded in the path).
+  const searches: string[] = [];
+  app.on('request', (request) => {
+    const channel = /^\/__rpc\/(.+)$/.exec(decodeURIComponent(new URL(request.url()).pathname))?.[1];
+    if (channel === 'import:search' || channel === 'realms:set-session-password') searches.push(channel);
+  });
   await openImport(app);
   await app.getByText('Advanced: LDAP filter').click();
   const filter = app.getByLabel('LDAP filter');
-  await filter.fill('(uid=zang*');
+  const message = app.locator('#import-filter-error');
+  // Roster's own RFC 4515 check, as the filter is typed: the message by the field, which it describes.
+  await filter.pressSequentially('(uid=zang*');
+  await expect(message).toHaveText('The "(" at character 1 is never closed: a ")" is missing.');
+  await expect(filter).toHaveAttribute('aria-invalid', 'true');
+  await expect(filter).toHaveAttribute('aria-describedby', /(^| )import-filter-error( |$)/);
+  await expect(message).not.toHaveAttribute('role', 'alert');
+
+  // Search refuses it: focus goes to the filter, no password is asked for, nothing reaches the directory.
+  await app.getByRole('button', { name: 'Search' }).click();
+  await expect(filter).toBeFocused();
+  await expect(app.getByText('The "(" at character 1 is never closed', { exact: false })).toHaveCount(1);
+  await expect(app.getByRole('dialog', { name: 'Bind password' })).toHaveCount(0);
+  await expect(app.getByTestId('import-count')).toHaveCount(0);
+  // Enter in the field refuses it the same way.
+  await filter.press('Enter');
+  await expect(filter).toBeFocused();
+  await expect(app.getByRole('dialog', { name: 'Bind password' })).toHaveCount(0);
+  expect(searches).toEqual([]);
+  await shot(app, testInfo, 'import-filter-malformed');
+
+  // Put right, the message goes as it is typed, and the search finds the entry.
+  await filter.press('End');
+  await filter.press(')');
+  await expect(message).toBeHidden();
+  await expect(filter).not.toHaveAttribute('aria-invalid', 'true');
   await filter.press('Enter');
   const dialog = app.getByRole('dialog', { name: 'Bind password' });
   await dialog.getByLabel('Password').fill(ldap.readerPassword);
   await dialog.getByRole('button', { name: 'Search' }).click();
-  const alert = app.locator('#import-filter-error');
-  await expect(alert).toHaveAttribute('role', 'alert');
-  await expect(alert).toBeVisible();
-  await expect(filter).toHaveAttribute('aria-invalid', 'true');
-
-  // Fixed, it finds the entry.
-  await filter.fill('(uid=zang*)');
-  await filter.press('Enter');
   await expect(app.getByTestId('import-count')).toHaveText('1 entry found');
-  await expect(alert).toBeHidden();
+  expect(searches).toEqual(['realms:set-session-password', 'import:search']);
 });
 
 // A domain migration: Lab's zangstrom (completed in Roster) meets Acme Corp's zangstrom on the Import page.

@@ -132,13 +132,45 @@ describe('import store: searching', () => {
   });
 
   it('sends the advanced filter instead of the query, and shows main’s refusal of it', async () => {
-    searchAnswers.push({ ok: false, error: { code: 'invalid-filter', message: 'The filter is not valid: missing “)”.' } });
+    searchAnswers.push({ ok: false, error: { code: 'invalid-filter', message: 'The directory refused the filter.' } });
+    store().setAdvanced(true);
+    store().setFilter('(uid=a)');
+    expect(store().filterError).toBeNull();
+    await searchFor('');
+    expect(of('import:search')[0]).toEqual({ realmId: 'r1', query: '', filter: '(uid=a)' });
+    expect(store().filterError).toBe('The directory refused the filter.');
+    expect(store().searchError).toBeNull();
+  });
+
+  it('checks the advanced filter as it is typed (RFC 4515) and never sends a malformed one', async () => {
     store().setAdvanced(true);
     store().setFilter('(uid=a');
-    await searchFor('');
-    expect(of('import:search')[0]).toEqual({ realmId: 'r1', query: '', filter: '(uid=a' });
-    expect(store().filterError).toMatch(/not valid/);
+    const typed = 'The "(" at character 1 is never closed: a ")" is missing.';
+    expect(store().filterError).toBe(typed);
+    store().setFilter('(uid=a))');
+    expect(store().filterError).toBe('The ")" at character 8 closes nothing: there is one ")" too many.');
+    // Search refuses it: nothing goes to main, the message stays by the field, no other message says it again.
+    store().setFilter('(uid=a');
+    await searchFor('*');
+    expect(of('import:search')).toHaveLength(0);
+    expect(calls).toHaveLength(0);
+    expect(store().filterError).toBe(typed);
     expect(store().searchError).toBeNull();
+    expect(store().queryError).toBeNull();
+    // Closed, the filter is not used: no message, and the query is searched.
+    store().setAdvanced(false);
+    expect(store().filterError).toBeNull();
+    // Opened again, the filter it holds is checked at once.
+    store().setAdvanced(true);
+    expect(store().filterError).toBe(typed);
+    // Emptied, it is not used and not wrong: the query is searched.
+    store().setFilter('  ');
+    expect(store().filterError).toBeNull();
+    // Put right, the message goes as it is typed, and Search sends it.
+    store().setFilter('(uid=a)');
+    expect(store().filterError).toBeNull();
+    await store().search();
+    expect(of('import:search')).toEqual([{ realmId: 'r1', query: '*', filter: '(uid=a)' }]);
   });
 
   it('narrows to a status with a chip', async () => {

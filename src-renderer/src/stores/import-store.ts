@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
+import { checkLdapFilter } from '../../../src-shared/model/ldap-filter';
 import type { Realm } from '../../../src-shared/model/realm';
 import type { ImportRow, ImportSearch, ImportStatus } from '../../../src-shared/model/sync';
 import type { UsernameClashChoice } from '../../../src-shared/model/username-clash';
@@ -13,6 +14,9 @@ import { useAppStore } from './app-store';
 import { isFinished, useJobsStore } from './jobs-store';
 import { useRealmsStore } from './realms-store';
 import { giveSessionPassword, passwordMissing } from './session-password';
+
+/** What Roster's RFC 4515 check finds wrong with an advanced filter as typed; an empty one is not used, so not wrong. */
+const filterProblem = (text: string): string | null => (text.trim() === '' ? null : (checkLdapFilter(text)?.message ?? null));
 
 /** Why the bind password is asked for, and what runs once it is given. */
 export interface PasswordPrompt {
@@ -43,7 +47,10 @@ interface ImportState {
   result: ImportSearch | null;
   /** A problem with what was typed into the Query box, said before anything is sent. */
   queryError: string | null;
-  /** Main's `invalid-filter` answer, shown next to the filter. */
+  /**
+   * What is wrong with the advanced filter, shown next to it: Roster's own RFC 4515 check as it is typed (a
+   * malformed filter is never sent), or main's `invalid-filter` answer.
+   */
   filterError: string | null;
   /** Any other failed search (unreachable host, refused bind…). */
   searchError: AppError | null;
@@ -70,7 +77,10 @@ interface ImportState {
   setQuery(text: string): void;
   setAdvanced(open: boolean): void;
   setFilter(text: string): void;
-  /** Searches the realm with the query (or the filter); asks for the bind password first when main lacks it. */
+  /**
+   * Searches the realm with the query (or the filter); asks for the bind password first when main lacks it.
+   * A malformed filter is not sent: its message stays by the field.
+   */
   search(): Promise<void>;
   /** Runs the last search again (after an import, so statuses follow). */
   refresh(): Promise<void>;
@@ -248,8 +258,8 @@ export const useImportStore = create<ImportState>()((set, get) => {
       set({ realmId: id, result: null, searching: false, searchError: null, filterError: null, selection: NO_SELECTION, pages: {}, prompt: null });
     },
     setQuery: (query) => set({ query, queryError: null }),
-    setAdvanced: (advanced) => set({ advanced, filterError: null }),
-    setFilter: (filter) => set({ filter, filterError: null }),
+    setAdvanced: (advanced) => set({ advanced, filterError: advanced ? filterProblem(get().filter) : null }),
+    setFilter: (filter) => set({ filter, filterError: get().advanced ? filterProblem(filter) : null }),
     search: async () => {
       const { realmId, query, advanced, filter } = get();
       if (!realmId) {
@@ -257,6 +267,12 @@ export const useImportStore = create<ImportState>()((set, get) => {
         return;
       }
       const useFilter = advanced && filter.trim() !== '';
+      // Roster's own check comes before any connection: a typo is said by the field, never sent to the directory.
+      const problem = useFilter ? filterProblem(filter) : null;
+      if (problem) {
+        set({ filterError: problem, searchError: null });
+        return;
+      }
       if (!useFilter && query.trim() === '') {
         set({ queryError: advanced ? 'Type a query, or an LDAP filter below.' : 'Type part of a username, name or mail, or * for everyone.' });
         return;

@@ -1,8 +1,8 @@
-import type { FormEvent, KeyboardEvent } from 'react';
+import { useRef, type FormEvent, type KeyboardEvent } from 'react';
 import type { Realm } from '../../../../src-shared/model/realm';
 import { Field } from '../../components/Field';
 import { describedBy, errorId } from '../../lib/field-aria';
-import { useImportActions, useImportForm } from '../../stores/import-store';
+import { useImportActions, useImportForm, useImportStore } from '../../stores/import-store';
 
 const QUERY_HINT = 'A keyword matches usernames, full names and mail addresses anywhere in them; * lists everyone.';
 
@@ -10,15 +10,22 @@ const QUERY_HINT = 'A keyword matches usernames, full names and mail addresses a
 export function ImportSearchForm({ realms }: { realms: Realm[] }) {
   const { realmId, query, advanced, filter, searching, queryError, filterError } = useImportForm();
   const { chooseRealm, setQuery, setAdvanced, setFilter, search } = useImportActions();
+  const filterRef = useRef<HTMLTextAreaElement>(null);
+  // A search refused for its filter (Roster's own check, or main's) takes the user to the filter, whose message describes it.
+  const run = async () => {
+    await search();
+    const { advanced: open, filterError: refused } = useImportStore.getState();
+    if (open && refused) filterRef.current?.focus();
+  };
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    void search();
+    void run();
   };
   // A filter is one line to LDAP; Enter searches, Shift+Enter still breaks a long filter for reading.
   const filterKey = (event: KeyboardEvent<HTMLTextAreaElement>) => {
     if (event.key === 'Enter' && !event.shiftKey) {
       event.preventDefault();
-      void search();
+      void run();
     }
   };
   return (
@@ -62,6 +69,7 @@ export function ImportSearchForm({ realms }: { realms: Realm[] }) {
           </label>
           <div className="field__control">
             <textarea
+              ref={filterRef}
               id="import-filter"
               className="textarea mono"
               rows={2}
@@ -73,7 +81,7 @@ export function ImportSearchForm({ realms }: { realms: Realm[] }) {
               {...describedBy('import-filter', filterError ?? undefined, true)}
             />
             {filterError && (
-              <p className="field__error" id={errorId('import-filter')} role="alert">
+              <p className="field__error" id={errorId('import-filter')}>
                 {filterError}
               </p>
             )}
