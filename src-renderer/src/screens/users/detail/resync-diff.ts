@@ -42,9 +42,11 @@ export function defaultChoices(diff: Pick<UserDiff, 'fields'>): Choices {
 
 /**
  * A row the admin may decide: Roster's and the directory's values differ. Conflicts must be decided (a default is
- * preset); the rows the merge settled on its own (take the directory's, keep Roster's) may still be overridden.
+ * preset); the rows the merge settled on its own (take the directory's, keep Roster's) may still be overridden —
+ * except a directory-owned field's: the lock hands it the directory's value on every resync, so keeping Roster's
+ * would last only until the next reconcile (main refuses that choice too, see applyDiff).
  */
-export const isDecision = (row: FieldDiff): boolean => row.local !== row.directory;
+export const isDecision = (row: FieldDiff): boolean => row.local !== row.directory && (row.outcome === 'conflict' || row.owner !== 'directory');
 
 /** Which side wins a row after Save: the admin's choice when there is one, else the merge's. */
 export const choiceOf = (row: FieldDiff, choices: Choices): Choice => (isDecision(row) ? (choices[row.field] ?? row.choice) : row.choice);
