@@ -112,6 +112,8 @@ export interface UserRow {
   enabled: boolean;
   syncedAt?: string;
   incomplete: boolean;
+  /** When incomplete: the labels of the required fields that are empty ("Email", "Department"). */
+  missing?: string[];
   completions: boolean;
   conflicts: boolean;
 }

@@ -440,6 +440,7 @@ export class UserQueryEngine {
       enabled: user.enabled,
       ...(user.origin ? { syncedAt: user.origin.syncedAt } : {}),
       incomplete: flags.incomplete,
+      ...(flags.incomplete ? { missing: this.slots.fieldPolicy.filter((f) => f.required && (user.fields[f.key] ?? '').trim() === '').map((f) => f.label) } : {}),
       completions: flags.completions,
       conflicts: flags.conflicts,
     };

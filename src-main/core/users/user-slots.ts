@@ -50,6 +50,11 @@ export class UserSlots {
   constructor(private readonly store: UserSource) {}
 
   /** Sets the field policy the flags follow; they are recomputed on the next refresh. */
+  /** The field policy the markers follow. */
+  get fieldPolicy(): readonly FieldDefinition[] {
+    return this.fields;
+  }
+
   setFields(fields: readonly FieldDefinition[]): void {
     this.fields = fields;
     this.flagsStale = true;
