@@ -66,6 +66,15 @@ function pendingRequestFailure(message: string, host: string, context: LdapError
   if (!lost) return undefined;
   const operation = operationName(lost[2]!);
   const reason = message.split('\n')[1]?.trim();
+  // A TLS alert from the server (it wants a client certificate, refuses the protocol version or cipher) arrives
+  // after the handshake seemed done, on the first request: the server speaks TLS and LDAP, and said why it stopped.
+  const alert = reason === undefined ? undefined : /alert ([a-z0-9 _]+)/i.exec(reason)?.[1]?.replace(/^tlsv1\d? /i, '').replace(/_/g, ' ').trim();
+  if (alert !== undefined || (reason !== undefined && /SSL routines/.test(reason))) {
+    return make(
+      'tls-failed',
+      `${host} ended the TLS session during ${operation}${alert ? `: "${alert}"` : ''} (${reason}). The server's TLS settings refuse this connection: if it asks for a client certificate, Roster cannot give one; otherwise check the TLS versions and ciphers the server allows.`,
+    );
+  }
   const how =
     lost[1] !== 'Socket error' ? 'closed the connection' : /ECONNRESET/.test(message) ? 'reset the connection' : `broke the connection (${reason ?? 'socket error'})`;
   // The bind and StartTLS are the first request on a connection: a server that drops it without a word does not

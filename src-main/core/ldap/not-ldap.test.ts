@@ -1,10 +1,12 @@
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer, type AddressInfo, type Server } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSlapd, type SlapdServer } from '../../../e2e/fixtures/slapd';
+import { createTestCa } from '../../../e2e/fixtures/test-ca';
 import { runCli } from '../../cli/run-cli';
 import { openSession, type LdapTarget } from './session';
 import { testConnection } from './test-connection';
@@ -98,6 +100,28 @@ describe('something that is not LDAP answers', () => {
     await expect(openSession(target(`ldaps://${host}`, 'ldaps'), slapd.readerPassword)).rejects.toMatchObject({ message: said });
     // The right scheme on each port works: the ports are what the messages say they are.
     expect((await testConnection({ target: target(slapd.ldapsUrl!, 'ldaps'), password: slapd.readerPassword, baseDn: slapd.baseDn, userFilter: '(objectClass=*)' })).ok).toBe(true);
+  });
+
+  it('a TLS server that ends the session with an alert (it wants a client certificate) is a TLS refusal, not a port that does not speak LDAP', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'roster-mtls-'));
+    try {
+      const ca = await createTestCa(dir);
+      const server = createTlsServer({ key: await readFile(ca.keyFile), cert: await readFile(ca.certFile), requestCert: true, rejectUnauthorized: true }, (socket) =>
+        socket.on('error', () => undefined),
+      );
+      server.on('tlsClientError', () => undefined);
+      server.listen(0, '127.0.0.1');
+      await once(server, 'listening');
+      servers.push(server);
+      const url = `ldaps://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const refused = await openSession({ ...target(url, 'ldaps'), caCertPem: ca.caPem }, 'secret').catch((e: unknown) => e);
+      expect(refused).toMatchObject({ code: 'tls-failed' });
+      expect((refused as Error).message).toMatch(/ended the TLS session during the bind: "certificate required"/);
+      expect((refused as Error).message).toMatch(/client certificate/);
+      expect((refused as Error).message).not.toMatch(/does not speak LDAP/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('`roster realm test` says it too', async () => {
