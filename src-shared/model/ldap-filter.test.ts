@@ -16,6 +16,8 @@ describe('checkLdapFilter', () => {
     '(:dn:2.4.6.8.10:=x)',
     '(msDS-UserPasswordExpiryTimeComputed<=1)',
     '(cn=Zoë Ünal)',
+    // Underscores: some servers allow them in names (389-ds), and ldapts sends them.
+    '(&(x_employee_id=42)(_legacy=1))',
   ])('accepts %s', (filter) => {
     expect(checkLdapFilter(filter)).toBeUndefined();
   });
@@ -35,7 +37,7 @@ describe('checkLdapFilter', () => {
     ['(cn)', 'bad-operator', 3, '"cn" at character 4 has no comparison: add =value, >=value, <=value or ~=value.'],
     ['(cn!=x)', 'bad-operator', 3, 'LDAP filters have no "!=" (at character 4): write (!(cn=value)) instead.'],
     ['(cn>x)', 'bad-operator', 3, '">" at character 4 must be followed by "=" (>=): LDAP has no ">" alone.'],
-    ['(c n=x)', 'bad-attribute', 2, '" " at character 3 cannot be part of an attribute name: names hold only letters, digits and hyphens.'],
+    ['(c n=x)', 'bad-attribute', 2, '" " at character 3 cannot be part of an attribute name: names hold only letters, digits, hyphens and underscores.'],
     ['(2.5.4.3=x)', 'bad-attribute', 1, 'The attribute at character 2 starts with a digit: give the attribute by its name (cn, mail…), not a numeric OID.'],
     ['(cn;lang-en=x)', 'bad-attribute', 3, 'Attribute options ("cn;lang-en") are not supported in a filter here; use "cn" alone.'],
     ['(cn=a(b)', 'bad-value', 5, 'A "(" at character 6 inside a value must be written \\28; if it opens another condition, close this one first and combine them with & or |.'],

@@ -41,7 +41,8 @@ class Problem extends Error {
   }
 }
 
-const DESCR = /^[A-Za-z][A-Za-z0-9-]*/;
+// Letters, digits and hyphens (RFC 4512), and underscores, which some servers allow in names (389-ds) and ldapts sends.
+const DESCR = /^[A-Za-z_][A-Za-z0-9_-]*/;
 const NUMERICOID = /^(?:0|[1-9]\d*)(?:\.(?:0|[1-9]\d*))+/;
 const HEX2 = /^[0-9A-Fa-f]{2}$/;
 const OPERATOR_START = /[=<>~:]/;
@@ -102,7 +103,7 @@ function parseItem(s: string, start: number, end: number): void {
   if (next === '!') throw new Problem('bad-operator', at, `LDAP filters have no "!=" (at {at}): write (!(${attribute}=value)) instead`);
   // A character no name holds: a stray space or symbol inside the name, or no operator at all.
   if (OPERATOR_START.test(body.slice(attribute.length))) {
-    throw new Problem('bad-attribute', at, `"${next}" at {at} cannot be part of an attribute name: names hold only letters, digits and hyphens`);
+    throw new Problem('bad-attribute', at, `"${next}" at {at} cannot be part of an attribute name: names hold only letters, digits, hyphens and underscores`);
   }
   throw new Problem('bad-operator', at, `"${attribute}" has no comparison (at {at}): use =, >=, <=, ~= or :=`);
 }

@@ -1,3 +1,4 @@
+import { checkLdapFilter } from '../../../src-shared/model/ldap-filter';
 import { AD_USER_FILTER } from '../../../src-shared/model/realm-presets';
 import { CURRENT_SCHEMA_VERSION, type StoreData } from './schema';
 
@@ -151,21 +152,39 @@ const v5ToV6: Migration = {
 };
 
 /**
+ * A user filter whose only fault is closing parentheses missing at its end, closed. Up to version 6 a filter was
+ * handed to ldapts unchecked, and ldapts sends such a filter as if they were there; from version 7 Roster checks
+ * filters before any connection, which would stop a realm that worked. Any other fault is left for the admin.
+ */
+function closedFilter(filter: string): string {
+  if (checkLdapFilter(filter)?.kind !== 'unbalanced') return filter;
+  for (let closers = ')'; closers.length <= 16; closers += ')') {
+    if (checkLdapFilter(`${filter.trimEnd()}${closers}`) === undefined) return `${filter.trimEnd()}${closers}`;
+  }
+  return filter;
+}
+
+/**
  * Version 7: a realm remembers when an import from it last finished (`lastImportAt`), for its card. Imports
  * made before are not known; a version 6 document cannot hold the time, so one found is dropped, not trusted.
+ * A user filter missing only its last ")" gets it (see closedFilter).
  */
 const v6ToV7: Migration = {
   from: 6,
-  describe: 'realms remember when they were last imported (imports made before this version are not known)',
+  describe:
+    'realms remember when they were last imported (imports made before this version are not known); a user filter missing its closing ")" at the end, which was sent as if it were there, gets it',
   up(doc) {
     const realms = Array.isArray(doc.realms) ? doc.realms : [];
     return {
       ...doc,
       schemaVersion: 7,
       realms: realms.map((realm: unknown) => {
-        if (!isRecord(realm) || !('lastImportAt' in realm)) return realm;
+        if (!isRecord(realm)) return realm;
         const { lastImportAt: _untrusted, ...rest } = realm;
-        return rest;
+        const search = rest.search;
+        if (!isRecord(search) || typeof search.userFilter !== 'string') return rest;
+        const userFilter = closedFilter(search.userFilter);
+        return userFilter === search.userFilter ? rest : { ...rest, search: { ...search, userFilter } };
       }),
     };
   },

@@ -123,7 +123,7 @@ describe('Store', () => {
     expect(store.data.realms[0]?.connection.tls).toBe('ldaps');
     const backup = join(dir, 'backups', 'roster.v1.2026-11-21T10-00-00-000Z.json');
     expect(store.notices[0]).toBe(
-      `Upgraded the data file (v1→v2: realm connection.url -> connection.urls[], explicit realm order; v2→v3: roles, field policy and preferences; v3→v4: attribute mapping as ordered lists (Full name falls back to cn), AD preset filter for normal user accounts (built-in, computer and trust accounts imported before show as not found at the next reconcile); v4→v5: realms that sent the bind password without TLS by default now use StartTLS (choose None in the realm settings to keep clear text); v5→v6: realms remember where the directory stood at their last reconcile, so the next one reads only what changed (each realm's next reconcile is a full one); v6→v7: realms remember when they were last imported (imports made before this version are not known)); the previous version is kept at ${backup}.`,
+      `Upgraded the data file (v1→v2: realm connection.url -> connection.urls[], explicit realm order; v2→v3: roles, field policy and preferences; v3→v4: attribute mapping as ordered lists (Full name falls back to cn), AD preset filter for normal user accounts (built-in, computer and trust accounts imported before show as not found at the next reconcile); v4→v5: realms that sent the bind password without TLS by default now use StartTLS (choose None in the realm settings to keep clear text); v5→v6: realms remember where the directory stood at their last reconcile, so the next one reads only what changed (each realm's next reconcile is a full one); v6→v7: realms remember when they were last imported (imports made before this version are not known); a user filter missing its closing ")" at the end, which was sent as if it were there, gets it); the previous version is kept at ${backup}.`,
     );
     expect(JSON.parse(await readFile(backup, 'utf8'))).toEqual(v1);
     await store.close();
@@ -269,15 +269,30 @@ describe('Store', () => {
       sync: { marker: { kind: 'timestamp', time: '20261120100000Z', server: 'ldap://ldap1' }, fingerprint: 'f', at: '2026-11-20T10:00:00.000Z' },
     };
     // A version 6 document cannot know import times; one that claims to is not trusted.
-    const v6 = { schemaVersion: 6, roles: [], fields: { overrides: {}, custom: [] }, prefs: {}, settings: {}, realms: [realm, { ...realm, id: 'odd', lastImportAt: 'x' }] };
+    // Filters were sent unchecked up to v6 (ldapts closed a missing last ")" itself): those get it; other faults stay.
+    const unclosed = { ...realm, id: 'unclosed', search: { ...realm.search, userFilter: '(&(objectClass=person)(ou=Staff) ' } };
+    const broken = { ...realm, id: 'broken', search: { ...realm.search, userFilter: '(cn=a))' } };
+    const v6 = {
+      schemaVersion: 6,
+      roles: [],
+      fields: { overrides: {}, custom: [] },
+      prefs: {},
+      settings: {},
+      realms: [realm, { ...realm, id: 'odd', lastImportAt: 'x' }, unclosed, broken],
+    };
     const original = JSON.stringify(v6);
     await writeFile(join(dir, STORE_FILE), original);
     const store = await open();
     expect(store.data.schemaVersion).toBe(7);
-    expect(store.data.realms).toEqual([realm, { ...realm, id: 'odd' }]);
+    expect(store.data.realms).toEqual([
+      realm,
+      { ...realm, id: 'odd' },
+      { ...unclosed, search: { ...realm.search, userFilter: '(&(objectClass=person)(ou=Staff))' } },
+      broken,
+    ]);
     const backup = join(dir, 'backups', 'roster.v6.2026-11-21T10-00-00-000Z.json');
     expect(store.notices).toEqual([
-      `Upgraded the data file (v6→v7: realms remember when they were last imported (imports made before this version are not known)); the previous version is kept at ${backup}.`,
+      `Upgraded the data file (v6→v7: realms remember when they were last imported (imports made before this version are not known); a user filter missing its closing ")" at the end, which was sent as if it were there, gets it); the previous version is kept at ${backup}.`,
     ]);
     expect(await readFile(backup, 'utf8')).toBe(original);
     await store.close();
