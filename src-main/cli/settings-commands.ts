@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { AUDIT_ACTION_LABELS, AUDIT_ACTIONS, type AuditAction } from '../../src-shared/model/audit';
 import { FIELD_OWNERS, FIELD_TYPES, type FieldOwner, type FieldType } from '../../src-shared/model/fields';
 import { RosterError } from '../../src-shared/result';
+import { changeLabelOf } from '../core/users/field-labels';
 import { withCli, type GlobalOptions } from './context';
 import { table, type Output } from './output';
 
@@ -113,6 +114,7 @@ export function auditCommands(global: () => GlobalOptions, output: Output): Comm
         const page = await cli.call('audit:list', { filter: filterOf(flags), offset: 0, limit: Math.min(1000, Math.max(1, flags.limit)) });
         if (flags.json) return output.out(JSON.stringify(page, null, 2));
         if (page.total === 0) return output.out('No audit entries match.');
+        const fields = cli.services.users.fields();
         output.out(
           table(
             ['WHEN', 'WHO', 'ACTION', 'USER', 'CHANGES'],
@@ -121,7 +123,7 @@ export function auditCommands(global: () => GlobalOptions, output: Output): Comm
               e.who,
               AUDIT_ACTION_LABELS[e.action] ?? e.action,
               e.username ?? '',
-              e.changes.length ? e.changes.map((c) => `${c.field}: "${c.before}" → "${c.after}"`).join('; ') : (e.note ?? ''),
+              e.changes.length ? e.changes.map((c) => `${changeLabelOf(fields, c.field)}: "${c.before}" → "${c.after}"`).join('; ') : (e.note ?? ''),
             ]),
           ),
         );

@@ -46,7 +46,7 @@ describe('roster import-sheet', () => {
     const path = await sheet();
     const dry = await roster('import-sheet', path, '--dry-run', '--map', 'dept=department');
     const locked = 'Full name of user00006 is owned by the directory and read-only; change it in the directory, or make the field local in Settings → Fields.';
-    const change = 'department: "Finance" → "Platform QA"';
+    const change = 'Department: "Finance" → "Platform QA"';
     expect(dry).toEqual({
       code: 0,
       err: '',

@@ -1,7 +1,9 @@
 import { Command } from 'commander';
+import type { FieldDefinition } from '../../src-shared/model/fields';
 import type { SheetApplyReport, SheetOpened, SheetRowResult, SheetTarget } from '../../src-shared/model/sheet';
 import { RosterError } from '../../src-shared/result';
 import { normaliseHeader, parseTarget } from '../core/sheets/sheet-mapping';
+import { changeLabelOf } from '../core/users/field-labels';
 import { withCli, type CliSession, type GlobalOptions } from './context';
 import { collect } from './options';
 import { table, type Output } from './output';
@@ -62,15 +64,22 @@ async function dryRunReport(cli: CliSession, opened: SheetOpened, mapping: Recor
   };
 }
 
-/** The report as tables (refused rows with their reasons, changed rows with their changes) and a count line. */
-export function formatSheetReport(report: SheetApplyReport, dryRun: boolean): string {
+/**
+ * The report as tables (refused rows with their reasons, changed rows with their changes) and a count line.
+ * Changes name fields by their labels (`fields`: the catalogue), as the reasons and the app's report do.
+ */
+export function formatSheetReport(report: SheetApplyReport, dryRun: boolean, fields: readonly FieldDefinition[]): string {
   const parts: string[] = [];
   if (report.refusedRows.length > 0) {
     const rows = report.refusedRows.map((r) => [String(r.row), r.username ?? '', r.reasons.join(' ')]);
     parts.push(`Refused rows:\n${table(['ROW', 'USER', 'REASONS'], rows)}`);
   }
   if (report.appliedRows.length > 0) {
-    const rows = report.appliedRows.map((r) => [String(r.row), r.username ?? '', r.changes.map((c) => `${c.field}: "${c.before}" → "${c.after}"`).join('; ')]);
+    const rows = report.appliedRows.map((r) => [
+      String(r.row),
+      r.username ?? '',
+      r.changes.map((c) => `${changeLabelOf(fields, c.field)}: "${c.before}" → "${c.after}"`).join('; '),
+    ]);
     const more = report.appliedTruncated ? ` (the first ${report.appliedRows.length} of ${report.applied})` : '';
     parts.push(`${dryRun ? 'Rows that would change' : 'Changed rows'}${more}:\n${table(['ROW', 'USER', 'CHANGES'], rows)}`);
   }
@@ -101,7 +110,9 @@ export function sheetCommands(global: () => GlobalOptions, output: Output): Comm
         const report = dryRun
           ? await dryRunReport(cli, opened, mapping, clearEmpty)
           : await cli.call('sheets:apply', { sheetId: opened.sheetId, mapping, clearEmpty });
-        output.out(flags.json ? JSON.stringify(dryRun ? { dryRun: true, ...report } : report, null, 2) : formatSheetReport(report, dryRun));
+        output.out(
+          flags.json ? JSON.stringify(dryRun ? { dryRun: true, ...report } : report, null, 2) : formatSheetReport(report, dryRun, cli.services.users.fields()),
+        );
       });
     });
 }

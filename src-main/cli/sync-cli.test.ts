@@ -78,6 +78,9 @@ describe('roster import and roster resync', () => {
         { field: 'title', before: 'Specialist', after: 'Head of Tests' },
       ]);
       expect((await json('users', 'show', 'user00005')).user.fields.title).toBe('Specialist');
+      // The table names the field by its label, as the app's report does.
+      const text = await roster('resync', '--realm', 'Lab', '--user', 'user00005', '--dry-run', ...pw);
+      expect(text.out).toMatch(/\nuser00005 +updated +Job title: "Specialist" → "Head of Tests" +uid=user00005,/);
 
       const all = await json('resync', '--realm', 'Lab', '--all', ...pw);
       expect(all).toMatchObject({ matched: 30, updated: 1, unchanged: 29, conflicts: 0, notFound: 0 });

@@ -1,9 +1,11 @@
 import { Command, Option } from 'commander';
 import { describeReconcile } from '../../src-shared/model/change-marker';
+import type { FieldDefinition } from '../../src-shared/model/fields';
 import type { SyncSummary } from '../../src-shared/model/sync';
 import { DEFAULT_RENAME_RULE, USERNAME_CLASH_CHOICES, type UsernameClashChoice, type UsernameClashInput } from '../../src-shared/model/username-clash';
 import { RosterError } from '../../src-shared/result';
 import { readPassword } from '../core/secrets/password-source';
+import { changeLabelOf } from '../core/users/field-labels';
 import { collect, giveSessionPassword, passwordOptions, type PasswordFlags } from './options';
 import { withCli, type GlobalOptions } from './context';
 import { table, type Output } from './output';
@@ -22,11 +24,19 @@ function newInDirectoryLine(summary: SyncSummary, realmName?: string): string {
   return `\n${n} new in the directory (no Roster user is linked to ${n === 1 ? 'it' : 'them'})${how}`;
 }
 
-/** The report as a table of users plus a one-line count (a reconcile also says what is new in the directory, then how it read). */
-export function formatSummary(summary: SyncSummary, realmName?: string): string {
+/**
+ * The report as a table of users plus a one-line count (a reconcile also says what is new in the directory, then
+ * how it read). Changes name fields by their labels (`fields`: the catalogue), as the app's report does.
+ */
+export function formatSummary(summary: SyncSummary, fields: readonly FieldDefinition[], realmName?: string): string {
   const rows = summary.changes
     .filter((c) => c.action !== 'unchanged')
-    .map((c) => [c.username, c.action, c.changes.map((x) => `${x.field}: "${x.before}" → "${x.after}"`).join('; ') || (c.note ?? ''), c.dn]);
+    .map((c) => [
+      c.username,
+      c.action,
+      c.changes.map((x) => `${changeLabelOf(fields, x.field)}: "${x.before}" → "${x.after}"`).join('; ') || (c.note ?? ''),
+      c.dn,
+    ]);
   const counts =
     `${summary.dryRun ? 'Dry run (nothing saved): ' : ''}${summary.created} created, ${summary.updated} updated, ${summary.unchanged} unchanged, ` +
     `${summary.conflicts} conflicts, ${summary.notFound} not found, ${summary.disabledUpstream} disabled in the directory (${summary.matched} matched).`;
@@ -82,7 +92,7 @@ export function syncCommands(global: () => GlobalOptions, output: Output): Comma
       const filter = cli.services.importer.filterFor(realm.id, flags.query, flags.filter);
       await giveSessionPassword(cli, realm.id, password);
       const summary = await cli.services.importer.streamImport(realm.id, filter, { dryRun: flags.dryRun, clash: clashInput(flags) });
-      output.out(flags.json ? asJson(summary) : formatSummary(summary));
+      output.out(flags.json ? asJson(summary) : formatSummary(summary, cli.services.users.fields()));
     });
   });
 
@@ -117,7 +127,7 @@ export function syncCommands(global: () => GlobalOptions, output: Output): Comma
             realm.id,
             { dryRun: flags.dryRun, clash: clashInput(flags) },
           );
-      output.out(flags.json ? asJson(summary) : formatSummary(summary, realm.name));
+      output.out(flags.json ? asJson(summary) : formatSummary(summary, cli.services.users.fields(), realm.name));
     });
   });
   return [importCommand, resyncCommand];

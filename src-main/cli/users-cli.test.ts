@@ -135,7 +135,7 @@ describe('roster roles, fields and audit', () => {
     expect(history.entries.map((e: { action: string }) => e.action)).toEqual(['user.role-remove', 'user.role-assign']);
     expect(history.entries[1].changes).toEqual([{ field: 'roles', before: '', after: 'VPN' }]);
     const text = await roster('audit', 'list', '--action', 'role.create');
-    expect(text.out.split('\n')[2]).toMatch(/^\S+Z\s+\S+\s+Created role\s+role: "" → "VPN"$/);
+    expect(text.out.split('\n')[2]).toMatch(/^\S+Z\s+\S+\s+Created role\s+Role: "" → "VPN"$/);
   });
 
   it('sets field owners and required, adds custom fields, and refuses nonsense', async () => {
@@ -144,6 +144,9 @@ describe('roster roles, fields and audit', () => {
       code: 0,
       out: 'Department (department): owner directory, optional.',
     });
+    // The journal names a policy change as Settings → Fields names its controls, never "department.owner".
+    const policy = await roster('audit', 'list', '--action', 'field.policy');
+    expect(policy.out.split('\n')[2]).toMatch(/ Owner of Department: "local" → "directory"; Required: Department: "true" → "false"$/);
     const fields = await json('fields', 'list');
     expect(fields.find((f: { key: string }) => f.key === 'department')).toMatchObject({ owner: 'directory', required: false, custom: false });
     expect(await roster('users', 'set', 'user00003', 'department=Research')).toMatchObject({

@@ -241,7 +241,7 @@ describe('sheets of 200,000 rows', () => {
     expect(opened.rows).toBe(200_000);
     expect(report).toMatchObject({ applied: 0, unchanged: 0, refused: 200_000 });
     expect(report.refusedRows.at(-1)).toEqual({ row: 200_001, status: 'refused', changes: [], reasons: ['No user matches (username nobody200000).'] });
-    const text = formatSheetReport(report, false);
+    const text = formatSheetReport(report, false, s.users.fields());
     expect(text.split('\n')).toHaveLength(200_000 + 5);
     expect(text.endsWith('0 changed, 0 unchanged, 200000 refused (not applied: fix them in the sheet and import it again).')).toBe(true);
   });

@@ -1,4 +1,5 @@
 import type { FieldDefinition } from '../../../src-shared/model/fields';
+import { changeLabel } from '../../../src-shared/model/change-labels';
 
 /**
  * Names a field as people see it ("Job title"), never by its key ("title"): messages, notes and job reports
@@ -11,3 +12,8 @@ export function fieldLabel(fields: readonly Pick<FieldDefinition, 'key' | 'label
 /** Why a directory-owned value of an external user cannot be changed in Roster (user service and returned sheets alike). */
 export const readOnlyMessage = (label: string, username: string): string =>
   `${label} of ${username} is owned by the directory and read-only; change it in the directory, or make the field local in Settings → Fields.`;
+
+/** Names a recorded change ("title", "enabled", "title.owner") as people know it: "Job title", "Login", "Owner of Job title". */
+export function changeLabelOf(fields: readonly Pick<FieldDefinition, 'key' | 'label'>[], key: string): string {
+  return changeLabel(key, (k) => fields.find((f) => f.key === k)?.label);
+}

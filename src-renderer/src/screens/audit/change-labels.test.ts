@@ -9,6 +9,14 @@ describe('changeLabel', () => {
     expect(changeLabel('enabled', labels)).toBe('Login');
     expect(changeLabel('costCenter', labels)).toBe('costCenter');
   });
+
+  it('names a field policy change as Settings → Fields names its control, never by key', () => {
+    expect(changeLabel('department.owner', labels)).toBe('Owner of Department');
+    expect(changeLabel('department.required', labels)).toBe('Required: Department');
+    expect(changeLabel('costCenter.owner', labels)).toBe('Owner of costCenter');
+    expect(changeLabel('role', labels)).toBe('Role');
+    expect(changeLabel('toString', labels)).toBe('toString');
+  });
 });
 
 describe('summarizeChanges', () => {

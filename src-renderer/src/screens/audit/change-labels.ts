@@ -1,21 +1,8 @@
-/** Names for changed properties that are not fields (the journal names everything by key). */
-const PROPERTY_LABELS: Record<string, string> = {
-  username: 'Username',
-  enabled: 'Login',
-  roles: 'Roles',
-  kind: 'Kind',
-  realm: 'Realm',
-  realmId: 'Realm',
-  dn: 'DN',
-  externalId: 'External id',
-  owner: 'Owner',
-  required: 'Required',
-  name: 'Name',
-};
+import { changeLabel as sharedChangeLabel } from '../../../../src-shared/model/change-labels';
 
 /** The label a person knows a changed field or property by; the key itself when unknown (e.g. a removed custom field). */
 export function changeLabel(key: string, fieldLabels: Record<string, string>): string {
-  return fieldLabels[key] ?? PROPERTY_LABELS[key] ?? key;
+  return sharedChangeLabel(key, (k) => (Object.hasOwn(fieldLabels, k) ? fieldLabels[k] : undefined));
 }
 
 /** A changed value as a person reads it: login flags as words, the rest as recorded. */
