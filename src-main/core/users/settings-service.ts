@@ -74,7 +74,7 @@ export class SettingsService {
       throw new RosterError('conflict', `The field key "${field.key}" is already used${taken ? ` by ${taken.label}` : ''}; choose another.`, { field: 'key' });
     }
     await this.ctx.store.update((data) => void data.fields.custom.push(field));
-    await this.ctx.audit.append([this.entry('field.create', `Added ${field.label} (${field.key}) mapped to ${field.ldapAttribute}.`)]);
+    await this.ctx.audit.append([this.entry('field.create', `Added the field ${field.label}, mapped to ${field.ldapAttribute}.`)]);
     this.afterFields();
     return this.users.fields();
   }
@@ -91,7 +91,7 @@ export class SettingsService {
       delete data.fields.overrides[key];
     });
     await this.ctx.audit.append([
-      this.entry('field.delete', `Removed ${field.label} (${field.key}); values users held are kept and return if the field is added again.`),
+      this.entry('field.delete', `Removed the field ${field.label}; values users held are kept and return if the field is added again.`),
     ]);
     this.afterFields();
     return this.users.fields();

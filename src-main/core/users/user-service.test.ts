@@ -205,8 +205,10 @@ describe('external users and attribute locks', () => {
     await services.settings.removeField('costCenter');
     expect(services.userStore.get('e1')?.fields.costCenter).toBe('CC-42');
     expect((await services.audit.query({ action: 'field.delete' }))[0]?.note).toBe(
-      'Removed Cost center (costCenter); values users held are kept and return if the field is added again.',
+      'Removed the field Cost center; values users held are kept and return if the field is added again.',
     );
+    // The journal names the field by its label, never "(costCenter)".
+    expect((await services.audit.query({ action: 'field.create' }))[0]?.note).toBe('Added the field Cost center, mapped to extensionAttribute1.');
   });
 
   it('converts an external user to internal, keeping the values', async () => {
