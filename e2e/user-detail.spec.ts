@@ -153,7 +153,11 @@ test('add and remove a custom field, delete a held role after being told who hol
   const costCenter = app.locator('[data-testid="field-policy"][data-field="costCenter"]');
   await expect(costCenter).toContainText('extensionAttribute1');
   await costCenter.getByRole('button', { name: 'Remove Cost center' }).click();
-  await app.getByRole('dialog', { name: 'Remove the field “Cost center”?' }).getByRole('button', { name: 'Remove field' }).click();
+  const removeField = app.getByRole('dialog', { name: 'Remove the field “Cost center”?' });
+  // The field by its label, never its key; the LDAP attribute is what imports read.
+  await expect(removeField).toContainText('Users no longer show their Cost center, and imports stop reading extensionAttribute1.');
+  await expect(removeField).not.toContainText('costCenter');
+  await removeField.getByRole('button', { name: 'Remove field' }).click();
   await expect(costCenter).toHaveCount(0);
 
   const vpn = app.locator('[data-testid="role-row"][data-role="VPN"]');

@@ -27,8 +27,8 @@ export function RemoveFieldDialog({ field, onClose }: { field: FieldDefinition; 
       onCancel={onClose}
     >
       <p>
-        Users no longer show <span className="mono">{field.key}</span> and imports stop reading <span className="mono">{field.ldapAttribute}</span>. The audit
-        journal keeps the changes made to it.
+        Users no longer show their {field.label}, and imports stop reading <span className="mono">{field.ldapAttribute}</span>. The values users hold are kept
+        and return if the field is added again; the audit journal keeps the changes made to it.
       </p>
     </ConfirmDialog>
   );
