@@ -6,8 +6,8 @@
  * It sets up its own data, the same on every run, through the served app's API (as the renderer calls it) and
  * its UI only, so one script works on any version of Roster that has these channels and screens:
  *   - a private slapd (e2e/fixtures/slapd.ts) with 300 users: every 9th without displayName (the name then comes
- *     from cn, as in real directories), every 25th a "Karim" (namesakes: three "Karim Haddad", two "Karim Benali"…);
- *     User 250 is `kweber`, the username of a demo user (a clash); user 1 `zangstrom` is one too;
+ *     from cn, as in real directories), every 25th a "Karim" (namesakes: three "Karim Haddad", two "Karim Benali"…),
+ *     fixed entryUUIDs; user 250 is `kweber`, the username of a demo user (a clash; user 1 `zangstrom` is one too);
  *   - the demo data ("demo:start"), the realm "Lab directory" on the slapd, and an import of users 1–200 only;
  *   - changes on both sides: in Roster user00050's Department, Phone and Office; in the directory
  *     user00050's departmentNumber, telephoneNumber and title, user00075's title, and user00175 deleted and
@@ -21,15 +21,19 @@
  * Without --url it starts the server itself on a fresh temp data folder: `<repo>/bin/roster.mjs serve --no-open
  * --port 0` (which serves <repo>/out/renderer), or, with --renderer, the same web server (<repo>/src-main/web/
  * server.ts) on that renderer folder (`roster serve` has no renderer option). --repo defaults to this checkout.
- * With --url the server's data folder must be empty (a fresh --data-dir).
+ * With --url the server's data folder must be empty (a fresh --data-dir). The temp data folder is always
+ * $TMPDIR/roster-issue14-shots (the status bar shows it): one run at a time. Two runs of one version give
+ * byte-identical PNGs here. When a step fails, <out>/failure.png shows the page as it was.
  *
  * BEFORE (taken; commit a72e3a4, in a worktree with its own build):
  *   git worktree add /tmp/wt a72e3a4 && ln -s "$PWD/node_modules" /tmp/wt/node_modules
  *   (cd /tmp/wt && npx electron-vite build)
  *   npx tsx scripts/screenshots/issue14.ts --repo /tmp/wt --out docs/screenshots/issue-14/before
- * AFTER (once issue 14 is done, from this checkout after `npm run build`):
- *   npx tsx scripts/screenshots/issue14.ts --out docs/screenshots/issue-14/after
- * (or, without touching out/: build the renderer elsewhere and add --renderer <that folder>).
+ * AFTER (once issue 14 is done, from this checkout, with its main code run from source as `roster serve` does):
+ *   npm run build && npx tsx scripts/screenshots/issue14.ts --out docs/screenshots/issue-14/after
+ * or, without touching out/ (other work may be serving it), a renderer built elsewhere:
+ *   OUT=/tmp/shots-renderer <vite build of src-renderer into $OUT>
+ *   npx tsx scripts/screenshots/issue14.ts --renderer /tmp/shots-renderer --out docs/screenshots/issue-14/after
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
@@ -54,7 +58,15 @@ const CLASH_USERNAME = 'kweber';
 const RECREATED_USER = 'user00175';
 const REALM_NAME = 'Lab directory';
 /** The flags e2e/fixtures/app.ts starts Debian's Chromium with. */
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 const TIMEOUT = 60_000;
 
 /** The directory: generated users with namesakes and missing display names, as real directories have. */
@@ -86,7 +98,11 @@ function addRecord(entry: LdifEntry): string {
     if (attribute === 'entryUUID') continue;
     for (const one of Array.isArray(value) ? value : [value]) {
       const text = String(one);
-      lines.push(/^[\x20-\x7e]*$/.test(text) && !text.startsWith(' ') && !text.startsWith(':') ? `${attribute}: ${text}` : `${attribute}:: ${Buffer.from(text).toString('base64')}`);
+      lines.push(
+        /^[\x20-\x7e]*$/.test(text) && !text.startsWith(' ') && !text.startsWith(':')
+          ? `${attribute}: ${text}`
+          : `${attribute}:: ${Buffer.from(text).toString('base64')}`,
+      );
     }
   }
   return `${lines.join('\n')}\n\n`;
@@ -126,7 +142,13 @@ function rpc<T>(appUrl: string, channel: string, input: unknown = {}): Promise<T
   const body = JSON.stringify(input);
   return new Promise((done, failed) => {
     const req = request(
-      { host: url.hostname, port: url.port, path: `/__rpc/${channel}`, method: 'POST', headers: { 'content-type': 'application/json', 'x-roster-token': token, 'content-length': Buffer.byteLength(body) } },
+      {
+        host: url.hostname,
+        port: url.port,
+        path: `/__rpc/${channel}`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-roster-token': token, 'content-length': Buffer.byteLength(body) },
+      },
       (res) => {
         let text = '';
         res.setEncoding('utf8');
@@ -163,8 +185,11 @@ async function finished(appUrl: string, job: Job): Promise<Job> {
 /** Applies an LDIF change to slapd as its root (Roster itself only reads the directory). */
 function ldapModify(server: SlapdServer, ldif: string): Promise<void> {
   return new Promise((done, failed) => {
-    const child = execFile('ldapmodify', ['-x', '-H', server.url, '-D', server.rootDn, '-w', server.rootPassword], { env: { ...process.env, LDAPNOINIT: '1' } }, (error, _out, stderr) =>
-      error ? failed(new Error(`ldapmodify failed: ${stderr || error.message}`)) : done(),
+    const child = execFile(
+      'ldapmodify',
+      ['-x', '-H', server.url, '-D', server.rootDn, '-w', server.rootPassword],
+      { env: { ...process.env, LDAPNOINIT: '1' } },
+      (error, _out, stderr) => (error ? failed(new Error(`ldapmodify failed: ${stderr || error.message}`)) : done()),
     );
     child.stdin?.end(ldif);
   });
@@ -237,7 +262,13 @@ async function shoot(page: Page, path: string): Promise<void> {
 async function photograph(appUrl: string, ldap: SlapdServer, out: string): Promise<void> {
   const browser = await chromium.launch({ executablePath: process.env.ROSTER_CHROMIUM ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
   try {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1, locale: 'en-US', timezoneId: 'UTC', reducedMotion: 'reduce' });
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 800 },
+      deviceScaleFactor: 1,
+      locale: 'en-US',
+      timezoneId: 'UTC',
+      reducedMotion: 'reduce',
+    });
     context.setDefaultTimeout(TIMEOUT);
     const page = await context.newPage();
     page.on('pageerror', (error) => console.error(`renderer error: ${error.message}`));
@@ -263,7 +294,10 @@ async function photograph(appUrl: string, ldap: SlapdServer, out: string): Promi
     await query.press('Enter');
     const prompt = page.getByRole('dialog', { name: 'Bind password' });
     const count = page.getByTestId('import-count');
-    await prompt.or(count.filter({ hasText: /entr/ })).first().waitFor();
+    await prompt
+      .or(count.filter({ hasText: /entr/ }))
+      .first()
+      .waitFor();
     if (await prompt.isVisible()) await answerPassword(page, prompt, ldap.readerPassword);
     await count.filter({ hasText: /^12 entries/ }).waitFor();
     // The conflict and the clash come last in the directory's order: scroll the list to them.
@@ -298,7 +332,8 @@ async function photograph(appUrl: string, ldap: SlapdServer, out: string): Promi
     await context.close();
   } catch (error) {
     // What the page showed when a step failed, to see which selector or state differed.
-    for (const context of browser.contexts()) for (const page of context.pages()) await page.screenshot({ path: join(out, 'failure.png') }).catch(() => undefined);
+    for (const context of browser.contexts())
+      for (const page of context.pages()) await page.screenshot({ path: join(out, 'failure.png') }).catch(() => undefined);
     console.error(`A step failed; the page as it was: ${join(out, 'failure.png')}`);
     throw error;
   } finally {
@@ -331,7 +366,10 @@ async function serve(repo: string, dataDir: string, renderer: string | undefined
     );
     child = spawn(process.execPath, ['--import', 'tsx', file], { cwd: repo, stdio: ['ignore', 'pipe', 'inherit'] });
   } else {
-    child = spawn(process.execPath, [join(repo, 'bin/roster.mjs'), '--data-dir', dataDir, 'serve', '--no-open', '--port', '0'], { cwd: repo, stdio: ['ignore', 'pipe', 'inherit'] });
+    child = spawn(process.execPath, [join(repo, 'bin/roster.mjs'), '--data-dir', dataDir, 'serve', '--no-open', '--port', '0'], {
+      cwd: repo,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
   }
   const url = await new Promise<string>((found, failed) => {
     let text = '';
