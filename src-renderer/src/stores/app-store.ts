@@ -13,7 +13,7 @@ interface AppState {
   navigated: boolean;
   info: AppInfo | null;
   infoError: AppError | null;
-  /** Shows a screen; choosing Users while already there goes back from a user to the list. */
+  /** Shows a screen; choosing Users (from anywhere) shows the list, not the user last open. */
   go(screen: ScreenId): void;
   openUser(id: string): void;
   closeUser(): void;
@@ -30,7 +30,7 @@ export const useAppStore = create<AppState>()((set) => ({
   navigated: false,
   info: null,
   infoError: null,
-  go: (screen) => set((s) => (screen === 'users' && s.screen === 'users' ? { userId: null, navigated: true } : { screen, navigated: true })),
+  go: (screen) => set(screen === 'users' ? { screen, userId: null, navigated: true } : { screen, navigated: true }),
   openUser: (id) => set({ screen: 'users', userId: id, navigated: true }),
   closeUser: () => set({ userId: null }),
   // Nothing works before a directory or a user exists: an empty store starts on Realms.

@@ -2,6 +2,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RosterApi } from '../../../src-shared/ipc/api';
 import type { UserQuery, UserRow } from '../../../src-shared/model/user';
 import { BLOCK_SIZE } from '../screens/users/list/row-blocks';
+import { bulkConfirmText } from '../screens/users/list/bulk-messages';
+import { resetToasts, TOAST_ACTION_MS, useToastStore } from './toast-store';
 import { resetUsersList, useUsersListStore } from './users-list-store';
 
 // A fake back end: 1,000 users, searched by username substring and sorted by username.
@@ -315,19 +317,114 @@ describe('selection', () => {
     expect(store().focusIndex).toBe(999);
   });
 
-  it('bulk actions send ids or the whole query, report, and refresh', async () => {
+  it('bulk role actions send ids or the whole query, say the outcome as a toast, and show errors in the bar', async () => {
     await store().clickRow(0, { shift: false, toggle: false });
-    await store().runBulk({ kind: 'set-enabled', enabled: false });
-    expect(calls.find((c) => c.channel === 'users:set-enabled')?.input).toEqual({ target: { ids: ['u999'] }, enabled: false });
-    expect(store().bulk.message).toBe('Disabled 3 users');
+    await store().runBulk({ kind: 'assign-role', roleId: 'r1', roleName: 'Ops' });
+    expect(calls.find((c) => c.channel === 'users:assign-role')?.input).toEqual({ target: { ids: ['u999'] }, roleId: 'r1' });
+    expect(useToastStore.getState().toasts.map((t) => [t.place, t.text])).toEqual([['users', 'Gave role “Ops” to 3 users']]);
     await settle();
     store().selectAllInFilter();
     await store().runBulk({ kind: 'assign-role', roleId: 'r1', roleName: 'Ops' });
-    expect(calls.find((c) => c.channel === 'users:assign-role')?.input).toEqual({ target: { query: store().query }, roleId: 'r1' });
+    expect(calls.filter((c) => c.channel === 'users:assign-role')[1]?.input).toEqual({ target: { query: store().query }, roleId: 'r1' });
 
     bulkAnswer = { ok: false, error: { code: 'not-found', message: 'No such role' } };
     await store().runBulk({ kind: 'remove-role', roleId: 'gone', roleName: 'Gone' });
     expect(store().bulk.error?.message).toBe('No such role');
     bulkAnswer = { ok: true, value: { matched: 3, changed: 3 } };
+  });
+
+  it('the row checkbox with Shift adds the range from the anchor, as Shift-click on a row does', async () => {
+    await store().checkRow(1, false);
+    await store().checkRow(4, true);
+    expect([...store().selection.ids]).toEqual(['u998', 'u997', 'u996', 'u995']);
+    // Another range from a new anchor adds to what the checkboxes hold.
+    await store().checkRow(8, false);
+    await store().checkRow(9, true);
+    expect(store().selection.ids.size).toBe(6);
+    expect(store().selection.ids.has('u990')).toBe(true);
+    // Without Shift it toggles one row.
+    await store().checkRow(9, false);
+    expect(store().selection.ids.has('u990')).toBe(false);
+  });
+});
+
+describe('bulk login changes: asked first, undone after', () => {
+  const preview = { count: 3, directoryDisabled: 2, directoryDisabledNames: ['user0998', 'user0997'] };
+  beforeEach(() => {
+    resetToasts();
+    roster.invoke = async (channel, input) => {
+      if (channel === 'users:bulk-preview') {
+        calls.push({ channel, input: input as Record<string, unknown> });
+        return { ok: true, value: preview } as never;
+      }
+      if (channel === 'users:set-enabled') {
+        calls.push({ channel, input: input as Record<string, unknown> });
+        const ids = ((input as { target: { ids?: string[] } }).target.ids ?? []).slice(0, 2);
+        return { ok: true, value: { matched: 3, changed: ids.length, changedIds: ids } } as never;
+      }
+      return invoke(channel, input);
+    };
+  });
+
+  it('asks before enabling, naming the count and the users their directory disables; runs only on yes', async () => {
+    await store().clickRow(0, { shift: false, toggle: false });
+    await store().clickRow(2, { shift: true, toggle: false });
+    await store().runBulk({ kind: 'set-enabled', enabled: true });
+    expect(calls.some((c) => c.channel === 'users:set-enabled')).toBe(false);
+    expect(calls.find((c) => c.channel === 'users:bulk-preview')?.input).toEqual({ target: { ids: ['u999', 'u998', 'u997'] } });
+    expect(store().bulkConfirm).toEqual({ enabled: true, ...preview });
+    const text = bulkConfirmText(store().bulkConfirm!);
+    expect(text.title).toBe('Enable login for 3 users?');
+    expect(text.warning).toBe('2 of them are disabled in the directory: user0998, user0997. Roster would allow a login the directory refuses.');
+    // Cancel: nothing runs.
+    store().cancelBulk();
+    expect(store().bulkConfirm).toBeNull();
+    expect(calls.some((c) => c.channel === 'users:set-enabled')).toBe(false);
+    // Yes: it runs on the targets asked about.
+    await store().runBulk({ kind: 'set-enabled', enabled: true });
+    await store().confirmBulk();
+    expect(calls.find((c) => c.channel === 'users:set-enabled')?.input).toEqual({ target: { ids: ['u999', 'u998', 'u997'] }, enabled: true });
+    expect(store().bulkConfirm).toBeNull();
+  });
+
+  it('offers Undo, which sets the changed users back (one more bulk change), for a few seconds', async () => {
+    vi.useFakeTimers();
+    await store().clickRow(0, { shift: false, toggle: false });
+    await store().clickRow(2, { shift: true, toggle: false });
+    await store().runBulk({ kind: 'set-enabled', enabled: false });
+    await store().confirmBulk();
+    const [toast] = useToastStore.getState().toasts;
+    expect(toast?.text).toBe('Disabled 2 users (1 already disabled)');
+    expect(toast?.action?.label).toBe('Undo');
+    toast?.action?.run();
+    await vi.waitFor(() => expect(calls.filter((c) => c.channel === 'users:set-enabled')).toHaveLength(2));
+    expect(calls.filter((c) => c.channel === 'users:set-enabled')[1]?.input).toEqual({ target: { ids: ['u999', 'u998'] }, enabled: true });
+    await vi.waitFor(() => expect(useToastStore.getState().toasts.map((t) => t.text)).toContain('Undone: Enabled 2 users (1 already enabled) again'));
+    // The Undo offer itself goes after its few seconds.
+    await store().runBulk({ kind: 'set-enabled', enabled: false });
+    await store().confirmBulk();
+    expect(useToastStore.getState().toasts.some((t) => t.action)).toBe(true);
+    vi.advanceTimersByTime(TOAST_ACTION_MS);
+    expect(useToastStore.getState().toasts.some((t) => t.action)).toBe(false);
+  });
+});
+
+describe('counts beside the filters', () => {
+  it('take the counts of the combined filter from its answer, replacing those of the filter before', async () => {
+    roster.invoke = async (channel, input) => {
+      if (channel !== 'users:query') return invoke(channel, input);
+      const { query } = input as { query: UserQuery };
+      const both = query.incomplete && query.completions;
+      const answer = answerQuery(input as never);
+      return { ...answer, value: { ...answer.value, total: both ? 0 : 301, rows: both ? [] : answer.value.rows, facets: both ? { ...facets } : { ...facets, all: 301, incomplete: 40, completions: 12 } } } as never;
+    };
+    store().setFilters({ incomplete: true });
+    await settle();
+    expect(store().facets).toMatchObject({ all: 301, incomplete: 40, completions: 12 });
+    store().setFilters({ incomplete: true, completions: true });
+    await settle();
+    expect(store().query).toMatchObject({ incomplete: true, completions: true });
+    expect(store().total).toBe(0);
+    expect(store().facets).toMatchObject({ all: 0, incomplete: 0, completions: 0 });
   });
 });

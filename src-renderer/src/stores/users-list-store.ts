@@ -1,8 +1,10 @@
 import { create } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
-import type { UserDetail, UserFacets, UserQuery, UserQueryInput, UserRow, UserSortColumn } from '../../../src-shared/model/user';
+import type { BulkResult } from '../../../src-shared/ipc/contract';
+import type { UserDetail, UserFacets, UserQuery, UserQueryInput, UserRow, UserSortColumn, UserTarget } from '../../../src-shared/model/user';
 import type { AppError, Result } from '../../../src-shared/result';
 import { call, subscribe } from '../api';
+import { useToastStore } from './toast-store';
 import { bulkMessage, type BulkRequest } from '../screens/users/list/bulk-messages';
 import { BLOCK_SIZE, blocksFor, blocksToFetch, flightKey, idsInRange, rowAt, withBlock, type BlockMap, type RowRange } from '../screens/users/list/row-blocks';
 import { bulkTarget, isSelected, NO_SELECTION, selectAll, selectOne, selectRange, toggleOne, type Selection } from '../screens/users/list/selection';
@@ -35,8 +37,15 @@ export interface NewUserInput {
 
 interface BulkState {
   busy: boolean;
-  message: string | null;
   error: AppError | null;
+}
+
+/** A bulk login change waiting for the admin's yes: how many users, and which their directory disables. */
+export interface BulkConfirm {
+  enabled: boolean;
+  count: number;
+  directoryDisabled: number;
+  directoryDisabledNames: string[];
 }
 
 interface UsersListState {
@@ -69,6 +78,8 @@ interface UsersListState {
   focusIndex: number;
   selection: Selection;
   bulk: BulkState;
+  /** A login change asked about and not yet answered (the confirm dialog). */
+  bulkConfirm: BulkConfirm | null;
   /** The report the list was opened on from Reports, shown as a removable chip while its filters hold. */
   report: ListReport | null;
 
@@ -93,13 +104,22 @@ interface UsersListState {
   toggleRow(index: number): void;
   selectAllInFilter(): void;
   clearSelection(): void;
+  /** Role changes run at once; a login change is first previewed and asked about (bulkConfirm). */
   runBulk(request: BulkRequest): Promise<void>;
+  /** Runs the login change asked about; its message offers Undo for a few seconds. */
+  confirmBulk(): Promise<void>;
+  cancelBulk(): void;
+  /** The row checkbox: a click toggles its row; with Shift, the range from the anchor is added. */
+  checkRow(index: number, shift: boolean): Promise<void>;
   dismissBulkMessage(): void;
   dismissActionError(): void;
   createUser(input: NewUserInput): Promise<Result<UserDetail>>;
   /** Refetches when users, realms or field settings change; returns the unsubscribe function. */
   watch(): () => void;
 }
+
+/** Where the list's messages are said (toast-store places). */
+export const LIST_PLACE = 'users';
 
 const DEFAULT_QUERY: UserQuery = { search: '', sort: { column: 'username', direction: 'asc' } };
 const FIRST_SCREEN: RowRange = { start: 0, end: 50 };
@@ -128,7 +148,8 @@ const initialState = () => ({
   scrollOffset: 0,
   focusIndex: 0,
   selection: NO_SELECTION,
-  bulk: { busy: false, message: null, error: null },
+  bulk: { busy: false, error: null },
+  bulkConfirm: null,
   report: null,
 });
 
@@ -139,6 +160,8 @@ let searchWait: number | undefined;
 let sortKnown = false;
 let changeTimer: ReturnType<typeof setTimeout> | undefined;
 let started = false;
+/** The target of the login change being asked about (the selection may change under the dialog; this does not). */
+let bulkPending: UserTarget | undefined;
 /** A sort chosen but not yet saved: only the latest is written, once its rows are on screen and the page is idle. */
 let sortToSave: UserQuery['sort'] | undefined;
 let sortSaveQueued: (() => void) | undefined;
@@ -276,6 +299,24 @@ export const useUsersListStore = create<UsersListState>()((set, get) => {
     if (ids) set(({ selection }) => ({ selection: selectRange(selection, ids, anchor, additive) }));
   };
 
+  /** Says a bulk action's outcome where the list is (a toast), or its error in the bar; refetches on success. */
+  const finishBulk = (request: BulkRequest, result: Result<BulkResult>, undo?: () => void) => {
+    set({ bulk: result.ok ? { busy: false, error: null } : { busy: false, error: result.error } });
+    if (!result.ok) return;
+    useToastStore.getState().say(LIST_PLACE, bulkMessage(request, result.value), undo && { label: 'Undo', run: undo });
+    refetch(false);
+  };
+
+  /** Undo of a login change: the users it changed, back as they were (one more bulk change, journaled). */
+  const undoLogin = async (ids: string[], enabled: boolean) => {
+    set({ bulk: { busy: true, error: null } });
+    const result = await call('users:set-enabled', { target: { ids }, enabled });
+    set({ bulk: result.ok ? { busy: false, error: null } : { busy: false, error: result.error } });
+    if (!result.ok) return;
+    useToastStore.getState().say(LIST_PLACE, `Undone: ${bulkMessage({ kind: 'set-enabled', enabled }, result.value)} again`);
+    refetch(false);
+  };
+
   return {
     ...initialState(),
     init: async () => {
@@ -348,15 +389,40 @@ export const useUsersListStore = create<UsersListState>()((set, get) => {
     runBulk: async (request) => {
       const target = bulkTarget(get().selection, get().query);
       if (!target || get().bulk.busy) return;
-      set({ bulk: { busy: true, message: null, error: null } });
-      const result =
-        request.kind === 'set-enabled'
-          ? await call('users:set-enabled', { target, enabled: request.enabled })
-          : await call(request.kind === 'assign-role' ? 'users:assign-role' : 'users:remove-role', { target, roleId: request.roleId });
-      set({ bulk: result.ok ? { busy: false, message: bulkMessage(request, result.value), error: null } : { busy: false, message: null, error: result.error } });
-      if (result.ok) refetch(false);
+      if (request.kind === 'set-enabled') {
+        set({ bulk: { busy: true, error: null } });
+        const preview = await call('users:bulk-preview', { target });
+        if (!preview.ok) return set({ bulk: { busy: false, error: preview.error } });
+        bulkPending = target;
+        set({ bulk: { busy: false, error: null }, bulkConfirm: { enabled: request.enabled, ...preview.value } });
+        return;
+      }
+      set({ bulk: { busy: true, error: null } });
+      const result = await call(request.kind === 'assign-role' ? 'users:assign-role' : 'users:remove-role', { target, roleId: request.roleId });
+      finishBulk(request, result);
     },
-    dismissBulkMessage: () => set(({ bulk }) => ({ bulk: { ...bulk, message: null, error: null } })),
+    confirmBulk: async () => {
+      const ask = get().bulkConfirm;
+      const target = bulkPending;
+      if (!ask || !target || get().bulk.busy) return;
+      bulkPending = undefined;
+      set({ bulkConfirm: null, bulk: { busy: true, error: null } });
+      const request = { kind: 'set-enabled', enabled: ask.enabled } as const;
+      const result = await call('users:set-enabled', { target, enabled: ask.enabled });
+      const ids = result.ok ? (result.value.changedIds ?? []) : [];
+      finishBulk(request, result, ids.length > 0 ? () => void undoLogin(ids, !ask.enabled) : undefined);
+    },
+    cancelBulk: () => {
+      bulkPending = undefined;
+      set({ bulkConfirm: null });
+    },
+    checkRow: async (index, shift) => {
+      const { selection, focusIndex } = get();
+      if (!shift || (selection.anchor === null && selection.ids.size === 0)) return get().toggleRow(index);
+      set({ focusIndex: index });
+      await extendTo(selection.anchor ?? focusIndex, index, true);
+    },
+    dismissBulkMessage: () => set(({ bulk }) => ({ bulk: { ...bulk, error: null } })),
     dismissActionError: () => set({ actionError: null }),
     createUser: async ({ username, displayName, email }) => {
       const fields: Record<string, string> = {};
@@ -404,6 +470,7 @@ export function resetUsersList(): void {
   sortSaving = false;
   clearTimeout(changeTimer);
   started = false;
+  bulkPending = undefined;
   inFlight.clear();
   useUsersListStore.setState(initialState());
 }
@@ -441,6 +508,9 @@ export const useUsersSelection = () => useUsersListStore(useShallow((s) => ({ se
 /** The bulk bar's state. */
 export const useBulkState = () => useUsersListStore((s) => s.bulk);
 
+/** The login change waiting for a yes, if any. */
+export const useBulkConfirm = () => useUsersListStore((s) => s.bulkConfirm);
+
 /** The list actions, for components (stable references). */
 export type UsersListActions = Pick<
   UsersListState,
@@ -460,6 +530,9 @@ export type UsersListActions = Pick<
   | 'selectAllInFilter'
   | 'clearSelection'
   | 'runBulk'
+  | 'confirmBulk'
+  | 'cancelBulk'
+  | 'checkRow'
   | 'dismissBulkMessage'
   | 'dismissActionError'
   | 'createUser'
@@ -493,6 +566,9 @@ export const useUsersListActions = (): UsersListActions => {
       selectAllInFilter: s.selectAllInFilter,
       clearSelection: s.clearSelection,
       runBulk: s.runBulk,
+      confirmBulk: s.confirmBulk,
+      cancelBulk: s.cancelBulk,
+      checkRow: s.checkRow,
       dismissBulkMessage: s.dismissBulkMessage,
       dismissActionError: s.dismissActionError,
       createUser: s.createUser,

@@ -15,8 +15,7 @@ interface BulkBarProps {
   summary: ReactNode;
   actions: readonly BulkAction[];
   busy: boolean;
-  /** The last action's outcome ("Disabled 3 users") or its error. */
-  message: string | null;
+  /** The last action's error (its success is a toast, said where the list is). */
   error: AppError | null;
   /** Beside the summary: "Select all N in filter". */
   extra?: ReactNode;
@@ -24,8 +23,8 @@ interface BulkBarProps {
   onDismiss(): void;
 }
 
-/** The bar above the table while users are selected: what is selected, the actions, and the last outcome. */
-export function BulkBar({ summary, actions, busy, message, error, extra, onClear, onDismiss }: BulkBarProps) {
+/** The bar above the table while users are selected: what is selected, the actions, and the last error. */
+export function BulkBar({ summary, actions, busy, error, extra, onClear, onDismiss }: BulkBarProps) {
   return (
     <div className="bulk-bar" role="region" aria-label="Bulk actions" data-testid="bulk-bar" aria-busy={busy}>
       <div className="bulk-bar__summary">
@@ -42,17 +41,7 @@ export function BulkBar({ summary, actions, busy, message, error, extra, onClear
           Clear selection
         </button>
       </div>
-      <div className="bulk-bar__outcome" role="status">
-        {busy && <span className="spinner" aria-label="Working" />}
-        {message && (
-          <span className="bulk-bar__message" data-testid="bulk-message">
-            ✓ {message}{' '}
-            <button type="button" className="link-button" onClick={onDismiss}>
-              Dismiss
-            </button>
-          </span>
-        )}
-      </div>
+      <div className="bulk-bar__outcome">{busy && <span className="spinner" role="status" aria-label="Working" />}</div>
       {error && (
         <p className="bulk-bar__error banner banner--error" role="alert">
           {error.message}{' '}

@@ -1,12 +1,13 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useCallback, useEffect, useLayoutEffect, useRef, type CSSProperties, type KeyboardEvent, type MouseEvent, type RefObject } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, type CSSProperties, type KeyboardEvent, type MouseEvent, type RefObject } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { markAfterPaint } from '../../../lib/paint-mark';
 import { useUserNavigation } from '../../../stores/app-store';
 import { useUsersListActions, useUsersListStore, useUsersSelection, useUsersSort } from '../../../stores/users-list-store';
 import { rowAt } from './row-blocks';
 import { selectedCount } from './selection';
-import { GRID_TEMPLATE, ROW_HEIGHT, USER_COLUMNS } from './columns';
+import { useUserColumnsStore } from '../../../stores/user-columns-store';
+import { arrangeColumns, gridTemplate, ROW_HEIGHT } from './columns';
 import { UserTableHeader } from './UserTableHeader';
 import { rowDomId, UserTableRow } from './UserTableRow';
 
@@ -39,6 +40,9 @@ export const UserTable = memo(function UserTable({ gridRef }: { gridRef: RefObje
   const actions = useUsersListActions();
   const { openUser } = useUserNavigation();
   const savedOffset = useRef(useUsersListStore.getState().scrollOffset);
+  const columnPrefs = useUserColumnsStore((s) => s.prefs);
+  const columns = useMemo(() => arrangeColumns(columnPrefs), [columnPrefs]);
+  useEffect(() => void useUserColumnsStore.getState().load(), []);
 
   // The build has no React Compiler; the virtualiser's methods are only read during this render.
   // eslint-disable-next-line react-hooks/incompatible-library
@@ -139,7 +143,7 @@ export const UserTable = memo(function UserTable({ gridRef }: { gridRef: RefObje
   };
 
   // Stable, so rows (memoised) re-render only when their own data, position or focus changes.
-  const { clickRow, toggleRow } = actions;
+  const { clickRow, checkRow } = actions;
   const click = useCallback(
     (index: number, event: MouseEvent) => {
       gridRef.current?.focus({ preventScroll: true });
@@ -148,15 +152,15 @@ export const UserTable = memo(function UserTable({ gridRef }: { gridRef: RefObje
     [gridRef, clickRow],
   );
   const toggle = useCallback(
-    (index: number) => {
+    (index: number, shift: boolean) => {
       gridRef.current?.focus({ preventScroll: true });
-      toggleRow(index);
+      void checkRow(index, shift);
     },
-    [gridRef, toggleRow],
+    [gridRef, checkRow],
   );
 
   const focusRendered = items.some((item) => item.index === focusIndex);
-  const style = { '--user-columns': GRID_TEMPLATE } as CSSProperties;
+  const style = { '--user-columns': gridTemplate(columns, columnPrefs.widths) } as CSSProperties;
   return (
     <div
       ref={gridRef}
@@ -164,7 +168,7 @@ export const UserTable = memo(function UserTable({ gridRef }: { gridRef: RefObje
       role="grid"
       aria-label="Users"
       aria-rowcount={total + 1}
-      aria-colcount={USER_COLUMNS.length + 1}
+      aria-colcount={columns.length + 1}
       aria-multiselectable="true"
       aria-activedescendant={focusRendered ? rowDomId(focusIndex) : undefined}
       tabIndex={0}
@@ -176,6 +180,7 @@ export const UserTable = memo(function UserTable({ gridRef }: { gridRef: RefObje
       }}
     >
       <UserTableHeader
+        columns={columns}
         sort={sort}
         total={total}
         selectedCount={selectedCount(selection, total)}
@@ -190,6 +195,7 @@ export const UserTable = memo(function UserTable({ gridRef }: { gridRef: RefObje
           <UserTableRow
             key={item.index}
             index={item.index}
+            columns={columns}
             top={item.start - HEAD_HEIGHT}
             focused={item.index === focusIndex}
             onClick={click}

@@ -22,7 +22,7 @@ export const UsersBulkBar = memo(function UsersBulkBar() {
   const count = selectedCount(selection, total);
   const target = bulkTarget(selection, query);
   const resyncShown = resync.jobId !== null || resync.error !== null || resync.needsPassword || resync.busy;
-  if (count === 0 && !bulk.message && !bulk.error && !bulk.busy && !resyncShown) return null;
+  if (count === 0 && !bulk.error && !bulk.busy && !resyncShown) return null;
 
   const actions: BulkAction[] = [
     { id: 'enable', label: 'Enable login', run: () => void runBulk({ kind: 'set-enabled', enabled: true }), disabled: count === 0 },
@@ -61,7 +61,6 @@ export const UsersBulkBar = memo(function UsersBulkBar() {
         summary={summary}
         actions={actions}
         busy={bulk.busy}
-        message={bulk.message}
         error={bulk.error}
         extra={extra}
         onClear={clearSelection}

@@ -1,12 +1,15 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { useUsersListActions, useUsersListStore, useUsersQuery } from '../../../stores/users-list-store';
+import { LIST_PLACE, useUsersListActions, useUsersListStore, useUsersQuery } from '../../../stores/users-list-store';
+import { Toasts } from '../../../components/Toasts';
+import { BulkLoginConfirm } from './BulkLoginConfirm';
 import { CreateUserDialog } from './CreateUserDialog';
 import { UserFilters } from './UserFilters';
 import { UsersBulkBar } from './UsersBulkBar';
 import { UsersEmptyState } from './UsersEmptyState';
 import { UserTable } from './UserTable';
 import { UsersToolbar } from './UsersToolbar';
+import './users-list.css';
 
 /** Whether a key press is someone typing, where `/` is a character and not a shortcut. */
 const isTyping = (target: EventTarget | null) =>
@@ -89,6 +92,8 @@ export function UsersScreen() {
         </div>
       </div>
       {creating && <CreateUserDialog onClose={() => setCreating(false)} />}
+      <BulkLoginConfirm />
+      <Toasts place={LIST_PLACE} />
     </section>
   );
 }

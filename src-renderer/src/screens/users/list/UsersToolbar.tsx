@@ -1,5 +1,6 @@
 import { memo, type RefObject } from 'react';
 import { useUserFacets, useUsersStatus } from '../../../stores/users-list-store';
+import { ColumnsMenu } from './ColumnsMenu';
 import { SearchBox } from './SearchBox';
 import { formatCount } from './format-count';
 
@@ -9,7 +10,7 @@ interface UsersToolbarProps {
   onToResults(): void;
 }
 
-/** The top of the Users screen: title, how many users match, search, and New user. */
+/** The top of the Users screen: title, how many users match, search, the Columns menu and New user. */
 export const UsersToolbar = memo(function UsersToolbar({ searchRef, onNewUser, onToResults }: UsersToolbarProps) {
   const { total, loaded, loading } = useUsersStatus();
   const facets = useUserFacets();
@@ -25,6 +26,7 @@ export const UsersToolbar = memo(function UsersToolbar({ searchRef, onNewUser, o
       </span>
       {loading && <span className="spinner users-toolbar__spinner" aria-hidden="true" />}
       <SearchBox inputRef={searchRef} onToResults={onToResults} />
+      <ColumnsMenu />
       <button type="button" className="button button--primary" onClick={onNewUser}>
         New user
       </button>

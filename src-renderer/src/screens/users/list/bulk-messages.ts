@@ -1,4 +1,5 @@
 import type { BulkResult } from '../../../../../src-shared/ipc/contract';
+import type { BulkConfirm } from '../../../stores/users-list-store';
 
 /** A bulk action the list can run on its selection. */
 export type BulkRequest =
@@ -26,4 +27,28 @@ export function bulkMessage(request: BulkRequest, { matched, changed }: BulkResu
       return untouched > 0 ? `${done} (${untouched.toLocaleString()} did not have it)` : done;
     }
   }
+}
+
+/** What the confirm dialog of a bulk login change says, naming the users their directory disables. */
+export function bulkConfirmText({ enabled, count, directoryDisabled, directoryDisabledNames }: BulkConfirm): {
+  title: string;
+  body: string;
+  confirm: string;
+  warning: string | null;
+} {
+  const verb = enabled ? 'Enable' : 'Disable';
+  const more = directoryDisabled - directoryDisabledNames.length;
+  const names = directoryDisabledNames.join(', ') + (more > 0 ? ` and ${more.toLocaleString()} more` : '');
+  const warning =
+    directoryDisabled === 0
+      ? null
+      : enabled
+        ? `${directoryDisabled === 1 ? '1 of them is' : `${directoryDisabled.toLocaleString()} of them are`} disabled in the directory: ${names}. Roster would allow a login the directory refuses.`
+        : `${directoryDisabled === 1 ? '1 of them is' : `${directoryDisabled.toLocaleString()} of them are`} already disabled in the directory: ${names}.`;
+  return {
+    title: `${verb} login for ${users(count)}?`,
+    body: `${verb} login in Roster for ${users(count)}. You can undo it for a few seconds after.`,
+    confirm: `${verb} ${users(count)}`,
+    warning,
+  };
 }
