@@ -97,8 +97,12 @@ test('convert, complete, lock, disable and copy roles on one user, then read it 
   await expect(app.locator('[data-testid="field-policy"][data-field="department"]')).toHaveAttribute('data-owner', 'directory');
   await expect(app.locator('[data-testid="field-policy"][data-field="department"]').getByRole('status')).toHaveText('Saved');
 
-  // Back on the user: Department is read-only with the lock, and no longer a completion.
+  // Back on the user (Users in the sidebar shows the list, as it was searched): Department is read-only with
+  // the lock, and no longer a completion.
   await goTo(app, 'Users');
+  await expect(rows).toHaveCount(1);
+  await rows.first().click();
+  await app.keyboard.press('Enter');
   await expect(detail.getByRole('heading', { name: 'zangstrom' })).toBeVisible();
   await expect(departmentRow.getByRole('img', { name: 'Locked: owned by the directory' })).toBeVisible();
   await expect(detail.getByLabel('Department', { exact: true })).not.toBeEditable();
