@@ -33,9 +33,12 @@ export function MappingSection({ errors }: { errors: FieldErrors }) {
             const error = errors[`mapping.${field}`];
             return (
               <tr key={field}>
-                <th scope="row">{FIELD_LABELS[field]}</th>
+                <th scope="row">
+                  <label htmlFor={id}>{FIELD_LABELS[field]}</label>
+                </th>
                 <td>
-                  {/* title, not a <label>: a label "Display name" would also match a search for the "Name" field. */}
+                  {/* The row header is the input's label: a title alone is no name a screen reader can rely on. Inside
+                      the "Attribute mapping" group, so "Display name" here is not the realm's "Name" field. */}
                   <input
                     id={id}
                     className="input input--cell mono"
