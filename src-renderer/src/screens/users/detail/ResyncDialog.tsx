@@ -39,6 +39,16 @@ export function ResyncDialog({ session }: { session: ResyncSession }) {
       (decision ?? saveRef.current)?.focus();
     } else startRef.current?.focus();
   }, [showsDiff]);
+  // The password prompt held focus; once the password is given it is gone, and focus would fall to <body>. It
+  // goes to the realm picker, where the dialog starts when it has no question to ask.
+  const asked = useRef(session.needsPassword);
+  useEffect(() => {
+    if (asked.current === session.needsPassword) return;
+    asked.current = session.needsPassword;
+    const dialog = bodyRef.current?.closest('dialog');
+    if (session.needsPassword || !dialog || dialog.contains(document.activeElement)) return;
+    dialog.querySelector<HTMLSelectElement>('#resync-realm')?.focus();
+  }, [session.needsPassword]);
 
   const footer = (
     <>
