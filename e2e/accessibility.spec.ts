@@ -63,6 +63,7 @@ test.describe('with an OpenLDAP realm of 12 imported users', () => {
           await call('users:create', { username: 'intern1', fields: { displayName: 'Ines Intern', givenName: 'Ines', surname: 'Intern' } });
           const role = await call('roles:create', { name: 'Helpdesk' });
           await call('users:assign-role', { target: { ids: [page.rows[0]!.id] }, roleId: role.id });
+          await call('fields:add', { field: { key: 'costCenter', label: 'Cost center', ldapAttribute: 'employeeType' } });
         });
         await writeFile(join(dataDir, 'users.journal'), '{"seq":', { flag: 'a' });
         const [entry] = generateUsers(1, 'openldap', ldap.peopleDn, 1);
@@ -82,6 +83,12 @@ test.describe('with an OpenLDAP realm of 12 imported users', () => {
     test.setTimeout(180_000);
     await expect(app.getByTestId('user-row').first()).toBeVisible();
     await scan(app, testInfo, 'users-list');
+    const columns = app.getByTestId('columns-menu');
+    await columns.getByText('Columns', { exact: true }).click();
+    await expect(columns.getByRole('group', { name: 'Columns' })).toBeVisible();
+    await scan(app, testInfo, 'users-columns-menu');
+    await columns.getByText('Columns', { exact: true }).click();
+    await expect(columns.getByRole('group', { name: 'Columns' })).toBeHidden();
 
     const notices = app.getByTestId('status-bar').getByRole('button', { name: /notice/ });
     await notices.click();
@@ -135,6 +142,12 @@ test.describe('with an OpenLDAP realm of 12 imported users', () => {
     await app.locator('[data-testid="user-row"][data-username="user00004"]').click();
     await expect(app.getByTestId('bulk-bar')).toBeVisible();
     await scan(app, testInfo, 'users-list-selection');
+    await app.getByTestId('bulk-bar').getByRole('button', { name: 'Disable login' }).click();
+    const confirmBulk = app.getByRole('dialog', { name: 'Disable login for 1 user?' });
+    await expect(confirmBulk).toBeVisible();
+    await scan(app, testInfo, 'bulk-login-confirm');
+    await confirmBulk.getByRole('button', { name: 'Cancel' }).click();
+    await expect(confirmBulk).toBeHidden();
     await app.getByTestId('bulk-bar').getByRole('button', { name: 'Resync selected' }).click();
     // The resync above gave the bind password for the session: the run starts at once.
     const bulk = app.getByTestId('bulk-resync');
@@ -246,5 +259,9 @@ test.describe('with an OpenLDAP realm of 12 imported users', () => {
     await app.getByRole('button', { name: 'Delete Helpdesk' }).click();
     await expect(app.getByRole('dialog')).toBeVisible();
     await scan(app, testInfo, 'delete-role-dialog');
+    await app.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+    await app.getByRole('button', { name: 'Remove Cost center' }).click();
+    await expect(app.getByRole('dialog')).toBeVisible();
+    await scan(app, testInfo, 'remove-field-dialog');
   });
 });
