@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { RosterApi } from '../../../src-shared/ipc/api';
-import { arrangeColumns, gridTemplate } from '../screens/users/list/columns';
+import { arrangeColumns, gridTemplate, minWidth } from '../screens/users/list/columns';
 import { resetUserColumns, useUserColumnsStore } from './user-columns-store';
 
 let saved: unknown[] = [];
@@ -64,7 +64,7 @@ describe('the user table columns', () => {
     store().setWidth('email', 320, false);
     expect(saved).toEqual([]);
     store().setWidth('email', 10);
-    expect(saved).toEqual([{ order: [], hidden: [], widths: { email: 96 } }]);
+    expect(saved).toEqual([{ order: [], hidden: [], widths: { email: minWidth('email') } }]);
   });
 
   it('the username cannot be hidden; drag and drop puts a column where another is; Reset brings the defaults back', async () => {
