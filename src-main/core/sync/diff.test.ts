@@ -77,17 +77,6 @@ describe('threeWayDiff and applyDiff', () => {
     ]);
   });
 
-  it("a choice turns a local field's settled row, but never keeps Roster's value of a directory-owned field the merge gave the directory", () => {
-    const user: UserRecord = { ...synced, fields: { ...synced.fields, department: 'Research' } };
-    const now = entry({ fields: { displayName: 'Ann Lee-Smith', email: 'ann@lab', department: 'Sales', title: 'Engineer' } });
-    const diff = threeWayDiff(user, realm, fields, now);
-    const applied = applyDiff(user, diff, now, at, { usernameFree: true, choices: { displayName: 'local', department: 'directory' } });
-    // The lock would hand Full name the directory's value again at the next reconcile: the choice is not taken.
-    expect(applied.user.fields.displayName).toBe('Ann Lee-Smith');
-    expect(applied.user.fields.department).toBe('Sales');
-    expect(threeWayDiff(applied.user, realm, fields, now).changes).toBe(0);
-  });
-
   it('follows a rename and a move upstream, unless the new username is taken', () => {
     const moved = entry({ dn: 'uid=alee,ou=staff,dc=lab', username: 'alee' });
     const diff = threeWayDiff(synced, realm, fields, moved);

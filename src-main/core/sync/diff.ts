@@ -77,10 +77,7 @@ export function applyDiff(user: UserRecord, diff: UserDiff, entry: DirectoryUser
   const base: FieldValues = { ...(user.origin?.realmId === diff.realmId ? user.origin.base : {}) };
   const waiting: FieldConflict[] = [];
   for (const row of diff.fields) {
-    // The admin decides conflicts and may turn a row the merge settled on its own, except a directory-owned field's:
-    // its lock gives it the directory's value on every resync, so a choice to keep Roster's would not last.
-    const decidable = row.outcome === 'conflict' || row.owner !== 'directory';
-    const choice = options.choices && decidable ? (options.choices[row.field] ?? row.choice) : row.choice;
+    const choice = options.choices ? (options.choices[row.field] ?? row.choice) : row.choice;
     if (row.outcome === 'conflict' && !options.choices) {
       waiting.push({ field: row.field, base: row.base, local: row.local, directory: row.directory, detectedAt: at });
       continue;

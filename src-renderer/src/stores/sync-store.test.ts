@@ -302,7 +302,7 @@ describe('what Save will do in the Resynchronize dialog', () => {
     expect(twoConflicts.fields.map((row) => resultValue(row, store().resync!.choices))).toEqual(['C', '3', 'b@x', 'O1', 'L']);
     store().chooseAll('local');
     // Email is owned by the directory and the merge gave it the directory's value: its lock would take it back at
-    // the next reconcile, so "Keep all Roster's" leaves it (and main would not take that choice either).
+    // the next reconcile, so "Keep all Roster's" leaves it.
     expect(twoConflicts.fields.map((row) => resultValue(row, store().resync!.choices))).toEqual(['B', '2', 'b@x', 'O2', 'L']);
     expect(summary()).toBe('1 field changes in Roster · 2 conflicts — Roster’s value is kept unless you choose otherwise');
     expect(await store().apply()).toBe(true);

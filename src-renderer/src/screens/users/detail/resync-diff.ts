@@ -44,7 +44,7 @@ export function defaultChoices(diff: Pick<UserDiff, 'fields'>): Choices {
  * A row the admin may decide: Roster's and the directory's values differ. Conflicts must be decided (a default is
  * preset); the rows the merge settled on its own (take the directory's, keep Roster's) may still be overridden —
  * except a directory-owned field's: the lock hands it the directory's value on every resync, so keeping Roster's
- * would last only until the next reconcile (main refuses that choice too, see applyDiff).
+ * would last only until the next reconcile, so the dialog does not offer it.
  */
 export const isDecision = (row: FieldDiff): boolean => row.local !== row.directory && (row.outcome === 'conflict' || row.owner !== 'directory');
 
