@@ -408,6 +408,9 @@ describe('incremental reconcile against OpenLDAP (modifyTimestamp)', () => {
         await c.add(`uid=${uid},ou=people,dc=example,dc=org`, { objectClass: ['inetOrgPerson'], uid, cn: `Fresh ${uid}`, sn: 'Fresh' });
       await c.modify('uid=fresh3,ou=people,dc=example,dc=org', replace('description', 'left'));
     });
+    // Import shows an entry whose username a Roster user holds as taken over (or clashing), not New: one of the
+    // forgotten entries (only the sweep sees it) and one of the added ones now have an internal namesake.
+    for (const username of [keptOut1!, 'FRESH2']) await services.users.create({ username, fields: {}, enabled: true, roles: [] });
     clock.ms += MINUTE;
 
     const stores = await twinStore(services, seeded.dataDir, clock, seeded.password);
@@ -415,11 +418,11 @@ describe('incremental reconcile against OpenLDAP (modifyTimestamp)', () => {
     try {
       const { incremental, full } = await incrementalMatchesFull(stores, seeded.realmId, clock);
       expect(incremental.reconcile?.mode).toBe('incremental');
-      expect(incremental.newInDirectory).toBe(4);
-      expect(full.newInDirectory).toBe(4);
+      expect(incremental.newInDirectory).toBe(2);
+      expect(full.newInDirectory).toBe(2);
       // The journal's note says so too, beside the other counts.
       for (const store of [stores.first, stores.twin]) {
-        expect((await store.audit.query({ action: 'realm.reconcile' }))[0]?.note).toMatch(/, 0 disabled upstream, 4 new in the directory\.$/);
+        expect((await store.audit.query({ action: 'realm.reconcile' }))[0]?.note).toMatch(/, 0 disabled upstream, 2 new in the directory\.$/);
       }
       // Importing them leaves nothing new.
       const first = stores.first;

@@ -78,21 +78,35 @@ export function storedEntry(user: UserRecord, swept: Swept): DirectoryUser {
 }
 
 /**
- * How many of the directory's entries no user of the realm is linked to, by id or by DN: what "Import" would
- * still bring in. Counted the same way from a full read and from an incremental reconcile's id-only sweep, so
- * both report the same number.
+ * How many of the directory's entries Import would list as New: no user of the realm is linked to them by id or
+ * by DN, and no Roster user holds their username (Import shows those as taken over, in conflict or clashing, see
+ * matchEntry). Counted the same way from a full read and from an incremental reconcile (which reads the few
+ * unlinked entries it only swept, for their usernames); an entry whose username is not known counts as new.
  */
-export function countUnlinked(users: readonly UserRecord[], entries: Iterable<Swept>): number {
+export function countNew(users: readonly UserRecord[], entries: Iterable<Swept & { username?: string }>, taken: (username: string) => boolean): number {
+  let count = 0;
+  for (const entry of unlinked(users, entries)) if (!(entry.username && taken(entry.username))) count += 1;
+  return count;
+}
+
+/** The entries no user of the realm is linked to, by id or by DN. */
+function unlinked<E extends Swept>(users: readonly UserRecord[], entries: Iterable<E>): E[] {
   const ids = new Set<string>();
   const dns = new Set<string>();
   for (const user of users) {
     if (user.origin!.externalId) ids.add(user.origin!.externalId.toLowerCase());
     dns.add(normalizeDn(user.origin!.dn));
   }
-  let count = 0;
-  for (const entry of entries) if (!(entry.externalId && ids.has(entry.externalId.toLowerCase())) && !dns.has(normalizeDn(entry.dn))) count += 1;
-  return count;
+  const out: E[] = [];
+  for (const entry of entries) if (!(entry.externalId && ids.has(entry.externalId.toLowerCase())) && !dns.has(normalizeDn(entry.dn))) out.push(entry);
+  return out;
 }
+
+/** Whether a Roster user (of any realm, or internal) holds a username, ignoring case, as matchEntry asks. */
+const usernameTaken = (deps: SyncDeps) => (username: string) => deps.ctx.users.findByUsername(username) !== undefined;
+
+/** Unlinked entries an incremental reconcile reads for their usernames, at most (past it, they count as new). */
+const MAX_UNLINKED_READS = 2_000;
 
 /**
  * Compares the realm's users with the directory, incrementally when the change markers kept from the last
@@ -102,6 +116,7 @@ export function countUnlinked(users: readonly UserRecord[], entries: Iterable<Sw
 export async function reconcileRealm(deps: SyncDeps, realm: RealmRecord, options: ReconcileOptions = {}): Promise<SyncSummary> {
   const fields = deps.users.fields();
   const users = [...deps.ctx.users.all()].filter((u) => u.origin?.realmId === realm.id);
+  const taken = usernameTaken(deps);
   const summary = emptySummary(realm.id, options.dryRun);
   const map = directoryMapper(realm, fields);
   const progress = options.progress;
@@ -142,7 +157,7 @@ export async function reconcileRealm(deps: SyncDeps, realm: RealmRecord, options
     });
     found = all.lookup;
     mode = { mode: 'full', reason: plan.reason, entriesRead: all.size() };
-    newInDirectory = countUnlinked(users, all.entries());
+    newInDirectory = countNew(users, all.entries(), taken);
   } else {
     const outcome = await bindWithPassword(deps, realm, async (password) => {
       const reader = await openReconcileReader(realm, password, options.signal);
@@ -181,7 +196,7 @@ interface LdapReading {
   marker?: ChangeMarker;
   /** No new marker, but the one kept still holds (an incremental run that saw no newer modifyTimestamp). */
   keepMarker: boolean;
-  /** Entries of the realm no user is linked to (see countUnlinked). */
+  /** Entries of the realm Import would list as New (see countNew). */
   newInDirectory: number;
 }
 
@@ -195,6 +210,7 @@ async function readLdap(
   const fields = deps.users.fields();
   const mapped = sourceMap(realm, fields);
   const map = directoryMapper(realm, fields);
+  const taken = usernameTaken(deps);
   const progress = options.progress;
   const signal = options.signal;
   const state: ServerState = await reader.serverState(signal);
@@ -229,7 +245,7 @@ async function readLdap(
       mode: { mode: 'full', reason, entriesRead: byDn.size, ...extra },
       marker: nextMarker(state, undefined, newest, readMs),
       keepMarker: false,
-      newInDirectory: countUnlinked(users, byDn.values()),
+      newInDirectory: countNew(users, byDn.values(), taken),
     };
   };
 
@@ -360,6 +376,24 @@ async function readLdap(
     decided.set(user.id, raw ? { kind: 'entry', entry: map(raw) } : { kind: 'none' });
   }
 
+  // 5. New in the directory: the sweep lists every entry of the realm. New ones are among the changed entries
+  // too, with their usernames; older entries never imported are only here, so the few unlinked ones are read.
+  const fresh = unlinked(users, swept).map((s) => changedById.get(s.externalId.toLowerCase()) ?? changedByDn.get(normalizeDn(s.dn)) ?? s);
+  const unread = byDnKeyed ? [] : fresh.filter((e): e is Swept => !('username' in e) && e.externalId !== '').slice(0, MAX_UNLINKED_READS);
+  const readNow = new Map<string, DirectoryUser>();
+  for (let start = 0; start < unread.length; start += REREAD_CHUNK) {
+    checkCancelled(signal);
+    for (const raw of await reader.readByIds(unread.slice(start, start + REREAD_CHUNK).map((e) => e.externalId), attributes, signal)) {
+      const entry = map(raw);
+      readNow.set(entry.externalId.toLowerCase(), entry);
+    }
+  }
+  const newInDirectory = countNew(
+    users,
+    fresh.map((e) => ('username' in e ? e : (readNow.get(e.externalId.toLowerCase()) ?? e))),
+    taken,
+  );
+
   const next = nextMarker(state, plan.marker, newest, readMs);
   return {
     found: (user) => decided.get(user.id) ?? { kind: 'none' },
@@ -373,9 +407,7 @@ async function readLdap(
     },
     marker: next,
     keepMarker: next === undefined,
-    // The sweep lists every entry of the realm: new ones are among the changed entries too, but older entries
-    // never imported are only here.
-    newInDirectory: countUnlinked(users, swept),
+    newInDirectory,
   };
 }
 
