@@ -48,7 +48,10 @@ export function ExportColumns({ catalogue }: { catalogue: ExportColumn[] }) {
   return (
     <div className="export-columns" data-testid="export-columns">
       <fieldset className="export-section export-columns__pick">
-        <legend className="export-section__title">Columns</legend>
+        {/* A heading in the legend: the groups' h3 sit under it, as Order's h2 beside it (h1 → h2 → h3). */}
+        <legend className="export-section__title">
+          <h2 className="export-columns__pick-title">Columns</h2>
+        </legend>
         {GROUPS.map((group) => {
           const members = catalogue.filter((c) => c.group === group.id);
           const keys = members.map((c) => c.key);
