@@ -2,9 +2,10 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page, TestInfo } from '@playwright/test';
 import { Client } from 'ldapts';
-import { expect, test as base } from './fixtures/app';
+import { expect } from './fixtures/app';
+import { testWithSlapd } from './fixtures/slapd-per-test';
 import { expectNoSeriousViolations } from './fixtures/axe';
-import { generateUsers, startSlapd, type SlapdServer } from './fixtures/slapd';
+import { generateUsers, type SlapdServer } from './fixtures/slapd';
 import { goTo, openUser } from './fixtures/ui';
 import { importLdapRealm, withServices } from './fixtures/users';
 
@@ -18,16 +19,7 @@ const scan = (app: Page, testInfo: TestInfo, name: string, alsoFail: readonly st
 /** The Export screen's headings go h1 → h2 → h3: its scans fail on a skipped level too (a moderate rule). */
 const EXPORT_RULES = ['heading-order'];
 
-const test = base.extend<{ ldap: SlapdServer }>({
-  ldap: async ({}, use) => {
-    const server = await startSlapd({ flavor: 'openldap', users: 12 });
-    try {
-      await use(server);
-    } finally {
-      await server.stop();
-    }
-  },
-});
+const test = testWithSlapd({ flavor: 'openldap', users: 12 });
 
 const dnOf = (server: SlapdServer, uid: string) => `uid=${uid},${server.peopleDn}`;
 

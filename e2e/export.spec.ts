@@ -4,21 +4,12 @@ import { basename, dirname, join } from 'node:path';
 import type { Page, TestInfo } from '@playwright/test';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
-import { expect, test as base } from './fixtures/app';
-import { startSlapd, type SlapdServer } from './fixtures/slapd';
+import { expect } from './fixtures/app';
+import { testWithSlapd } from './fixtures/slapd-per-test';
 import { importLdapRealm, seedUsers, withServices } from './fixtures/users';
 import { goTo, openUser } from './fixtures/ui';
 
-const test = base.extend<{ ldap: SlapdServer }>({
-  ldap: async ({}, use) => {
-    const server = await startSlapd({ flavor: 'openldap', users: 12 });
-    try {
-      await use(server);
-    } finally {
-      await server.stop();
-    }
-  },
-});
+const test = testWithSlapd({ flavor: 'openldap', users: 12 });
 
 /** Completes a user's department in the detail and goes back to the list. */
 async function completeDepartment(app: Page, username: string, department: string) {

@@ -1,25 +1,16 @@
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import type { Page } from '@playwright/test';
 import { parse } from 'csv-parse/sync';
 import { realmFromPreset } from '../src-shared/model/realm-presets';
-import { expect, test as base } from './fixtures/app';
-import { startSlapd, type SlapdServer } from './fixtures/slapd';
+import { expect } from './fixtures/app';
+import { ldapModify } from './fixtures/slapd';
+import { testWithSlapd } from './fixtures/slapd-per-test';
 import { createRealm, importLdapRealm, withServices } from './fixtures/users';
 
 // Resync, import and export done with the keyboard alone: no click, only keyboard.press and keyboard.type.
 // Where focus lands at each key step, it shows (a :focus-visible outline or ring).
 
-const test = base.extend<{ ldap: SlapdServer }>({
-  ldap: async ({}, use) => {
-    const server = await startSlapd({ flavor: 'openldap', users: 12 });
-    try {
-      await use(server);
-    } finally {
-      await server.stop();
-    }
-  },
-});
+const test = testWithSlapd({ flavor: 'openldap', users: 12 });
 
 // Page-side code runs through the <html> element (`root`): the e2e sources compile without the DOM library.
 /** What the focused element is called: its aria-label, what its aria-labelledby names, its label, or its text. */
@@ -77,19 +68,6 @@ async function expectFocusVisible(app: Page): Promise<void> {
   expect(style.outline !== 'none' || style.shadow !== 'none', `${style.element} shows its focus (outline ${style.outline}, box-shadow ${style.shadow})`).toBe(
     true,
   );
-}
-
-/** Applies an LDIF change to slapd as its root (the app itself only ever reads). */
-function ldapModify(server: SlapdServer, ldif: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = execFile(
-      'ldapmodify',
-      ['-x', '-H', server.url, '-D', server.rootDn, '-w', server.rootPassword],
-      { env: { ...process.env, LDAPNOINIT: '1' } },
-      (error, _stdout, stderr) => (error ? reject(new Error(`ldapmodify failed: ${stderr || error.message}`)) : resolve()),
-    );
-    child.stdin?.end(ldif);
-  });
 }
 
 /** Goes to a screen through the main navigation, from wherever focus is, with Tab (or Shift+Tab) and Enter. */

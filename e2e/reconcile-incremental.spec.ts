@@ -1,21 +1,12 @@
 import type { Page, TestInfo } from '@playwright/test';
 import { Attribute, Change, Client } from 'ldapts';
-import { expect, test as base } from './fixtures/app';
-import { startSlapd, type SlapdServer } from './fixtures/slapd';
+import { expect } from './fixtures/app';
+import { testWithSlapd } from './fixtures/slapd-per-test';
 import { importLdapRealm, withServices } from './fixtures/users';
 import { goTo } from './fixtures/ui';
 
 // A server with contextCSN (syncprov): its change markers are exact, so a second reconcile is incremental.
-const test = base.extend<{ ldap: SlapdServer }>({
-  ldap: async ({}, use) => {
-    const server = await startSlapd({ flavor: 'openldap', users: 12, syncprov: true });
-    try {
-      await use(server);
-    } finally {
-      await server.stop();
-    }
-  },
-});
+const test = testWithSlapd({ flavor: 'openldap', users: 12, syncprov: true });
 
 test.use({
   seed: async ({ ldap }, use) => {

@@ -1,21 +1,12 @@
-import { execFile } from 'node:child_process';
 import type { Page } from '@playwright/test';
-import { expect, test as base } from './fixtures/app';
-import { startSlapd, type SlapdServer } from './fixtures/slapd';
+import { expect } from './fixtures/app';
+import { testWithSlapd } from './fixtures/slapd-per-test';
+import { ldapModify, type SlapdServer } from './fixtures/slapd';
 import { importLdapRealm, withServices } from './fixtures/users';
 import { goTo, openUser } from './fixtures/ui';
 
 // Every test changes the directory, so each gets its own slapd (a retry starts from the same entries).
-const test = base.extend<{ ldap: SlapdServer }>({
-  ldap: async ({}, use) => {
-    const server = await startSlapd({ flavor: 'openldap', users: 12 });
-    try {
-      await use(server);
-    } finally {
-      await server.stop();
-    }
-  },
-});
+const test = testWithSlapd({ flavor: 'openldap', users: 12 });
 
 // Before the host opens the data folder: an OpenLDAP realm on the test's slapd, all 12 of its users imported,
 // and user00007's department changed in Roster (a local edit for the reconcile's conflict).
@@ -30,19 +21,6 @@ test.use({
     });
   },
 });
-
-/** Applies an LDIF change to slapd as its root (the app itself only ever reads). */
-function ldapModify(server: SlapdServer, ldif: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = execFile(
-      'ldapmodify',
-      ['-x', '-H', server.url, '-D', server.rootDn, '-w', server.rootPassword],
-      { env: { ...process.env, LDAPNOINIT: '1' } },
-      (error, _stdout, stderr) => (error ? reject(new Error(`ldapmodify failed: ${stderr || error.message}`)) : resolve()),
-    );
-    child.stdin?.end(ldif);
-  });
-}
 
 const dnOf = (server: SlapdServer, uid: string) => `uid=${uid},${server.peopleDn}`;
 const replace = (server: SlapdServer, uid: string, attribute: string, value: string) =>

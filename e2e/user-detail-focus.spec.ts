@@ -1,22 +1,13 @@
-import { execFile } from 'node:child_process';
 import type { Locator, Page, TestInfo } from '@playwright/test';
-import { expect, test as base } from './fixtures/app';
-import { startSlapd, type SlapdServer } from './fixtures/slapd';
+import { expect } from './fixtures/app';
+import { testWithSlapd } from './fixtures/slapd-per-test';
+import { ldapModify, type SlapdServer } from './fixtures/slapd';
 import { importLdapRealm, withServices } from './fixtures/users';
 import { openUser } from './fixtures/ui';
 
 // Where focus goes on the user detail and in its Resynchronize dialog, what the keyboard does there, and what
 // the diff says Save will do. Each test gets its own slapd: the resync test changes the directory.
-const test = base.extend<{ ldap: SlapdServer }>({
-  ldap: async ({}, use) => {
-    const server = await startSlapd({ flavor: 'openldap', users: 12 });
-    try {
-      await use(server);
-    } finally {
-      await server.stop();
-    }
-  },
-});
+const test = testWithSlapd({ flavor: 'openldap', users: 12 });
 
 // An OpenLDAP realm with its 12 users imported; user00007's department and job title edited in Roster,
 // so that a directory change to both makes two conflicts.
@@ -31,19 +22,6 @@ test.use({
     });
   },
 });
-
-/** Applies an LDIF change to slapd as its root (the app itself only ever reads). */
-function ldapModify(server: SlapdServer, ldif: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = execFile(
-      'ldapmodify',
-      ['-x', '-H', server.url, '-D', server.rootDn, '-w', server.rootPassword],
-      { env: { ...process.env, LDAPNOINIT: '1' } },
-      (error, _stdout, stderr) => (error ? reject(new Error(`ldapmodify failed: ${stderr || error.message}`)) : resolve()),
-    );
-    child.stdin?.end(ldif);
-  });
-}
 
 const dnOf = (server: SlapdServer, uid: string) => `uid=${uid},${server.peopleDn}`;
 

@@ -35,14 +35,15 @@
  *   OUT=/tmp/shots-renderer <vite build of src-renderer into $OUT>
  *   npx tsx scripts/screenshots/issue14.ts --renderer /tmp/shots-renderer --out docs/screenshots/issue-14/after
  */
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium, type Page } from '@playwright/test';
-import { generateUsers, startSlapd, type LdifEntry, type SlapdServer } from '../../e2e/fixtures/slapd';
+import { CHROMIUM_ARGS } from '../../e2e/fixtures/app';
+import { generateUsers, ldapModify, startSlapd, type LdifEntry, type SlapdServer } from '../../e2e/fixtures/slapd';
 
 const USERS = 300;
 const IMPORTED = 200;
@@ -57,16 +58,6 @@ const CLASH_USERNAME = 'kweber';
 /** Directory user 175 is deleted and created again under the same DN (a new entryUUID): an import conflict. */
 const RECREATED_USER = 'user00175';
 const REALM_NAME = 'Lab directory';
-/** The flags e2e/fixtures/app.ts starts Debian's Chromium with. */
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 const TIMEOUT = 60_000;
 
 /** The directory: generated users with namesakes and missing display names, as real directories have. */
@@ -182,18 +173,6 @@ async function finished(appUrl: string, job: Job): Promise<Job> {
   }
 }
 
-/** Applies an LDIF change to slapd as its root (Roster itself only reads the directory). */
-function ldapModify(server: SlapdServer, ldif: string): Promise<void> {
-  return new Promise((done, failed) => {
-    const child = execFile(
-      'ldapmodify',
-      ['-x', '-H', server.url, '-D', server.rootDn, '-w', server.rootPassword],
-      { env: { ...process.env, LDAPNOINIT: '1' } },
-      (error, _out, stderr) => (error ? failed(new Error(`ldapmodify failed: ${stderr || error.message}`)) : done()),
-    );
-    child.stdin?.end(ldif);
-  });
-}
 const replace = (server: SlapdServer, user: string, changes: Record<string, string>) =>
   `dn: uid=${user},${server.peopleDn}\nchangetype: modify\n${Object.entries(changes)
     .map(([attribute, value]) => `replace: ${attribute}\n${attribute}: ${value}\n-\n`)

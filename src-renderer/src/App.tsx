@@ -11,6 +11,7 @@ import { useJobsActions } from './stores/jobs-store';
 import { useRealmActions, useRealmsStore } from './stores/realms-store';
 import { useRolesActions } from './stores/roles-store';
 import { useUsersListActions, useUsersListStore } from './stores/users-list-store';
+import { whenIdle } from './lib/when-idle';
 
 /**
  * A screen whose code is its own chunk, fetched when first shown (or ahead, by `preload`). Until it is here
@@ -115,16 +116,6 @@ class ScreenBoundary extends Component<{ children: ReactNode }, { error: Error |
       </div>
     );
   }
-}
-
-/** Runs `task` when the page is next idle (within `timeout` ms at the latest); returns the cancel function. */
-function whenIdle(task: () => void, timeout: number): () => void {
-  if (typeof requestIdleCallback !== 'function') {
-    const timer = setTimeout(task, 50);
-    return () => clearTimeout(timer);
-  }
-  const idle = requestIdleCallback(task, { timeout });
-  return () => cancelIdleCallback(idle);
 }
 
 /** Fetches the detail's code once the list shows rows, when the page is idle: opening a user waits for nothing. */

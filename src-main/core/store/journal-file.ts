@@ -178,7 +178,6 @@ export class JsonText {
 
 /** One record's JSON text: exactly JSON.stringify(record), reusing or remembering the text of marked objects. */
 function jsonLine(record: unknown): string {
-  if (record instanceof JsonText) return record.parts.join('');
   if (record === null || typeof record !== 'object') return JSON.stringify(record);
   const known = serialised.get(record);
   if (known !== undefined) {

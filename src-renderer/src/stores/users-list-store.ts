@@ -8,6 +8,7 @@ import { useToastStore } from './toast-store';
 import { bulkMessage, type BulkRequest } from '../screens/users/list/bulk-messages';
 import { BLOCK_SIZE, blocksFor, blocksToFetch, flightKey, idsInRange, rowAt, withBlock, type BlockMap, type RowRange } from '../screens/users/list/row-blocks';
 import { bulkTarget, isSelected, NO_SELECTION, selectAll, selectOne, selectRange, toggleOne, type Selection } from '../screens/users/list/selection';
+import { whenIdle } from '../lib/when-idle';
 
 /** The filters of the list (everything in the query but the search text and the sort). */
 export type UserFilters = Omit<UserQuery, 'search' | 'sort'>;
@@ -171,16 +172,6 @@ const inFlight = new Set<string>();
 const isFetching = (gen: number) => [...inFlight].some((k) => k.startsWith(`${gen}:`));
 /** At the latest this long after its rows arrived, a chosen sort is saved even if the page is never idle. */
 const SORT_SAVE_WITHIN_MS = 1000;
-
-/** Runs `task` when the page is next idle (within `timeout` ms); returns the cancel function. */
-function whenIdle(task: () => void, timeout: number): () => void {
-  if (typeof requestIdleCallback !== 'function') {
-    const timer = setTimeout(task, 0);
-    return () => clearTimeout(timer);
-  }
-  const idle = requestIdleCallback(task, { timeout });
-  return () => cancelIdleCallback(idle);
-}
 
 /** The user list: query, fetched row blocks, counts, focus and selection, and the bulk actions. */
 export const useUsersListStore = create<UsersListState>()((set, get) => {
