@@ -1,16 +1,16 @@
 import { Component, useEffect, useReducer, useState, type ComponentType, type ReactNode, type SyntheticEvent } from 'react';
-import { DemoDoneNotice } from './components/DemoDoneNotice';
+import { DemoDoneNotice } from './features/demo/DemoDoneNotice';
 import { NavBar } from './components/NavBar';
 import { StatusBar } from './components/StatusBar';
 import { SCREEN_LABELS, SCREENS, type ScreenId } from './lib/screens';
-import { UsersScreen } from './screens/users/list/UsersScreen';
+import { UsersScreen } from './features/users/list/UsersScreen';
 import { useAppStore, useOpenUserId, useScreen } from './stores/app-store';
-import { useDemoActions } from './stores/demo-store';
-import { useImportActions } from './stores/import-store';
+import { useDemoActions } from './features/demo/demo-store';
+import { useImportActions } from './features/import/import-store';
 import { useJobsActions } from './stores/jobs-store';
 import { useRealmActions, useRealmsStore } from './stores/realms-store';
 import { useRolesActions } from './stores/roles-store';
-import { useUsersListActions, useUsersListStore } from './stores/users-list-store';
+import { useUsersListActions, useUsersListStore } from './features/users/list/users-list-store';
 import { whenIdle } from './lib/when-idle';
 
 /**
@@ -48,13 +48,13 @@ function lazyScreen<P extends object>(load: () => Promise<ComponentType<P>>) {
 // Every screen but the list is its own chunk: the first load parses only what the list needs. The detail's
 // is fetched once the list has rows (usePreloadDetail), another screen's when the pointer or the focus comes
 // to its button in the navigation (preloadFromNav): no background work while someone types in the list.
-const UserDetailScreen = lazyScreen(() => import('./screens/users/detail/UserDetailScreen').then((m) => m.UserDetailScreen));
-const ImportScreen = lazyScreen(() => import('./screens/import/ImportScreen').then((m) => m.ImportScreen));
-const RealmsScreen = lazyScreen(() => import('./screens/realms/RealmsScreen').then((m) => m.RealmsScreen));
-const ReportsScreen = lazyScreen(() => import('./screens/reports/ReportsScreen').then((m) => m.ReportsScreen));
-const ExportScreen = lazyScreen(() => import('./screens/export/ExportScreen').then((m) => m.ExportScreen));
-const AuditScreen = lazyScreen(() => import('./screens/audit/AuditScreen').then((m) => m.AuditScreen));
-const SettingsScreen = lazyScreen(() => import('./screens/settings/SettingsScreen').then((m) => m.SettingsScreen));
+const UserDetailScreen = lazyScreen(() => import('./features/users/detail/UserDetailScreen').then((m) => m.UserDetailScreen));
+const ImportScreen = lazyScreen(() => import('./features/import/ImportScreen').then((m) => m.ImportScreen));
+const RealmsScreen = lazyScreen(() => import('./features/realms/RealmsScreen').then((m) => m.RealmsScreen));
+const ReportsScreen = lazyScreen(() => import('./features/reports/ReportsScreen').then((m) => m.ReportsScreen));
+const ExportScreen = lazyScreen(() => import('./features/export/ExportScreen').then((m) => m.ExportScreen));
+const AuditScreen = lazyScreen(() => import('./features/audit/AuditScreen').then((m) => m.AuditScreen));
+const SettingsScreen = lazyScreen(() => import('./features/settings/SettingsScreen').then((m) => m.SettingsScreen));
 const NAV_SCREENS: Partial<Record<ScreenId, { preload(): Promise<unknown> }>> = {
   import: ImportScreen,
   realms: RealmsScreen,

@@ -2,7 +2,7 @@ import './lib/zod-jitless';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
-import { useUsersListStore } from './stores/users-list-store';
+import { useUsersListStore } from './features/users/list/users-list-store';
 import './styles.css';
 
 // The list's first rows are asked for before React's first render (App's effect would ask only after the

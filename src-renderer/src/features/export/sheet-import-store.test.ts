@@ -1,0 +1,113 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { RosterApi } from '../../../../src-shared/ipc/api';
+import type { SheetOpened, SheetRowResult } from '../../../../src-shared/model/sheet';
+import { resetSheetImport, SHEET_PAGE_SIZE, useSheetImportStore } from './sheet-import-store';
+
+const SHEET: SheetOpened = {
+  sheetId: 's1',
+  file: '/tmp/back.csv',
+  source: 'CSV, delimiter ,',
+  rows: 2,
+  columns: [
+    { index: 0, header: 'username', target: 'username', samples: ['user00001', 'nobody'] },
+    { index: 1, header: 'department', target: 'field:department', samples: ['Sales', 'Ops'] },
+  ],
+};
+const ROWS: SheetRowResult[] = [
+  {
+    row: 2,
+    status: 'change',
+    userId: 'u1',
+    username: 'user00001',
+    matchedBy: 'username',
+    changes: [{ field: 'department', before: '', after: 'Sales' }],
+    reasons: [],
+  },
+  { row: 3, status: 'refused', changes: [], reasons: ['No user has the username nobody.'] },
+];
+
+type Call = { channel: string; input: Record<string, unknown> };
+let calls: Call[] = [];
+let openAnswer: unknown;
+const roster: RosterApi = {
+  invoke: async (channel, input) => {
+    const c = { channel, input: input as Record<string, unknown> };
+    calls.push(c);
+    if (channel === 'sheets:open') return openAnswer as never;
+    if (channel === 'sheets:preview') return { ok: true, value: { sheetId: 's1', total: 2, counts: { change: 1, unchanged: 0, refused: 1 } } } as never;
+    if (channel === 'sheets:page') {
+      const { status, offset = 0 } = c.input as { status?: string; offset?: number };
+      const rows = ROWS.filter((r) => !status || r.status === status);
+      return { ok: true, value: { total: rows.length, offset, rows } } as never;
+    }
+    if (channel === 'sheets:apply')
+      return { ok: true, value: { file: '/tmp/back.csv', applied: 1, unchanged: 0, refused: 1, refusedRows: [ROWS[1]], appliedRows: [ROWS[0]] } } as never;
+    return { ok: false, error: { code: 'internal', message: `unexpected ${channel}` } } as never;
+  },
+  on: () => () => undefined,
+};
+Object.assign(globalThis, { window: { roster } });
+
+const store = () => useSheetImportStore.getState();
+const of = (channel: string) => calls.filter((c) => c.channel === channel).map((c) => c.input);
+
+beforeEach(() => {
+  resetSheetImport();
+  calls = [];
+  openAnswer = { ok: true, value: SHEET };
+});
+
+describe('re-import of a returned sheet', () => {
+  it('asks for a path before reading, and shows main’s refusal', async () => {
+    await store().open();
+    expect(store().openError?.message).toMatch(/path of the sheet/);
+    expect(of('sheets:open')).toHaveLength(0);
+    openAnswer = { ok: false, error: { code: 'not-found', message: 'There is no file /nope.csv.' } };
+    store().setPath('/nope.csv');
+    await store().open();
+    expect(store().openError?.message).toBe('There is no file /nope.csv.');
+  });
+
+  it('opens with main’s mapping, previews it and lists the changing rows first', async () => {
+    store().setPath(' /tmp/back.csv ');
+    await store().open();
+    expect(of('sheets:open')).toEqual([{ path: '/tmp/back.csv' }]);
+    expect(store().mapping).toEqual({ 0: 'username', 1: 'field:department' });
+    await store().previewNow();
+    expect(of('sheets:preview')).toEqual([{ sheetId: 's1', mapping: { '0': 'username', '1': 'field:department' }, clearEmpty: false }]);
+    expect(of('sheets:page')).toEqual([{ sheetId: 's1', offset: 0, limit: SHEET_PAGE_SIZE, status: 'change' }]);
+    expect(store().rows.map((r) => r.row)).toEqual([2]);
+    await store().showStatus('refused');
+    expect(store().rows[0]?.reasons).toEqual(['No user has the username nobody.']);
+    await store().showStatus(null);
+    expect(store().rowsTotal).toBe(2);
+  });
+
+  it('drops the preview when the mapping or options change', async () => {
+    store().setPath('/tmp/back.csv');
+    await store().open();
+    await store().previewNow();
+    store().setTarget(1, 'field:title');
+    expect(store().preview).toBeNull();
+    expect(store().rows).toEqual([]);
+    await store().previewNow();
+    store().setClearEmpty(true);
+    expect(store().preview).toBeNull();
+    await store().previewNow();
+    expect(of('sheets:preview').at(-1)).toEqual({ sheetId: 's1', mapping: { '0': 'username', '1': 'field:title' }, clearEmpty: true });
+  });
+
+  it('applies the previewed mapping and keeps the report, not the old preview', async () => {
+    store().setPath('/tmp/back.csv');
+    await store().open();
+    await store().apply();
+    expect(of('sheets:apply')).toHaveLength(0); // nothing previewed yet
+    await store().previewNow();
+    await store().apply();
+    expect(of('sheets:apply')).toEqual([{ sheetId: 's1', mapping: { '0': 'username', '1': 'field:department' }, clearEmpty: false }]);
+    expect(store().report).toMatchObject({ applied: 1, refused: 1 });
+    expect(store().preview).toBeNull();
+    store().reset();
+    expect(store()).toMatchObject({ sheet: null, report: null, path: '/tmp/back.csv' });
+  });
+});

@@ -1,0 +1,188 @@
+import { useState, type FormEvent } from 'react';
+import type { DirectoryCandidate, UserDetail } from '../../../../../src-shared/model/user';
+import type { AppError } from '../../../../../src-shared/result';
+import { Field } from '../../../components/Field';
+import { Modal } from '../../../components/Modal';
+import { useRealms } from '../../../stores/realms-store';
+import { passwordMissing } from '../../../stores/session-password';
+import { useDetailActions } from './user-detail-store';
+
+/**
+ * Links an internal user to a directory entry: choose a realm, find the entries matching the username,
+ * tick one, convert. Asks for the bind password only when main has none for the realm's server and bind DN;
+ * the typed value goes to main with Find and is dropped here.
+ */
+export function ConvertToExternalDialog({ detail, onClose }: { detail: UserDetail; onClose(): void }) {
+  const realms = useRealms();
+  const { findInRealm, toExternal } = useDetailActions();
+  const [realmId, setRealmId] = useState(() => (realms.find((r) => r.enabled) ?? realms[0])?.id ?? '');
+  const [password, setPassword] = useState('');
+  const [candidates, setCandidates] = useState<DirectoryCandidate[] | null>(null);
+  const [chosen, setChosen] = useState<string | null>(null);
+  const [busy, setBusy] = useState<'find' | 'convert' | null>(null);
+  const [error, setError] = useState<AppError | null>(null);
+  const realm = realms.find((r) => r.id === realmId);
+  // A file realm, or one read anonymously, has no bind password to ask for.
+  const askPassword = passwordMissing(realm);
+
+  const chooseRealm = (id: string) => {
+    setRealmId(id);
+    setCandidates(null);
+    setChosen(null);
+    setError(null);
+  };
+  const find = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!realmId || busy) return;
+    setBusy('find');
+    setError(null);
+    setChosen(null);
+    const result = await findInRealm(realmId, password || undefined);
+    setPassword('');
+    setBusy(null);
+    if (!result.ok) {
+      setCandidates(null);
+      setError(result.error);
+      return;
+    }
+    setCandidates(result.value);
+    // One match is the usual case: tick it, the person still confirms with Convert.
+    if (result.value.length === 1) setChosen(result.value[0]!.dn);
+  };
+  const convert = async () => {
+    if (!chosen || busy) return;
+    setBusy('convert');
+    const failure = await toExternal(realmId, chosen);
+    setBusy(null);
+    if (failure) setError(failure);
+    else onClose();
+  };
+
+  return (
+    <Modal
+      title={`Convert ${detail.user.username} to an external user`}
+      onClose={onClose}
+      footer={
+        <>
+          <button type="button" className="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button
+            type="button"
+            className="button button--primary"
+            onClick={() => void convert()}
+            disabled={!chosen || busy !== null}
+            aria-busy={busy === 'convert'}
+          >
+            {busy === 'convert' ? 'Converting…' : 'Convert'}
+          </button>
+        </>
+      }
+    >
+      <form className="convert-dialog" onSubmit={(event) => void find(event)} noValidate>
+        <p>
+          Links the user to a directory entry. Directory-owned fields then follow the directory; local fields keep the values typed here and become completions
+          where the directory differs.
+        </p>
+        {realms.length === 0 ? (
+          <p className="banner banner--info">No realm is set up yet. Add one under Realms first.</p>
+        ) : (
+          <Field id="convert-realm" label="Realm">
+            <select id="convert-realm" className="select" value={realmId} onChange={(event) => chooseRealm(event.target.value)} data-autofocus>
+              {realms.map((r) => (
+                <option key={r.id} value={r.id}>
+                  {r.name}
+                  {r.enabled ? '' : ' (disabled)'}
+                </option>
+              ))}
+            </select>
+          </Field>
+        )}
+        {askPassword && (
+          <Field
+            id="convert-password"
+            label="Bind password"
+            hint={`${realm?.passwordNote ?? 'No password is kept for this realm.'} Roster keeps the one typed here in memory until it quits.`}
+          >
+            <input
+              id="convert-password"
+              className="input input--medium"
+              type="password"
+              autoComplete="off"
+              value={password}
+              onChange={(event) => setPassword(event.target.value)}
+              aria-describedby="convert-password-hint"
+            />
+          </Field>
+        )}
+        <div className="convert-dialog__find">
+          <button type="submit" className="button" disabled={!realmId || busy !== null} aria-busy={busy === 'find'}>
+            {busy === 'find' && <span className="spinner" aria-hidden="true" />}
+            {busy === 'find' ? 'Finding…' : 'Find'}
+          </button>
+          <span className="field__hint">
+            Looks for entries with the username “{detail.user.username}”{realm?.kind === 'ldif-file' ? ' in the realm’s LDIF file' : ''}.
+          </span>
+        </div>
+        {error && (
+          <p className="banner banner--error" role="alert">
+            {error.message}
+          </p>
+        )}
+        {candidates?.length === 0 && (
+          <p className="banner banner--info" role="status">
+            No entry in {realm?.name ?? 'this realm'} has the username “{detail.user.username}”.
+          </p>
+        )}
+        {candidates && candidates.length > 0 && <CandidateTable candidates={candidates} chosen={chosen} onChoose={setChosen} />}
+      </form>
+    </Modal>
+  );
+}
+
+interface CandidateTableProps {
+  candidates: DirectoryCandidate[];
+  chosen: string | null;
+  onChoose(dn: string): void;
+}
+
+/** The directory entries found, one radio row each. */
+function CandidateTable({ candidates, chosen, onChoose }: CandidateTableProps) {
+  return (
+    <table className="candidates" aria-label="Directory entries found">
+      <thead>
+        <tr>
+          <th scope="col">
+            <span className="visually-hidden">Choose</span>
+          </th>
+          <th scope="col">DN</th>
+          <th scope="col">Username</th>
+          <th scope="col">Email</th>
+          <th scope="col">Enabled</th>
+          <th scope="col">Id</th>
+        </tr>
+      </thead>
+      <tbody>
+        {candidates.map((c) => (
+          <tr
+            key={c.dn}
+            className={c.dn === chosen ? 'candidates__row candidates__row--chosen' : 'candidates__row'}
+            data-testid="directory-candidate"
+            onClick={() => onChoose(c.dn)}
+          >
+            <td>
+              <input type="radio" name="convert-candidate" checked={c.dn === chosen} onChange={() => onChoose(c.dn)} aria-label={c.dn} />
+            </td>
+            <td className="mono candidates__dn">{c.dn}</td>
+            <td>{c.username}</td>
+            <td>{c.email || <span className="muted">—</span>}</td>
+            <td>{c.enabled ? 'Yes' : 'No'}</td>
+            <td className="mono candidates__id" title={c.externalId}>
+              {c.externalId}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
