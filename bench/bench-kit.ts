@@ -1,7 +1,7 @@
 // What the LDAP benchmarks share: a data folder's services opened as the CLI opens them, and a realm over a
 // private slapd of either flavour with the page size the references use.
-import type { RealmInput, TLS_MODES } from '../src-shared/model/realm';
-import { realmFromPreset } from '../src-shared/model/realm-presets';
+import type { RealmInput, TLS_MODES } from '#shared/model/realm';
+import { realmFromPreset } from '#shared/model/realm-presets';
 import type { SlapdServer } from '../e2e/fixtures/slapd';
 import { SessionSecretStore } from '../src-main/core/secrets/secret-store';
 import { openServices, type Services } from '../src-main/core/services';

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { exportRequestSchema } from '../src-shared/model/export';
+import { exportRequestSchema } from '#shared/model/export';
 import { SessionSecretStore } from '../src-main/core/secrets/secret-store';
 import { openServices } from '../src-main/core/services';
 import { exportColumns } from '../src-main/core/export/columns';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { seedRealmUsers } from '../e2e/fixtures/users';
-import { exportRequestSchema, type ExportFormat, type ExportContent } from '../src-shared/model/export';
+import { exportRequestSchema, type ExportFormat, type ExportContent } from '#shared/model/export';
 import { SessionSecretStore } from '../src-main/core/secrets/secret-store';
 import { openServices, type Services } from '../src-main/core/services';
 import { cellText } from '../src-main/core/export/document';

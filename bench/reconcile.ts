@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { SyncSummary } from '../src-shared/model/sync';
+import type { SyncSummary } from '#shared/model/sync';
 import { generateUsers, startSlapd, type SlapdServer } from '../e2e/fixtures/slapd';
 import { addRealm } from '../e2e/fixtures/users';
 import type { Services } from '../src-main/core/services';

@@ -4,7 +4,7 @@ import { expect, test } from './fixtures/app';
 import { startSlapd, type SlapdServer } from './fixtures/slapd';
 import { goTo } from './fixtures/ui';
 import { createRealm, withServices } from './fixtures/users';
-import { realmFromPreset } from '../src-shared/model/realm-presets';
+import { realmFromPreset } from '#shared/model/realm-presets';
 
 // Distinctive and ASCII, so a search of the window's memory can only find the password itself.
 const PASSWORD = 'Kx9WindowPasswd8812q';

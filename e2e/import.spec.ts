@@ -1,5 +1,5 @@
 import type { Page, TestInfo } from '@playwright/test';
-import { realmFromPreset } from '../src-shared/model/realm-presets';
+import { realmFromPreset } from '#shared/model/realm-presets';
 import { expect, test as base } from './fixtures/app';
 import { Client } from 'ldapts';
 import { generateUsers, startSlapd, type LdifEntry, type SlapdServer } from './fixtures/slapd';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Page } from '@playwright/test';
 import { parse } from 'csv-parse/sync';
-import { realmFromPreset } from '../src-shared/model/realm-presets';
+import { realmFromPreset } from '#shared/model/realm-presets';
 import { expect } from './fixtures/app';
 import { ldapModify } from './fixtures/slapd';
 import { testWithSlapd } from './fixtures/slapd-per-test';

@@ -1,6 +1,6 @@
 import { writeUsersSnapshot } from '../src-main/core/users/user-store';
-import { realmFromPreset } from '../src-shared/model/realm-presets';
-import type { UserRecord } from '../src-shared/model/user';
+import { realmFromPreset } from '#shared/model/realm-presets';
+import type { UserRecord } from '#shared/model/user';
 import { expect, test } from './fixtures/app';
 import { goTo } from './fixtures/ui';
 import { syntheticUsers, withServices } from './fixtures/users';

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { realmFromPreset } from '../src-shared/model/realm-presets';
+import { realmFromPreset } from '#shared/model/realm-presets';
 import { expect, test } from './fixtures/app';
 import { startSlapd, type SlapdServer } from './fixtures/slapd';
 import { createRealm, seedUsers, withServices } from './fixtures/users';

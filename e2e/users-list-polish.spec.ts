@@ -1,5 +1,5 @@
 import type { Locator, Page, TestInfo } from '@playwright/test';
-import { realmFromPreset } from '../src-shared/model/realm-presets';
+import { realmFromPreset } from '#shared/model/realm-presets';
 import { writeUsersSnapshot } from '../src-main/core/users/user-store';
 import { expect, test } from './fixtures/app';
 import { syntheticUsers, withServices } from './fixtures/users';

@@ -1,5 +1,5 @@
 import type { Locator, Page } from '@playwright/test';
-import { realmFromPreset } from '../src-shared/model/realm-presets';
+import { realmFromPreset } from '#shared/model/realm-presets';
 import { expect, test } from './fixtures/app';
 import { seedUsers, withServices } from './fixtures/users';
 

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { realmFromPreset } from '../src-shared/model/realm-presets';
+import { realmFromPreset } from '#shared/model/realm-presets';
 import { SessionSecretStore } from './core/secrets/secret-store';
 import { openServices, type Services } from './core/services';
 import { createHandlers, dispatch, type HandlerTable } from './handlers';

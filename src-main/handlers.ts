@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ZodError, type z } from 'zod';
-import { contract, isChannel, type Channel, type ChannelOutput, type ParsedInput, type Prefs } from '../src-shared/ipc/contract';
-import { RosterError, type Result } from '../src-shared/result';
-import type { Realm } from '../src-shared/model/realm';
-import type { Job } from '../src-shared/model/sync';
-import { DEFAULT_STALE_DAYS } from '../src-shared/model/report';
+import { contract, isChannel, type Channel, type ChannelOutput, type ParsedInput, type Prefs } from '#shared/ipc/contract';
+import { RosterError, type Result } from '#shared/result';
+import type { Realm } from '#shared/model/realm';
+import type { Job } from '#shared/model/sync';
+import { DEFAULT_STALE_DAYS } from '#shared/model/report';
 import { demoRealmInput, findResourcesDir } from './core/ldif/demo';
 import { inspectLdif } from './core/ldif/flavour';
 import type { Services } from './core/services';

@@ -1,6 +1,6 @@
 import type { IpcRenderer, IpcRendererEvent } from 'electron';
-import type { RosterApi } from '../src-shared/ipc/api';
-import { isChannel, isEventName } from '../src-shared/ipc/channels';
+import type { RosterApi } from '#shared/ipc/api';
+import { isChannel, isEventName } from '#shared/ipc/channels';
 
 /** The part of ipcRenderer the window's API is built on. */
 export type RendererIpc = Pick<IpcRenderer, 'invoke' | 'on' | 'removeListener'>;

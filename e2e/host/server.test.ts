@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { realmFromPreset } from '../../src-shared/model/realm-presets';
+import { realmFromPreset } from '#shared/model/realm-presets';
 import { startHost, type Host } from './server';
 
 let host: Host;

@@ -1,6 +1,6 @@
-import type { AppError, Result } from '../../src-shared/result';
-import { RosterError } from '../../src-shared/result';
-import type { Channel, ChannelInput, ChannelOutput } from '../../src-shared/ipc/contract';
+import type { AppError, Result } from '#shared/result';
+import { RosterError } from '#shared/result';
+import type { Channel, ChannelInput, ChannelOutput } from '#shared/ipc/contract';
 import { packageVersion, resolveDataDir } from '../core/paths';
 import { SessionSecretStore } from '../core/secrets/secret-store';
 import { openServices, type Services } from '../core/services';

@@ -6,7 +6,7 @@ import ExcelJS from 'exceljs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { seedTwoRealms } from '../../e2e/fixtures/two-realms';
 import { seedRealmUsers, withServices } from '../../e2e/fixtures/users';
-import type { UserRecord } from '../../src-shared/model/user';
+import type { UserRecord } from '#shared/model/user';
 import { runCli } from './run-cli';
 
 let dir: string;

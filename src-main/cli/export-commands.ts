@@ -13,10 +13,10 @@ import {
   type ExportResult,
   type ExportScope,
   type CsvDelimiter,
-} from '../../src-shared/model/export';
-import { CLI_REPORTS, DEFAULT_STALE_DAYS, REPORT_IDS, type CliReport, type ReportId } from '../../src-shared/model/report';
-import type { UserQueryInput } from '../../src-shared/model/user';
-import { RosterError } from '../../src-shared/result';
+} from '#shared/model/export';
+import { CLI_REPORTS, DEFAULT_STALE_DAYS, REPORT_IDS, type CliReport, type ReportId } from '#shared/model/report';
+import type { UserQueryInput } from '#shared/model/user';
+import { RosterError } from '#shared/result';
 import { reportQuery, reportTitle } from '../core/reports/report-service';
 import type { Services } from '../core/services';
 import { withCli, type GlobalOptions } from './context';

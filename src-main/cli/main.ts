@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { Command, CommanderError, Help } from 'commander';
-import { RosterError } from '../../src-shared/result';
+import { RosterError } from '#shared/result';
 import { visibleText } from '../core/visible-text';
 import { CLI_VERSION, type GlobalOptions } from './context';
 import { processOutput, quietOnClosedPipe, type Output } from './output';

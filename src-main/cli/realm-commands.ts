@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { coverageLine, type ConnectionTestReport } from '../../src-shared/model/connection-test';
+import { coverageLine, type ConnectionTestReport } from '#shared/model/connection-test';
 import {
   LDIF_FLAVOURS,
   MAPPABLE_FIELDS,
@@ -12,12 +12,12 @@ import {
   type RealmInput,
   type RealmKind,
   type TlsMode,
-} from '../../src-shared/model/realm';
-import { flavourName, realmNotes } from '../../src-shared/model/realm-status';
-import { realmFromPreset } from '../../src-shared/model/realm-presets';
-import { clearTextBindWarning } from '../../src-shared/model/realm-tls';
-import { parseSources, sourcesProblem } from '../../src-shared/model/realm-mapping';
-import { RosterError } from '../../src-shared/result';
+} from '#shared/model/realm';
+import { flavourName, realmNotes } from '#shared/model/realm-status';
+import { realmFromPreset } from '#shared/model/realm-presets';
+import { clearTextBindWarning } from '#shared/model/realm-tls';
+import { parseSources, sourcesProblem } from '#shared/model/realm-mapping';
+import { RosterError } from '#shared/result';
 import { summarise } from '../core/realms/realm-service';
 import { readPassword } from '../core/secrets/password-source';
 import { collect, giveSessionPassword, passwordOptions, type PasswordFlags } from './options';

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
-import { RosterError } from '../../src-shared/result';
+import { RosterError } from '#shared/result';
 import { resolveDataDir } from '../core/paths';
 import { startWebServer, type WebServer } from '../web/server';
 import type { GlobalOptions } from './context';

@@ -1,8 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { Command, Option } from 'commander';
-import { AUDIT_ACTION_LABELS, AUDIT_ACTIONS, type AuditAction } from '../../src-shared/model/audit';
-import { FIELD_OWNERS, FIELD_TYPES, type FieldOwner, type FieldType } from '../../src-shared/model/fields';
-import { RosterError } from '../../src-shared/result';
+import { AUDIT_ACTION_LABELS, AUDIT_ACTIONS, type AuditAction } from '#shared/model/audit';
+import { FIELD_OWNERS, FIELD_TYPES, type FieldOwner, type FieldType } from '#shared/model/fields';
+import { RosterError } from '#shared/result';
 import { changeLabelOf } from '../core/users/field-labels';
 import { withCli, type GlobalOptions } from './context';
 import { table, type Output } from './output';

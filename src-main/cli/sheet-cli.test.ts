@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { seedUsers, withServices } from '../../e2e/fixtures/users';
-import type { UserRecord } from '../../src-shared/model/user';
+import type { UserRecord } from '#shared/model/user';
 import { runCli } from './run-cli';
 
 let dir: string;

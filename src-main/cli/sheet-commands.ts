@@ -1,7 +1,7 @@
 import { Command } from 'commander';
-import type { FieldDefinition } from '../../src-shared/model/fields';
-import type { SheetApplyReport, SheetOpened, SheetRowResult, SheetTarget } from '../../src-shared/model/sheet';
-import { RosterError } from '../../src-shared/result';
+import type { FieldDefinition } from '#shared/model/fields';
+import type { SheetApplyReport, SheetOpened, SheetRowResult, SheetTarget } from '#shared/model/sheet';
+import { RosterError } from '#shared/result';
 import { normaliseHeader, parseTarget } from '../core/sheets/sheet-mapping';
 import { changeLabelOf } from '../core/users/field-labels';
 import { withCli, type CliSession, type GlobalOptions } from './context';

@@ -1,9 +1,9 @@
 import { Command, Option } from 'commander';
-import { describeReconcile } from '../../src-shared/model/change-marker';
-import type { FieldDefinition } from '../../src-shared/model/fields';
-import type { SyncSummary } from '../../src-shared/model/sync';
-import { DEFAULT_RENAME_RULE, USERNAME_CLASH_CHOICES, type UsernameClashChoice, type UsernameClashInput } from '../../src-shared/model/username-clash';
-import { RosterError } from '../../src-shared/result';
+import { describeReconcile } from '#shared/model/change-marker';
+import type { FieldDefinition } from '#shared/model/fields';
+import type { SyncSummary } from '#shared/model/sync';
+import { DEFAULT_RENAME_RULE, USERNAME_CLASH_CHOICES, type UsernameClashChoice, type UsernameClashInput } from '#shared/model/username-clash';
+import { RosterError } from '#shared/result';
 import { readPassword } from '../core/secrets/password-source';
 import { changeLabelOf } from '../core/users/field-labels';
 import { collect, giveSessionPassword, passwordOptions, type PasswordFlags } from './options';

@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
-import { USER_SORT_COLUMNS, type UserDetail, type UserQueryInput, type UserSortColumn } from '../../src-shared/model/user';
-import { RosterError } from '../../src-shared/result';
+import { USER_SORT_COLUMNS, type UserDetail, type UserQueryInput, type UserSortColumn } from '#shared/model/user';
+import { RosterError } from '#shared/result';
 import { diffFields } from '../core/users/user-service';
 import { collect } from './options';
 import { withCli, type CliSession, type GlobalOptions } from './context';

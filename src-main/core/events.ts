@@ -1,4 +1,4 @@
-import type { EventMap, EventName } from '../../src-shared/ipc/contract';
+import type { EventMap, EventName } from '#shared/ipc/contract';
 
 type Listener = <E extends EventName>(event: E, payload: EventMap[E]) => void;
 

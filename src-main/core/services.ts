@@ -1,5 +1,5 @@
 import { userInfo } from 'node:os';
-import type { AppInfo, EventMap } from '../../src-shared/ipc/contract';
+import type { AppInfo, EventMap } from '#shared/ipc/contract';
 import { AuditLog } from './audit/audit-log';
 import { AuditService } from './audit/audit-service';
 import { AppEvents } from './events';

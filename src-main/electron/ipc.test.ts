@@ -1,6 +1,6 @@
 import type { IpcMain, IpcMainInvokeEvent } from 'electron';
 import { describe, expect, it } from 'vitest';
-import { CHANNELS } from '../../src-shared/ipc/contract';
+import { CHANNELS } from '#shared/ipc/contract';
 import type { HandlerTable } from '../handlers';
 import { registerIpc, UNTRUSTED_SENDER } from './ipc';
 import { rendererEntry } from './renderer-entry';

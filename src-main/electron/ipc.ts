@@ -1,5 +1,5 @@
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
-import { CHANNELS, type EventMap, type EventName } from '../../src-shared/ipc/contract';
+import { CHANNELS, type EventMap, type EventName } from '#shared/ipc/contract';
 import { dispatch, type HandlerTable } from '../handlers';
 import type { RendererEntry } from './renderer-entry';
 import { isTrustedSender } from './trusted-sender';

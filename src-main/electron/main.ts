@@ -3,7 +3,7 @@ import { dataDirFlag, resolveDataDir } from '../core/paths';
 import { setReaderWorkerPath } from '../core/sync/reader-thread';
 import readerWorkerPath from '../core/sync/reader-worker.ts?modulePath';
 import { openServices, type Services } from '../core/services';
-import { RosterError } from '../../src-shared/result';
+import { RosterError } from '#shared/result';
 import { createHandlers, type DesktopShell } from '../handlers';
 import { debugAccessMessage, forbiddenDebugAccess } from './debug-switches';
 import { registerIpc, sendEvent } from './ipc';

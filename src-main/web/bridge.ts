@@ -1,4 +1,4 @@
-import { CHANNEL_NAMES, EVENT_NAMES } from '../../src-shared/ipc/channels';
+import { CHANNEL_NAMES, EVENT_NAMES } from '#shared/ipc/channels';
 import { TOKEN_HEADER } from './security';
 
 /** Where the page keeps the token between reloads of the same tab (never in the address bar after the first load). */

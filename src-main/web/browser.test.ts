@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { realmFromPreset } from '../../src-shared/model/realm-presets';
+import { realmFromPreset } from '#shared/model/realm-presets';
 import { CHROMIUM_ARGS } from '../../e2e/fixtures/app';
 import { NO_TOKEN_MESSAGE, REFUSED_TOKEN_MESSAGE } from './bridge';
 import { startWebServer, type WebServer } from './server';

@@ -4,8 +4,8 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { realmFromPreset } from '../../src-shared/model/realm-presets';
-import { RosterError } from '../../src-shared/result';
+import { realmFromPreset } from '#shared/model/realm-presets';
+import { RosterError } from '#shared/result';
 import { startWebServer, WEB_SECRETS_REASON, type WebServer } from './server';
 
 const RENDERER = join(import.meta.dirname, '../../src-renderer');

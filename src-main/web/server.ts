@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { RosterError } from '../../src-shared/result';
-import type { EventName } from '../../src-shared/ipc/contract';
+import { RosterError } from '#shared/result';
+import type { EventName } from '#shared/ipc/contract';
 import { packageVersion } from '../core/paths';
 import { SessionSecretStore } from '../core/secrets/secret-store';
 import { openServices, type Services } from '../core/services';

@@ -1,6 +1,6 @@
-import type { RosterApi } from '../../src-shared/ipc/api';
-import type { Channel, ChannelInput, ChannelOutput, EventMap, EventName } from '../../src-shared/ipc/contract';
-import type { Result } from '../../src-shared/result';
+import type { RosterApi } from '#shared/ipc/api';
+import type { Channel, ChannelInput, ChannelOutput, EventMap, EventName } from '#shared/ipc/contract';
+import type { Result } from '#shared/result';
 // Every chunk calls through here: zod is set jitless in the shared chunk, before any other chunk builds a schema
 // (main.tsx's own import runs only after the chunks it imports).
 import './lib/zod-jitless';

@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
-import { AUDIT_ACTION_LABELS, type AuditEntry } from '../../../src-shared/model/audit';
+import { AUDIT_ACTION_LABELS, type AuditEntry } from '#shared/model/audit';
 import { couldRunFormula } from '../export/neutralise';
 
 /**

@@ -1,6 +1,6 @@
 import { open, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { AuditEntry, AuditFilter } from '../../../src-shared/model/audit';
+import type { AuditEntry, AuditFilter } from '#shared/model/audit';
 import { JournalFile, serialiseOnce } from '../store/journal-file';
 import type { StoreFs } from '../store/store-fs';
 

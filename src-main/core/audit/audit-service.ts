@@ -1,4 +1,4 @@
-import type { AuditFilter, AuditPage } from '../../../src-shared/model/audit';
+import type { AuditFilter, AuditPage } from '#shared/model/audit';
 import type { AuditLog } from './audit-log';
 import { auditToCsv } from './audit-csv';
 

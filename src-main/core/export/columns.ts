@@ -1,9 +1,9 @@
-import type { ExportCellType, ExportColumn, ExportFormat, ExportPreset } from '../../../src-shared/model/export';
-import { IDENTITY_COLUMNS } from '../../../src-shared/model/export';
-import type { FieldDefinition, FieldType } from '../../../src-shared/model/fields';
-import type { RealmRecord } from '../../../src-shared/model/realm';
-import type { UserRecord } from '../../../src-shared/model/user';
-import { RosterError } from '../../../src-shared/result';
+import type { ExportCellType, ExportColumn, ExportFormat, ExportPreset } from '#shared/model/export';
+import { IDENTITY_COLUMNS } from '#shared/model/export';
+import type { FieldDefinition, FieldType } from '#shared/model/fields';
+import type { RealmRecord } from '#shared/model/realm';
+import type { UserRecord } from '#shared/model/user';
+import { RosterError } from '#shared/result';
 import type { FieldChange } from '../users/user-view';
 
 /** One user on its way into an export: the record, its realm, and its change set. */

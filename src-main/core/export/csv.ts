@@ -2,7 +2,7 @@ import { stringify } from 'csv-stringify';
 import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { CsvDelimiter } from '../../../src-shared/model/export';
+import type { CsvDelimiter } from '#shared/model/export';
 import { cellText, checkpoint, FILE_BUFFER, type ExportDocument, type WriteContext } from './document';
 import { neutraliseCsvCell } from './neutralise';
 

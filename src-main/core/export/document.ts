@@ -1,6 +1,6 @@
-import { RosterError } from '../../../src-shared/result';
-import type { CsvDelimiter, ExportContent, ExportFormat } from '../../../src-shared/model/export';
-import type { RealmKind } from '../../../src-shared/model/realm';
+import { RosterError } from '#shared/result';
+import type { CsvDelimiter, ExportContent, ExportFormat } from '#shared/model/export';
+import type { RealmKind } from '#shared/model/realm';
 import type { CellValue, ColumnDef, ExportUser } from './columns';
 
 /** The directory a realm stands for, as the headers name it so whoever applies a file knows where it goes. */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'ldapts';
 import type { SlapdServer } from '../../../e2e/fixtures/slapd';
-import { exportRequestSchema, type ExportRequestInput } from '../../../src-shared/model/export';
+import { exportRequestSchema, type ExportRequestInput } from '#shared/model/export';
 import { SessionSecretStore } from '../secrets/secret-store';
 import { openServices, type Services } from '../services';
 

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { realmFromPreset } from '../../../src-shared/model/realm-presets';
+import { realmFromPreset } from '#shared/model/realm-presets';
 import { startSlapd, type SlapdServer } from '../../../e2e/fixtures/slapd';
 import { addRealm, seedRealmUsers } from '../../../e2e/fixtures/users';
 import { expectedAfter, ldapmodify, request, snapshot, withStore } from './export-fixtures';

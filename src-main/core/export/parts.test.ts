@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { RealmRecord } from '../../../src-shared/model/realm';
-import { realmFromPreset } from '../../../src-shared/model/realm-presets';
-import type { UserRecord } from '../../../src-shared/model/user';
+import type { RealmRecord } from '#shared/model/realm';
+import { realmFromPreset } from '#shared/model/realm-presets';
+import type { UserRecord } from '#shared/model/user';
 import type { ExportUser } from './columns';
 import { commonParent, describeDirectory, directoryOf, exportFiles, planParts, realmSlug } from './parts';
 

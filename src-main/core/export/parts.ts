@@ -1,7 +1,7 @@
 import { basename, dirname, extname, join } from 'node:path';
-import { EXPORT_EXTENSIONS, type ExportFormat, type ExportRequest } from '../../../src-shared/model/export';
-import type { RealmKind, RealmRecord } from '../../../src-shared/model/realm';
-import { realmSlug as slugOf } from '../../../src-shared/model/username-clash';
+import { EXPORT_EXTENSIONS, type ExportFormat, type ExportRequest } from '#shared/model/export';
+import type { RealmKind, RealmRecord } from '#shared/model/realm';
+import { realmSlug as slugOf } from '#shared/model/username-clash';
 import type { ExportUser } from './columns';
 import type { ExportDirectory } from './document';
 

@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { RosterError } from '../../../src-shared/result';
+import { RosterError } from '#shared/result';
 import type { ExportUser } from './columns';
 import { writeCsvRecords } from './csv';
 import { checkpoint, fieldsToApply, type ExportDocument, type WriteContext } from './document';

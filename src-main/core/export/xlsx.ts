@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { EXPORT_FORMAT_LABELS, type ExportCellType } from '../../../src-shared/model/export';
+import { EXPORT_FORMAT_LABELS, type ExportCellType } from '#shared/model/export';
 import type { CellValue, ColumnDef } from './columns';
 import { checkpoint, cellText, type ExportDocument, type WriteContext } from './document';
 import { xlsxTextCell } from './xlsx-text';

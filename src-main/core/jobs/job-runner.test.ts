@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RosterError } from '../../../src-shared/result';
+import { RosterError } from '#shared/result';
 import { AppEvents } from '../events';
 import { JobRunner } from './job-runner';
 

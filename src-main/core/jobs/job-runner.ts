@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Job, JobKind, SyncSummary } from '../../../src-shared/model/sync';
-import { RosterError } from '../../../src-shared/result';
+import type { Job, JobKind, SyncSummary } from '#shared/model/sync';
+import { RosterError } from '#shared/result';
 import type { AppEvents } from '../events';
 
 /** What a job's work reports as it goes. */

@@ -1,5 +1,5 @@
 import { ResultCodeError } from 'ldapts';
-import { RosterError, type ErrorCode } from '../../../src-shared/result';
+import { RosterError, type ErrorCode } from '#shared/result';
 
 /** What was being attempted when an LDAP call failed, so the message can name it. */
 export interface LdapErrorContext {

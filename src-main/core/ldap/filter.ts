@@ -1,6 +1,6 @@
 import { escapeFilter, FilterParser } from 'ldapts';
-import { checkLdapFilter } from '../../../src-shared/model/ldap-filter';
-import { RosterError } from '../../../src-shared/result';
+import { checkLdapFilter } from '#shared/model/ldap-filter';
+import { RosterError } from '#shared/result';
 
 /** RFC 4515 escaping of one assertion value (`*`, `(`, `)`, `\`, NUL), via ldapts. */
 export const escapeFilterValue = (value: string): string => escapeFilter`${value}`;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { FilterParser } from 'ldapts';
 import { describe, expect, it } from 'vitest';
-import { checkLdapFilter } from '../../../src-shared/model/ldap-filter';
+import { checkLdapFilter } from '#shared/model/ldap-filter';
 import { propertyRuns, propertyTimeout } from '../testing/property-runs';
 
 /*

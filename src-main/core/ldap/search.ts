@@ -1,5 +1,5 @@
 import type { Entry } from 'ldapts';
-import { MAX_PAGE_SIZE } from '../../../src-shared/model/realm';
+import { MAX_PAGE_SIZE } from '#shared/model/realm';
 import { abortable, type LdapSession } from './session';
 import { DecodedEntry, markDecodedSearch } from './entry-decoder';
 import { translateLdapError } from './errors';

@@ -1,9 +1,9 @@
 import { Client, ResultCodeError } from 'ldapts';
 import { connect as netConnect, Socket } from 'node:net';
 import type { ConnectionOptions } from 'node:tls';
-import type { TlsMode } from '../../../src-shared/model/realm';
-import { tlsMismatch } from '../../../src-shared/model/realm-tls';
-import { RosterError } from '../../../src-shared/result';
+import type { TlsMode } from '#shared/model/realm';
+import { tlsMismatch } from '#shared/model/realm-tls';
+import { RosterError } from '#shared/result';
 import { installEntryDecoder } from './entry-decoder';
 import { translateLdapError } from './errors';
 

@@ -1,9 +1,9 @@
 import { createServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSlapd, type SlapdServer } from '../../../e2e/fixtures/slapd';
-import { coverageLine } from '../../../src-shared/model/connection-test';
-import { effectiveFields } from '../../../src-shared/model/fields';
-import { realmFromPreset } from '../../../src-shared/model/realm-presets';
+import { coverageLine } from '#shared/model/connection-test';
+import { effectiveFields } from '#shared/model/fields';
+import { realmFromPreset } from '#shared/model/realm-presets';
 import { coverageProbe } from '../realms/mapping-coverage';
 import type { LdapTarget } from './session';
 import { testConnection } from './test-connection';

@@ -1,12 +1,12 @@
 import { connect as netConnect } from 'node:net';
 import { connect as tlsConnect, type PeerCertificate } from 'node:tls';
 import type { Client } from 'ldapts';
-import { CONNECTION_STEPS, type ConnectionStepResult, type ConnectionTestReport, type ServerInfo } from '../../../src-shared/model/connection-test';
-import { RosterError } from '../../../src-shared/result';
+import { CONNECTION_STEPS, type ConnectionStepResult, type ConnectionTestReport, type ServerInfo } from '#shared/model/connection-test';
+import { RosterError } from '#shared/result';
 import { COVERAGE_SAMPLE, coverageOutcome, type CoverageProbe } from '../realms/mapping-coverage';
 import { translateLdapError } from './errors';
 import { searchPages, type LdapEntry } from './search';
-import { clearTextBindWarning } from '../../../src-shared/model/realm-tls';
+import { clearTextBindWarning } from '#shared/model/realm-tls';
 import { abortable, assertTlsMatchesUrls, clientFor, parseLdapUrl, startTls, tlsOptionsFor, type LdapTarget } from './session';
 
 /** What to test: where to connect, and where users should be found. */

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type { RealmInput } from '../../../src-shared/model/realm';
-import { copyMapping, LDIF_FLAVOUR_PRESETS } from '../../../src-shared/model/realm-presets';
-import { RosterError } from '../../../src-shared/result';
+import type { RealmInput } from '#shared/model/realm';
+import { copyMapping, LDIF_FLAVOUR_PRESETS } from '#shared/model/realm-presets';
+import { RosterError } from '#shared/result';
 
 /** The demo directory's file, relative to the resources folder. */
 export const DEMO_LDIF = join('demo', 'directory.ldif');

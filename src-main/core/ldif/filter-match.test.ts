@@ -1,6 +1,6 @@
 import { EqualityFilter } from 'ldapts';
 import { describe, expect, it } from 'vitest';
-import { RosterError } from '../../../src-shared/result';
+import { RosterError } from '#shared/result';
 import { guidToBytes } from '../ldap/guid';
 import type { LdapEntry } from '../ldap/search';
 import { compileFilter, matchesFilter } from './filter-match';

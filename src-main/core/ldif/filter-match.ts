@@ -12,7 +12,7 @@ import {
   SubstringFilter,
   type Filter,
 } from 'ldapts';
-import { RosterError } from '../../../src-shared/result';
+import { RosterError } from '#shared/result';
 import { normalizeDn } from '../ldap/dn';
 import { validateFilter } from '../ldap/filter';
 import type { LdapEntry } from '../ldap/search';

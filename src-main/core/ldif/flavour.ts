@@ -1,5 +1,5 @@
-import { DN_AS_ID, type LdifFlavour, type LdifInspection } from '../../../src-shared/model/realm';
-import { LDIF_FLAVOUR_PRESETS } from '../../../src-shared/model/realm-presets';
+import { DN_AS_ID, type LdifFlavour, type LdifInspection } from '#shared/model/realm';
+import { LDIF_FLAVOUR_PRESETS } from '#shared/model/realm-presets';
 import type { LdapEntry } from '../ldap/search';
 import { validateFilter } from '../ldap/filter';
 import { compileFilter } from './filter-match';

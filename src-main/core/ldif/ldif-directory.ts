@@ -1,4 +1,4 @@
-import { RosterError } from '../../../src-shared/result';
+import { RosterError } from '#shared/result';
 import { normalizeDn } from '../ldap/dn';
 import { guidToBytes, guidToString } from '../ldap/guid';
 import { BINARY_ATTRIBUTES, type LdapEntry } from '../ldap/search';

@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { RosterError } from '../../../src-shared/result';
+import { RosterError } from '#shared/result';
 import { visibleText } from '../visible-text';
 
 /** Receives logical lines (folded continuations joined) and the blank lines that end records. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { generateUsers, toLdif } from '../../../e2e/fixtures/ldif';
-import { RosterError } from '../../../src-shared/result';
+import { RosterError } from '#shared/result';
 import { BINARY_ATTRIBUTES } from '../ldap/search';
 import { parseLdif } from './parse';
 

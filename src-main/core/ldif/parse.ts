@@ -1,4 +1,4 @@
-import { RosterError } from '../../../src-shared/result';
+import { RosterError } from '#shared/result';
 import { BINARY_ATTRIBUTES, type LdapEntry } from '../ldap/search';
 import { dnWithVisibleEscapes, visibleText } from '../visible-text';
 import { LineSplitter, type LineSink } from './lines';

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
-import { FILE_TEST_STEPS, type ConnectionStepResult, type ConnectionTestReport } from '../../../src-shared/model/connection-test';
-import type { RealmInput } from '../../../src-shared/model/realm';
-import { RosterError } from '../../../src-shared/result';
+import { FILE_TEST_STEPS, type ConnectionStepResult, type ConnectionTestReport } from '#shared/model/connection-test';
+import type { RealmInput } from '#shared/model/realm';
+import { RosterError } from '#shared/result';
 import type { LdapEntry } from '../ldap/search';
 import { COVERAGE_SAMPLE, coverageOutcome, type CoverageProbe } from '../realms/mapping-coverage';
 import { loadLdifFile, openLdifSource } from './ldif-source';

@@ -1,6 +1,6 @@
-import type { FieldCoverage, MappingCoverage } from '../../../src-shared/model/connection-test';
-import type { FieldDefinition } from '../../../src-shared/model/fields';
-import type { RealmInput } from '../../../src-shared/model/realm';
+import type { FieldCoverage, MappingCoverage } from '#shared/model/connection-test';
+import type { FieldDefinition } from '#shared/model/fields';
+import type { RealmInput } from '#shared/model/realm';
 import type { LdapEntry } from '../ldap/search';
 import { attributesToRequest, sourcedValue, sourceMap } from '../sync/mapping';
 

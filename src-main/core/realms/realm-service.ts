@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { checkLdapFilter } from '../../../src-shared/model/ldap-filter';
-import { coverageWarnings, type ConnectionTestReport } from '../../../src-shared/model/connection-test';
-import type { Realm, RealmInput, RealmRecord, RealmTestStatus } from '../../../src-shared/model/realm';
-import type { Job } from '../../../src-shared/model/sync';
-import { RosterError } from '../../../src-shared/result';
-import { effectiveFields, type FieldDefinition } from '../../../src-shared/model/fields';
+import { checkLdapFilter } from '#shared/model/ldap-filter';
+import { coverageWarnings, type ConnectionTestReport } from '#shared/model/connection-test';
+import type { Realm, RealmInput, RealmRecord, RealmTestStatus } from '#shared/model/realm';
+import type { Job } from '#shared/model/sync';
+import { RosterError } from '#shared/result';
+import { effectiveFields, type FieldDefinition } from '#shared/model/fields';
 import { testConnection } from '../ldap/test-connection';
 import { testLdifFile } from '../ldif/test-ldif-file';
 import { coverageProbe } from './mapping-coverage';

@@ -6,8 +6,8 @@ import {
   type ReportSummary,
   type ReportUser,
   type ReportsOverview,
-} from '../../../src-shared/model/report';
-import { userQuerySchema, type UserQueryInput, type UserRecord } from '../../../src-shared/model/user';
+} from '#shared/model/report';
+import { userQuerySchema, type UserQueryInput, type UserRecord } from '#shared/model/user';
 import type { UserService } from '../users/user-service';
 import { fieldLabel } from '../users/field-labels';
 import { changeSet } from '../users/user-view';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
-import type { PasswordState } from '../../../src-shared/model/realm';
+import type { PasswordState } from '#shared/model/realm';
 import { writeFileAtomically } from '../store/atomic-file';
 import { ioError } from '../store/io-error';
 import { nodeStoreFs, type StoreFs } from '../store/store-fs';

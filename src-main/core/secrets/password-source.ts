@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { RosterError } from '../../../src-shared/result';
+import { RosterError } from '#shared/result';
 
 /** Where the CLI may take a bind password from; it never takes one on the command line itself. */
 export interface PasswordSource {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { PasswordState, TlsMode } from '../../../src-shared/model/realm';
+import type { PasswordState, TlsMode } from '#shared/model/realm';
 import { SessionSecretStore, type SecretStore } from './secret-store';
 
 /** What a bind password is sent to: change any of these and a kept password no longer applies. */

@@ -1,4 +1,4 @@
-import type { PasswordState } from '../../../src-shared/model/realm';
+import type { PasswordState } from '#shared/model/realm';
 
 /** Where bind passwords live. Implementations never hand secrets to the renderer; only main reads them. */
 export interface SecretStore {

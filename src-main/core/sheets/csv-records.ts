@@ -1,6 +1,6 @@
 import { finished } from 'node:stream/promises';
 import { Parser } from 'csv-parse';
-import { RosterError } from '../../../src-shared/result';
+import { RosterError } from '#shared/result';
 import { CellCount, MAX_SHEET_COLUMNS, MAX_SHEET_ROWS, tooManyRows } from './sheet-limits';
 
 /** Bytes handed to the parser at a time; between two, the row still being parsed is checked. */

@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import ExcelJS from 'exceljs';
-import { RosterError } from '../../../src-shared/result';
+import { RosterError } from '#shared/result';
 import { restoreCsvCell } from '../export/neutralise';
 import { visibleText } from '../visible-text';
 import { csvRecords } from './csv-records';

@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
 import yauzl from 'yauzl';
-import { RosterError } from '../../../src-shared/result';
+import { RosterError } from '#shared/result';
 import { visibleText } from '../visible-text';
 import { MergedRanges } from './xlsx-merges';
 

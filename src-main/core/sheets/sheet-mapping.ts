@@ -1,9 +1,9 @@
-import type { FieldDefinition } from '../../../src-shared/model/fields';
-import type { RealmRecord } from '../../../src-shared/model/realm';
-import { REALM_PRESETS } from '../../../src-shared/model/realm-presets';
-import { primaryAttribute } from '../../../src-shared/model/realm-mapping';
-import { SHEET_MATCH_TARGETS, sheetTargetSchema, type SheetMatchTarget, type SheetTarget } from '../../../src-shared/model/sheet';
-import { RosterError } from '../../../src-shared/result';
+import type { FieldDefinition } from '#shared/model/fields';
+import type { RealmRecord } from '#shared/model/realm';
+import { REALM_PRESETS } from '#shared/model/realm-presets';
+import { primaryAttribute } from '#shared/model/realm-mapping';
+import { SHEET_MATCH_TARGETS, sheetTargetSchema, type SheetMatchTarget, type SheetTarget } from '#shared/model/sheet';
+import { RosterError } from '#shared/result';
 import { attributeMap } from '../sync/mapping';
 
 /** A header as compared: lower-case, without spaces, `_` and `-` ("Employee ID", "employee_id" and "employeeId" agree). */

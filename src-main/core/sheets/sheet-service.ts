@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { basename, resolve } from 'node:path';
-import { DEFAULT_MULTI_VALUE_SEPARATOR } from '../../../src-shared/model/export';
-import { validateFieldValue, type FieldDefinition } from '../../../src-shared/model/fields';
+import { DEFAULT_MULTI_VALUE_SEPARATOR } from '#shared/model/export';
+import { validateFieldValue, type FieldDefinition } from '#shared/model/fields';
 import {
   SHEET_MATCH_TARGETS,
   SHEET_ROW_STATUSES,
@@ -12,9 +12,9 @@ import {
   type SheetPreview,
   type SheetRowResult,
   type SheetRowStatus,
-} from '../../../src-shared/model/sheet';
-import type { FieldValues, UserRecord } from '../../../src-shared/model/user';
-import { RosterError } from '../../../src-shared/result';
+} from '#shared/model/sheet';
+import type { FieldValues, UserRecord } from '#shared/model/user';
+import { RosterError } from '#shared/result';
 import type { NewAuditEntry } from '../audit/audit-log';
 import { readOnlyMessage } from '../users/field-labels';
 import { diffFields, type UserContext, type UserService } from '../users/user-service';

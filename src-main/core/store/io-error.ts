@@ -1,4 +1,4 @@
-import { RosterError } from '../../../src-shared/result';
+import { RosterError } from '#shared/result';
 
 /** What an errno means to the person at the desk, and what they can do about it. */
 const CAUSES: Record<string, { cause: string; advice: string }> = {

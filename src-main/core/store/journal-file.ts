@@ -1,5 +1,5 @@
 import { basename, dirname } from 'node:path';
-import { RosterError } from '../../../src-shared/result';
+import { RosterError } from '#shared/result';
 import { describeCause, errnoCode, ioError } from './io-error';
 import { nodeStoreFs, writeAll, type StoreFile, type StoreFs } from './store-fs';
 

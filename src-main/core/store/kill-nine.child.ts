@@ -3,7 +3,7 @@
 // printed change is acknowledged). The parent kills it with SIGKILL at random moments.
 //   node kill-nine-child.mjs DATA_DIR FIRST_NUMBER EDITED_USER_ID
 import { createHandlers, dispatch } from '../../handlers';
-import type { Channel, ChannelInput } from '../../../src-shared/ipc/contract';
+import type { Channel, ChannelInput } from '#shared/ipc/contract';
 import { SessionSecretStore } from '../secrets/secret-store';
 import { openServices } from '../services';
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type * as Esbuild from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditEntry } from '../../../src-shared/model/audit';
+import type { AuditEntry } from '#shared/model/audit';
 import { AUDIT_FILE } from '../audit/audit-log';
 import { SessionSecretStore } from '../secrets/secret-store';
 import { openServices } from '../services';

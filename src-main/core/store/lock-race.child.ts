@@ -1,7 +1,7 @@
 // A test child for lock.test.ts: takes and releases a data folder's lock when told to on stdin, one line each
 // ("take DIR", "release"), and answers on stdout, so several processes can race for the same folder.
 import { createInterface } from 'node:readline';
-import { RosterError } from '../../../src-shared/result';
+import { RosterError } from '#shared/result';
 import { DataDirLock } from './lock';
 
 let held: DataDirLock | undefined;

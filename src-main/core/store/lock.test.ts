@@ -4,7 +4,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { RosterError } from '../../../src-shared/result';
+import { RosterError } from '#shared/result';
 import { DataDirLock, LOCK_FILE, LOCK_WRITE_GRACE_MS, type LockOwner } from './lock';
 
 let dir: string;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, fstatSync, fsyncSync, linkSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname, uptime } from 'node:os';
 import { join, resolve } from 'node:path';
-import { RosterError } from '../../../src-shared/result';
+import { RosterError } from '#shared/result';
 import { ioError } from './io-error';
 
 /** Who holds the data folder: written into the lock file so a refused writer can say who is in the way. */

@@ -1,5 +1,5 @@
-import { checkLdapFilter } from '../../../src-shared/model/ldap-filter';
-import { AD_USER_FILTER } from '../../../src-shared/model/realm-presets';
+import { checkLdapFilter } from '#shared/model/ldap-filter';
+import { AD_USER_FILTER } from '#shared/model/realm-presets';
 import { CURRENT_SCHEMA_VERSION, type StoreData } from './schema';
 
 type Doc = Record<string, unknown>;

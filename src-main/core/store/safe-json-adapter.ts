@@ -1,7 +1,7 @@
 import { access, readFile, rename, mkdir, copyFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Adapter } from 'lowdb';
-import { RosterError } from '../../../src-shared/result';
+import { RosterError } from '#shared/result';
 import { writeFileAtomically } from './atomic-file';
 import { ioError } from './io-error';
 import { nodeStoreFs, type StoreFs } from './store-fs';

@@ -1,6 +1,6 @@
-import type { Prefs } from '../../../src-shared/ipc/contract';
-import type { CustomField, FieldPolicyOverride } from '../../../src-shared/model/fields';
-import type { RealmRecord } from '../../../src-shared/model/realm';
+import type { Prefs } from '#shared/ipc/contract';
+import type { CustomField, FieldPolicyOverride } from '#shared/model/fields';
+import type { RealmRecord } from '#shared/model/realm';
 
 /** The schema version this build reads and writes. */
 export const CURRENT_SCHEMA_VERSION = 7;

@@ -3,11 +3,11 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { RosterError } from '../../../src-shared/result';
-import { realmFromPreset } from '../../../src-shared/model/realm-presets';
+import { RosterError } from '#shared/result';
+import { realmFromPreset } from '#shared/model/realm-presets';
 import { LOCK_FILE } from './lock';
 import { Store, STORE_FILE } from './store';
-import { AD_USER_FILTER } from '../../../src-shared/model/realm-presets';
+import { AD_USER_FILTER } from '#shared/model/realm-presets';
 import { CURRENT_SCHEMA_VERSION } from './schema';
 
 let dir: string;

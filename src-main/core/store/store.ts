@@ -1,7 +1,7 @@
 import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
-import { RosterError } from '../../../src-shared/result';
+import { RosterError } from '#shared/result';
 import { removeLeftoverTemps } from './atomic-file';
 import { ioError } from './io-error';
 import { DataDirLock } from './lock';

@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { withServices, type Caller } from '../../../e2e/fixtures/users';
-import { realmFromPreset } from '../../../src-shared/model/realm-presets';
-import { realmNotes } from '../../../src-shared/model/realm-status';
-import type { UserRecord } from '../../../src-shared/model/user';
+import { realmFromPreset } from '#shared/model/realm-presets';
+import { realmNotes } from '#shared/model/realm-status';
+import type { UserRecord } from '#shared/model/user';
 import type { Services } from '../services';
 
 const FIXTURE = join(import.meta.dirname, '../../../e2e/fixtures/real-world/ad-corp-ldifde.ldf');

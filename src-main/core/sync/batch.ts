@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { RealmRecord } from '../../../src-shared/model/realm';
-import type { SyncChange, SyncSummary } from '../../../src-shared/model/sync';
-import type { AuditChange } from '../../../src-shared/model/audit';
-import type { FieldValues, UserRecord } from '../../../src-shared/model/user';
-import { validateUsername } from '../../../src-shared/model/fields';
+import type { RealmRecord } from '#shared/model/realm';
+import type { SyncChange, SyncSummary } from '#shared/model/sync';
+import type { AuditChange } from '#shared/model/audit';
+import type { FieldValues, UserRecord } from '#shared/model/user';
+import { validateUsername } from '#shared/model/fields';
 import type { NewAuditEntry } from '../audit/audit-log';
 import { fieldLabel } from '../users/field-labels';
 import type { UserOp } from '../users/user-store';

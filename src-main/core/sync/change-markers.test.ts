@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { STANDARD_FIELDS } from '../../../src-shared/model/fields';
-import type { ChangeMarker, RealmRecord } from '../../../src-shared/model/realm';
-import { realmFromPreset } from '../../../src-shared/model/realm-presets';
+import { STANDARD_FIELDS } from '#shared/model/fields';
+import type { ChangeMarker, RealmRecord } from '#shared/model/realm';
+import { realmFromPreset } from '#shared/model/realm-presets';
 import {
   changedSinceFilter,
   csnAt,

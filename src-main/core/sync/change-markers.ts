@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { CLOCK_OVERLAP_MS, describeMarker } from '../../../src-shared/model/change-marker';
-import type { FieldDefinition } from '../../../src-shared/model/fields';
-import type { ChangeMarker, RealmRecord, RealmSyncMarkers } from '../../../src-shared/model/realm';
+import { CLOCK_OVERLAP_MS, describeMarker } from '#shared/model/change-marker';
+import type { FieldDefinition } from '#shared/model/fields';
+import type { ChangeMarker, RealmRecord, RealmSyncMarkers } from '#shared/model/realm';
 import { normalizeDn } from '../ldap/dn';
 import { wrap } from '../ldap/filter';
 import { attributesToRequest, sourceMap } from './mapping';

@@ -1,10 +1,10 @@
-import type { AuditChange } from '../../../src-shared/model/audit';
-import type { FieldDefinition } from '../../../src-shared/model/fields';
-import type { RealmRecord } from '../../../src-shared/model/realm';
-import type { UserDiff } from '../../../src-shared/model/sync';
-import type { UserRecord } from '../../../src-shared/model/user';
-import { applyRenameRule, usernameClashSchema, type UsernameClashInput } from '../../../src-shared/model/username-clash';
-import { RosterError } from '../../../src-shared/result';
+import type { AuditChange } from '#shared/model/audit';
+import type { FieldDefinition } from '#shared/model/fields';
+import type { RealmRecord } from '#shared/model/realm';
+import type { UserDiff } from '#shared/model/sync';
+import type { UserRecord } from '#shared/model/user';
+import { applyRenameRule, usernameClashSchema, type UsernameClashInput } from '#shared/model/username-clash';
+import { RosterError } from '#shared/result';
 import { fieldLabel } from '../users/field-labels';
 import { applyDiff, threeWayDiff, type Choices } from './diff';
 import type { DirectoryUser } from './mapping';

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { effectiveFields, FIELD_OWNERS, type FieldDefinition, type FieldOwner } from '../../../src-shared/model/fields';
-import type { RealmRecord } from '../../../src-shared/model/realm';
-import { realmFromPreset } from '../../../src-shared/model/realm-presets';
-import type { FieldValues, UserRecord } from '../../../src-shared/model/user';
+import { effectiveFields, FIELD_OWNERS, type FieldDefinition, type FieldOwner } from '#shared/model/fields';
+import type { RealmRecord } from '#shared/model/realm';
+import { realmFromPreset } from '#shared/model/realm-presets';
+import type { FieldValues, UserRecord } from '#shared/model/user';
 import { propertyRuns, propertyTimeout } from '../testing/property-runs';
 import { applyDiff, mergeField, threeWayDiff, type Choices } from './diff';
 import type { DirectoryUser } from './mapping';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { effectiveFields } from '../../../src-shared/model/fields';
-import type { RealmRecord } from '../../../src-shared/model/realm';
-import { realmFromPreset } from '../../../src-shared/model/realm-presets';
-import type { UserRecord } from '../../../src-shared/model/user';
+import { effectiveFields } from '#shared/model/fields';
+import type { RealmRecord } from '#shared/model/realm';
+import { realmFromPreset } from '#shared/model/realm-presets';
+import type { UserRecord } from '#shared/model/user';
 import { relinkUser } from './clash';
 import { applyDiff, mergeField, newUserFrom, threeWayDiff } from './diff';
 import type { DirectoryUser } from './mapping';

@@ -1,8 +1,8 @@
-import type { AuditChange } from '../../../src-shared/model/audit';
-import type { FieldDefinition } from '../../../src-shared/model/fields';
-import type { RealmRecord } from '../../../src-shared/model/realm';
-import type { FieldDiff, UserDiff } from '../../../src-shared/model/sync';
-import type { FieldConflict, FieldValues, UserRecord } from '../../../src-shared/model/user';
+import type { AuditChange } from '#shared/model/audit';
+import type { FieldDefinition } from '#shared/model/fields';
+import type { RealmRecord } from '#shared/model/realm';
+import type { FieldDiff, UserDiff } from '#shared/model/sync';
+import type { FieldConflict, FieldValues, UserRecord } from '#shared/model/user';
 import { sourceMap, type DirectoryUser } from './mapping';
 
 /** The per-field choice of value: the directory's or Roster's. */

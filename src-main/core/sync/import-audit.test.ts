@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { realmFromPreset } from '../../../src-shared/model/realm-presets';
+import { realmFromPreset } from '#shared/model/realm-presets';
 import { startSlapd, type SlapdServer } from '../../../e2e/fixtures/slapd';
 import { addRealm } from '../../../e2e/fixtures/users';
 import { AUDIT_FILE } from '../audit/audit-log';

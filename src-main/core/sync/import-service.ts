@@ -7,11 +7,11 @@ import {
   type ImportStatus,
   type Job,
   type SyncSummary,
-} from '../../../src-shared/model/sync';
-import type { UsernameClashInput } from '../../../src-shared/model/username-clash';
-import type { FieldDefinition } from '../../../src-shared/model/fields';
-import type { RealmRecord } from '../../../src-shared/model/realm';
-import { RosterError } from '../../../src-shared/result';
+} from '#shared/model/sync';
+import type { UsernameClashInput } from '#shared/model/username-clash';
+import type { FieldDefinition } from '#shared/model/fields';
+import type { RealmRecord } from '#shared/model/realm';
+import { RosterError } from '#shared/result';
 import { keywordFilter, validateFilter } from '../ldap/filter';
 import type { JobRunner } from '../jobs/job-runner';
 import { emptySummary, syncBatch } from './batch';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { effectiveFields } from '../../../src-shared/model/fields';
-import { realmFromPreset } from '../../../src-shared/model/realm-presets';
+import { effectiveFields } from '#shared/model/fields';
+import { realmFromPreset } from '#shared/model/realm-presets';
 import { objectGuidFor, toFiletime } from '../../../e2e/fixtures/slapd';
 import { guidToString } from '../ldap/guid';
 import { accountExpiresToIso, attributeMap, attributesToRequest, pickValue, rdnValue, sourceMap, toDirectoryUser } from './mapping';

@@ -1,7 +1,7 @@
-import type { FieldDefinition } from '../../../src-shared/model/fields';
-import { DN_AS_ID, type MappableField, type RealmInput } from '../../../src-shared/model/realm';
-import { listAttributes, primaryAttribute, sourceAttributes } from '../../../src-shared/model/realm-mapping';
-import type { FieldValues } from '../../../src-shared/model/user';
+import type { FieldDefinition } from '#shared/model/fields';
+import { DN_AS_ID, type MappableField, type RealmInput } from '#shared/model/realm';
+import { listAttributes, primaryAttribute, sourceAttributes } from '#shared/model/realm-mapping';
+import type { FieldValues } from '#shared/model/user';
 import { guidToString } from '../ldap/guid';
 import type { LdapEntry } from '../ldap/search';
 

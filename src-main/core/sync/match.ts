@@ -1,4 +1,4 @@
-import type { UserRecord } from '../../../src-shared/model/user';
+import type { UserRecord } from '#shared/model/user';
 import type { UserStore } from '../users/user-store';
 import type { DirectoryUser } from './mapping';
 

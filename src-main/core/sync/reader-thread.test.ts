@@ -5,10 +5,10 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { effectiveFields } from '../../../src-shared/model/fields';
-import type { RealmRecord } from '../../../src-shared/model/realm';
-import { realmFromPreset } from '../../../src-shared/model/realm-presets';
-import { RosterError } from '../../../src-shared/result';
+import { effectiveFields } from '#shared/model/fields';
+import type { RealmRecord } from '#shared/model/realm';
+import { realmFromPreset } from '#shared/model/realm-presets';
+import { RosterError } from '#shared/result';
 import { startSlapd, type SlapdServer } from '../../../e2e/fixtures/slapd';
 import { addRealm } from '../../../e2e/fixtures/users';
 import { SessionSecretStore } from '../secrets/secret-store';

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { FieldDefinition } from '../../../src-shared/model/fields';
-import type { RealmInput } from '../../../src-shared/model/realm';
-import { RosterError, type AppError } from '../../../src-shared/result';
+import type { FieldDefinition } from '#shared/model/fields';
+import type { RealmInput } from '#shared/model/realm';
+import { RosterError, type AppError } from '#shared/result';
 import type { SearchRequest } from '../ldap/search';
 import type { LdapTarget } from '../ldap/session';
 import type { DirectoryUser } from './mapping';

@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { RosterError } from '../../../src-shared/result';
+import { RosterError } from '#shared/result';
 import { searchPages } from '../ldap/search';
 import { withSession } from '../ldap/session';
 import { directoryMapper } from './mapping';

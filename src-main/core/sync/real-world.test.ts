@@ -9,11 +9,11 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSlapd, type SlapdServer } from '../../../e2e/fixtures/slapd';
 import { createRealm, withServices, type Caller } from '../../../e2e/fixtures/users';
-import type { Realm } from '../../../src-shared/model/realm';
-import { realmFromPreset } from '../../../src-shared/model/realm-presets';
-import { realmNotes } from '../../../src-shared/model/realm-status';
-import type { Job, SyncSummary } from '../../../src-shared/model/sync';
-import type { UserRecord } from '../../../src-shared/model/user';
+import type { Realm } from '#shared/model/realm';
+import { realmFromPreset } from '#shared/model/realm-presets';
+import { realmNotes } from '#shared/model/realm-status';
+import type { Job, SyncSummary } from '#shared/model/sync';
+import type { UserRecord } from '#shared/model/user';
 import { exportColumns } from '../export/columns';
 import type { Services } from '../services';
 

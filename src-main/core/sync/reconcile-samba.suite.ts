@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { realmFromPreset } from '../../../src-shared/model/realm-presets';
+import { realmFromPreset } from '#shared/model/realm-presets';
 import { incrementalMatchesFull, openAt, twinStore, type TestClock } from '../../../e2e/fixtures/reconcile-kit';
 import { startSambaAd, type SambaAd } from '../../../e2e/fixtures/samba';
 import { addRealm } from '../../../e2e/fixtures/users';

@@ -1,6 +1,6 @@
 import { AndFilter, FilterParser, OrFilter, type Entry, type Filter } from 'ldapts';
-import type { RealmRecord } from '../../../src-shared/model/realm';
-import { RosterError } from '../../../src-shared/result';
+import type { RealmRecord } from '#shared/model/realm';
+import { RosterError } from '#shared/result';
 import { normalizeDn } from '../ldap/dn';
 import { translateLdapError } from '../ldap/errors';
 import { wrap } from '../ldap/filter';

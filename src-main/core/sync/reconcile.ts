@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { ChangeMarker, RealmRecord } from '../../../src-shared/model/realm';
-import type { ReconcileMode, SyncChange, SyncSummary } from '../../../src-shared/model/sync';
-import type { UserRecord } from '../../../src-shared/model/user';
+import type { ChangeMarker, RealmRecord } from '#shared/model/realm';
+import type { ReconcileMode, SyncChange, SyncSummary } from '#shared/model/sync';
+import type { UserRecord } from '#shared/model/user';
 import { normalizeDn } from '../ldap/dn';
 import { wrap } from '../ldap/filter';
 import type { LdapEntry } from '../ldap/search';

@@ -1,8 +1,8 @@
-import type { RealmRecord } from '../../../src-shared/model/realm';
-import type { Job, SyncChange, SyncSummary, UserDiff } from '../../../src-shared/model/sync';
-import type { UsernameClashInput } from '../../../src-shared/model/username-clash';
-import type { DirectoryCandidate, UserDetail, UserRecord, UserTarget } from '../../../src-shared/model/user';
-import { RosterError } from '../../../src-shared/result';
+import type { RealmRecord } from '#shared/model/realm';
+import type { Job, SyncChange, SyncSummary, UserDiff } from '#shared/model/sync';
+import type { UsernameClashInput } from '#shared/model/username-clash';
+import type { DirectoryCandidate, UserDetail, UserRecord, UserTarget } from '#shared/model/user';
+import { RosterError } from '#shared/result';
 import { equalityWithin } from '../ldap/filter';
 import type { LdapEntry } from '../ldap/search';
 import type { JobRunner } from '../jobs/job-runner';

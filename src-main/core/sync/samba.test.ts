@@ -11,11 +11,11 @@ import { Attribute, Change, Client, InsufficientAccessError, InvalidCredentialsE
 import type { Entry } from 'ldapts';
 import { removeSambaTemplate, SAMBA_LOCK_FILE, sambaAvailable, sambaUsers, startSambaAd, type SambaAd } from '../../../e2e/fixtures/samba';
 import { createRealm as createRealmWithPassword, withServices, type Caller } from '../../../e2e/fixtures/users';
-import type { Realm } from '../../../src-shared/model/realm';
-import { REALM_PRESETS, realmFromPreset } from '../../../src-shared/model/realm-presets';
-import type { ConnectionTestReport } from '../../../src-shared/model/connection-test';
-import type { ImportSearch, Job, SyncSummary } from '../../../src-shared/model/sync';
-import type { UserRecord } from '../../../src-shared/model/user';
+import type { Realm } from '#shared/model/realm';
+import { REALM_PRESETS, realmFromPreset } from '#shared/model/realm-presets';
+import type { ConnectionTestReport } from '#shared/model/connection-test';
+import type { ImportSearch, Job, SyncSummary } from '#shared/model/sync';
+import type { UserRecord } from '#shared/model/user';
 import { createHandlers, dispatch } from '../../handlers';
 import type { Services } from '../services';
 import { describeEntryDecoderAgainstSamba } from '../ldap/entry-decoder.samba-suite';

@@ -1,7 +1,7 @@
 import { EqualityFilter, type Filter } from 'ldapts';
-import type { FieldDefinition } from '../../../src-shared/model/fields';
-import type { RealmRecord } from '../../../src-shared/model/realm';
-import { RosterError } from '../../../src-shared/result';
+import type { FieldDefinition } from '#shared/model/fields';
+import type { RealmRecord } from '#shared/model/realm';
+import { RosterError } from '#shared/result';
 import { guidToBytes } from '../ldap/guid';
 import { BINARY_ATTRIBUTES, searchPages, type LdapEntry } from '../ldap/search';
 import { openSession } from '../ldap/session';

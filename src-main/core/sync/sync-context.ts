@@ -1,7 +1,7 @@
-import type { AuditChange } from '../../../src-shared/model/audit';
-import type { RealmRecord } from '../../../src-shared/model/realm';
-import { checkLdapFilter } from '../../../src-shared/model/ldap-filter';
-import { RosterError } from '../../../src-shared/result';
+import type { AuditChange } from '#shared/model/audit';
+import type { RealmRecord } from '#shared/model/realm';
+import { checkLdapFilter } from '#shared/model/ldap-filter';
+import { RosterError } from '#shared/result';
 import type { NewAuditEntry } from '../audit/audit-log';
 import { openLdifSource, readingPhase } from '../ldif/ldif-source';
 import type { RealmService } from '../realms/realm-service';

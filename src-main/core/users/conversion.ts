@@ -1,7 +1,7 @@
-import type { AuditChange } from '../../../src-shared/model/audit';
-import { DN_AS_ID, type RealmRecord } from '../../../src-shared/model/realm';
-import type { DirectoryCandidate, UserDetail, UserRecord } from '../../../src-shared/model/user';
-import { RosterError } from '../../../src-shared/result';
+import type { AuditChange } from '#shared/model/audit';
+import { DN_AS_ID, type RealmRecord } from '#shared/model/realm';
+import type { DirectoryCandidate, UserDetail, UserRecord } from '#shared/model/user';
+import { RosterError } from '#shared/result';
 import { equalityWithin } from '../ldap/filter';
 import type { RealmService } from '../realms/realm-service';
 import { applyDiff, threeWayDiff } from '../sync/diff';

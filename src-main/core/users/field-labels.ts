@@ -1,5 +1,5 @@
-import type { FieldDefinition } from '../../../src-shared/model/fields';
-import { changeLabel } from '../../../src-shared/model/change-labels';
+import type { FieldDefinition } from '#shared/model/fields';
+import { changeLabel } from '#shared/model/change-labels';
 
 /**
  * Names a field as people see it ("Job title"), never by its key ("title"): messages, notes and job reports

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { AuditEntry } from '../../../src-shared/model/audit';
+import type { AuditEntry } from '#shared/model/audit';
 import {
   customFieldInputSchema,
   RESERVED_KEYS,
@@ -7,9 +7,9 @@ import {
   type CustomFieldInput,
   type FieldDefinition,
   type FieldOwner,
-} from '../../../src-shared/model/fields';
-import type { Role } from '../../../src-shared/model/user';
-import { RosterError } from '../../../src-shared/result';
+} from '#shared/model/fields';
+import type { Role } from '#shared/model/user';
+import { RosterError } from '#shared/result';
 import type { NewAuditEntry } from '../audit/audit-log';
 import type { UserContext, UserService } from './user-service';
 

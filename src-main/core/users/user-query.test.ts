@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { USER_SORT_COLUMNS, type UserQuery, type UserRecord } from '../../../src-shared/model/user';
+import { USER_SORT_COLUMNS, type UserQuery, type UserRecord } from '#shared/model/user';
 import { seedUsers, SYNTHETIC_REALM_ID } from '../../../e2e/fixtures/users';
 import { createHandlers, dispatch } from '../../handlers';
 import { SessionSecretStore } from '../secrets/secret-store';

@@ -1,5 +1,5 @@
-import type { FieldDefinition } from '../../../src-shared/model/fields';
-import type { UserFacets, UserPage, UserQuery, UserRecord, UserRow, UserSortColumn } from '../../../src-shared/model/user';
+import type { FieldDefinition } from '#shared/model/fields';
+import type { UserFacets, UserPage, UserQuery, UserRecord, UserRow, UserSortColumn } from '#shared/model/user';
 import { collationKey, compareKeyed } from './collation-keys';
 import { ALIVE, COMPLETIONS, CONFLICTS, ENABLED, EXTERNAL, INCOMPLETE, UNEXPORTED, UserSlots, type UserSource } from './user-slots';
 import type { UserFlags } from './user-view';

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { AuditChange, AuditEntry } from '../../../src-shared/model/audit';
-import { effectiveFields, validateFieldValue, validateUsername, type FieldDefinition } from '../../../src-shared/model/fields';
-import type { FieldValues, UserDetail, UserPage, UserQuery, UserRecord, UserTarget } from '../../../src-shared/model/user';
-import { userQuerySchema } from '../../../src-shared/model/user';
-import type { BulkPreview, BulkResult } from '../../../src-shared/ipc/contract';
-import { RosterError } from '../../../src-shared/result';
+import type { AuditChange, AuditEntry } from '#shared/model/audit';
+import { effectiveFields, validateFieldValue, validateUsername, type FieldDefinition } from '#shared/model/fields';
+import type { FieldValues, UserDetail, UserPage, UserQuery, UserRecord, UserTarget } from '#shared/model/user';
+import { userQuerySchema } from '#shared/model/user';
+import type { BulkPreview, BulkResult } from '#shared/ipc/contract';
+import { RosterError } from '#shared/result';
 import type { AuditLog, NewAuditEntry } from '../audit/audit-log';
 import type { AppEvents } from '../events';
 import type { Store } from '../store/store';

@@ -1,5 +1,5 @@
-import type { FieldDefinition } from '../../../src-shared/model/fields';
-import type { UserRecord } from '../../../src-shared/model/user';
+import type { FieldDefinition } from '#shared/model/fields';
+import type { UserRecord } from '#shared/model/user';
 import type { UserStore } from './user-store';
 import { userFlags } from './user-view';
 

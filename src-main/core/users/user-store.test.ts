@@ -3,8 +3,8 @@ import { appendFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/p
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { UserRecord } from '../../../src-shared/model/user';
-import { RosterError } from '../../../src-shared/result';
+import type { UserRecord } from '#shared/model/user';
+import { RosterError } from '#shared/result';
 import { AuditLog, AUDIT_FILE } from '../audit/audit-log';
 import { USERS_FILE, USERS_JOURNAL, UserStore } from './user-store';
 

@@ -1,8 +1,8 @@
 import { access, copyFile, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { AuditEntry } from '../../../src-shared/model/audit';
-import type { UserRecord } from '../../../src-shared/model/user';
-import { RosterError } from '../../../src-shared/result';
+import type { AuditEntry } from '#shared/model/audit';
+import type { UserRecord } from '#shared/model/user';
+import { RosterError } from '#shared/result';
 import type { AuditLog, NewAuditEntry } from '../audit/audit-log';
 import { normalizeDn } from '../ldap/dn';
 import { removeLeftoverTemps, writeFileAtomically } from '../store/atomic-file';

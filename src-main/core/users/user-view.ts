@@ -1,5 +1,5 @@
-import type { FieldDefinition } from '../../../src-shared/model/fields';
-import type { FieldState, UserRecord } from '../../../src-shared/model/user';
+import type { FieldDefinition } from '#shared/model/fields';
+import type { FieldState, UserRecord } from '#shared/model/user';
 
 /** Whether a field of a user is a completion: a local value on an external user that the directory lacks or differs from. */
 export function isCompletion(user: UserRecord, field: FieldDefinition): boolean {

@@ -1,4 +1,4 @@
-import type { AuditChange } from '../../../src-shared/model/audit';
+import type { AuditChange } from '#shared/model/audit';
 import { changeLabel, changeValue } from '../lib/change-labels';
 
 const shown = (key: string, value: string) => (value === '' ? <span className="muted">(empty)</span> : changeValue(key, value));

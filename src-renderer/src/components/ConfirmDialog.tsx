@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { AppError } from '../../../src-shared/result';
+import type { AppError } from '#shared/result';
 import { Modal } from './Modal';
 
 interface ConfirmDialogProps {

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { Job } from '../../../src-shared/model/sync';
+import type { Job } from '#shared/model/sync';
 import { jobPercent, useCancelError, useJob, useJobsActions } from '../stores/jobs-store';
 
 /** What a running job is called in progress text and the status bar. */

@@ -1,4 +1,4 @@
-import type { Realm } from '../../../src-shared/model/realm';
+import type { Realm } from '#shared/model/realm';
 import { fullTime } from '../lib/format-time';
 
 /** What the status bar knows about a realm's reachability, from its last connection test. */

@@ -1,4 +1,4 @@
-import { changeLabel as sharedChangeLabel } from '../../../src-shared/model/change-labels';
+import { changeLabel as sharedChangeLabel } from '#shared/model/change-labels';
 
 /** The label a person knows a changed field or property by; the key itself when unknown (e.g. a removed custom field). */
 export function changeLabel(key: string, fieldLabels: Record<string, string>): string {

@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
-import type { AppInfo } from '../../../src-shared/ipc/contract';
-import type { AppError } from '../../../src-shared/result';
+import type { AppInfo } from '#shared/ipc/contract';
+import type { AppError } from '#shared/result';
 import { call } from '../api';
 import type { ScreenId } from '../lib/screens';
 

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { RosterApi } from '../../../src-shared/ipc/api';
-import type { FieldDefinition } from '../../../src-shared/model/fields';
+import type { RosterApi } from '#shared/ipc/api';
+import type { FieldDefinition } from '#shared/model/fields';
 import { useFieldsStore } from './fields-store';
 
 const department: FieldDefinition = { key: 'department', label: 'Department', type: 'text', owner: 'local', required: true, custom: false };

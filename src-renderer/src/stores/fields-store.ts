@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
-import type { CustomFieldInput, FieldDefinition, FieldOwner } from '../../../src-shared/model/fields';
-import type { AppError } from '../../../src-shared/result';
+import type { CustomFieldInput, FieldDefinition, FieldOwner } from '#shared/model/fields';
+import type { AppError } from '#shared/result';
 import { call, subscribe } from '../api';
 
 /** A change to one field's policy. */

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RosterApi } from '../../../src-shared/ipc/api';
-import type { Job } from '../../../src-shared/model/sync';
+import type { RosterApi } from '#shared/ipc/api';
+import type { Job } from '#shared/model/sync';
 import { jobPercent, mergeJob, resetJobs, useJobsStore } from './jobs-store';
 
 const job = (over: Partial<Job> = {}): Job => ({

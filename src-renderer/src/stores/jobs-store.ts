@@ -1,8 +1,8 @@
 import { create } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
-import type { EventMap } from '../../../src-shared/ipc/contract';
-import type { Job, JobState } from '../../../src-shared/model/sync';
-import type { AppError } from '../../../src-shared/result';
+import type { EventMap } from '#shared/ipc/contract';
+import type { Job, JobState } from '#shared/model/sync';
+import type { AppError } from '#shared/result';
 import { call, subscribe } from '../api';
 
 type Progress = EventMap['jobs:progress'];

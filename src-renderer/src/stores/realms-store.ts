@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
-import type { Realm } from '../../../src-shared/model/realm';
-import type { AppError } from '../../../src-shared/result';
+import type { Realm } from '#shared/model/realm';
+import type { AppError } from '#shared/result';
 import { call, subscribe } from '../api';
 import { fullTime, timeAgo } from '../lib/format-time';
 

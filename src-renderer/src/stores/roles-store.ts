@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
-import type { Role } from '../../../src-shared/model/user';
-import type { AppError } from '../../../src-shared/result';
+import type { Role } from '#shared/model/user';
+import type { AppError } from '#shared/result';
 import { call, subscribe } from '../api';
 
 interface RolesState {

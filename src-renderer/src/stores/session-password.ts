@@ -1,5 +1,5 @@
-import type { Realm } from '../../../src-shared/model/realm';
-import type { AppError } from '../../../src-shared/result';
+import type { Realm } from '#shared/model/realm';
+import type { AppError } from '#shared/result';
 import { call } from '../api';
 import { useRealmsStore } from './realms-store';
 

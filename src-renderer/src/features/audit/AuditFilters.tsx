@@ -1,4 +1,4 @@
-import { AUDIT_ACTION_LABELS, AUDIT_ACTIONS, type AuditAction } from '../../../../src-shared/model/audit';
+import { AUDIT_ACTION_LABELS, AUDIT_ACTIONS, type AuditAction } from '#shared/model/audit';
 import { useAuditActions, useAuditForm } from './audit-store';
 
 /** The journal filters: who it was about, what was done, and between which days. Changes apply as they are made. */

@@ -1,5 +1,5 @@
 import { Fragment } from 'react';
-import { AUDIT_ACTION_LABELS, type AuditEntry } from '../../../../src-shared/model/audit';
+import { AUDIT_ACTION_LABELS, type AuditEntry } from '#shared/model/audit';
 import { fullTime } from '../../lib/format-time';
 import { useAppStore } from '../../stores/app-store';
 import { ChangesTable } from '../../components/ChangesTable';

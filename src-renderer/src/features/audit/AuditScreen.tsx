@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { AppError } from '../../../../src-shared/result';
+import type { AppError } from '#shared/result';
 import { useAuditActions, useAuditEntries, useAuditForm } from './audit-store';
 import { useFieldLabels, useFieldsActions } from '../../stores/fields-store';
 import { AuditFilters } from './AuditFilters';

@@ -1,4 +1,4 @@
-import type { AuditAction, AuditFilter } from '../../../../src-shared/model/audit';
+import type { AuditAction, AuditFilter } from '#shared/model/audit';
 
 /** The Audit screen's filter inputs as typed: dates are the local `YYYY-MM-DD` of <input type="date">. */
 export interface AuditForm {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { RosterApi } from '../../../../src-shared/ipc/api';
-import type { AuditEntry } from '../../../../src-shared/model/audit';
+import type { RosterApi } from '#shared/ipc/api';
+import type { AuditEntry } from '#shared/model/audit';
 import { EMPTY_AUDIT_FORM } from './audit-filter';
 import { AUDIT_PAGE_SIZE, AUDIT_TYPING_DELAY_MS, useAuditStore } from './audit-store';
 

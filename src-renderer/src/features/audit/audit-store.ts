@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
-import type { AuditEntry } from '../../../../src-shared/model/audit';
-import type { AppError, Result } from '../../../../src-shared/result';
+import type { AuditEntry } from '#shared/model/audit';
+import type { AppError, Result } from '#shared/result';
 import { call } from '../../api';
 import { EMPTY_AUDIT_FORM, toAuditFilter, type AuditForm } from './audit-filter';
 

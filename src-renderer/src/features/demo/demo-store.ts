@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
-import type { AppError } from '../../../../src-shared/result';
+import type { AppError } from '#shared/result';
 import { call } from '../../api';
 import { useAppStore } from '../../stores/app-store';
 import { useJobsStore } from '../../stores/jobs-store';

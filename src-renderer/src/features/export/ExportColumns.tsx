@@ -1,4 +1,4 @@
-import { realmColumnForced, writtenColumns, type ExportColumn } from '../../../../src-shared/model/export';
+import { realmColumnForced, writtenColumns, type ExportColumn } from '#shared/model/export';
 import { useExportActions, useExportChoices } from './export-store';
 import { isRequiredColumn } from './export-choices';
 import './export-columns.css';

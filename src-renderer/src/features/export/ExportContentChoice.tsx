@@ -1,4 +1,4 @@
-import type { ExportContent } from '../../../../src-shared/model/export';
+import type { ExportContent } from '#shared/model/export';
 import { useExportActions, useExportChoices } from './export-store';
 import { RadioOption } from './RadioOption';
 

@@ -1,4 +1,4 @@
-import { CSV_DELIMITERS, EXPORT_FORMAT_LABELS, EXPORT_FORMATS, type CsvDelimiter, type ExportFormat } from '../../../../src-shared/model/export';
+import { CSV_DELIMITERS, EXPORT_FORMAT_LABELS, EXPORT_FORMATS, type CsvDelimiter, type ExportFormat } from '#shared/model/export';
 import { useExportActions, useExportChoices } from './export-store';
 import { RadioOption } from './RadioOption';
 

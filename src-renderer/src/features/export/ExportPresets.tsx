@@ -1,4 +1,4 @@
-import type { ExportPreset } from '../../../../src-shared/model/export';
+import type { ExportPreset } from '#shared/model/export';
 import { useExportActions, useExportChoices } from './export-store';
 import { RadioOption } from './RadioOption';
 

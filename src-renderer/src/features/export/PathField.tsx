@@ -1,6 +1,6 @@
 import { useEffect, useRef, type ReactNode } from 'react';
 import { describedBy } from '../../lib/field-aria';
-import type { AppError } from '../../../../src-shared/result';
+import type { AppError } from '#shared/result';
 import { Field } from '../../components/Field';
 
 interface PathFieldProps {

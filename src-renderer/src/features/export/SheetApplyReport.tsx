@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import type { SheetApplyReport } from '../../../../src-shared/model/sheet';
+import type { SheetApplyReport } from '#shared/model/sheet';
 import { useFieldLabels } from '../../stores/fields-store';
 import { useJobReportActions } from '../reports/reports-store';
 import { useSheetImportActions } from './sheet-import-store';

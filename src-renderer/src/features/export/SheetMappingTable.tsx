@@ -1,5 +1,5 @@
 import type { FormEvent } from 'react';
-import type { SheetOpened, SheetTarget } from '../../../../src-shared/model/sheet';
+import type { SheetOpened, SheetTarget } from '#shared/model/sheet';
 import { useFields } from '../../stores/fields-store';
 import { useSheetImportActions, useSheetMapping, useSheetPreview } from './sheet-import-store';
 import { mappingProblems, targetOptions } from './sheet-mapping';

@@ -1,4 +1,4 @@
-import { SHEET_ROW_STATUSES } from '../../../../src-shared/model/sheet';
+import { SHEET_ROW_STATUSES } from '#shared/model/sheet';
 import { useFieldLabels } from '../../stores/fields-store';
 import { SHEET_PAGE_SIZE, useSheetApply, useSheetImportActions, useSheetPreview } from './sheet-import-store';
 import { ROW_STATUS_LABELS, SheetRowItem } from './SheetRowItem';

@@ -1,4 +1,4 @@
-import type { SheetRowResult, SheetRowStatus } from '../../../../src-shared/model/sheet';
+import type { SheetRowResult, SheetRowStatus } from '#shared/model/sheet';
 import { useJobReportActions } from '../reports/reports-store';
 import { ChangesTable } from '../../components/ChangesTable';
 import { MATCH_TARGET_LABELS } from './sheet-mapping';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { realmColumnForced, writtenColumns, type ExportColumn, type ExportPreset } from '../../../../src-shared/model/export';
+import { realmColumnForced, writtenColumns, type ExportColumn, type ExportPreset } from '#shared/model/export';
 import {
   defaultFileName,
   fileNameOf,

@@ -7,7 +7,7 @@ import {
   type ExportFormat,
   type ExportPreset,
   type ExportPresetId,
-} from '../../../../src-shared/model/export';
+} from '#shared/model/export';
 
 /** What the admin chose on the Export screen, apart from the scope and the file. */
 export interface ExportChoices {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeQuery, exportScopeFor, isFiltered, queryPhrases, type ScopeContext } from './export-scope';
-import type { ExportPlan, ExportResult } from '../../../../src-shared/model/export';
+import type { ExportPlan, ExportResult } from '#shared/model/export';
 import { emptyReason, filesNote, partFileNames, partLine, planSentence, resultSentence, savedSentence } from './plan-text';
 
 const names = { realm: (id: string) => (id === 'r1' ? 'Lab directory' : undefined), field: (key: string) => (key === 'department' ? 'Department' : undefined) };

@@ -1,8 +1,8 @@
-import type { ExportScope } from '../../../../src-shared/model/export';
-import { describeQuery, isFiltered, type QueryNames } from '../../../../src-shared/model/query-text';
-import type { UserQueryInput, UserTarget } from '../../../../src-shared/model/user';
+import type { ExportScope } from '#shared/model/export';
+import { describeQuery, isFiltered, type QueryNames } from '#shared/model/query-text';
+import type { UserQueryInput, UserTarget } from '#shared/model/user';
 
-export { describeQuery, isFiltered, queryPhrases, type QueryNames } from '../../../../src-shared/model/query-text';
+export { describeQuery, isFiltered, queryPhrases, type QueryNames } from '#shared/model/query-text';
 
 /** Which users the Export screen writes: everyone, the Users list's filter, its selection, or a report's users. */
 export type ScopeKind = 'all' | 'filter' | 'selection' | 'report';

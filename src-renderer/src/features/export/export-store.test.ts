@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { RosterApi } from '../../../../src-shared/ipc/api';
-import type { ExportCatalogue } from '../../../../src-shared/ipc/contract';
-import type { ExportColumn, ExportPlan } from '../../../../src-shared/model/export';
-import type { Job } from '../../../../src-shared/model/sync';
+import type { RosterApi } from '#shared/ipc/api';
+import type { ExportCatalogue } from '#shared/ipc/contract';
+import type { ExportColumn, ExportPlan } from '#shared/model/export';
+import type { Job } from '#shared/model/sync';
 import { selectOne } from '../users/list/selection';
 import { useAppStore } from '../../stores/app-store';
 import { exportRequest, PLAN_DEBOUNCE_MS, prefsOf, PREFS_DEBOUNCE_MS, resetExport, useExportStore } from './export-store';

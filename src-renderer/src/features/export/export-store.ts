@@ -1,8 +1,8 @@
 import { create } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
-import type { ExportCatalogue } from '../../../../src-shared/ipc/contract';
-import type { CsvDelimiter, ExportContent, ExportFormat, ExportPlan, ExportPrefs, ExportPresetId, ExportRequestInput } from '../../../../src-shared/model/export';
-import type { AppError } from '../../../../src-shared/result';
+import type { ExportCatalogue } from '#shared/ipc/contract';
+import type { CsvDelimiter, ExportContent, ExportFormat, ExportPlan, ExportPrefs, ExportPresetId, ExportRequestInput } from '#shared/model/export';
+import type { AppError } from '#shared/result';
 import { call } from '../../api';
 import {
   DEFAULT_PRESET,

@@ -1,4 +1,4 @@
-import type { ExportPart, ExportPlan, ExportResult } from '../../../../src-shared/model/export';
+import type { ExportPart, ExportPlan, ExportResult } from '#shared/model/export';
 import { fileNameOf } from './export-choices';
 
 const count = (n: number) => n.toLocaleString('en-US');

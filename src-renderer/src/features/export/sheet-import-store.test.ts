@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { RosterApi } from '../../../../src-shared/ipc/api';
-import type { SheetOpened, SheetRowResult } from '../../../../src-shared/model/sheet';
+import type { RosterApi } from '#shared/ipc/api';
+import type { SheetOpened, SheetRowResult } from '#shared/model/sheet';
 import { resetSheetImport, SHEET_PAGE_SIZE, useSheetImportStore } from './sheet-import-store';
 
 const SHEET: SheetOpened = {

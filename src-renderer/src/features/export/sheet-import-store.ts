@@ -1,7 +1,7 @@
 import { create } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
-import type { SheetApplyReport, SheetOpened, SheetPreview, SheetRowResult, SheetRowStatus, SheetTarget } from '../../../../src-shared/model/sheet';
-import type { AppError } from '../../../../src-shared/result';
+import type { SheetApplyReport, SheetOpened, SheetPreview, SheetRowResult, SheetRowStatus, SheetTarget } from '#shared/model/sheet';
+import type { AppError } from '#shared/result';
 import { call } from '../../api';
 import { mappingInput, mappingOf, type SheetMapping } from './sheet-mapping';
 

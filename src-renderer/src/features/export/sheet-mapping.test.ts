@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SheetColumn } from '../../../../src-shared/model/sheet';
+import type { SheetColumn } from '#shared/model/sheet';
 import { mappingInput, mappingOf, mappingProblems, targetLabel, targetOptions } from './sheet-mapping';
 
 const column = (index: number, header: string, target: SheetColumn['target']): SheetColumn => ({ index, header, target, samples: [] });

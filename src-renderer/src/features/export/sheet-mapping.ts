@@ -1,4 +1,4 @@
-import { SHEET_MATCH_TARGETS, type SheetColumn, type SheetMatchTarget, type SheetTarget } from '../../../../src-shared/model/sheet';
+import { SHEET_MATCH_TARGETS, type SheetColumn, type SheetMatchTarget, type SheetTarget } from '#shared/model/sheet';
 
 /** A column's target by column index. */
 export type SheetMapping = Record<number, SheetTarget>;

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import type { Realm } from '../../../../src-shared/model/realm';
+import type { Realm } from '#shared/model/realm';
 import { Field } from '../../components/Field';
 import { Modal } from '../../components/Modal';
 import { describedBy } from '../../lib/field-aria';

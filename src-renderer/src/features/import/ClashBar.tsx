@@ -1,4 +1,4 @@
-import { applyRenameRule, DEFAULT_RENAME_RULE, realmSlug, renameRuleProblem, type UsernameClashChoice } from '../../../../src-shared/model/username-clash';
+import { applyRenameRule, DEFAULT_RENAME_RULE, realmSlug, renameRuleProblem, type UsernameClashChoice } from '#shared/model/username-clash';
 import { describedBy, errorId, hintId } from '../../lib/field-aria';
 import { useImportActions, useImportClash } from './import-store';
 import { useRealm } from '../../stores/realms-store';

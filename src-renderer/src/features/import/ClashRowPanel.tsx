@@ -1,4 +1,4 @@
-import type { ImportRow } from '../../../../src-shared/model/sync';
+import type { ImportRow } from '#shared/model/sync';
 import { describedBy, errorId } from '../../lib/field-aria';
 import { useUserNavigation } from '../../stores/app-store';
 import { useFocusedImportRow, useImportActions, useImportClash } from './import-store';

@@ -1,7 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, type KeyboardEvent, type MouseEvent } from 'react';
 import { useImportActions, useImportResult, useImportSelection, useImportStore } from './import-store';
-import type { UsernameClashChoice } from '../../../../src-shared/model/username-clash';
+import type { UsernameClashChoice } from '#shared/model/username-clash';
 import { IMPORT_ROW_HEIGHT, ImportResultRow, importRowId } from './ImportResultRow';
 import { rowAt } from './result-pages';
 

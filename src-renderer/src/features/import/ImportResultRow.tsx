@@ -2,7 +2,7 @@ import type { MouseEvent } from 'react';
 import { useFieldLabels } from '../../stores/fields-store';
 import { useImportClash, useImportRow, useImportRowChosen } from './import-store';
 import { useRealm } from '../../stores/realms-store';
-import type { ImportRow } from '../../../../src-shared/model/sync';
+import type { ImportRow } from '#shared/model/sync';
 import { rowDecision } from './clash-choices';
 import { STATUS_LABELS } from './import-labels';
 

@@ -1,4 +1,4 @@
-import type { ImportSearch } from '../../../../src-shared/model/sync';
+import type { ImportSearch } from '#shared/model/sync';
 import { useJob } from '../../stores/jobs-store';
 import { useImportActions, useImportResult, useImportRun, useImportRunButtons, useImportSelection } from './import-store';
 import { formatCount, resultCountText } from './import-labels';

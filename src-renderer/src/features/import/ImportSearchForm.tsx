@@ -1,5 +1,5 @@
 import { useRef, type FormEvent, type KeyboardEvent } from 'react';
-import type { Realm } from '../../../../src-shared/model/realm';
+import type { Realm } from '#shared/model/realm';
 import { Field } from '../../components/Field';
 import { describedBy, errorId } from '../../lib/field-aria';
 import { useImportActions, useImportForm, useImportStore } from './import-store';

@@ -1,4 +1,4 @@
-import { IMPORT_STATUSES, type ImportSearch, type ImportStatus } from '../../../../src-shared/model/sync';
+import { IMPORT_STATUSES, type ImportSearch, type ImportStatus } from '#shared/model/sync';
 import { formatCount, STATUS_LABELS } from './import-labels';
 
 /** The result's counts per status, each a toggle narrowing the list to it. */

@@ -1,5 +1,5 @@
-import { validateUsername } from '../../../../src-shared/model/fields';
-import type { ClashRealm, ImportRow } from '../../../../src-shared/model/sync';
+import { validateUsername } from '#shared/model/fields';
+import type { ClashRealm, ImportRow } from '#shared/model/sync';
 import {
   applyRenameRule,
   DEFAULT_RENAME_RULE,
@@ -7,7 +7,7 @@ import {
   type ClashOverride,
   type UsernameClashChoice,
   type UsernameClashInput,
-} from '../../../../src-shared/model/username-clash';
+} from '#shared/model/username-clash';
 
 /**
  * The admin's answers, before a run, for entries whose username belongs to a user of another realm:

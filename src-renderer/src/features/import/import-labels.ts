@@ -1,4 +1,4 @@
-import type { ImportSearch, ImportStatus } from '../../../../src-shared/model/sync';
+import type { ImportSearch, ImportStatus } from '#shared/model/sync';
 
 /** How each import status is named on chips and badges. */
 export const STATUS_LABELS: Record<ImportStatus, string> = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ImportRow } from '../../../../src-shared/model/sync';
+import type { ImportRow } from '#shared/model/sync';
 import { resultCountText, runVerb } from './import-labels';
 import { addRange, chosenCount, isChosen, NO_SELECTION, selectEvery, toggleDn } from './import-selection';
 import { dnsInRange, MAX_PAGES, PAGE_SIZE, pagesFor, rowAt, withPage } from './result-pages';

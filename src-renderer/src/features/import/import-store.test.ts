@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { RosterApi } from '../../../../src-shared/ipc/api';
-import type { Realm } from '../../../../src-shared/model/realm';
-import type { ImportRow, ImportStatus, Job } from '../../../../src-shared/model/sync';
+import type { RosterApi } from '#shared/ipc/api';
+import type { Realm } from '#shared/model/realm';
+import type { ImportRow, ImportStatus, Job } from '#shared/model/sync';
 import { runButtonLabels } from './import-labels';
 import { resetImport, useImportStore, viewTotal } from './import-store';
 import { resetJobs, useJobsStore } from '../../stores/jobs-store';

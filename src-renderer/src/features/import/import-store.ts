@@ -1,10 +1,10 @@
 import { create } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
-import { checkLdapFilter } from '../../../../src-shared/model/ldap-filter';
-import type { Realm } from '../../../../src-shared/model/realm';
-import type { ImportRow, ImportSearch, ImportStatus } from '../../../../src-shared/model/sync';
-import type { UsernameClashChoice } from '../../../../src-shared/model/username-clash';
-import type { AppError } from '../../../../src-shared/result';
+import { checkLdapFilter } from '#shared/model/ldap-filter';
+import type { Realm } from '#shared/model/realm';
+import type { ImportRow, ImportSearch, ImportStatus } from '#shared/model/sync';
+import type { UsernameClashChoice } from '#shared/model/username-clash';
+import type { AppError } from '#shared/result';
 import { call } from '../../api';
 import { runButtonLabels } from './import-labels';
 import { chooseAll, chooseRow, clashProblem, clashRequest, nameRow, NO_CLASH_CHOICES, type ClashChoices } from './clash-choices';

@@ -1,4 +1,4 @@
-import type { ImportRow } from '../../../../src-shared/model/sync';
+import type { ImportRow } from '#shared/model/sync';
 
 /** Rows per `import:page` request: many screenfuls, small enough to answer at once. */
 export const PAGE_SIZE = 200;

@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import { coverageWarnings, type ConnectionTestReport } from '../../../../src-shared/model/connection-test';
+import { coverageWarnings, type ConnectionTestReport } from '#shared/model/connection-test';
 import { useCoverageStale, useDraftValue, useTestState } from './realm-form-hooks';
 import { MappingCoverageTable } from './MappingCoverageTable';
 import { isFileRealm } from './realm-draft';

@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import type { Realm } from '../../../../src-shared/model/realm';
-import type { AppError } from '../../../../src-shared/result';
+import type { Realm } from '#shared/model/realm';
+import type { AppError } from '#shared/result';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { useRealmActions } from '../../stores/realms-store';
 

@@ -1,5 +1,5 @@
-import type { LdifFlavour } from '../../../../src-shared/model/realm';
-import { flavourName, realmNotes } from '../../../../src-shared/model/realm-status';
+import type { LdifFlavour } from '#shared/model/realm';
+import { flavourName, realmNotes } from '#shared/model/realm-status';
 import { useDraftValue, useFormActions, useLdifFileState } from './realm-form-hooks';
 import { DraftSelectField } from './DraftSelectField';
 import { DraftTextField } from './DraftTextField';

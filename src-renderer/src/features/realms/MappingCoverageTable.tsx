@@ -1,4 +1,4 @@
-import { coverageText, type MappingCoverage } from '../../../../src-shared/model/connection-test';
+import { coverageText, type MappingCoverage } from '#shared/model/connection-test';
 
 /** The mapping applied to the sampled users: per field, which attribute gave the value to how many; warnings marked. */
 export function MappingCoverageTable({ coverage }: { coverage: MappingCoverage }) {

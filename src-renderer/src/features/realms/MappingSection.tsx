@@ -1,4 +1,4 @@
-import { MAPPABLE_FIELDS } from '../../../../src-shared/model/realm';
+import { MAPPABLE_FIELDS } from '#shared/model/realm';
 import { FIELD_LABELS, KIND_LABELS } from './realm-labels';
 import { describedBy } from '../../lib/field-aria';
 import { useDraftValue, useFormActions } from './realm-form-hooks';

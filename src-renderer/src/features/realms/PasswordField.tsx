@@ -1,4 +1,4 @@
-import type { PasswordState } from '../../../../src-shared/model/realm';
+import type { PasswordState } from '#shared/model/realm';
 import { Field } from '../../components/Field';
 import { useDraftValue, useFormActions, useTargetChanged, useTestFlag } from './realm-form-hooks';
 import { realmFieldAria } from './field-aria';

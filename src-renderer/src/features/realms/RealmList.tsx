@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import type { Realm } from '../../../../src-shared/model/realm';
+import type { Realm } from '#shared/model/realm';
 import { useFormActions, useFormTarget } from './realm-form-hooks';
 import { useRealmActions, useRealms, useRealmsStatus } from '../../stores/realms-store';
 import { DeleteRealmDialog } from './DeleteRealmDialog';

@@ -1,7 +1,7 @@
 import type { KeyboardEvent, MouseEvent } from 'react';
-import type { Realm } from '../../../../src-shared/model/realm';
-import { realmNotes } from '../../../../src-shared/model/realm-status';
-import { clearTextBindWarning, tlsMismatch } from '../../../../src-shared/model/realm-tls';
+import type { Realm } from '#shared/model/realm';
+import { realmNotes } from '#shared/model/realm-status';
+import { clearTextBindWarning, tlsMismatch } from '#shared/model/realm-tls';
 import { KIND_LABELS } from './realm-labels';
 import { ReconcileButton } from '../sync/ReconcileButton';
 import { RealmTestStatus } from './RealmTestStatus';

@@ -1,4 +1,4 @@
-import type { Realm } from '../../../../src-shared/model/realm';
+import type { Realm } from '#shared/model/realm';
 import { realmActivity } from '../../stores/realms-store';
 
 /** The last "Test connection" of a saved realm: ok or failed and when, the message in the tooltip. */

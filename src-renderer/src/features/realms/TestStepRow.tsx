@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { ConnectionStepResult } from '../../../../src-shared/model/connection-test';
+import type { ConnectionStepResult } from '#shared/model/connection-test';
 import { testStepDetailId } from './realm-form-store';
 
 const ICONS: Record<ConnectionStepResult['status'], string> = { ok: '✓', warning: '⚠', failed: '✗', skipped: '–' };

@@ -1,6 +1,6 @@
-import { presetFor, realmFromPreset } from '../../../../src-shared/model/realm-presets';
-import { formatSources } from '../../../../src-shared/model/realm-mapping';
-import { MAPPABLE_FIELDS, type LdifFlavour, type MappableField, type RealmInput, type RealmKind, type TlsMode } from '../../../../src-shared/model/realm';
+import { presetFor, realmFromPreset } from '#shared/model/realm-presets';
+import { formatSources } from '#shared/model/realm-mapping';
+import { MAPPABLE_FIELDS, type LdifFlavour, type MappableField, type RealmInput, type RealmKind, type TlsMode } from '#shared/model/realm';
 
 /** The realm form's values as typed: numbers stay strings until validation, timeouts are in seconds. */
 export interface RealmDraft {

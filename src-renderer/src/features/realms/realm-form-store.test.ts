@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { RosterApi } from '../../../../src-shared/ipc/api';
-import type { Realm } from '../../../../src-shared/model/realm';
-import { realmFromPreset } from '../../../../src-shared/model/realm-presets';
+import type { RosterApi } from '#shared/ipc/api';
+import type { Realm } from '#shared/model/realm';
+import { realmFromPreset } from '#shared/model/realm-presets';
 import { isDirty } from './realm-draft';
 import { coverageIsStale, testFieldFlags, useRealmFormStore, visibleFieldErrors } from './realm-form-store';
 import { useRealmsStore } from '../../stores/realms-store';

@@ -1,9 +1,9 @@
 import { create } from 'zustand';
-import type { ChannelInput } from '../../../../src-shared/ipc/contract';
-import type { ConnectionTestReport } from '../../../../src-shared/model/connection-test';
-import type { LdifFlavour, LdifInspection, Realm, RealmInput, RealmKind } from '../../../../src-shared/model/realm';
-import type { AppError, Result } from '../../../../src-shared/result';
-import { parseSources } from '../../../../src-shared/model/realm-mapping';
+import type { ChannelInput } from '#shared/ipc/contract';
+import type { ConnectionTestReport } from '#shared/model/connection-test';
+import type { LdifFlavour, LdifInspection, Realm, RealmInput, RealmKind } from '#shared/model/realm';
+import type { AppError, Result } from '#shared/result';
+import { parseSources } from '#shared/model/realm-mapping';
 import { call } from '../../api';
 import { bindTargetKey, draftFromRealm, isDirty, newDraft, sameSettings, withPreset, type RealmDraft } from './realm-draft';
 import { checkDraft, typedErrors, type FieldErrors } from './realm-validation';

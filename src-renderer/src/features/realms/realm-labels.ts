@@ -1,4 +1,4 @@
-import type { MappableField, RealmKind, TlsMode } from '../../../../src-shared/model/realm';
+import type { MappableField, RealmKind, TlsMode } from '#shared/model/realm';
 
 /** How each realm kind is named in the UI. */
 export const KIND_LABELS: Record<RealmKind, string> = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { realmFromPreset } from '../../../../src-shared/model/realm-presets';
+import { realmFromPreset } from '#shared/model/realm-presets';
 import { draftFromRealm, newDraft, isDirty, sameSettings, withPreset, type RealmDraft } from './realm-draft';
 import { checkDraft } from './realm-validation';
 import { tlsWarnings } from './tls-warnings';

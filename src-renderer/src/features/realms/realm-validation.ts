@@ -1,7 +1,7 @@
 import type { z } from 'zod';
-import { checkLdapFilter } from '../../../../src-shared/model/ldap-filter';
-import { realmInputSchema, type MappableField, type RealmInput } from '../../../../src-shared/model/realm';
-import { parseSources } from '../../../../src-shared/model/realm-mapping';
+import { checkLdapFilter } from '#shared/model/ldap-filter';
+import { realmInputSchema, type MappableField, type RealmInput } from '#shared/model/realm';
+import { parseSources } from '#shared/model/realm-mapping';
 import { isFileRealm, type RealmDraft } from './realm-draft';
 
 /** Messages per field, keyed by the realm input path (`name`, `connection.urls.1`, `search.pageSize`…). */

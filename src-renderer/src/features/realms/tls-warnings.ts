@@ -1,4 +1,4 @@
-import { clearTextBindWarning, tlsMismatch } from '../../../../src-shared/model/realm-tls';
+import { clearTextBindWarning, tlsMismatch } from '#shared/model/realm-tls';
 import type { RealmDraft } from './realm-draft';
 
 /**

@@ -1,4 +1,4 @@
-import { realmMissingQuery, type FieldCompleteness, type RealmCompleteness } from '../../../../src-shared/model/report';
+import { realmMissingQuery, type FieldCompleteness, type RealmCompleteness } from '#shared/model/report';
 import { chartOrder, realmCellLabel, realmCellTitle, useReportsActions } from './reports-store';
 import './completeness-by-realm.css';
 

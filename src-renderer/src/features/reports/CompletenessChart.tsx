@@ -1,4 +1,4 @@
-import type { FieldCompleteness } from '../../../../src-shared/model/report';
+import type { FieldCompleteness } from '#shared/model/report';
 import { barLabel, chartOrder, useReportsActions } from './reports-store';
 
 const percent = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 100) : 0);

@@ -1,6 +1,6 @@
 import { useEffect, type ReactNode } from 'react';
-import type { ExportResult } from '../../../../src-shared/model/export';
-import type { Job, SyncChange, SyncSummary } from '../../../../src-shared/model/sync';
+import type { ExportResult } from '#shared/model/export';
+import type { Job, SyncChange, SyncSummary } from '#shared/model/sync';
 import { ChangesTable } from '../../components/ChangesTable';
 import { newInDirectoryText, reportedUserIds } from './job-report';
 import { useFieldLabels, useFieldsActions, useFieldsStatus } from '../../stores/fields-store';

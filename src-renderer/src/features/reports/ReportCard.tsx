@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { ReportSummary } from '../../../../src-shared/model/report';
+import type { ReportSummary } from '#shared/model/report';
 import { reportLabel, useReportsActions } from './reports-store';
 
 /** One data-quality report: how many users it counts, what it means, and the ways to act on them. */

@@ -1,4 +1,4 @@
-import type { Job, SyncSummary } from '../../../../src-shared/model/sync';
+import type { Job, SyncSummary } from '#shared/model/sync';
 
 const KIND_NAMES: Record<Job['kind'], string> = { import: 'Import', resync: 'Resync', reconcile: 'Reconcile', export: 'Export' };
 

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { RosterApi } from '../../../../src-shared/ipc/api';
-import { realmMissingQuery, type FieldCompleteness, type ReportsOverview } from '../../../../src-shared/model/report';
-import type { Realm } from '../../../../src-shared/model/realm';
-import type { Job } from '../../../../src-shared/model/sync';
+import type { RosterApi } from '#shared/ipc/api';
+import { realmMissingQuery, type FieldCompleteness, type ReportsOverview } from '#shared/model/report';
+import type { Realm } from '#shared/model/realm';
+import type { Job } from '#shared/model/sync';
 import { exportScopeFor } from '../export/export-scope';
 import { useAppStore } from '../../stores/app-store';
 import { resetImport, useImportStore } from '../import/import-store';

@@ -1,10 +1,10 @@
 import { create } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
-import { DEFAULT_STALE_DAYS, type FieldCompleteness, type RealmCompleteness, type ReportSummary, type ReportsOverview } from '../../../../src-shared/model/report';
-import type { UserQueryInput } from '../../../../src-shared/model/user';
-import type { AppError } from '../../../../src-shared/result';
+import { DEFAULT_STALE_DAYS, type FieldCompleteness, type RealmCompleteness, type ReportSummary, type ReportsOverview } from '#shared/model/report';
+import type { UserQueryInput } from '#shared/model/user';
+import type { AppError } from '#shared/result';
 import { call, subscribe } from '../../api';
-import type { Job } from '../../../../src-shared/model/sync';
+import type { Job } from '#shared/model/sync';
 import { jobReportLabel, reportedUserIds } from './job-report';
 import { useAppStore } from '../../stores/app-store';
 import { useExportStore } from '../export/export-store';

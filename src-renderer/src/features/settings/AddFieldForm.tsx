@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { FIELD_OWNERS, FIELD_TYPES } from '../../../../src-shared/model/fields';
-import type { AppError } from '../../../../src-shared/result';
+import { FIELD_OWNERS, FIELD_TYPES } from '#shared/model/fields';
+import type { AppError } from '#shared/result';
 import { Field } from '../../components/Field';
 import { describedBy } from '../../lib/field-aria';
 import { useFields, useFieldsActions } from '../../stores/fields-store';

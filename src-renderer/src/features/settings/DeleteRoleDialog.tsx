@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import type { Role } from '../../../../src-shared/model/user';
-import type { AppError } from '../../../../src-shared/result';
+import type { Role } from '#shared/model/user';
+import type { AppError } from '#shared/result';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { useRoleAdmin } from './role-admin-store';
 

@@ -1,5 +1,5 @@
-import type { FieldDefinition, FieldOwner } from '../../../../src-shared/model/fields';
-import { FIELD_OWNERS } from '../../../../src-shared/model/fields';
+import type { FieldDefinition, FieldOwner } from '#shared/model/fields';
+import { FIELD_OWNERS } from '#shared/model/fields';
 import { useFieldsActions } from '../../stores/fields-store';
 import { SavedFlash } from '../../components/SavedFlash';
 import { FIELD_OWNER_LABELS, FIELD_TYPE_LABELS } from './field-labels';

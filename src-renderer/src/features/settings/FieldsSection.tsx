@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { FieldDefinition } from '../../../../src-shared/model/fields';
+import type { FieldDefinition } from '#shared/model/fields';
 import { useFields, useFieldsActions, useFieldsStatus } from '../../stores/fields-store';
 import { AddFieldForm } from './AddFieldForm';
 import { FieldPolicyRow } from './FieldPolicyRow';

@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import type { FieldDefinition } from '../../../../src-shared/model/fields';
-import type { AppError } from '../../../../src-shared/result';
+import type { FieldDefinition } from '#shared/model/fields';
+import type { AppError } from '#shared/result';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { useFieldsActions } from '../../stores/fields-store';
 

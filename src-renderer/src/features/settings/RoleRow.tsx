@@ -1,6 +1,6 @@
 import { useState, type FormEvent, type KeyboardEvent } from 'react';
-import type { Role } from '../../../../src-shared/model/user';
-import type { AppError } from '../../../../src-shared/result';
+import type { Role } from '#shared/model/user';
+import type { AppError } from '#shared/result';
 import { useRoleAdmin } from './role-admin-store';
 
 interface RoleRowProps {

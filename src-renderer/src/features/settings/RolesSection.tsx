@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import type { Role } from '../../../../src-shared/model/user';
-import type { AppError } from '../../../../src-shared/result';
+import type { Role } from '#shared/model/user';
+import type { AppError } from '#shared/result';
 import { useRoles, useRolesActions, useRolesStatus } from '../../stores/roles-store';
 import { DeleteRoleDialog } from './DeleteRoleDialog';
 import { RoleRow } from './RoleRow';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FieldDefinition } from '../../../../src-shared/model/fields';
+import type { FieldDefinition } from '#shared/model/fields';
 import { checkCustomField, EMPTY_CUSTOM_FIELD } from './custom-field-draft';
 
 const costCenter: FieldDefinition = {

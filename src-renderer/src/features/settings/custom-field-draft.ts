@@ -6,7 +6,7 @@ import {
   type FieldDefinition,
   type FieldOwner,
   type FieldType,
-} from '../../../../src-shared/model/fields';
+} from '#shared/model/fields';
 
 /** The "Add custom field" form as typed. */
 export interface CustomFieldDraft {

@@ -1,4 +1,4 @@
-import type { FieldOwner, FieldType } from '../../../../src-shared/model/fields';
+import type { FieldOwner, FieldType } from '#shared/model/fields';
 
 /** How field types are named in Settings. */
 export const FIELD_TYPE_LABELS: Record<FieldType, string> = {

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { AppError, Result } from '../../../../src-shared/result';
+import type { AppError, Result } from '#shared/result';
 import { call } from '../../api';
 import { useRolesStore } from '../../stores/roles-store';
 

@@ -1,4 +1,4 @@
-import type { UserTarget } from '../../../../src-shared/model/user';
+import type { UserTarget } from '#shared/model/user';
 import { JobProgress } from '../../components/JobProgress';
 import { JobReport } from '../reports/JobReport';
 import { useJob } from '../../stores/jobs-store';

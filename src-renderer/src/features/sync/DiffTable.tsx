@@ -1,5 +1,5 @@
 import { useId, useState } from 'react';
-import type { FieldDiff } from '../../../../src-shared/model/sync';
+import type { FieldDiff } from '#shared/model/sync';
 import { LockIcon } from '../../components/LockIcon';
 import { choiceOf, groupDiffRows, isDecision, isOverridden, OUTCOME_LABELS, resultValue, type Choice, type Choices } from './resync-diff';
 

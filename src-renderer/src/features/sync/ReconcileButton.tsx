@@ -1,4 +1,4 @@
-import type { Realm } from '../../../../src-shared/model/realm';
+import type { Realm } from '#shared/model/realm';
 import { jobPercent, useJob } from '../../stores/jobs-store';
 import { realmActivity } from '../../stores/realms-store';
 import { useReconcile, useSyncActions } from './sync-store';

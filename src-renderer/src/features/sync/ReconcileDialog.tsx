@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import { describeMarker } from '../../../../src-shared/model/change-marker';
-import type { Realm } from '../../../../src-shared/model/realm';
+import { describeMarker } from '#shared/model/change-marker';
+import type { Realm } from '#shared/model/realm';
 import { JobProgress } from '../../components/JobProgress';
 import { Modal } from '../../components/Modal';
 import { useAppStore } from '../../stores/app-store';

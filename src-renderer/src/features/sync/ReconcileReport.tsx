@@ -1,6 +1,6 @@
-import type { Realm } from '../../../../src-shared/model/realm';
-import type { Job } from '../../../../src-shared/model/sync';
-import { describeReconcile } from '../../../../src-shared/model/change-marker';
+import type { Realm } from '#shared/model/realm';
+import type { Job } from '#shared/model/sync';
+import { describeReconcile } from '#shared/model/change-marker';
 import { JobReport } from '../reports/JobReport';
 import { fullTime } from '../../lib/format-time';
 

@@ -1,4 +1,4 @@
-import type { DirectoryCandidate } from '../../../../src-shared/model/user';
+import type { DirectoryCandidate } from '#shared/model/user';
 import { MATCH_LABELS } from './resync-diff';
 
 interface ResyncCandidatesProps {

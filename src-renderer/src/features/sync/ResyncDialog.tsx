@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import type { UserDiff } from '../../../../src-shared/model/sync';
+import type { UserDiff } from '#shared/model/sync';
 import { Field } from '../../components/Field';
 import { Modal } from '../../components/Modal';
 import { useRealms } from '../../stores/realms-store';

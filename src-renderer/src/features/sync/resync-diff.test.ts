@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { FieldDiff } from '../../../../src-shared/model/sync';
-import type { DirectoryCandidate } from '../../../../src-shared/model/user';
+import type { FieldDiff } from '#shared/model/sync';
+import type { DirectoryCandidate } from '#shared/model/user';
 import { fieldState, userDetail } from '../users/detail/detail-fixture';
 import { bestCandidate, defaultChoices, groupDiffRows, queuedConflicts, resultValue } from './resync-diff';
 

@@ -1,5 +1,5 @@
-import type { FieldDiff, FieldOutcome, UserDiff } from '../../../../src-shared/model/sync';
-import type { DirectoryCandidate, FieldState, UserDetail } from '../../../../src-shared/model/user';
+import type { FieldDiff, FieldOutcome, UserDiff } from '#shared/model/sync';
+import type { DirectoryCandidate, FieldState, UserDetail } from '#shared/model/user';
 
 /** Which value wins a field: the directory's or Roster's. */
 export type Choice = 'directory' | 'local';

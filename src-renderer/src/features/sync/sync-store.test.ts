@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { RosterApi } from '../../../../src-shared/ipc/api';
-import type { Job, UserDiff } from '../../../../src-shared/model/sync';
-import type { DirectoryCandidate } from '../../../../src-shared/model/user';
-import type { Result } from '../../../../src-shared/result';
+import type { RosterApi } from '#shared/ipc/api';
+import type { Job, UserDiff } from '#shared/model/sync';
+import type { DirectoryCandidate } from '#shared/model/user';
+import type { Result } from '#shared/result';
 import { resetJobs, useJobsStore } from '../../stores/jobs-store';
 import { passwordMissing } from '../../stores/session-password';
 import { diffSummary, resultValue } from './resync-diff';

@@ -1,8 +1,8 @@
 import { create } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
-import type { Job, UserDiff } from '../../../../src-shared/model/sync';
-import type { DirectoryCandidate, UserTarget } from '../../../../src-shared/model/user';
-import type { AppError, Result } from '../../../../src-shared/result';
+import type { Job, UserDiff } from '#shared/model/sync';
+import type { DirectoryCandidate, UserTarget } from '#shared/model/user';
+import type { AppError, Result } from '#shared/result';
 import { call } from '../../api';
 import { bestCandidate, chooseEverywhere, defaultChoices, type Choice, type Choices } from './resync-diff';
 import { useJobsStore } from '../../stores/jobs-store';

@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import type { UserDetail } from '../../../../../src-shared/model/user';
-import type { AppError } from '../../../../../src-shared/result';
+import type { UserDetail } from '#shared/model/user';
+import type { AppError } from '#shared/result';
 import { useSyncActions } from '../../sync/sync-store';
 import { useDetailActions, useDetailEdits } from './user-detail-store';
 import { ChoiceRadios, DiffValue } from '../../sync/DiffTable';

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import type { DirectoryCandidate, UserDetail } from '../../../../../src-shared/model/user';
-import type { AppError } from '../../../../../src-shared/result';
+import type { DirectoryCandidate, UserDetail } from '#shared/model/user';
+import type { AppError } from '#shared/result';
 import { Field } from '../../../components/Field';
 import { Modal } from '../../../components/Modal';
 import { useRealms } from '../../../stores/realms-store';

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
-import type { UserRow } from '../../../../../src-shared/model/user';
-import type { AppError } from '../../../../../src-shared/result';
+import type { UserRow } from '#shared/model/user';
+import type { AppError } from '#shared/result';
 import { Field } from '../../../components/Field';
 import { Modal } from '../../../components/Modal';
 import { useDetailActions } from './user-detail-store';

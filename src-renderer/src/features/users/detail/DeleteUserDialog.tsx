@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import type { UserDetail } from '../../../../../src-shared/model/user';
-import type { AppError } from '../../../../../src-shared/result';
+import type { UserDetail } from '#shared/model/user';
+import type { AppError } from '#shared/result';
 import { ConfirmDialog } from '../../../components/ConfirmDialog';
 import { useAppStore } from '../../../stores/app-store';
 import { useDetailActions } from './user-detail-store';

@@ -1,5 +1,5 @@
 import { useState, type RefObject } from 'react';
-import type { UserDetail } from '../../../../../src-shared/model/user';
+import type { UserDetail } from '#shared/model/user';
 import { fullTime, timeAgo } from '../../../lib/format-time';
 import { useRealms } from '../../../stores/realms-store';
 import { useResyncedAt, useResyncSession, useSyncActions } from '../../sync/sync-store';

@@ -1,4 +1,4 @@
-import type { FieldState, UserDetail } from '../../../../../src-shared/model/user';
+import type { FieldState, UserDetail } from '#shared/model/user';
 import { describedBy, errorId, hintId } from '../../../lib/field-aria';
 import { fullTime, timeAgo } from '../../../lib/format-time';
 import { LockIcon } from '../../../components/LockIcon';

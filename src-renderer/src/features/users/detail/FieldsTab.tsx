@@ -1,5 +1,5 @@
 import { useRef, type FormEvent } from 'react';
-import type { UserDetail } from '../../../../../src-shared/model/user';
+import type { UserDetail } from '#shared/model/user';
 import { useDetailActions, useDetailEdits, useDetailSaveStatus } from './user-detail-store';
 import { SavedFlash } from '../../../components/SavedFlash';
 import { FieldRow } from './FieldRow';

@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
-import { AUDIT_ACTION_LABELS } from '../../../../../src-shared/model/audit';
-import type { UserDetail } from '../../../../../src-shared/model/user';
+import { AUDIT_ACTION_LABELS } from '#shared/model/audit';
+import type { UserDetail } from '#shared/model/user';
 import { fullTime } from '../../../lib/format-time';
 import { useDetailActions, useDetailHistory } from './user-detail-store';
 import { ChangesTable } from '../../../components/ChangesTable';

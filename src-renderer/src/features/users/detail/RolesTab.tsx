@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { UserDetail } from '../../../../../src-shared/model/user';
+import type { UserDetail } from '#shared/model/user';
 import { useRoles, useRolesActions, useRolesStatus } from '../../../stores/roles-store';
 import { useDetailActionStatus, useDetailActions } from './user-detail-store';
 import { CopyRolesDialog } from './CopyRolesDialog';

@@ -1,4 +1,4 @@
-import type { UserDetail } from '../../../../../src-shared/model/user';
+import type { UserDetail } from '#shared/model/user';
 import { describedBy, errorId, hintId } from '../../../lib/field-aria';
 import { RequiredMark } from './FieldRow';
 import { LockIcon } from '../../../components/LockIcon';

@@ -1,4 +1,4 @@
-import type { FieldState, UserDetail } from '../../../../../src-shared/model/user';
+import type { FieldState, UserDetail } from '#shared/model/user';
 
 /** A FieldState with defaults, for tests. */
 export function fieldState(key: string, over: Partial<FieldState> = {}): FieldState {

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { RosterApi } from '../../../../../src-shared/ipc/api';
-import type { EventMap } from '../../../../../src-shared/ipc/contract';
-import type { UserDetail } from '../../../../../src-shared/model/user';
+import type { RosterApi } from '#shared/ipc/api';
+import type { EventMap } from '#shared/ipc/contract';
+import type { UserDetail } from '#shared/model/user';
 import { fieldState, userDetail } from './detail-fixture';
 import { useUserDetailStore } from './user-detail-store';
 

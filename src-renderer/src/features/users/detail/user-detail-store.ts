@@ -1,8 +1,8 @@
 import { create } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
-import type { AuditEntry } from '../../../../../src-shared/model/audit';
-import type { DirectoryCandidate, UserDetail, UserRow } from '../../../../../src-shared/model/user';
-import type { AppError, Result } from '../../../../../src-shared/result';
+import type { AuditEntry } from '#shared/model/audit';
+import type { DirectoryCandidate, UserDetail, UserRow } from '#shared/model/user';
+import type { AppError, Result } from '#shared/result';
 import { call, subscribe } from '../../../api';
 import { changedInput, draftErrors, NO_EDITS, pruneEdits, USERNAME_KEY, type DetailEdits } from './user-draft';
 import { giveSessionPassword } from '../../../stores/session-password';

@@ -1,6 +1,6 @@
-import type { ChannelInput } from '../../../../../src-shared/ipc/contract';
-import { validateFieldValue, validateUsername } from '../../../../../src-shared/model/fields';
-import type { FieldState, UserDetail } from '../../../../../src-shared/model/user';
+import type { ChannelInput } from '#shared/ipc/contract';
+import { validateFieldValue, validateUsername } from '#shared/model/fields';
+import type { FieldState, UserDetail } from '#shared/model/user';
 
 /** What the person typed on the Fields tab and has not saved: only the values they touched. */
 export interface DetailEdits {

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { AppError } from '../../../../../src-shared/result';
+import type { AppError } from '#shared/result';
 
 /** One button of the bulk bar. Later issues add resync and export here. */
 export interface BulkAction {

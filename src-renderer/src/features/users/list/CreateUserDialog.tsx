@@ -1,6 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
-import { STANDARD_FIELDS, validateFieldValue, validateUsername } from '../../../../../src-shared/model/fields';
-import type { AppError } from '../../../../../src-shared/result';
+import { STANDARD_FIELDS, validateFieldValue, validateUsername } from '#shared/model/fields';
+import type { AppError } from '#shared/result';
 import { Field } from '../../../components/Field';
 import { Modal } from '../../../components/Modal';
 import { describedBy } from '../../../lib/field-aria';

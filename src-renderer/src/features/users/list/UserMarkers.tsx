@@ -1,4 +1,4 @@
-import type { UserRow } from '../../../../../src-shared/model/user';
+import type { UserRow } from '#shared/model/user';
 
 const MARKERS = [
   { key: 'incomplete', symbol: '!', label: 'Incomplete: required fields are empty' as string },

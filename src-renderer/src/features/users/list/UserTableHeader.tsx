@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';
-import type { UserSort, UserSortColumn } from '../../../../../src-shared/model/user';
+import type { UserSort, UserSortColumn } from '#shared/model/user';
 import { useUserColumnsStore } from './user-columns-store';
 import type { UserColumn, UserColumnKey } from './columns';
 import { formatCount } from './format-count';

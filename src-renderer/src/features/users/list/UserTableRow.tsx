@@ -1,5 +1,5 @@
 import { memo, type MouseEvent, type ReactNode } from 'react';
-import type { UserRow } from '../../../../../src-shared/model/user';
+import type { UserRow } from '#shared/model/user';
 import { fullTime, timeAgo } from '../../../lib/format-time';
 import { useRowSelected, useUserRow } from './users-list-store';
 import { ROW_HEIGHT, type UserColumn, type UserColumnKey } from './columns';

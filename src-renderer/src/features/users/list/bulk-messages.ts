@@ -1,4 +1,4 @@
-import type { BulkResult } from '../../../../../src-shared/ipc/contract';
+import type { BulkResult } from '#shared/ipc/contract';
 import type { BulkConfirm } from './users-list-store';
 
 /** A bulk action the list can run on its selection. */

@@ -1,5 +1,5 @@
-import type { UserColumnPrefs } from '../../../../../src-shared/ipc/contract';
-import type { UserSortColumn } from '../../../../../src-shared/model/user';
+import type { UserColumnPrefs } from '#shared/ipc/contract';
+import type { UserSortColumn } from '#shared/model/user';
 
 /** The keys of the user table's columns. */
 export type UserColumnKey = 'username' | 'displayName' | 'email' | 'department' | 'title' | 'kind' | 'realm' | 'enabled' | 'syncedAt' | 'markers';

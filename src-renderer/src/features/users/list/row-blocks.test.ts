@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { UserRow } from '../../../../../src-shared/model/user';
+import type { UserRow } from '#shared/model/user';
 import { BLOCK_SIZE, blocksFor, blocksToFetch, flightKey, idsInRange, MAX_BLOCKS, rowAt, withBlock, type BlockMap } from './row-blocks';
 
 const rows = (block: number, count = BLOCK_SIZE): UserRow[] =>

@@ -1,4 +1,4 @@
-import type { UserRow } from '../../../../../src-shared/model/user';
+import type { UserRow } from '#shared/model/user';
 
 /** Rows per `users:query` request: a screenful many times over, small enough to answer in a few ms. */
 export const BLOCK_SIZE = 200;

@@ -1,4 +1,4 @@
-import type { UserQuery, UserTarget } from '../../../../../src-shared/model/user';
+import type { UserQuery, UserTarget } from '#shared/model/user';
 
 /**
  * The list's selection: explicit ids, or every user the query matches ("select all in filter", which may be

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { RosterApi } from '../../../../../src-shared/ipc/api';
+import type { RosterApi } from '#shared/ipc/api';
 import { arrangeColumns, gridTemplate, minWidth } from './columns';
 import { resetUserColumns, useUserColumnsStore } from './user-columns-store';
 

@@ -1,6 +1,6 @@
 import { create } from 'zustand';
-import type { UserColumnPrefs } from '../../../../../src-shared/ipc/contract';
-import type { AppError } from '../../../../../src-shared/result';
+import type { UserColumnPrefs } from '#shared/ipc/contract';
+import type { AppError } from '#shared/result';
 import { call } from '../../../api';
 import { columnOrder, DEFAULT_COLUMN_PREFS, minWidth, type UserColumnKey } from './columns';
 

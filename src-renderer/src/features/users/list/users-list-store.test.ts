@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { RosterApi } from '../../../../../src-shared/ipc/api';
-import type { UserQuery, UserRow } from '../../../../../src-shared/model/user';
+import type { RosterApi } from '#shared/ipc/api';
+import type { UserQuery, UserRow } from '#shared/model/user';
 import { BLOCK_SIZE } from './row-blocks';
 import { bulkConfirmText } from './bulk-messages';
 import { resetToasts, TOAST_ACTION_MS, useToastStore } from '../../../stores/toast-store';

@@ -1,8 +1,8 @@
 import { create } from 'zustand';
 import { useShallow } from 'zustand/react/shallow';
-import type { BulkResult } from '../../../../../src-shared/ipc/contract';
-import type { UserDetail, UserFacets, UserQuery, UserQueryInput, UserRow, UserSortColumn, UserTarget } from '../../../../../src-shared/model/user';
-import type { AppError, Result } from '../../../../../src-shared/result';
+import type { BulkResult } from '#shared/ipc/contract';
+import type { UserDetail, UserFacets, UserQuery, UserQueryInput, UserRow, UserSortColumn, UserTarget } from '#shared/model/user';
+import type { AppError, Result } from '#shared/result';
 import { call, subscribe } from '../../../api';
 import { useToastStore } from '../../../stores/toast-store';
 import { bulkMessage, type BulkRequest } from './bulk-messages';
