@@ -1,5 +1,5 @@
-import type { ExportCellType, ExportColumn, ExportFormat, ExportPreset } from '#shared/model/export';
-import { IDENTITY_COLUMNS } from '#shared/model/export';
+import type { ExportCellType, ExportColumn, ExportContent, ExportFormat, ExportPreset } from '#shared/model/export';
+import { IDENTITY_COLUMNS, writtenColumns } from '#shared/model/export';
 import type { FieldDefinition, FieldType } from '#shared/model/fields';
 import type { RealmRecord } from '#shared/model/realm';
 import type { UserRecord } from '#shared/model/user';
@@ -203,10 +203,10 @@ export function defaultColumns(fields: readonly FieldDefinition[], format: Expor
 }
 
 /**
- * The columns to write, in the admin's order, with the identity columns put in front when left out (they
- * are how directory owners and re-import find the user). Unknown keys are an error naming the known ones.
+ * The columns a file is written with, in order ({@link writtenColumns}: identity columns put in front when
+ * left out, a sheet's change set always says each row's realm). Unknown keys are an error naming the known ones.
  */
-export function resolveColumns(catalogue: readonly ColumnDef[], keys: readonly string[]): ColumnDef[] {
+export function resolveColumns(catalogue: readonly ColumnDef[], keys: readonly string[], format: ExportFormat, content: ExportContent): ColumnDef[] {
   const byKey = new Map(catalogue.map((c) => [c.key, c]));
   const unknown = keys.filter((k) => !byKey.has(k));
   if (unknown.length > 0) {
@@ -215,7 +215,5 @@ export function resolveColumns(catalogue: readonly ColumnDef[], keys: readonly s
       `Unknown column${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}. Columns: ${catalogue.map((c) => c.key).join(', ')}.`,
     );
   }
-  const chosen = [...new Set(keys)];
-  const missing = IDENTITY_COLUMNS.filter((k) => !chosen.includes(k));
-  return [...missing, ...chosen].map((k) => byKey.get(k)!);
+  return writtenColumns(keys, format, content).map((k) => byKey.get(k)!);
 }

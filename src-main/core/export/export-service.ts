@@ -3,7 +3,7 @@ import { rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { ExportCatalogue } from '#shared/ipc/contract';
-import { writtenColumns, type ExportPart, type ExportPlan, type ExportRequest, type ExportResult, type ExportScope } from '#shared/model/export';
+import { type ExportPart, type ExportPlan, type ExportRequest, type ExportResult, type ExportScope } from '#shared/model/export';
 import type { FieldDefinition } from '#shared/model/fields';
 import { describeQuery, type QueryNames } from '#shared/model/query-text';
 import type { RealmRecord } from '#shared/model/realm';
@@ -112,14 +112,8 @@ export class ExportService {
   private select(request: ExportRequest): Selection {
     const fields = this.users.fields();
     const catalogue = exportColumns(fields);
-    const resolved = resolveColumns(catalogue, request.columns ?? defaultColumns(fields, request.format));
-    // The same order the Export screen shows (a sheet's change set always says each row's realm).
-    const byKey = new Map(catalogue.map((c) => [c.key, c]));
-    const columns = writtenColumns(
-      resolved.map((c) => c.key),
-      request.format,
-      request.content,
-    ).map((key) => byKey.get(key)!);
+    // The same columns, in the same order, as the Export screen shows.
+    const columns = resolveColumns(catalogue, request.columns ?? defaultColumns(fields, request.format), request.format, request.content);
     const chosenFields = new Set(columns.filter((c) => c.group === 'field').map((c) => c.key));
     const { users, label } = this.scoped(request.scope);
     const skipped = new Map<string, number>();

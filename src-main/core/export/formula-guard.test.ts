@@ -26,7 +26,7 @@ import { propertyRuns, propertyTimeout } from '../testing/property-runs';
  */
 
 const FIELDS = effectiveFields({}, []);
-const COLUMNS = resolveColumns(exportColumns(FIELDS), ['department']);
+const COLUMNS = resolveColumns(exportColumns(FIELDS), ['department'], 'csv', 'snapshot');
 const HEADER = ['directoryId', 'dn', 'username', 'department'];
 const AT = '2026-01-15T15:04:05.000Z';
 
@@ -301,7 +301,7 @@ describe('export -> re-import returns every value unchanged (property)', () => {
   // Every column a user's values go to, each typed as the export types it (phone, email, identifier and DN
   // cells in XLSX), with external users' directory id and DN: the whole row comes back as it was.
   const FIELD_KEYS = FIELDS.map((f) => f.key);
-  const ALL_COLUMNS = resolveColumns(exportColumns(FIELDS), FIELD_KEYS);
+  const ALL_COLUMNS = resolveColumns(exportColumns(FIELDS), FIELD_KEYS, 'csv', 'snapshot');
   const person = fc.record({
     external: fc.boolean(),
     id: anyValue.filter((v) => v !== ''),

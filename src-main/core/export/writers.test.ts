@@ -107,7 +107,7 @@ const KEYS = [
 function documentOf(content: ExportContent, options: { delimiter?: CsvDelimiter; scope?: string; users?: UserRecord[] } = {}): ExportDocument {
   const rows: ExportUser[] = (options.users ?? USERS).map((u) => ({ user: u, changes: changeSet(u, FIELDS) }));
   return {
-    columns: resolveColumns(CATALOGUE, KEYS),
+    columns: resolveColumns(CATALOGUE, KEYS, 'csv', 'snapshot'),
     rows,
     content,
     separator: ' | ',
