@@ -3,6 +3,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { CustomFieldInput, FieldDefinition, FieldOwner } from '#shared/model/fields';
 import type { AppError } from '#shared/result';
 import { call, subscribe } from '../api';
+import { latestOnly } from '../lib/latest';
 
 /** A change to one field's policy. */
 export interface PolicyChange {
@@ -27,12 +28,12 @@ interface FieldsState {
 }
 
 // An event-driven reload can race a policy change: only the newest answer may land.
-let seq = 0;
+const loads = latestOnly();
 
 /** The field catalogue with the admin's policy (the "attribute locks") and custom fields. */
 export const useFieldsStore = create<FieldsState>()((set, get) => {
   const apply = (fields: FieldDefinition[]) => {
-    seq++;
+    loads.invalidate();
     set({ fields, loaded: true, loadError: null });
   };
   return {
@@ -42,14 +43,14 @@ export const useFieldsStore = create<FieldsState>()((set, get) => {
     policyError: null,
     saved: null,
     load: async () => {
-      const mine = ++seq;
+      const ticket = loads.next();
       const result = await call('fields:list', {});
-      if (mine !== seq) return;
+      if (!loads.isCurrent(ticket)) return;
       set(result.ok ? { fields: result.value, loaded: true, loadError: null } : { loaded: true, loadError: result.error });
     },
     setPolicy: async (key, change) => {
       // Optimistic: a select that snaps back while main answers feels broken; a failure reloads the truth.
-      seq++;
+      loads.invalidate();
       set(({ fields }) => ({ fields: fields.map((f) => (f.key === key ? { ...f, ...change } : f)), policyError: null }));
       const result = await call('fields:set-policy', { key, ...change });
       if (result.ok) {

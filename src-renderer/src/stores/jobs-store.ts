@@ -4,6 +4,7 @@ import type { EventMap } from '#shared/ipc/contract';
 import type { Job, JobState } from '#shared/model/sync';
 import type { AppError } from '#shared/result';
 import { call, subscribe } from '../api';
+import { latestOnly } from '../lib/latest';
 
 type Progress = EventMap['jobs:progress'];
 
@@ -50,7 +51,7 @@ export function applyProgress(known: Job, { done, total, phase }: Progress): Job
 // Progress for a job we have not heard of yet (its start answer is still on its way), kept until it is tracked.
 const early = new Map<string, Progress>();
 // Two loads can overlap (start-up and a reconnect); only the newest answer may win.
-let loadSeq = 0;
+const loads = latestOnly();
 
 /** Background jobs (import, resync, reconcile) with their live progress. */
 export const useJobsStore = create<JobsState>()((set, get) => ({
@@ -59,9 +60,9 @@ export const useJobsStore = create<JobsState>()((set, get) => ({
   loadError: null,
   cancelErrors: {},
   load: async () => {
-    const seq = ++loadSeq;
+    const ticket = loads.next();
     const result = await call('jobs:list', {});
-    if (seq !== loadSeq) return;
+    if (!loads.isCurrent(ticket)) return;
     if (!result.ok) {
       set({ loaded: true, loadError: result.error });
       return;
@@ -136,6 +137,6 @@ export const useJobsActions = () =>
 /** Forgets every job (tests). */
 export function resetJobs() {
   early.clear();
-  loadSeq = 0;
+  loads.invalidate();
   useJobsStore.setState({ jobs: {}, loaded: false, loadError: null, cancelErrors: {} });
 }

@@ -4,6 +4,7 @@ import type { Realm } from '#shared/model/realm';
 import type { AppError } from '#shared/result';
 import { call, subscribe } from '../api';
 import { fullTime, timeAgo } from '../lib/format-time';
+import { latestOnly } from '../lib/latest';
 
 interface RealmsState {
   realms: Realm[];
@@ -22,7 +23,7 @@ interface RealmsState {
 }
 
 // Moves can fire faster than main answers (a held Alt+Arrow); only the newest answer may win.
-let reorderSeq = 0;
+const reorders = latestOnly();
 
 /** Realms in display order and the list operations on them. */
 export const useRealmsStore = create<RealmsState>()((set, get) => ({
@@ -56,9 +57,9 @@ export const useRealmsStore = create<RealmsState>()((set, get) => ({
     ids.splice(to, 0, ...ids.splice(from, 1));
     const byId = new Map(get().realms.map((r) => [r.id, r]));
     set({ realms: ids.flatMap((x) => byId.get(x) ?? []), listError: null });
-    const seq = ++reorderSeq;
+    const ticket = reorders.next();
     const result = await call('realms:reorder', { ids });
-    if (seq !== reorderSeq) return;
+    if (!reorders.isCurrent(ticket)) return;
     if (result.ok) set({ realms: result.value });
     else {
       set({ listError: result.error });

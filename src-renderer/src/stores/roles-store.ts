@@ -3,6 +3,7 @@ import { useShallow } from 'zustand/react/shallow';
 import type { Role } from '#shared/model/user';
 import type { AppError } from '#shared/result';
 import { call, subscribe } from '../api';
+import { latestOnly } from '../lib/latest';
 
 interface RolesState {
   roles: Role[];
@@ -14,7 +15,7 @@ interface RolesState {
 }
 
 // Two loads can overlap (start-up and an event); only the newest answer may win.
-let loadSeq = 0;
+const loads = latestOnly();
 
 /** A small cache of the roles users can hold (`roles:list`), shared by every role picker. */
 export const useRolesStore = create<RolesState>()((set, get) => ({
@@ -22,9 +23,9 @@ export const useRolesStore = create<RolesState>()((set, get) => ({
   loaded: false,
   loadError: null,
   load: async () => {
-    const seq = ++loadSeq;
+    const ticket = loads.next();
     const result = await call('roles:list', {});
-    if (seq !== loadSeq) return;
+    if (!loads.isCurrent(ticket)) return;
     set(result.ok ? { roles: result.value, loaded: true, loadError: null } : { loaded: true, loadError: result.error });
   },
   watch: () =>

@@ -4,6 +4,7 @@ import type { AuditEntry } from '#shared/model/audit';
 import type { AppError, Result } from '#shared/result';
 import { call } from '../../api';
 import { EMPTY_AUDIT_FORM, toAuditFilter, type AuditForm } from './audit-filter';
+import { latestOnly } from '../../lib/latest';
 
 /** Entries fetched per page ("Load more" fetches the next). */
 export const AUDIT_PAGE_SIZE = 100;
@@ -28,7 +29,7 @@ interface AuditState {
 }
 
 // A slow page must not land after a newer filter's first page.
-let seq = 0;
+const pageLoads = latestOnly();
 let typingTimer: ReturnType<typeof setTimeout> | undefined;
 
 /** The Audit screen: filter inputs, the entries fetched so far, paging and CSV export. */
@@ -36,14 +37,14 @@ export const useAuditStore = create<AuditState>()((set, get) => {
   const fetchPage = async (offset: number) => {
     const parsed = toAuditFilter(get().form);
     if (!parsed.ok) {
-      seq++;
+      pageLoads.invalidate();
       set({ formError: parsed.message, loading: false });
       return;
     }
-    const mine = ++seq;
+    const ticket = pageLoads.next();
     set({ formError: null, loading: true, error: null });
     const result = await call('audit:list', { filter: parsed.filter, offset, limit: AUDIT_PAGE_SIZE });
-    if (mine !== seq) return;
+    if (!pageLoads.isCurrent(ticket)) return;
     if (!result.ok) {
       set({ loading: false, loaded: true, error: result.error });
       return;

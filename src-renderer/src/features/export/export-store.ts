@@ -23,6 +23,7 @@ import { useFieldsStore } from '../../stores/fields-store';
 import { isFinished, useJobsStore } from '../../stores/jobs-store';
 import { useRealmsStore } from '../../stores/realms-store';
 import { useUsersListStore } from '../users/list/users-list-store';
+import { latestOnly, type Ticket } from '../../lib/latest';
 
 /** The question asked before an export replaces files that exist. */
 export interface ReplaceQuestion {
@@ -114,7 +115,7 @@ function scopeContext(): Omit<ScopeContext, 'report'> {
 
 let planTimer: ReturnType<typeof setTimeout> | undefined;
 let prefsTimer: ReturnType<typeof setTimeout> | undefined;
-let planSeq = 0;
+const plans = latestOnly();
 let prefsLoaded = false;
 let watchedJob: string | null = null;
 
@@ -189,11 +190,11 @@ export const useExportStore = create<ExportState>()((set, get) => {
     if (rememberIt) remember();
   };
 
-  const fetchPlan = async (seq: number) => {
+  const fetchPlan = async (ticket: Ticket) => {
     const request = exportRequest(get());
     if (!request) return;
     const result = await call('export:plan', request);
-    if (seq !== planSeq) return;
+    if (!plans.isCurrent(ticket)) return;
     set(result.ok ? { plan: result.value, planning: false, planError: null } : { plan: null, planning: false, planError: result.error });
   };
 
@@ -284,15 +285,15 @@ export const useExportStore = create<ExportState>()((set, get) => {
     },
     refreshPlan: async (now = false) => {
       clearTimeout(planTimer);
-      const seq = ++planSeq;
+      const ticket = plans.next();
       const request = exportRequest(get());
       if (!get().loaded || !request || request.path === '') {
         set({ plan: null, planning: false, planError: null });
         return;
       }
       set({ planning: true });
-      if (now) await fetchPlan(seq);
-      else planTimer = setTimeout(() => void fetchPlan(seq), PLAN_DEBOUNCE_MS);
+      if (now) await fetchPlan(ticket);
+      else planTimer = setTimeout(() => void fetchPlan(ticket), PLAN_DEBOUNCE_MS);
     },
     exportNow: async () => {
       const s = get();
@@ -350,7 +351,7 @@ export const useExportStore = create<ExportState>()((set, get) => {
 export function resetExport(): void {
   clearTimeout(planTimer);
   clearTimeout(prefsTimer);
-  planSeq = 0;
+  plans.invalidate();
   prefsLoaded = false;
   watchedJob = null;
   useExportStore.setState(initialState());

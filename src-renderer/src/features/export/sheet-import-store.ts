@@ -4,6 +4,7 @@ import type { SheetApplyReport, SheetOpened, SheetPreview, SheetRowResult, Sheet
 import type { AppError } from '#shared/result';
 import { call } from '../../api';
 import { mappingInput, mappingOf, type SheetMapping } from './sheet-mapping';
+import { latestOnly } from '../../lib/latest';
 
 /** Rows per page of the preview list. */
 export const SHEET_PAGE_SIZE = 50;
@@ -74,7 +75,7 @@ const initialState = () => ({
 /** What changing the mapping or options drops: a preview of another mapping, and its rows. */
 const stale = { preview: null, rows: [], rowsTotal: 0, offset: 0, status: null, previewError: null, applyError: null, pageError: null };
 
-let pageSeq = 0;
+const pageLoads = latestOnly();
 
 /** "Re-import a returned sheet": open, map columns, preview per row, apply the valid rows, then the report. */
 export const useSheetImportStore = create<SheetImportState>()((set, get) => {
@@ -86,10 +87,10 @@ export const useSheetImportStore = create<SheetImportState>()((set, get) => {
   const fetchPage = async (status: SheetRowStatus | null, offset: number) => {
     const { preview } = get();
     if (!preview) return;
-    const mine = ++pageSeq;
+    const ticket = pageLoads.next();
     set({ status, offset, pageLoading: true, pageError: null });
     const result = await call('sheets:page', { sheetId: preview.sheetId, offset, limit: SHEET_PAGE_SIZE, ...(status ? { status } : {}) });
-    if (mine !== pageSeq) return;
+    if (!pageLoads.isCurrent(ticket)) return;
     set(result.ok ? { rows: result.value.rows, rowsTotal: result.value.total, pageLoading: false } : { pageLoading: false, pageError: result.error });
   };
 
@@ -117,7 +118,7 @@ export const useSheetImportStore = create<SheetImportState>()((set, get) => {
         set({ opening: false, openError: result.error });
         return;
       }
-      ++pageSeq;
+      pageLoads.invalidate();
       set({ ...stale, opening: false, sheet: result.value, mapping: mappingOf(result.value.columns), report: null });
     },
     setTarget: (index, target) => set(({ mapping }) => ({ ...stale, mapping: { ...mapping, [index]: target } })),
@@ -147,11 +148,11 @@ export const useSheetImportStore = create<SheetImportState>()((set, get) => {
         return;
       }
       // What was applied is now the users' value: the old preview says nothing true any more.
-      ++pageSeq;
+      pageLoads.invalidate();
       set({ ...stale, applying: false, report: result.value });
     },
     reset: () => {
-      ++pageSeq;
+      pageLoads.invalidate();
       set({ ...initialState(), path: get().path, browseUnavailable: get().browseUnavailable });
     },
   };
@@ -159,7 +160,7 @@ export const useSheetImportStore = create<SheetImportState>()((set, get) => {
 
 /** Puts the section back as at start (tests). */
 export function resetSheetImport(): void {
-  pageSeq = 0;
+  pageLoads.invalidate();
   useSheetImportStore.setState(initialState());
 }
 

@@ -14,6 +14,7 @@ import { useAppStore } from '../../stores/app-store';
 import { isFinished, useJobsStore } from '../../stores/jobs-store';
 import { useRealmsStore } from '../../stores/realms-store';
 import { giveSessionPassword, passwordMissing } from '../../stores/session-password';
+import { latestOnly } from '../../lib/latest';
 
 /** What Roster's RFC 4515 check finds wrong with an advanced filter as typed; an empty one is not used, so not wrong. */
 const filterProblem = (text: string): string | null => (text.trim() === '' ? null : (checkLdapFilter(text)?.message ?? null));
@@ -117,7 +118,7 @@ const FIRST_SCREEN: RowRange = { start: 0, end: 40 };
 const COLLECT_CHUNK = 1000;
 
 const inFlight = new Set<string>();
-let searchSeq = 0;
+const searches = latestOnly();
 let lastRequest: SearchRequest | null = null;
 let pendingScope: RunScope = 'selected';
 let refreshedJob: string | null = null;
@@ -216,11 +217,11 @@ export const useImportStore = create<ImportState>()((set, get) => {
     set({ prompt: { realmId, then, error }, searching: false, starting: false });
 
   const send = async (request: SearchRequest, keepView: boolean) => {
-    const seq = ++searchSeq;
+    const ticket = searches.next();
     lastRequest = request;
     set({ searching: true, queryError: null, filterError: null, searchError: null });
     const result = await call('import:search', request);
-    if (seq !== searchSeq) return;
+    if (!searches.isCurrent(ticket)) return;
     if (!result.ok) {
       const { code, message } = result.error;
       // Main says why when a kept password was for another server or bind DN; "none saved" is the prompt's own text.
@@ -253,7 +254,7 @@ export const useImportStore = create<ImportState>()((set, get) => {
     chooseRealm: (id) => {
       if (id === get().realmId) return;
       newChipFor = null;
-      ++searchSeq;
+      searches.invalidate();
       lastRequest = null;
       set({ realmId: id, result: null, searching: false, searchError: null, filterError: null, selection: NO_SELECTION, pages: {}, prompt: null });
     },
@@ -402,7 +403,7 @@ export const useImportStore = create<ImportState>()((set, get) => {
 /** Forgets the screen's state (tests). */
 export function resetImport(): void {
   inFlight.clear();
-  searchSeq = 0;
+  searches.invalidate();
   lastRequest = null;
   pendingScope = 'selected';
   refreshedJob = null;

@@ -8,6 +8,7 @@ import { call } from '../../api';
 import { bindTargetKey, draftFromRealm, isDirty, newDraft, sameSettings, withPreset, type RealmDraft } from './realm-draft';
 import { checkDraft, typedErrors, type FieldErrors } from './realm-validation';
 import { useRealmsStore } from '../../stores/realms-store';
+import { latestOnly } from '../../lib/latest';
 
 /** What the form knows of the chosen LDIF file: being read, what it holds, or why it cannot be read. */
 export interface LdifFileState {
@@ -98,14 +99,14 @@ interface RealmFormState {
 
 const IDLE_TEST: TestState = { running: false, report: null, error: null, mapping: null };
 const IDLE_LDIF: LdifFileState = { checking: false, inspection: null, error: null };
-let ldifSeq = 0;
+const ldifReads = latestOnly();
 const savedRealm = (target: FormTarget): Realm | undefined =>
   target.kind === 'realm' ? useRealmsStore.getState().realms.find((r) => r.id === target.id) : undefined;
 const blank = newDraft();
 /** A key for a new realm's form; main keeps a password typed there under it (it is no secret, only a name). */
 const newDraftId = (): string => `form-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
 // A late test answer must not land on a form that has since moved to another realm.
-let testSeq = 0;
+const tests = latestOnly();
 
 /**
  * Hands the form's typed password to main for `connection` (the draft's target), under the saved realm or
@@ -159,7 +160,7 @@ export const useRealmFormStore = create<RealmFormState>()((set, get) => ({
     else get().open(target);
   },
   open: (target) => {
-    testSeq++;
+    tests.invalidate();
     const realm = savedRealm(target);
     const draft = realm ? draftFromRealm(realm) : newDraft();
     set(({ session }) => ({ target, draftId: newDraftId(), session: session + 1, draft, baseline: draft, showErrors: false, serverErrors: {}, formError: null, saving: false, savedAt: null, test: IDLE_TEST, ldifFile: IDLE_LDIF, pending: null }));
@@ -229,12 +230,12 @@ export const useRealmFormStore = create<RealmFormState>()((set, get) => ({
       set({ showErrors: true, test: IDLE_TEST });
       return false;
     }
-    const seq = ++testSeq;
+    const ticket = tests.next();
     // Old steps would read as the new outcome (to people and to tests): clear them first.
     set({ test: { running: true, report: null, error: null, mapping: draft.mapping } });
     // A typed password goes to main first (the one channel that carries it), for the draft's target only.
     const refused = draft.password !== '' ? await handOverPassword(check.input.connection) : null;
-    if (seq !== testSeq) return false;
+    if (!tests.isCurrent(ticket)) return false;
     if (refused) {
       set({ test: { running: false, report: null, error: refused, mapping: null } });
       return false;
@@ -248,7 +249,7 @@ export const useRealmFormStore = create<RealmFormState>()((set, get) => ({
       ? { id: target.id }
       : { draft: check.input, ...(target.kind === 'realm' ? (useKept ? { id: target.id } : {}) : { draftId: get().draftId }) };
     const result = await call('realms:test', input);
-    if (seq !== testSeq) return false;
+    if (!tests.isCurrent(ticket)) return false;
     set({
       test: result.ok
         ? { running: false, report: result.value, error: null, mapping: draft.mapping }
@@ -263,10 +264,10 @@ export const useRealmFormStore = create<RealmFormState>()((set, get) => ({
     if (target.kind === 'none' || path === '') return;
     // Leaving the field again without changing the path must not undo edits made after the first reading.
     const newFile = ldifFile.inspection?.path !== path;
-    const seq = ++ldifSeq;
+    const ticket = ldifReads.next();
     set({ ldifFile: { checking: true, inspection: null, error: null } });
     const result = await call('realms:inspect-ldif', { path, ...(flavour && flavour !== 'detect' ? { flavour } : {}) });
-    if (seq !== ldifSeq || get().target !== target) return;
+    if (!ldifReads.isCurrent(ticket) || get().target !== target) return;
     if (!result.ok) return set({ ldifFile: { checking: false, inspection: null, error: result.error } });
     const seen = result.value;
     set({ ldifFile: { checking: false, inspection: seen, error: null } });

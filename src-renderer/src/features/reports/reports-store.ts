@@ -13,6 +13,7 @@ import { isFinished, useJobsStore } from '../../stores/jobs-store';
 import { useRealmsStore } from '../../stores/realms-store';
 import { useSyncStore } from '../sync/sync-store';
 import { useUsersListStore } from '../users/list/users-list-store';
+import { latestOnly } from '../../lib/latest';
 
 interface ReportsState {
   overview: ReportsOverview | null;
@@ -98,7 +99,7 @@ export function realmCellTitle(field: Pick<FieldCompleteness, 'key' | 'label' | 
   return missing > 0 && missing === field.missing ? `Every missing ${field.label} is in ${realm.name}. Show these users` : 'Show these users';
 }
 
-let seq = 0;
+const overviews = latestOnly();
 let prefsRead = false;
 let staleTimer: ReturnType<typeof setTimeout> | undefined;
 let changeTimer: ReturnType<typeof setTimeout> | undefined;
@@ -108,10 +109,10 @@ const initialState = () => ({ overview: null, loaded: false, loading: false, err
 /** The Reports screen: completeness per field and the data-quality reports, each opening the users it counts. */
 export const useReportsStore = create<ReportsState>()((set, get) => {
   const fetchOverview = async () => {
-    const mine = ++seq;
+    const ticket = overviews.next();
     set({ loading: true });
     const result = await call('reports:overview', { staleDays: get().staleDays });
-    if (mine !== seq) return;
+    if (!overviews.isCurrent(ticket)) return;
     set(result.ok ? { overview: result.value, loaded: true, loading: false, error: null } : { loaded: true, loading: false, error: result.error });
   };
   return {
@@ -184,7 +185,7 @@ export const useReportsStore = create<ReportsState>()((set, get) => {
 export function resetReports(): void {
   clearTimeout(staleTimer);
   clearTimeout(changeTimer);
-  seq = 0;
+  overviews.invalidate();
   prefsRead = false;
   useReportsStore.setState(initialState());
 }

@@ -7,6 +7,7 @@ import { call } from '../../api';
 import { bestCandidate, chooseEverywhere, defaultChoices, type Choice, type Choices } from './resync-diff';
 import { useJobsStore } from '../../stores/jobs-store';
 import { giveSessionPassword } from '../../stores/session-password';
+import { latestOnly, type Ticket } from '../../lib/latest';
 
 /** The step of the Resynchronize dialog that talks to main; a failed one is retried after a password. */
 type ResyncCall = 'candidates' | 'preview' | 'apply';
@@ -81,8 +82,8 @@ interface SyncState {
   clearReconcile(realmId: string): void;
 }
 
-// Each dialog opening and each step gets a number; answers for an older one are dropped.
-let resyncSeq = 0;
+// Each dialog opening and each step gets a ticket; answers for an older one are dropped.
+const resyncSteps = latestOnly();
 
 /** A failure that a bind password would fix: none known for the realm's target, or the one known refused. */
 const wantsPassword = (error: AppError): boolean => error.code === 'password-required' || error.code === 'invalid-credentials';
@@ -90,20 +91,20 @@ const wantsPassword = (error: AppError): boolean => error.code === 'password-req
 /** Resync, conflicts and reconcile: the Resynchronize dialog, queued conflicts, bulk resync and realm reconciles. */
 export const useSyncStore = create<SyncState>()((set, get) => {
   /** Updates the open dialog if it is still the one a call was made for. */
-  const patch = (seq: number, next: Partial<ResyncSession>) => {
-    if (seq !== resyncSeq) return;
+  const patch = (ticket: Ticket, next: Partial<ResyncSession>) => {
+    if (!resyncSteps.isCurrent(ticket)) return;
     set(({ resync }) => (resync ? { resync: { ...resync, ...next } } : {}));
   };
-  const failure = (seq: number, step: ResyncCall, error: AppError) => patch(seq, { busy: null, error, failed: step, needsPassword: wantsPassword(error) });
+  const failure = (ticket: Ticket, step: ResyncCall, error: AppError) => patch(ticket, { busy: null, error, failed: step, needsPassword: wantsPassword(error) });
 
   const loadCandidates = async () => {
     const session = get().resync;
     if (!session) return;
-    const seq = ++resyncSeq;
+    const ticket = resyncSteps.next();
     set({ resync: { ...session, candidates: null, chosen: null, diff: null, busy: 'candidates', error: null, failed: null } });
     const result = await call('sync:candidates', { userId: session.userId, realmId: session.realmId });
-    if (!result.ok) return failure(seq, 'candidates', result.error);
-    patch(seq, { busy: null, candidates: result.value, chosen: bestCandidate(result.value), needsPassword: false });
+    if (!result.ok) return failure(ticket, 'candidates', result.error);
+    patch(ticket, { busy: null, candidates: result.value, chosen: bestCandidate(result.value), needsPassword: false });
   };
 
   const setReconcile = (realmId: string, next: Partial<JobStart>) =>
@@ -134,7 +135,7 @@ export const useSyncStore = create<SyncState>()((set, get) => {
       if (realmId) void loadCandidates();
     },
     closeResync: () => {
-      resyncSeq++;
+      resyncSteps.invalidate();
       set({ resync: null });
     },
     chooseRealm: (realmId) => {
@@ -147,14 +148,14 @@ export const useSyncStore = create<SyncState>()((set, get) => {
     start: async () => {
       const session = get().resync;
       if (!session?.chosen || session.busy) return;
-      const seq = ++resyncSeq;
+      const ticket = resyncSteps.next();
       set({ resync: { ...session, busy: 'preview', error: null, failed: null } });
       const result = await call('sync:preview', { userId: session.userId, realmId: session.realmId, dn: session.chosen });
-      if (!result.ok) return failure(seq, 'preview', result.error);
-      patch(seq, { busy: null, diff: result.value, choices: defaultChoices(result.value), needsPassword: false });
+      if (!result.ok) return failure(ticket, 'preview', result.error);
+      patch(ticket, { busy: null, diff: result.value, choices: defaultChoices(result.value), needsPassword: false });
     },
     back: () => {
-      resyncSeq++;
+      resyncSteps.invalidate();
       set(({ resync }) => (resync ? { resync: { ...resync, diff: null, choices: {}, busy: null, error: null, failed: null } } : {}));
     },
     choose: (field, choice) => set(({ resync }) => (resync ? { resync: { ...resync, choices: { ...resync.choices, [field]: choice } } } : {})),
@@ -165,16 +166,16 @@ export const useSyncStore = create<SyncState>()((set, get) => {
     apply: async () => {
       const session = get().resync;
       if (!session?.diff || session.busy) return false;
-      const seq = ++resyncSeq;
+      const ticket = resyncSteps.next();
       set({ resync: { ...session, busy: 'apply', error: null, failed: null } });
       const { userId, realmId, dn } = session.diff;
       const result = await call('sync:apply', { userId, realmId, dn, choices: session.choices });
-      if (seq !== resyncSeq) return false;
+      if (!resyncSteps.isCurrent(ticket)) return false;
       if (!result.ok) {
-        failure(seq, 'apply', result.error);
+        failure(ticket, 'apply', result.error);
         return false;
       }
-      resyncSeq++;
+      resyncSteps.invalidate();
       set({ resync: null, resynced: { userId, at: Date.now() } });
       return true;
     },
@@ -253,7 +254,7 @@ export const realmOfRefusal = (error: AppError | null | undefined): string | und
 
 /** Forgets every dialog (tests). */
 export function resetSync(): void {
-  resyncSeq++;
+  resyncSteps.invalidate();
   useSyncStore.setState({ resync: null, resynced: null, bulk: NO_JOB, reconciles: {}, reconcileOpen: null });
 }
 

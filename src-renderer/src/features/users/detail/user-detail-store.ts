@@ -6,6 +6,7 @@ import type { AppError, Result } from '#shared/result';
 import { call, subscribe } from '../../../api';
 import { changedInput, draftErrors, NO_EDITS, pruneEdits, USERNAME_KEY, type DetailEdits } from './user-draft';
 import { giveSessionPassword } from '../../../stores/session-password';
+import { latestOnly } from '../../../lib/latest';
 
 /** The detail screen's tabs. */
 export type DetailTab = 'fields' | 'roles' | 'history';
@@ -51,8 +52,8 @@ interface UserDetailState {
 }
 
 // Answers can arrive out of order (an event-driven reload racing a save): only the newest may land.
-let loadSeq = 0;
-let historySeq = 0;
+const loads = latestOnly();
+const historyLoads = latestOnly();
 
 /** The user open on the detail screen: its fields and unsaved edits, roles, conversion and history. */
 /** What the screen holds before a user is loaded (also when it switches to another user). */
@@ -94,8 +95,8 @@ export const useUserDetailStore = create<UserDetailState>()((set, get) => {
     open: (id) => {
       // Coming back to the same user (e.g. from Settings) keeps the tab and unsaved edits.
       if (get().id !== id) {
-        loadSeq++;
-        historySeq++;
+        loads.invalidate();
+        historyLoads.invalidate();
         set({ id, ...FRESH });
       }
       void get().load();
@@ -103,9 +104,9 @@ export const useUserDetailStore = create<UserDetailState>()((set, get) => {
     load: async () => {
       const id = get().id;
       if (id === null) return;
-      const seq = ++loadSeq;
+      const ticket = loads.next();
       const result = await call('users:get', { id });
-      if (seq !== loadSeq || get().id !== id) return;
+      if (!loads.isCurrent(ticket) || get().id !== id) return;
       if (result.ok) receive(result.value);
       else set({ loadError: result.error });
     },
@@ -137,7 +138,7 @@ export const useUserDetailStore = create<UserDetailState>()((set, get) => {
         set({ saving: false, saveError: result.error });
         return false;
       }
-      loadSeq++;
+      loads.invalidate();
       receive(result.value);
       set({ saving: false, savedAt: Date.now() });
       if (get().history !== null) void get().loadHistory();
@@ -178,9 +179,9 @@ export const useUserDetailStore = create<UserDetailState>()((set, get) => {
     loadHistory: async () => {
       const id = get().id;
       if (id === null) return;
-      const seq = ++historySeq;
+      const ticket = historyLoads.next();
       const result = await call('users:history', { id });
-      if (seq !== historySeq || get().id !== id) return;
+      if (!historyLoads.isCurrent(ticket) || get().id !== id) return;
       set(result.ok ? { history: result.value, historyError: null } : { historyError: result.error });
     },
     dismissActionError: () => set({ actionError: null }),
