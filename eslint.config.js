@@ -30,6 +30,16 @@ export default tseslint.config(
     },
   },
   {
+    // What several features share (components, stores, lib) never reaches into a feature: features build on it, not the reverse.
+    files: ['src-renderer/src/{components,stores,lib}/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [
+        { group: ['electron', ...nodeBuiltins, '**/src-main/**', '**/src-preload/**'], message: 'The renderer may not import Electron, Node or main-process code; call through src/api.ts.' },
+        { group: ['**/features/**'], message: 'Shared renderer code may not import a feature; move what both need into components/, stores/ or lib/.' },
+      ] }],
+    },
+  },
+  {
     files: ['src-renderer/**/*.{ts,tsx}'],
     ignores: ['src-renderer/src/api.ts'],
     rules: { 'no-restricted-properties': ['error', { object: 'window', property: 'roster', message: 'Only src/api.ts touches window.roster.' }] },

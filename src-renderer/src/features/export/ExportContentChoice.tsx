@@ -1,6 +1,6 @@
 import type { ExportContent } from '#shared/model/export';
 import { useExportActions, useExportChoices } from './export-store';
-import { RadioOption } from './RadioOption';
+import { RadioOption } from '../../components/RadioOption';
 
 const CONTENTS: { id: ExportContent; label: string; hint: string }[] = [
   { id: 'snapshot', label: 'Full snapshot', hint: 'Every user in scope with their current values.' },

@@ -1,6 +1,6 @@
 import { CSV_DELIMITERS, EXPORT_FORMAT_LABELS, EXPORT_FORMATS, type CsvDelimiter, type ExportFormat } from '#shared/model/export';
 import { useExportActions, useExportChoices } from './export-store';
-import { RadioOption } from './RadioOption';
+import { RadioOption } from '../../components/RadioOption';
 
 const HINTS: Record<ExportFormat, string> = {
   xlsx: 'Opens in Excel as is: bold frozen header, filters, identifiers and phone numbers kept as text, and a sheet describing the export.',

@@ -1,6 +1,6 @@
 import type { ExportPreset } from '#shared/model/export';
 import { useExportActions, useExportChoices } from './export-store';
-import { RadioOption } from './RadioOption';
+import { RadioOption } from '../../components/RadioOption';
 
 /** Ready-made choices (format, content and columns at once); a choice of one's own shows as "Custom". */
 export function ExportPresets({ presets }: { presets: ExportPreset[] }) {

@@ -5,7 +5,7 @@ import { useRealms } from '../../stores/realms-store';
 import { useListReport, useUsersQuery, useUsersSelection, useUsersStatus } from '../users/list/users-list-store';
 import { selectedCount } from '../users/list/selection';
 import { describeQuery, isFiltered, type QueryNames, type ScopeKind } from './export-scope';
-import { RadioOption } from './RadioOption';
+import { RadioOption } from '../../components/RadioOption';
 
 /** Which users: all, the Users list's filter, its selection, or the report the screen was opened from. */
 export function ExportScopeChoice() {

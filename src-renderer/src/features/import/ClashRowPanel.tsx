@@ -3,7 +3,7 @@ import { describedBy, errorId } from '../../lib/field-aria';
 import { useUserNavigation } from '../../stores/app-store';
 import { useFocusedImportRow, useImportActions, useImportClash } from './import-store';
 import { useRealm } from '../../stores/realms-store';
-import { RadioOption } from '../export/RadioOption';
+import { RadioOption } from '../../components/RadioOption';
 import { rowDecision } from './clash-choices';
 
 const NAME_ID = 'clash-row-name';

@@ -1,7 +1,7 @@
 import { TLS_LABELS } from './realm-labels';
 import { useDraftValue, useFormActions } from './realm-form-hooks';
 import { CaCertificateField } from './CaCertificateField';
-import { CheckboxField } from './CheckboxField';
+import { CheckboxField } from '../../components/CheckboxField';
 import { DraftSelectField } from './DraftSelectField';
 import { FormSection } from './FormSection';
 import type { FieldErrors } from './realm-validation';

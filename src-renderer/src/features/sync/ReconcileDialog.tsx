@@ -10,7 +10,7 @@ import { passwordMissing } from '../../stores/session-password';
 import { jobWantsPassword, useReconcile, useReconcileOpen, useSyncActions } from './sync-store';
 import { useUsersListStore } from '../users/list/users-list-store';
 import { BindPasswordPrompt } from './BindPasswordPrompt';
-import { CheckboxField } from '../realms/CheckboxField';
+import { CheckboxField } from '../../components/CheckboxField';
 import { ReconcileReport } from './ReconcileReport';
 
 /** The Reconcile dialog of the realm it was opened for, if any (mounted outside the realm rows, so its events stay its own). */
