@@ -43,3 +43,52 @@ describe('setPolicy', () => {
     expect(useFieldsStore.getState().policyError).toEqual({ key: 'department', error: { code: 'internal', message: 'Disk full.' } });
   });
 });
+
+/** An answer main gives when the test says. */
+function later<T>() {
+  let give: (value: T) => void = () => undefined;
+  const answer = new Promise<T>((resolve) => (give = resolve));
+  return { answer, give };
+}
+
+describe('answers that come back late', () => {
+  const custom: FieldDefinition = { key: 'badge', label: 'Badge', type: 'text', owner: 'local', required: false, custom: true };
+
+  it('keeps the newest load when an earlier, slower one fails last', async () => {
+    const first = later<unknown>();
+    const second = later<unknown>();
+    answers = [first.answer, second.answer];
+    const firstLoad = useFieldsStore.getState().load();
+    const secondLoad = useFieldsStore.getState().load();
+    second.give({ ok: true, value: [department, custom] });
+    await secondLoad;
+    first.give({ ok: false, error: { code: 'internal', message: 'boom' } });
+    await firstLoad;
+    expect(useFieldsStore.getState().loadError).toBeNull();
+    expect(useFieldsStore.getState().fields.map((f) => f.key)).toEqual(['department', 'badge']);
+  });
+
+  it('does not let a reload asked for before a field was added take the field away', async () => {
+    const reload = later<unknown>();
+    answers = [reload.answer, { ok: true, value: [department, custom] }];
+    const load = useFieldsStore.getState().load();
+    expect(await useFieldsStore.getState().add({ key: 'badge', label: 'Badge', ldapAttribute: 'employeeNumber' })).toBeNull();
+    reload.give({ ok: true, value: [department] });
+    await load;
+    expect(useFieldsStore.getState().fields.map((f) => f.key)).toEqual(['department', 'badge']);
+  });
+
+  it('does not let a reload that lands while a policy change is on its way undo what the admin chose', async () => {
+    const reload = later<unknown>();
+    const policy = later<unknown>();
+    answers = [reload.answer, policy.answer];
+    const load = useFieldsStore.getState().load();
+    const change = useFieldsStore.getState().setPolicy('department', { owner: 'directory' });
+    reload.give({ ok: true, value: [department] });
+    await load;
+    expect(useFieldsStore.getState().fields[0]?.owner).toBe('directory');
+    policy.give({ ok: true, value: [{ ...department, owner: 'directory' }] });
+    await change;
+    expect(useFieldsStore.getState().fields[0]?.owner).toBe('directory');
+  });
+});

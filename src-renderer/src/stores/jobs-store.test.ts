@@ -95,3 +95,38 @@ describe('jobs store', () => {
     expect(jobPercent({ done: 5, total: 3 })).toBe(100);
   });
 });
+
+/** An answer main gives when the test says. */
+function later<T>() {
+  let give: (value: T) => void = () => undefined;
+  const answer = new Promise<T>((resolve) => (give = resolve));
+  return { answer, give };
+}
+
+describe('overlapping loads', () => {
+  it('keeps the newest answer when an earlier, slower load fails last', async () => {
+    const first = later<unknown>();
+    const second = later<unknown>();
+    answers['jobs:list'] = first.answer;
+    const firstLoad = store().load();
+    answers['jobs:list'] = second.answer;
+    const secondLoad = store().load();
+    second.give({ ok: true, value: [job()] });
+    await secondLoad;
+    first.give({ ok: false, error: { code: 'internal', message: 'boom' } });
+    await firstLoad;
+    expect(store().loadError).toBeNull();
+    expect(Object.keys(store().jobs)).toEqual(['j1']);
+  });
+
+  it('drops an answer that was asked for before resetJobs (each test starts clean)', async () => {
+    const before = later<unknown>();
+    answers['jobs:list'] = before.answer;
+    const load = store().load();
+    resetJobs();
+    before.give({ ok: true, value: [job()] });
+    await load;
+    expect(store().jobs).toEqual({});
+    expect(store().loaded).toBe(false);
+  });
+});

@@ -17,10 +17,15 @@ const realm = (extra: Partial<Realm> = {}): Realm => ({
 // What main answers to realms:list, and the listeners the store subscribed (window.roster stands in for the bridge).
 let mainHolds: Realm[] = [];
 let lastAnswer: Promise<unknown> = Promise.resolve();
+// Answers to realms:reorder that the test gives when it says (so they can come back out of order).
+let reorderAnswers: Promise<unknown>[] = [];
 const listeners = new Map<string, (payload: unknown) => void>();
 const roster: RosterApi = {
   invoke: (channel) =>
-    (lastAnswer = Promise.resolve(channel === 'realms:list' ? { ok: true, value: mainHolds } : { ok: false, error: { code: 'internal', message: channel } })) as never,
+    (lastAnswer =
+      channel === 'realms:reorder' && reorderAnswers.length > 0
+        ? reorderAnswers.shift()!
+        : Promise.resolve(channel === 'realms:list' ? { ok: true, value: mainHolds } : { ok: false, error: { code: 'internal', message: channel } })) as never,
   on: (event, listener) => {
     listeners.set(event, listener as (payload: unknown) => void);
     return () => listeners.delete(event);
@@ -28,8 +33,16 @@ const roster: RosterApi = {
 };
 Object.assign(globalThis, { window: { roster } });
 
+/** An answer main gives when the test says. */
+function later<T>() {
+  let give: (value: T) => void = () => undefined;
+  const answer = new Promise<T>((resolve) => (give = resolve));
+  return { answer, give };
+}
+
 beforeEach(() => {
   listeners.clear();
+  reorderAnswers = [];
   mainHolds = [realm()];
   useRealmsStore.setState({ realms: [realm()], loaded: true });
 });
@@ -74,5 +87,23 @@ describe('the realm list follows main', () => {
     expect([card.test.text, card.imported.text]).toEqual(['Tested OK · 1 minute ago', 'Imported just now']);
     stop();
     expect(listeners.has('realms:changed')).toBe(false);
+  });
+});
+
+describe('moving realms', () => {
+  it('keeps the newest order when the answer to an earlier move comes back last', async () => {
+    const [a, b, c] = ['a', 'b', 'c'].map((id, order) => realm({ id, name: id, order }));
+    useRealmsStore.setState({ realms: [a!, b!, c!] });
+    const first = later<unknown>();
+    const second = later<unknown>();
+    reorderAnswers = [first.answer, second.answer];
+    const firstMove = useRealmsStore.getState().move('c', -1);
+    const secondMove = useRealmsStore.getState().move('c', -1);
+    expect(useRealmsStore.getState().realms.map((r) => r.id)).toEqual(['c', 'a', 'b']);
+    second.give({ ok: true, value: [c, a, b] });
+    await secondMove;
+    first.give({ ok: true, value: [a, c, b] });
+    await firstMove;
+    expect(useRealmsStore.getState().realms.map((r) => r.id)).toEqual(['c', 'a', 'b']);
   });
 });
