@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { RosterApi } from '#shared/ipc/api';
 import type { EventMap } from '#shared/ipc/contract';
+import type { AuditEntry } from '#shared/model/audit';
 import type { UserDetail } from '#shared/model/user';
 import { fieldState, userDetail } from './detail-fixture';
 import { useUserDetailStore } from './user-detail-store';
@@ -129,5 +130,69 @@ describe('actions', () => {
     const result = await store().searchUsers('a');
     expect(calls[0]).toEqual({ channel: 'users:query', input: { query: { search: 'a' }, limit: 20 } });
     expect(result.ok && result.value.map((r) => r.id)).toEqual(['u2']);
+  });
+});
+
+/** An answer main gives when the test says. */
+function later<T>() {
+  let give: (value: T) => void = () => undefined;
+  const answer = new Promise<T>((resolve) => (give = resolve));
+  return { answer, give };
+}
+
+describe('answers that come back late', () => {
+  const entry = (seq: number): AuditEntry => ({ seq, at: '2024-05-03T10:00:00.000Z', who: 'admin', action: 'user.update', changes: [] });
+
+  it('keep the newest detail when an earlier load answers last', async () => {
+    const first = later<unknown>();
+    const second = later<unknown>();
+    const gets = [first.answer, second.answer];
+    answer = (channel) => (channel === 'users:get' ? gets.shift() : { ok: true, value: [] });
+    const firstLoad = store().load();
+    const secondLoad = store().load();
+    const newer = userDetail([{ ...department, value: 'Ops' }, email]);
+    second.give({ ok: true, value: newer });
+    await secondLoad;
+    first.give({ ok: true, value: stored });
+    await firstLoad;
+    expect(store().detail).toBe(newer);
+  });
+
+  it('a reload asked for before a save does not put the old values back after it', async () => {
+    const reload = later<unknown>();
+    const saved = userDetail([{ ...department, value: 'Ops' }, email]);
+    answer = (channel) => (channel === 'users:get' ? reload.answer : { ok: true, value: saved });
+    const load = store().load();
+    store().editField('department', 'Ops');
+    expect(await store().save()).toBe(true);
+    reload.give({ ok: true, value: stored });
+    await load;
+    expect(store().detail).toBe(saved);
+  });
+
+  it('keep the newest history when an earlier load answers last', async () => {
+    const first = later<unknown>();
+    const second = later<unknown>();
+    const histories = [first.answer, second.answer];
+    answer = (channel) => (channel === 'users:history' ? histories.shift() : { ok: true, value: stored });
+    const firstLoad = store().loadHistory();
+    const secondLoad = store().loadHistory();
+    second.give({ ok: true, value: [entry(2), entry(1)] });
+    await secondLoad;
+    first.give({ ok: true, value: [entry(1)] });
+    await firstLoad;
+    expect(store().history?.map((e) => e.seq)).toEqual([2, 1]);
+  });
+
+  it('drop a history asked for before switching to another user and back', async () => {
+    const late = later<unknown>();
+    answer = (channel) => (channel === 'users:history' ? late.answer : { ok: true, value: stored });
+    const history = store().loadHistory();
+    store().open('u2');
+    store().open('u1');
+    await settle();
+    late.give({ ok: true, value: [entry(1)] });
+    await history;
+    expect(store().history).toBeNull();
   });
 });
