@@ -4,8 +4,13 @@ import { useImportActions, useImportResult, useImportSelection, useImportStore }
 import type { UsernameClashChoice } from '#shared/model/username-clash';
 import { IMPORT_ROW_HEIGHT, ImportResultRow, importRowId } from './ImportResultRow';
 import { rowAt } from './result-pages';
+import { useGridKeys } from '../../lib/use-grid-keys';
 
-const CLASH_KEYS: Record<string, UsernameClashChoice> = { l: 'link', i: 'rename', s: 'skip' };
+const CLASH_KEYS = new Map<string, UsernameClashChoice>([
+  ['l', 'link'],
+  ['i', 'rename'],
+  ['s', 'skip'],
+]);
 
 /**
  * Every entry of the result, however many: a virtualised ARIA grid paging through `import:page`. The grid
@@ -38,70 +43,28 @@ export function ImportResultList() {
     if (gridRef.current) gridRef.current.scrollTop = 0;
   }, [viewGen]);
 
-  const reveal = (index: number) => {
-    const grid = gridRef.current;
-    if (!grid) return;
-    const top = index * IMPORT_ROW_HEIGHT;
-    if (top < grid.scrollTop) grid.scrollTop = top;
-    else if (top + IMPORT_ROW_HEIGHT > grid.scrollTop + grid.clientHeight) grid.scrollTop = top + IMPORT_ROW_HEIGHT - grid.clientHeight;
-  };
-
-  const keyDown = (event: KeyboardEvent) => {
-    if (total === 0) return;
-    // Read from the store, not this render: key repeat may outrun re-rendering.
-    const { focusIndex: at } = useImportStore.getState();
-    const page = Math.max(1, Math.floor((gridRef.current?.clientHeight ?? 400) / IMPORT_ROW_HEIGHT) - 1);
-    const move = (to: number) => {
-      event.preventDefault();
-      const next = Math.max(0, Math.min(total - 1, to));
-      void actions.moveFocus(next, event.shiftKey);
-      reveal(next);
-    };
-    switch (event.key) {
-      case 'ArrowDown':
-        return move(at + 1);
-      case 'ArrowUp':
-        return move(at - 1);
-      case 'PageDown':
-        return move(at + page);
-      case 'PageUp':
-        return move(at - page);
-      case 'Home':
-        return move(0);
-      case 'End':
-        return move(total - 1);
-      case ' ':
-        event.preventDefault();
-        return actions.toggleFocused();
-      case 'Escape':
-        event.preventDefault();
-        return actions.clearSelection();
-      case 'a':
-      case 'A':
-        if (!(event.ctrlKey || event.metaKey)) return;
-        event.preventDefault();
-        return actions.selectAll();
-      case 'l':
-      case 'L':
-      case 'i':
-      case 'I':
-      case 's':
-      case 'S':
-        return chooseForFocused(event, CLASH_KEYS[event.key.toLowerCase()]!);
-      default:
-        return;
-    }
-  };
-
   // On an entry whose username is taken: L links, I imports under another name, S skips.
-  const chooseForFocused = (event: KeyboardEvent, choice: UsernameClashChoice) => {
-    if (event.ctrlKey || event.metaKey || event.altKey) return;
+  const chooseForFocused = (event: KeyboardEvent) => {
+    const choice = CLASH_KEYS.get(event.key.toLowerCase());
+    if (!choice || event.ctrlKey || event.metaKey || event.altKey) return;
     const { pages, focusIndex: at } = useImportStore.getState();
     const row = rowAt(pages, at);
     if (row?.status !== 'clash') return;
     event.preventDefault();
     actions.setRowClash(row.dn, choice);
   };
+
+  const keyDown = useGridKeys({
+    gridRef,
+    total,
+    rowHeight: IMPORT_ROW_HEIGHT,
+    activeIndex: () => useImportStore.getState().focusIndex,
+    onMove: (index, extend) => void actions.moveFocus(index, extend),
+    onToggle: () => actions.toggleFocused(),
+    onSelectAll: actions.selectAll,
+    onClear: actions.clearSelection,
+    onOtherKey: chooseForFocused,
+  });
 
   const click = (index: number, event: MouseEvent) => {
     gridRef.current?.focus({ preventScroll: true });

@@ -1,7 +1,8 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, type CSSProperties, type KeyboardEvent, type MouseEvent, type RefObject } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, type CSSProperties, type MouseEvent, type RefObject } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { markAfterPaint } from './paint-mark';
+import { useGridKeys } from '../../../lib/use-grid-keys';
 import { useUserNavigation } from '../../../stores/app-store';
 import { useUsersListActions, useUsersListStore, useUsersSelection, useUsersSort } from './users-list-store';
 import { rowAt } from './row-blocks';
@@ -83,64 +84,27 @@ export const UserTable = memo(function UserTable({ gridRef }: { gridRef: RefObje
     }
   }, [queryVersion, gridRef]);
 
-  /** Scrolls the least needed to show a row fully below the sticky header. */
-  const reveal = (index: number) => {
-    const grid = gridRef.current;
-    if (!grid) return;
-    const top = HEAD_HEIGHT + index * ROW_HEIGHT;
-    if (top - HEAD_HEIGHT < grid.scrollTop) grid.scrollTop = top - HEAD_HEIGHT;
-    else if (top + ROW_HEIGHT > grid.scrollTop + grid.clientHeight) grid.scrollTop = top + ROW_HEIGHT - grid.clientHeight;
-  };
-
   const open = (index: number) => {
     const row = rowAt(useUsersListStore.getState().blocks, index);
     if (row) openUser(row.id);
   };
 
-  const keyDown = (event: KeyboardEvent) => {
-    if (event.target instanceof HTMLButtonElement || total === 0) return;
-    // Read from the store, not this render: key repeat may outrun re-rendering.
-    const { focusIndex } = useUsersListStore.getState();
-    const page = Math.max(1, Math.floor((gridRef.current?.clientHeight ?? 400) / ROW_HEIGHT) - 2);
-    const move = (to: number) => {
-      event.preventDefault();
-      const next = Math.max(0, Math.min(total - 1, to));
-      void actions.moveFocus(next, event.shiftKey);
-      reveal(next);
-    };
-    const mod = event.ctrlKey || event.metaKey;
-    switch (event.key) {
-      case 'ArrowDown':
-        return move(focusIndex + 1);
-      case 'ArrowUp':
-        return move(focusIndex - 1);
-      case 'PageDown':
-        return move(focusIndex + page);
-      case 'PageUp':
-        return move(focusIndex - page);
-      case 'Home':
-        return move(0);
-      case 'End':
-        return move(total - 1);
-      case ' ':
-        event.preventDefault();
-        return actions.toggleRow(focusIndex);
-      case 'Enter':
-        event.preventDefault();
-        return open(focusIndex);
-      case 'Escape':
-        if (selectedCount(selection, total) === 0) return;
-        event.preventDefault();
-        return actions.clearSelection();
-      case 'a':
-      case 'A':
-        if (!mod) return;
-        event.preventDefault();
-        return actions.selectAllInFilter();
-      default:
-        return;
-    }
-  };
+  const keyDown = useGridKeys({
+    gridRef,
+    total,
+    rowHeight: ROW_HEIGHT,
+    headHeight: HEAD_HEIGHT,
+    activeIndex: () => useUsersListStore.getState().focusIndex,
+    onMove: (index, extend) => void actions.moveFocus(index, extend),
+    onToggle: actions.toggleRow,
+    onOpen: open,
+    onSelectAll: actions.selectAllInFilter,
+    onClear: actions.clearSelection,
+    // Escape with nothing selected is left to the page.
+    canClear: () => selectedCount(selection, total) > 0,
+    // The header's sort buttons keep their keys.
+    leaveButtonKeys: true,
+  });
 
   // Stable, so rows (memoised) re-render only when their own data, position or focus changes.
   const { clickRow, checkRow } = actions;
