@@ -29,12 +29,15 @@ const ROWS: SheetRowResult[] = [
 type Call = { channel: string; input: Record<string, unknown> };
 let calls: Call[] = [];
 let openAnswer: unknown;
+// Answers to sheets:page that the test gives when it says (so they can come back late or out of order).
+let pageAnswers: Promise<unknown>[] = [];
 const roster: RosterApi = {
   invoke: async (channel, input) => {
     const c = { channel, input: input as Record<string, unknown> };
     calls.push(c);
     if (channel === 'sheets:open') return openAnswer as never;
     if (channel === 'sheets:preview') return { ok: true, value: { sheetId: 's1', total: 2, counts: { change: 1, unchanged: 0, refused: 1 } } } as never;
+    if (channel === 'sheets:page' && pageAnswers.length > 0) return pageAnswers.shift() as never;
     if (channel === 'sheets:page') {
       const { status, offset = 0 } = c.input as { status?: string; offset?: number };
       const rows = ROWS.filter((r) => !status || r.status === status);
@@ -54,6 +57,7 @@ const of = (channel: string) => calls.filter((c) => c.channel === channel).map((
 beforeEach(() => {
   resetSheetImport();
   calls = [];
+  pageAnswers = [];
   openAnswer = { ok: true, value: SHEET };
 });
 
@@ -109,5 +113,53 @@ describe('re-import of a returned sheet', () => {
     expect(store().preview).toBeNull();
     store().reset();
     expect(store()).toMatchObject({ sheet: null, report: null, path: '/tmp/back.csv' });
+  });
+});
+
+/** An answer main gives when the test says. */
+function later<T>() {
+  let give: (value: T) => void = () => undefined;
+  const answer = new Promise<T>((resolve) => (give = resolve));
+  return { answer, give };
+}
+
+describe('pages of the preview that come back late', () => {
+  const previewed = async () => {
+    store().setPath('/tmp/back.csv');
+    await store().open();
+    await store().previewNow();
+  };
+  const refusedPage = { ok: true, value: { total: 1, offset: 0, rows: [ROWS[1]] } };
+
+  it('keep the newest page when an earlier one answers last', async () => {
+    await previewed();
+    const first = later<unknown>();
+    const second = later<unknown>();
+    pageAnswers = [first.answer, second.answer];
+    const refused = store().showStatus('refused');
+    const all = store().showStatus(null);
+    second.give({ ok: true, value: { total: 2, offset: 0, rows: ROWS } });
+    await all;
+    first.give(refusedPage);
+    await refused;
+    expect(store().rows.map((r) => r.row)).toEqual([2, 3]);
+    expect(store().rowsTotal).toBe(2);
+  });
+
+  it.each([
+    ['opening a sheet again', () => store().open()],
+    ['applying', () => store().apply()],
+    ['starting over', async () => store().reset()],
+    ['resetSheetImport (tests start clean)', async () => resetSheetImport()],
+  ])('are dropped after %s', async (_, then) => {
+    await previewed();
+    const late = later<unknown>();
+    pageAnswers = [late.answer];
+    const page = store().showStatus('refused');
+    await then();
+    late.give(refusedPage);
+    await page;
+    expect(store().rows).toEqual([]);
+    expect(store().rowsTotal).toBe(0);
   });
 });
