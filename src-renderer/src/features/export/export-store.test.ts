@@ -59,13 +59,15 @@ let calls: Call[] = [];
 let prefs: unknown;
 let plan: ExportPlan;
 let startAnswers: unknown[];
+// Answers to export:plan that the test gives when it says (so they can come back late or out of order).
+let planAnswers: Promise<unknown>[] = [];
 const roster: RosterApi = {
   invoke: async (channel, input) => {
     calls.push({ channel, input: input as Record<string, unknown> });
     if (channel === 'export:columns') return { ok: true, value: CATALOGUE } as never;
     if (channel === 'prefs:get') return prefs as never;
     if (channel === 'prefs:set') return { ok: true, value: {} } as never;
-    if (channel === 'export:plan') return { ok: true, value: plan } as never;
+    if (channel === 'export:plan') return (planAnswers.shift() ?? { ok: true, value: plan }) as never;
     if (channel === 'export:start') return (startAnswers.shift() ?? { ok: true, value: job() }) as never;
     if (channel === 'app:show-in-folder') return { ok: true, value: { shown: false, folder: '/tmp/out' } } as never;
     if (channel === 'app:choose-path') return { ok: true, value: { unavailable: 'No file dialog here.' } } as never;
@@ -87,6 +89,7 @@ beforeEach(() => {
   prefs = { ok: true, value: { usersSort: { column: 'username', direction: 'asc' }, export: {}, staleDays: 30 } };
   plan = { users: 2, skipped: [], files: ['/tmp/out/x.xlsx'], parts: [{ files: ['/tmp/out/x.xlsx'], users: 2 }], existing: [] };
   startAnswers = [];
+  planAnswers = [];
 });
 afterEach(() => vi.useRealTimers());
 
@@ -319,5 +322,39 @@ describe('exporting', () => {
     useJobsStore.getState().track(job({ state: 'done' }));
     await vi.waitFor(() => expect(of('export:plan').length).toBe(before + 1));
     unwatch();
+  });
+});
+
+/** An answer main gives when the test says. */
+function later<T>() {
+  let give: (value: T) => void = () => undefined;
+  const answer = new Promise<T>((resolve) => (give = resolve));
+  return { answer, give };
+}
+
+describe('plans that come back late', () => {
+  it('keep the newest plan when an earlier one answers last', async () => {
+    await store().init();
+    const first = later<unknown>();
+    const second = later<unknown>();
+    planAnswers = [first.answer, second.answer];
+    const firstPlan = store().refreshPlan(true);
+    const secondPlan = store().refreshPlan(true);
+    second.give({ ok: true, value: { ...plan, users: 3 } });
+    await secondPlan;
+    first.give({ ok: true, value: { ...plan, users: 7 } });
+    await firstPlan;
+    expect(store().plan?.users).toBe(3);
+  });
+
+  it('are dropped after resetExport (tests start clean)', async () => {
+    await store().init();
+    const late = later<unknown>();
+    planAnswers = [late.answer];
+    const asked = store().refreshPlan(true);
+    resetExport();
+    late.give({ ok: true, value: plan });
+    await asked;
+    expect(store()).toMatchObject({ plan: null, planning: false });
   });
 });
