@@ -68,4 +68,14 @@ describe('setForm', () => {
     expect(calls).toEqual([]);
     expect(useAuditStore.getState().formError).toBe('The “From” date is after the “To” date.');
   });
+
+  it('drops the answer for a filter that was since made wrong, and shows no entries for it', async () => {
+    let release: () => void = () => undefined;
+    answer = () => new Promise((resolve) => (release = () => resolve({ ok: true, value: { total: 1, offset: 0, entries: [entry(1)] } })));
+    const asked = useAuditStore.getState().reload();
+    useAuditStore.getState().setForm({ from: '2024-05-04', to: '2024-05-03' });
+    release();
+    await asked;
+    expect(useAuditStore.getState()).toMatchObject({ entries: [], loaded: false, loading: false, formError: 'The “From” date is after the “To” date.' });
+  });
 });
