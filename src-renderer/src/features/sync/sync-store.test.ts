@@ -172,6 +172,45 @@ describe('the Resynchronize dialog', () => {
     expect(await store().apply()).toBe(false);
     expect(store().resync).toMatchObject({ error: { message: 'The entry is gone.' }, needsPassword: false, busy: null });
   });
+
+  it.each([
+    ['closed', () => store().closeResync()],
+    ['forgotten by resetSync (tests start clean)', () => resetSync()],
+  ])('does not put the candidates of a dialog %s into the next one, opened before any realm is chosen', async (_, close) => {
+    let release: (value: Result<unknown>) => void = () => undefined;
+    answer = () => new Promise((resolve) => (release = resolve));
+    store().openResync({ id: 'u1', username: 'alice' }, 'r1');
+    close();
+    store().openResync({ id: 'u2', username: 'bob' }, '');
+    release({ ok: true, value: [candidate('uid=alice,dc=x', 'id')] });
+    await settle();
+    expect(store().resync).toMatchObject({ userId: 'u2', candidates: null, chosen: null });
+  });
+
+  it('drops a preview that answers after Back', async () => {
+    store().openResync({ id: 'u1', username: 'alice' }, 'r1');
+    await settle();
+    let release: (value: Result<unknown>) => void = () => undefined;
+    answer = () => new Promise((resolve) => (release = resolve));
+    const preview = store().start();
+    store().back();
+    release({ ok: true, value: diff });
+    await preview;
+    expect(store().resync).toMatchObject({ diff: null, choices: {}, busy: null });
+  });
+
+  it('does not count a save that answers after the dialog was closed', async () => {
+    store().openResync({ id: 'u1', username: 'alice' }, 'r1');
+    await settle();
+    await store().start();
+    let release: (value: Result<unknown>) => void = () => undefined;
+    answer = () => new Promise((resolve) => (release = resolve));
+    const saving = store().apply();
+    store().closeResync();
+    release({ ok: true, value: {} });
+    expect(await saving).toBe(false);
+    expect(store().resynced).toBeNull();
+  });
 });
 
 describe('conflicts', () => {
