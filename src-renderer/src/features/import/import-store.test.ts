@@ -182,6 +182,43 @@ describe('import store: searching', () => {
   });
 });
 
+/** An answer main gives when the test says. */
+function later<T>() {
+  let give: (value: T) => void = () => undefined;
+  const answer = new Promise<T>((resolve) => (give = resolve));
+  return { answer, give };
+}
+
+describe('import store: searches that answer late', () => {
+  it('keep the newest search when an earlier one answers last', async () => {
+    const first = later<unknown>();
+    const second = later<unknown>();
+    searchAnswers = [first.answer, second.answer];
+    const firstSearch = searchFor('a*');
+    const secondSearch = searchFor('b*');
+    second.give({ ok: true, value: { ...SEARCH, searchId: 's2' } });
+    await secondSearch;
+    first.give({ ok: true, value: SEARCH });
+    await firstSearch;
+    expect(store().result?.searchId).toBe('s2');
+    expect(of('import:search').map((input) => input.query)).toEqual(['a*', 'b*']);
+  });
+
+  it.each([
+    ['another realm is chosen', () => store().chooseRealm('r2')],
+    ['resetImport (tests start clean)', () => resetImport()],
+  ])('are dropped once %s', async (_, then) => {
+    const late = later<unknown>();
+    searchAnswers = [late.answer];
+    const search = searchFor('*');
+    then();
+    late.give({ ok: true, value: SEARCH });
+    await search;
+    expect(store().result).toBeNull();
+    expect(store().searching).toBe(false);
+  });
+});
+
 describe('import store: the bind password', () => {
   it('asks first when main holds no password, hands it to main on the one password channel, then searches; keeps none', async () => {
     const secret = 'typed-Secret-4410';
