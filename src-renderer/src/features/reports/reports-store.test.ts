@@ -45,11 +45,14 @@ const overview = (staleDays: number): ReportsOverview => ({
 
 type Call = { channel: string; input: Record<string, unknown> };
 let calls: Call[] = [];
+// Answers to reports:overview that the test gives when it says (so they can come back late).
+let overviewAnswers: Promise<unknown>[] = [];
 const roster: RosterApi = {
   invoke: async (channel, input) => {
     calls.push({ channel, input: input as Record<string, unknown> });
     if (channel === 'prefs:get') return { ok: true, value: { staleDays: 45, export: {}, usersSort: { column: 'username', direction: 'asc' } } } as never;
     if (channel === 'prefs:set') return { ok: true, value: {} } as never;
+    if (channel === 'reports:overview' && overviewAnswers.length > 0) return overviewAnswers.shift() as never;
     if (channel === 'reports:overview') return { ok: true, value: overview((input as { staleDays: number }).staleDays) } as never;
     if (channel === 'import:search')
       return {
@@ -81,6 +84,7 @@ beforeEach(() => {
   resetUsersList();
   resetExport();
   calls = [];
+  overviewAnswers = [];
 });
 afterEach(() => vi.useRealTimers());
 
@@ -162,6 +166,39 @@ describe('the reports store', () => {
     store().exportUsers('Open conflicts', { conflicts: true });
     expect(useAppStore.getState().screen).toBe('export');
     expect(useExportStore.getState()).toMatchObject({ scopeKind: 'report', report: { label: 'Open conflicts', query: { conflicts: true } } });
+  });
+});
+
+/** An answer main gives when the test says. */
+function later<T>() {
+  let give: (value: T) => void = () => undefined;
+  const answer = new Promise<T>((resolve) => (give = resolve));
+  return { answer, give };
+}
+
+describe('counts that come back late', () => {
+  it('keep the count for the newest N when the answer for an older N comes back last', async () => {
+    await store().load();
+    const slow = later<unknown>();
+    overviewAnswers = [slow.answer];
+    const reload = store().load();
+    store().setStaleDays(60);
+    await vi.advanceTimersByTimeAsync(STALE_DEBOUNCE_MS);
+    expect(store().overview?.staleDays).toBe(60);
+    slow.give({ ok: true, value: overview(45) });
+    await reload;
+    expect(store().overview?.staleDays).toBe(60);
+  });
+
+  it('are dropped after resetReports (tests start clean)', async () => {
+    await store().load();
+    const slow = later<unknown>();
+    overviewAnswers = [slow.answer];
+    const reload = store().load();
+    resetReports();
+    slow.give({ ok: true, value: overview(45) });
+    await reload;
+    expect(store()).toMatchObject({ overview: null, loaded: false });
   });
 });
 
