@@ -26,6 +26,13 @@ const roster: RosterApi = {
 };
 Object.assign(globalThis, { window: { roster } });
 
+/** An answer main gives when the test says. */
+function later<T>() {
+  let give: (value: T) => void = () => undefined;
+  const answer = new Promise<T>((resolve) => (give = resolve));
+  return { answer, give };
+}
+
 beforeEach(() => {
   calls = [];
   answer = (channel) => ({ ok: true, value: channel === 'realms:list' ? [saved] : report });
@@ -88,6 +95,29 @@ describe('runTest', () => {
     // The URL field says why; the test panel does not say it again.
     expect(useRealmFormStore.getState().test.error).toBeNull();
     expect(visibleFieldErrors(useRealmFormStore.getState(), true)['connection.urls.0']).toMatch(/^Use a URL such as/);
+  });
+
+  it('drops a test answer that comes back after the form was opened again', async () => {
+    const late = later<unknown>();
+    answer = (channel) => (channel === 'realms:test' ? late.answer : { ok: true, value: [saved] });
+    const testing = useRealmFormStore.getState().runTest();
+    useRealmFormStore.getState().open({ kind: 'realm', id: 'r1' });
+    late.give({ ok: true, value: report });
+    expect(await testing).toBe(false);
+    expect(useRealmFormStore.getState().test).toEqual({ running: false, report: null, error: null, mapping: null });
+    expect(calls.map((c) => c.channel)).toEqual(['realms:test']);
+  });
+
+  it('stops a test whose password hand-over answers after the form was opened again', async () => {
+    const late = later<unknown>();
+    answer = (channel) => (channel === 'realms:set-session-password' ? late.answer : { ok: true, value: report });
+    useRealmFormStore.getState().edit((d) => ({ ...d, password: 'typed-Secret-2' }));
+    const testing = useRealmFormStore.getState().runTest();
+    useRealmFormStore.getState().open({ kind: 'realm', id: 'r1' });
+    late.give({ ok: false, error: { code: 'invalid-credentials', message: 'Wrong password.' } });
+    expect(await testing).toBe(false);
+    expect(useRealmFormStore.getState().test).toEqual({ running: false, report: null, error: null, mapping: null });
+    expect(calls.map((c) => c.channel)).toEqual(['realms:set-session-password']);
   });
 });
 
@@ -207,6 +237,24 @@ describe('inspectLdif', () => {
     await useRealmFormStore.getState().inspectLdif();
     expect(useRealmFormStore.getState().draft).toBe(before);
     expect(useRealmFormStore.getState().ldifFile.error?.message).toBe('The LDIF file /x cannot be read: it does not exist.');
+  });
+
+  it('keeps the newest reading when an earlier one of the same file answers last', async () => {
+    const first = later<unknown>();
+    const second = later<unknown>();
+    const reads = [first.answer, second.answer];
+    answer = () => reads.shift();
+    useRealmFormStore.getState().open({ kind: 'new' });
+    useRealmFormStore.getState().chooseKind('ldif-file');
+    useRealmFormStore.getState().edit((d) => ({ ...d, ldifPath: '/exports/people.ldif' }));
+    const detected = useRealmFormStore.getState().inspectLdif();
+    const chosen = useRealmFormStore.getState().inspectLdif('active-directory');
+    second.give({ ok: true, value: inspection({ flavour: 'active-directory', idAttribute: 'objectGUID' }) });
+    await chosen;
+    first.give({ ok: true, value: inspection() });
+    await detected;
+    expect(useRealmFormStore.getState().ldifFile.inspection?.flavour).toBe('active-directory');
+    expect(useRealmFormStore.getState().draft.ldifFlavour).toBe('active-directory');
   });
 });
 
