@@ -3,9 +3,18 @@ import type { DirectoryCandidate, UserDetail } from '#shared/model/user';
 import type { AppError } from '#shared/result';
 import { Field } from '../../../components/Field';
 import { Modal } from '../../../components/Modal';
+import { CandidateTable, type CandidateColumn } from '../../sync/CandidateTable';
 import { useRealms } from '../../../stores/realms-store';
 import { passwordMissing } from '../../../stores/session-password';
 import { useDetailActions } from './user-detail-store';
+
+/** The entries found, after the radio and the DN. */
+const COLUMNS: readonly CandidateColumn[] = [
+  { cell: 'username', header: 'Username' },
+  { cell: 'email', header: 'Email' },
+  { cell: 'enabled', header: 'Enabled' },
+  { cell: 'externalId', header: 'Id' },
+];
 
 /**
  * Links an internal user to a directory entry: choose a realm, find the entries matching the username,
@@ -134,55 +143,18 @@ export function ConvertToExternalDialog({ detail, onClose }: { detail: UserDetai
             No entry in {realm?.name ?? 'this realm'} has the username “{detail.user.username}”.
           </p>
         )}
-        {candidates && candidates.length > 0 && <CandidateTable candidates={candidates} chosen={chosen} onChoose={setChosen} />}
+        {candidates && candidates.length > 0 && (
+          <CandidateTable
+            candidates={candidates}
+            chosen={chosen}
+            onChoose={setChosen}
+            label="Directory entries found"
+            radioName="convert-candidate"
+            rowTestId="directory-candidate"
+            columns={COLUMNS}
+          />
+        )}
       </form>
     </Modal>
-  );
-}
-
-interface CandidateTableProps {
-  candidates: DirectoryCandidate[];
-  chosen: string | null;
-  onChoose(dn: string): void;
-}
-
-/** The directory entries found, one radio row each. */
-function CandidateTable({ candidates, chosen, onChoose }: CandidateTableProps) {
-  return (
-    <table className="candidates" aria-label="Directory entries found">
-      <thead>
-        <tr>
-          <th scope="col">
-            <span className="visually-hidden">Choose</span>
-          </th>
-          <th scope="col">DN</th>
-          <th scope="col">Username</th>
-          <th scope="col">Email</th>
-          <th scope="col">Enabled</th>
-          <th scope="col">Id</th>
-        </tr>
-      </thead>
-      <tbody>
-        {candidates.map((c) => (
-          <tr
-            key={c.dn}
-            className={c.dn === chosen ? 'candidates__row candidates__row--chosen' : 'candidates__row'}
-            data-testid="directory-candidate"
-            onClick={() => onChoose(c.dn)}
-          >
-            <td>
-              <input type="radio" name="convert-candidate" checked={c.dn === chosen} onChange={() => onChoose(c.dn)} aria-label={c.dn} />
-            </td>
-            <td className="mono candidates__dn">{c.dn}</td>
-            <td>{c.username}</td>
-            <td>{c.email || <span className="muted">—</span>}</td>
-            <td>{c.enabled ? 'Yes' : 'No'}</td>
-            <td className="mono candidates__id" title={c.externalId}>
-              {c.externalId}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
   );
 }
