@@ -1,12 +1,11 @@
-import { useState, type FormEvent } from 'react';
-import type { DirectoryCandidate, UserDetail } from '#shared/model/user';
-import type { AppError } from '#shared/result';
+import { useEffect, useState, type FormEvent } from 'react';
+import type { UserDetail } from '#shared/model/user';
 import { Field } from '../../../components/Field';
 import { Modal } from '../../../components/Modal';
 import { CandidateTable, type CandidateColumn } from '../../sync/CandidateTable';
 import { useRealms } from '../../../stores/realms-store';
 import { passwordMissing } from '../../../stores/session-password';
-import { useDetailActions } from './user-detail-store';
+import { useConvertActions, useConvertSession } from './convert-store';
 
 /** The entries found, after the radio and the DN. */
 const COLUMNS: readonly CandidateColumn[] = [
@@ -23,48 +22,28 @@ const COLUMNS: readonly CandidateColumn[] = [
  */
 export function ConvertToExternalDialog({ detail, onClose }: { detail: UserDetail; onClose(): void }) {
   const realms = useRealms();
-  const { findInRealm, toExternal } = useDetailActions();
-  const [realmId, setRealmId] = useState(() => (realms.find((r) => r.enabled) ?? realms[0])?.id ?? '');
+  const { openConvert, closeConvert, chooseRealm, choose, find, convert } = useConvertActions();
+  const { realmId, found, chosen, busy, error } = useConvertSession();
+  const [initialRealm] = useState(() => (realms.find((r) => r.enabled) ?? realms[0])?.id ?? '');
   const [password, setPassword] = useState('');
-  const [candidates, setCandidates] = useState<DirectoryCandidate[] | null>(null);
-  const [chosen, setChosen] = useState<string | null>(null);
-  const [busy, setBusy] = useState<'find' | 'convert' | null>(null);
-  const [error, setError] = useState<AppError | null>(null);
+  // Closing drops a Find or a conversion on its way: its answer has no dialog to land in.
+  useEffect(() => {
+    openConvert(initialRealm);
+    return closeConvert;
+  }, [initialRealm, openConvert, closeConvert]);
   const realm = realms.find((r) => r.id === realmId);
   // A file realm, or one read anonymously, has no bind password to ask for.
   const askPassword = passwordMissing(realm);
+  const candidates = found?.candidates ?? null;
 
-  const chooseRealm = (id: string) => {
-    setRealmId(id);
-    setCandidates(null);
-    setChosen(null);
-    setError(null);
-  };
-  const find = async (event: FormEvent) => {
+  const findNow = async (event: FormEvent) => {
     event.preventDefault();
     if (!realmId || busy) return;
-    setBusy('find');
-    setError(null);
-    setChosen(null);
-    const result = await findInRealm(realmId, password || undefined);
+    await find(password || undefined);
     setPassword('');
-    setBusy(null);
-    if (!result.ok) {
-      setCandidates(null);
-      setError(result.error);
-      return;
-    }
-    setCandidates(result.value);
-    // One match is the usual case: tick it, the person still confirms with Convert.
-    if (result.value.length === 1) setChosen(result.value[0]!.dn);
   };
-  const convert = async () => {
-    if (!chosen || busy) return;
-    setBusy('convert');
-    const failure = await toExternal(realmId, chosen);
-    setBusy(null);
-    if (failure) setError(failure);
-    else onClose();
+  const convertNow = async () => {
+    if (await convert()) onClose();
   };
 
   return (
@@ -79,7 +58,7 @@ export function ConvertToExternalDialog({ detail, onClose }: { detail: UserDetai
           <button
             type="button"
             className="button button--primary"
-            onClick={() => void convert()}
+            onClick={() => void convertNow()}
             disabled={!chosen || busy !== null}
             aria-busy={busy === 'convert'}
           >
@@ -88,7 +67,7 @@ export function ConvertToExternalDialog({ detail, onClose }: { detail: UserDetai
         </>
       }
     >
-      <form className="convert-dialog" onSubmit={(event) => void find(event)} noValidate>
+      <form className="convert-dialog" onSubmit={(event) => void findNow(event)} noValidate>
         <p>
           Links the user to a directory entry. Directory-owned fields then follow the directory; local fields keep the values typed here and become completions
           where the directory differs.
@@ -97,7 +76,14 @@ export function ConvertToExternalDialog({ detail, onClose }: { detail: UserDetai
           <p className="banner banner--info">No realm is set up yet. Add one under Realms first.</p>
         ) : (
           <Field id="convert-realm" label="Realm">
-            <select id="convert-realm" className="select" value={realmId} onChange={(event) => chooseRealm(event.target.value)} data-autofocus>
+            <select
+              id="convert-realm"
+              className="select"
+              value={realmId}
+              onChange={(event) => chooseRealm(event.target.value)}
+              disabled={busy === 'convert'}
+              data-autofocus
+            >
               {realms.map((r) => (
                 <option key={r.id} value={r.id}>
                   {r.name}
@@ -147,7 +133,7 @@ export function ConvertToExternalDialog({ detail, onClose }: { detail: UserDetai
           <CandidateTable
             candidates={candidates}
             chosen={chosen}
-            onChoose={setChosen}
+            onChoose={choose}
             label="Directory entries found"
             radioName="convert-candidate"
             rowTestId="directory-candidate"
