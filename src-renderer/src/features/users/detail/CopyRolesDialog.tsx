@@ -1,8 +1,9 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { UserRow } from '#shared/model/user';
 import type { AppError } from '#shared/result';
 import { Field } from '../../../components/Field';
 import { Modal } from '../../../components/Modal';
+import { latestOnly } from '../../../lib/latest';
 import { useDetailActions } from './user-detail-store';
 
 const TYPING_DELAY_MS = 200;
@@ -16,18 +17,19 @@ export function CopyRolesDialog({ username, onClose }: { username: string; onClo
   const [chosen, setChosen] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<AppError | null>(null);
-  const seq = useRef(0);
+  // Typing outruns main: only the newest search's answer may land.
+  const [searches] = useState(latestOnly);
 
   useEffect(() => {
-    const mine = ++seq.current;
+    const ticket = searches.next();
     const timer = window.setTimeout(async () => {
       const result = await searchUsers(search.trim());
-      if (mine !== seq.current) return;
+      if (!searches.isCurrent(ticket)) return;
       setRows(result.ok ? result.value : []);
       setSearchError(result.ok ? null : result.error);
     }, TYPING_DELAY_MS);
     return () => window.clearTimeout(timer);
-  }, [search, searchUsers]);
+  }, [search, searchUsers, searches]);
 
   const copy = async () => {
     if (!chosen) return;
