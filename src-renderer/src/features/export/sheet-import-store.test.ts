@@ -162,4 +162,21 @@ describe('pages of the preview that come back late', () => {
     expect(store().rows).toEqual([]);
     expect(store().rowsTotal).toBe(0);
   });
+
+  it.each([
+    ['opening a sheet again', () => store().open()],
+    ['applying', () => store().apply()],
+  ])('leave no page loading after %s', async (_, then) => {
+    await previewed();
+    const late = later<unknown>();
+    pageAnswers = [late.answer];
+    const page = store().showStatus('refused');
+    expect(store().pageLoading).toBe(true);
+    await then();
+    // The page it waited for will never land: nothing is loading any more.
+    expect(store().pageLoading).toBe(false);
+    late.give(refusedPage);
+    await page;
+    expect(store().pageLoading).toBe(false);
+  });
 });

@@ -72,8 +72,18 @@ const initialState = () => ({
   report: null,
 });
 
-/** What changing the mapping or options drops: a preview of another mapping, and its rows. */
-const stale = { preview: null, rows: [], rowsTotal: 0, offset: 0, status: null, previewError: null, applyError: null, pageError: null };
+/** What changing the mapping or options drops: a preview of another mapping, and its rows (a page on its way is dropped too, so none is loading). */
+const stale = {
+  preview: null,
+  rows: [],
+  rowsTotal: 0,
+  offset: 0,
+  status: null,
+  previewError: null,
+  applyError: null,
+  pageLoading: false,
+  pageError: null,
+};
 
 const pageLoads = latestOnly();
 
