@@ -31,11 +31,13 @@ let calls: Call[] = [];
 let openAnswer: unknown;
 // Answers to sheets:page that the test gives when it says (so they can come back late or out of order).
 let pageAnswers: Promise<unknown>[] = [];
+let previewAnswers: Promise<unknown>[] = [];
 const roster: RosterApi = {
   invoke: async (channel, input) => {
     const c = { channel, input: input as Record<string, unknown> };
     calls.push(c);
     if (channel === 'sheets:open') return openAnswer as never;
+    if (channel === 'sheets:preview' && previewAnswers.length > 0) return previewAnswers.shift() as never;
     if (channel === 'sheets:preview') return { ok: true, value: { sheetId: 's1', total: 2, counts: { change: 1, unchanged: 0, refused: 1 } } } as never;
     if (channel === 'sheets:page' && pageAnswers.length > 0) return pageAnswers.shift() as never;
     if (channel === 'sheets:page') {
@@ -58,6 +60,7 @@ beforeEach(() => {
   resetSheetImport();
   calls = [];
   pageAnswers = [];
+  previewAnswers = [];
   openAnswer = { ok: true, value: SHEET };
 });
 
@@ -149,6 +152,8 @@ describe('pages of the preview that come back late', () => {
   it.each([
     ['opening a sheet again', () => store().open()],
     ['applying', () => store().apply()],
+    ['mapping a column to another target', async () => store().setTarget(1, 'field:title')],
+    ['switching “empty cells clear the field”', async () => store().setClearEmpty(true)],
     ['starting over', async () => store().reset()],
     ['resetSheetImport (tests start clean)', async () => resetSheetImport()],
   ])('are dropped after %s', async (_, then) => {
@@ -161,6 +166,23 @@ describe('pages of the preview that come back late', () => {
     await page;
     expect(store().rows).toEqual([]);
     expect(store().rowsTotal).toBe(0);
+    expect(store().pageLoading).toBe(false);
+  });
+
+  it('are dropped when the preview is computed again, and stay out when that preview fails', async () => {
+    await previewed();
+    const late = later<unknown>();
+    pageAnswers = [late.answer];
+    const page = store().showStatus('refused');
+    const preview = later<unknown>();
+    previewAnswers = [preview.answer];
+    const previewing = store().previewNow();
+    late.give(refusedPage);
+    await page;
+    expect(store()).toMatchObject({ previewing: true, rows: [], rowsTotal: 0, pageLoading: false });
+    preview.give({ ok: false, error: { code: 'internal', message: 'The sheet changed on disk.' } });
+    await previewing;
+    expect(store()).toMatchObject({ previewError: { message: 'The sheet changed on disk.' }, rows: [], rowsTotal: 0 });
   });
 
   it.each([

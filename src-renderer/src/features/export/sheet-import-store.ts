@@ -87,6 +87,12 @@ const stale = {
 
 const pageLoads = latestOnly();
 
+/** Drops the preview, its rows and a page on its way for it: what a new mapping, sheet or preview starts from. */
+const dropPreview = () => {
+  pageLoads.invalidate();
+  return stale;
+};
+
 /** "Re-import a returned sheet": open, map columns, preview per row, apply the valid rows, then the report. */
 export const useSheetImportStore = create<SheetImportState>()((set, get) => {
   const options = () => {
@@ -128,15 +134,14 @@ export const useSheetImportStore = create<SheetImportState>()((set, get) => {
         set({ opening: false, openError: result.error });
         return;
       }
-      pageLoads.invalidate();
-      set({ ...stale, opening: false, sheet: result.value, mapping: mappingOf(result.value.columns), report: null });
+      set({ ...dropPreview(), opening: false, sheet: result.value, mapping: mappingOf(result.value.columns), report: null });
     },
-    setTarget: (index, target) => set(({ mapping }) => ({ ...stale, mapping: { ...mapping, [index]: target } })),
-    setClearEmpty: (clearEmpty) => set({ ...stale, clearEmpty }),
+    setTarget: (index, target) => set(({ mapping }) => ({ ...dropPreview(), mapping: { ...mapping, [index]: target } })),
+    setClearEmpty: (clearEmpty) => set({ ...dropPreview(), clearEmpty }),
     previewNow: async () => {
       const input = options();
       if (!input || get().previewing) return;
-      set({ ...stale, previewing: true, report: null });
+      set({ ...dropPreview(), previewing: true, report: null });
       const result = await call('sheets:preview', input);
       if (!result.ok) {
         set({ previewing: false, previewError: result.error });
@@ -158,8 +163,7 @@ export const useSheetImportStore = create<SheetImportState>()((set, get) => {
         return;
       }
       // What was applied is now the users' value: the old preview says nothing true any more.
-      pageLoads.invalidate();
-      set({ ...stale, applying: false, report: result.value });
+      set({ ...dropPreview(), applying: false, report: result.value });
     },
     reset: () => {
       pageLoads.invalidate();
