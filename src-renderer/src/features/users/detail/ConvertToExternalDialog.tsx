@@ -80,7 +80,11 @@ export function ConvertToExternalDialog({ detail, onClose }: { detail: UserDetai
               id="convert-realm"
               className="select"
               value={realmId}
-              onChange={(event) => chooseRealm(event.target.value)}
+              onChange={(event) => {
+                // A password typed for one realm's server never goes to another's.
+                setPassword('');
+                chooseRealm(event.target.value);
+              }}
               disabled={busy === 'convert'}
               data-autofocus
             >
