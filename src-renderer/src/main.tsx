@@ -1,4 +1,8 @@
 import './lib/zod-jitless';
+import './styles/tokens.css';
+import './styles/base.css';
+import './styles/controls.css';
+import './styles/screens.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';

@@ -1,5 +1,6 @@
 import type { AuditChange } from '#shared/model/audit';
 import { changeLabel, changeValue } from '../lib/change-labels';
+import './changes-table.css';
 
 const shown = (key: string, value: string) => (value === '' ? <span className="muted">(empty)</span> : changeValue(key, value));
 

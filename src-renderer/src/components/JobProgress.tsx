@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { Job } from '#shared/model/sync';
 import { jobPercent, useCancelError, useJob, useJobsActions } from '../stores/jobs-store';
+import './job-progress.css';
 
 /** What a running job is called in progress text and the status bar. */
 export const JOB_TITLES: Record<Job['kind'], string> = { import: 'Importing', resync: 'Resyncing', reconcile: 'Reconciling', export: 'Exporting' };

@@ -1,3 +1,5 @@
+import './lock-icon.css';
+
 /** The label the lock carries, for people and tests alike. */
 export const LOCK_LABEL = 'Locked: owned by the directory';
 

@@ -1,4 +1,5 @@
 import { Modal } from './Modal';
+import './notices-dialog.css';
 
 /** The notices main reported about the data folder (migrations, damaged files set aside). */
 export function NoticesDialog({ notices, onClose }: { notices: string[]; onClose(): void }) {

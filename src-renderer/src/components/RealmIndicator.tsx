@@ -1,5 +1,6 @@
 import type { Realm } from '#shared/model/realm';
 import { fullTime } from '../lib/format-time';
+import './status-bar.css';
 
 /** What the status bar knows about a realm's reachability, from its last connection test. */
 export function testState(realm: Realm): 'ok' | 'failed' | 'untested' {

@@ -5,6 +5,7 @@ import { JOB_TITLES } from './JobProgress';
 import { useRealms } from '../stores/realms-store';
 import { NoticesDialog } from './NoticesDialog';
 import { RealmIndicator } from './RealmIndicator';
+import './status-bar.css';
 
 /** The bottom bar: reachability of each enabled realm, running jobs, the data folder and any notices. */
 export function StatusBar() {
