@@ -5,6 +5,7 @@ import { useRealmsStatus, useRealmsStore } from '../../stores/realms-store';
 import { DiscardChangesDialog } from './DiscardChangesDialog';
 import { RealmEditor } from './RealmEditor';
 import { RealmList } from './RealmList';
+import './realms.css';
 
 /** Realm settings: the list on the left, the selected realm's form on the right. */
 export function RealmsScreen() {
