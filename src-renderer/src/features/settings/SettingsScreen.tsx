@@ -2,6 +2,7 @@ import { useEffect } from 'react';
 import { useFieldsActions } from '../../stores/fields-store';
 import { FieldsSection } from './FieldsSection';
 import { RolesSection } from './RolesSection';
+import './settings.css';
 
 /** Settings: fields (attribute locks, required, custom fields) and roles. */
 export function SettingsScreen() {
