@@ -5,6 +5,7 @@ import { useFieldLabels, useFieldsActions } from '../../stores/fields-store';
 import { AuditFilters } from './AuditFilters';
 import { AuditRow } from './AuditRow';
 import { downloadText } from './download';
+import './audit.css';
 
 /** The audit journal: every change Roster made, filtered, paged, expandable, and exportable as CSV. */
 export function AuditScreen() {
