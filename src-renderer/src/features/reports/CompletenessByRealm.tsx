@@ -1,6 +1,5 @@
 import { realmMissingQuery, type FieldCompleteness, type RealmCompleteness } from '#shared/model/report';
 import { chartOrder, realmCellLabel, realmCellTitle, useReportsActions } from './reports-store';
-import './completeness-by-realm.css';
 
 const count = (n: number) => n.toLocaleString('en-US');
 

@@ -6,6 +6,7 @@ import { CompletenessByRealm } from './CompletenessByRealm';
 import { CompletenessChart } from './CompletenessChart';
 import { ReportCard } from './ReportCard';
 import { StaleDaysInput } from './StaleDaysInput';
+import './reports.css';
 
 /** Reports: completeness per field, then each data-quality report with its users one click away. */
 export function ReportsScreen() {
