@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { hintId } from '../lib/field-aria';
+import './radio-option.css';
 
 interface RadioOptionProps {
   name: string;

@@ -1,4 +1,5 @@
 import { useRef, type KeyboardEvent, type ReactNode } from 'react';
+import './tab-strip.css';
 
 export interface TabDef<T extends string> {
   id: T;

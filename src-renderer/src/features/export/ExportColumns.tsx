@@ -1,7 +1,6 @@
 import { realmColumnForced, writtenColumns, type ExportColumn } from '#shared/model/export';
 import { useExportActions, useExportChoices } from './export-store';
 import { isRequiredColumn } from './export-choices';
-import './export-columns.css';
 
 const GROUPS: { id: ExportColumn['group']; title: string; hint: string }[] = [
   {

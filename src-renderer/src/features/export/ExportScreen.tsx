@@ -4,6 +4,7 @@ import { useExportActions, useExportTab, type ExportTab } from './export-store';
 import { useFieldsActions, useFieldsStatus } from '../../stores/fields-store';
 import { ExportForm } from './ExportForm';
 import { SheetImportSection } from './SheetImportSection';
+import './export.css';
 
 const TABS: { id: ExportTab; label: string }[] = [
   { id: 'export', label: 'Export users' },
