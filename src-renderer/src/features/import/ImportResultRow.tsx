@@ -6,8 +6,6 @@ import type { ImportRow } from '#shared/model/sync';
 import { rowDecision } from './clash-choices';
 import { STATUS_LABELS } from './import-labels';
 
-import './import-results.css';
-
 /** Height of a result row: two lines (who, then where and why). */
 export const IMPORT_ROW_HEIGHT = 52;
 

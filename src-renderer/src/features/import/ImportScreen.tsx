@@ -7,6 +7,7 @@ import { BindPasswordDialog } from './BindPasswordDialog';
 import { ImportResults } from './ImportResults';
 import { ImportRunPanel } from './ImportRunPanel';
 import { ImportSearchForm } from './ImportSearchForm';
+import './import.css';
 
 /** "Import LDAP users": search an enabled realm, see what is new or changed, import or resync the choice. */
 export function ImportScreen() {
