@@ -3,7 +3,6 @@ import { describedBy, errorId, hintId } from '../../../lib/field-aria';
 import { fullTime, timeAgo } from '../../../lib/format-time';
 import { LockIcon } from '../../../components/LockIcon';
 import { draftValue, isMissing, type DetailEdits } from './user-draft';
-import './detail-fields.css';
 
 interface FieldRowProps {
   field: FieldState;

@@ -11,6 +11,7 @@ import { HistoryTab } from './HistoryTab';
 import { RolesTab } from './RolesTab';
 import { isDirty } from './user-draft';
 import { leavesUser } from './leave-keys';
+import './user-detail.css';
 
 /** One user: header with login and conversion, then the Fields, Roles and History tabs. */
 export function UserDetailScreen({ id }: { id: string }) {
