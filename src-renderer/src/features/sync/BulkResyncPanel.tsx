@@ -5,6 +5,7 @@ import { useJob } from '../../stores/jobs-store';
 import { useRealm } from '../../stores/realms-store';
 import { jobWantsPassword, realmOfRefusal, useBulkResync, useSyncActions } from './sync-store';
 import { BindPasswordPrompt } from './BindPasswordPrompt';
+import './sync.css';
 
 /** Under the bulk bar: the running "Resync selected" job, its report, or the bind password it needs. */
 export function BulkResyncPanel({ target }: { target: UserTarget | null }) {

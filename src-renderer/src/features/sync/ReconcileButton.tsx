@@ -2,6 +2,7 @@ import type { Realm } from '#shared/model/realm';
 import { jobPercent, useJob } from '../../stores/jobs-store';
 import { realmActivity } from '../../stores/realms-store';
 import { useReconcile, useSyncActions } from './sync-store';
+import './sync.css';
 
 /** A realm row's reconcile line: when it was last reconciled (or how far the running one is) and "Reconcile…". */
 export function ReconcileButton({ realm }: { realm: Realm }) {

@@ -9,7 +9,7 @@ import { BindPasswordPrompt } from './BindPasswordPrompt';
 import { DiffTable } from './DiffTable';
 import { ResyncCandidates } from './ResyncCandidates';
 import { diffSummary, type Choice } from './resync-diff';
-import './resync-dialog.css';
+import './sync.css';
 
 /**
  * TWCloud's Resynchronize: pick the realm, tick the matching directory entry, Start shows the three-way diff,
