@@ -5,6 +5,7 @@ import { ChangesTable } from '../../components/ChangesTable';
 import { newInDirectoryText, reportedUserIds } from './job-report';
 import { useFieldLabels, useFieldsActions, useFieldsStatus } from '../../stores/fields-store';
 import { useJobReportActions } from './reports-store';
+import './job-report.css';
 
 const KIND_NAMES: Record<Job['kind'], string> = { import: 'Import', resync: 'Resync', reconcile: 'Reconcile', export: 'Export' };
 const STATE_WORDS: Record<Job['state'], string> = { running: 'running', done: 'finished', failed: 'failed', cancelled: 'cancelled' };
