@@ -7,7 +7,6 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { useUsersListStore } from './features/users/list/users-list-store';
-import './styles.css';
 
 // The list's first rows are asked for before React's first render (App's effect would ask only after the
 // first commit), so main answers while the shell renders. App calls init() again; the second call does nothing.

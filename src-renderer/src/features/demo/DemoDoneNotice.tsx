@@ -2,6 +2,7 @@ import { useScreen } from '../../stores/app-store';
 import { useDemo, useDemoActions } from './demo-store';
 import { useJob } from '../../stores/jobs-store';
 import { JobReport } from '../reports/JobReport';
+import './demo.css';
 
 /** After "Try with demo data": what the import did, over the Users list it opened, until closed. */
 export function DemoDoneNotice() {

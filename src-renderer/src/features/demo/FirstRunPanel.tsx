@@ -3,6 +3,7 @@ import { useJob } from '../../stores/jobs-store';
 import { useDemo, useDemoActions } from './demo-store';
 import { JobProgress } from '../../components/JobProgress';
 import { JobReport } from '../reports/JobReport';
+import './demo.css';
 
 /** The first-run offer: try Roster on a bundled offline directory before connecting a real one. */
 export function FirstRunPanel({ children }: { children?: ReactNode }) {
