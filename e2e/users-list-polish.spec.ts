@@ -61,15 +61,17 @@ for (const size of [
     await expect(row(app, 'user00003')).toBeVisible();
     // Headers: the cells and the labels inside them show whole.
     const heads = app.locator('.user-row--head [role=columnheader][data-column]');
-    await expect(heads).toHaveCount(10);
+    await expect(heads).toHaveCount(9);
     expect(await clipped(heads)).toEqual([]);
     expect(await clipped(app.locator('.user-row--head .sort-button__label'))).toEqual([]);
     // The whole table fits the window: no sideways scrolling.
     expect(await grid(app).evaluate((g) => `${g.scrollWidth} <= ${g.clientWidth}: ${g.scrollWidth <= g.clientWidth}`)).toMatch(/true$/);
-    // The realm has its own column with its full name on hover; Kind says only External/Internal.
+    // The realm has its own column with its full name on hover, and says Internal for users made in Roster;
+    // Kind, which would say only that, starts hidden.
     const realm = row(app, 'user00003').getByTestId('realm-cell');
     await expect(realm).toHaveAttribute('title', REALM);
-    await expect(row(app, 'user00003').getByRole('gridcell').filter({ hasText: 'External' }).first()).toBeVisible();
+    await expect(row(app, 'user00004').getByTestId('realm-cell')).toHaveText('Internal');
+    await expect(app.getByTestId('column-kind')).toHaveCount(0);
     if (size.width === 1280) await attachList(app, testInfo, 'users-list-1280.png');
 
     // The row with all three markers: none is cut, and "!" names the empty required field.
@@ -92,7 +94,7 @@ for (const size of [
 test('columns are resized, hidden and moved with the mouse and the keyboard, and stay so after a reload', async ({ app }, testInfo) => {
   await app.setViewportSize({ width: 1280, height: 800 });
   await expect(app.getByTestId('users-total')).toHaveAttribute('data-count', String(USERS));
-  expect(await headerKeys(app)).toEqual(['username', 'displayName', 'email', 'department', 'title', 'kind', 'realm', 'enabled', 'syncedAt', 'markers']);
+  expect(await headerKeys(app)).toEqual(['username', 'displayName', 'email', 'department', 'title', 'realm', 'enabled', 'syncedAt', 'markers']);
   // The header says how the keyboard moves and resizes.
   await expect(app.getByTestId('column-email').getByRole('button')).toHaveAttribute(
     'aria-description',
@@ -113,7 +115,7 @@ test('columns are resized, hidden and moved with the mouse and the keyboard, and
   await app.getByTestId('column-title').dragTo(app.getByTestId('column-username'));
   await expect
     .poll(() => headerKeys(app))
-    .toEqual(['title', 'username', 'displayName', 'email', 'department', 'kind', 'realm', 'enabled', 'syncedAt', 'markers']);
+    .toEqual(['title', 'username', 'displayName', 'email', 'department', 'realm', 'enabled', 'syncedAt', 'markers']);
 
   // Keyboard: Alt+Shift+Right widens Department by 16 px, Alt+Left moves Email one place left (focus stays on it).
   const department = await widthOf(app, 'department');
@@ -124,10 +126,12 @@ test('columns are resized, hidden and moved with the mouse and the keyboard, and
   await app.keyboard.press('Alt+ArrowLeft');
   await expect
     .poll(() => headerKeys(app))
-    .toEqual(['title', 'username', 'email', 'displayName', 'department', 'kind', 'realm', 'enabled', 'syncedAt', 'markers']);
+    .toEqual(['title', 'username', 'email', 'displayName', 'department', 'realm', 'enabled', 'syncedAt', 'markers']);
   await expect(app.getByTestId('column-email').getByRole('button')).toBeFocused();
   // Hide Last synced from the Columns menu (keyboard: the menu is a list of checkboxes).
   await app.getByText('Columns', { exact: true }).click();
+  // Kind starts hidden and the menu says so.
+  await expect(app.getByRole('group', { name: 'Columns' }).getByRole('checkbox', { name: 'Kind' })).not.toBeChecked();
   await app.getByRole('group', { name: 'Columns' }).getByRole('checkbox', { name: 'Last synced' }).uncheck();
   await expect(app.getByTestId('column-syncedAt')).toHaveCount(0);
   await attachList(app, testInfo, 'users-list-1280-columns-arranged.png');
@@ -136,7 +140,7 @@ test('columns are resized, hidden and moved with the mouse and the keyboard, and
   const widths = { email: await widthOf(app, 'email'), department: await widthOf(app, 'department') };
   await app.reload();
   await expect(app.getByTestId('users-total')).toHaveAttribute('data-count', String(USERS));
-  await expect.poll(() => headerKeys(app)).toEqual(['title', 'username', 'email', 'displayName', 'department', 'kind', 'realm', 'enabled', 'markers']);
+  await expect.poll(() => headerKeys(app)).toEqual(['title', 'username', 'email', 'displayName', 'department', 'realm', 'enabled', 'markers']);
   expect(await widthOf(app, 'email')).toBe(widths.email);
   expect(await widthOf(app, 'department')).toBe(widths.department);
 });

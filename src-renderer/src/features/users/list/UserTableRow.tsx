@@ -76,7 +76,13 @@ export const UserTableRow = memo(function UserTableRow({ index, columns, top, fo
 
 /** The realm column: the realm's name (whole on hover), or a note for internal users and removed realms. */
 function RealmCell({ row }: { row: UserRow }) {
-  if (row.kind !== 'external') return <Cell value="" />;
+  if (row.kind !== 'external') {
+    return (
+      <div role="gridcell" className="user-row__cell" title="Internal: made in Roster" data-testid="realm-cell">
+        <span className="muted">Internal</span>
+      </div>
+    );
+  }
   const name = row.realmName;
   return (
     <div role="gridcell" className="user-row__cell" title={name ?? 'The realm was removed'} data-testid="realm-cell">

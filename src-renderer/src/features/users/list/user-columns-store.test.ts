@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { RosterApi } from '#shared/ipc/api';
-import { arrangeColumns, gridTemplate, minWidth } from './columns';
+import { arrangeColumns, columnOrder, gridTemplate, minWidth } from './columns';
 import { resetUserColumns, useUserColumnsStore } from './user-columns-store';
 
 let saved: unknown[] = [];
@@ -31,10 +31,12 @@ beforeEach(() => {
 });
 
 describe('the user table columns', () => {
-  it('start as the defaults when nothing was saved, with the realm in its own column', async () => {
+  it('start as the defaults when nothing was saved, with the realm in its own column and Kind hidden (the Columns menu offers it)', async () => {
     await store().load();
+    expect(shown()).toEqual(['username', 'displayName', 'email', 'department', 'title', 'realm', 'enabled', 'syncedAt', 'markers']);
+    expect(columnOrder(store().prefs)).toContain('kind');
+    store().setHidden('kind', false);
     expect(shown()).toEqual(['username', 'displayName', 'email', 'department', 'title', 'kind', 'realm', 'enabled', 'syncedAt', 'markers']);
-    expect(saved).toEqual([]);
   });
 
   it('move, hide and resize, each saved through prefs:set, and come back so after a restart', async () => {
@@ -46,7 +48,7 @@ describe('the user table columns', () => {
     expect(shown()).not.toContain('title');
     expect(saved.at(-1)).toEqual({
       order: ['email', 'username', 'displayName', 'department', 'title', 'kind', 'realm', 'enabled', 'syncedAt', 'markers'],
-      hidden: ['title'],
+      hidden: ['kind', 'title'],
       widths: { department: 180 },
     });
     expect(gridTemplate(arrangeColumns(store().prefs), store().prefs.widths)).toContain('180px');
@@ -64,7 +66,7 @@ describe('the user table columns', () => {
     store().setWidth('email', 320, false);
     expect(saved).toEqual([]);
     store().setWidth('email', 10);
-    expect(saved).toEqual([{ order: [], hidden: [], widths: { email: minWidth('email') } }]);
+    expect(saved).toEqual([{ order: [], hidden: ['kind'], widths: { email: minWidth('email') } }]);
   });
 
   it('the username cannot be hidden; drag and drop puts a column where another is; Reset brings the defaults back', async () => {
@@ -74,7 +76,7 @@ describe('the user table columns', () => {
     store().moveTo('markers', 'username');
     expect(shown()[0]).toBe('markers');
     store().reset();
-    expect(saved.at(-1)).toEqual({ order: [], hidden: [], widths: {} });
+    expect(saved.at(-1)).toEqual({ order: [], hidden: ['kind'], widths: {} });
     expect(shown()[0]).toBe('username');
   });
 });
